@@ -1,0 +1,3 @@
+from chiso_core.cli import main
+
+main()

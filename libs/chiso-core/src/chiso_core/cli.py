@@ -1,0 +1,38 @@
+"""The `chiso` command. Services and tools add their sub-commands through the
+`chiso.commands` entry-point group, so this kernel knows none of them."""
+
+import asyncio
+from importlib.metadata import entry_points
+
+import typer
+
+from chiso_core import db
+from chiso_core.broker import ensure_topics
+from chiso_core.settings import BrokerSettings, MigrateSettings
+from chiso_core.telemetry import configure_logging
+
+app = typer.Typer(no_args_is_help=True, help="chiso: indicators against Resolution 57 plan targets")
+
+
+@app.command()
+def migrate() -> None:
+    """Apply pending database migrations (CHISO_DATABASE_URL)."""
+    settings = MigrateSettings()
+    configure_logging(settings)
+    applied = db.migrate(settings.database_url)
+    typer.echo(f"applied {len(applied)} migration(s)" + (f": {', '.join(applied)}" if applied else ""))
+
+
+@app.command("create-topics")
+def create_topics() -> None:
+    """Create the chiso topics that are missing (CHISO_KAFKA_BOOTSTRAP_SERVERS)."""
+    created = asyncio.run(ensure_topics(BrokerSettings()))
+    typer.echo(f"created {len(created)} topic(s)" + (f": {', '.join(created)}" if created else ""))
+
+
+def main() -> None:
+    for ep in entry_points(group="chiso.commands"):
+        sub = ep.load()
+        if isinstance(sub, typer.Typer):
+            app.add_typer(sub, name=ep.name)
+    app()

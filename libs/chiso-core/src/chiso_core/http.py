@@ -1,0 +1,42 @@
+"""What every service serves besides its own API: liveness, readiness, Prometheus metrics."""
+
+from collections.abc import Awaitable, Callable
+
+import uvicorn
+from fastapi import APIRouter, FastAPI, Response
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
+
+from chiso_core.settings import HttpSettings
+
+
+def ops_router(ready: Callable[[], Awaitable[bool]]) -> APIRouter:
+    router = APIRouter(tags=["operations"])
+
+    @router.get("/healthz", summary="Liveness: the process answers")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/readyz", summary="Readiness: the broker (and database) answer")
+    async def readyz(response: Response) -> dict[str, str]:
+        if await ready():
+            return {"status": "ready"}
+        response.status_code = 503
+        return {"status": "not ready"}
+
+    @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+
+    return router
+
+
+def serve(app: FastAPI, settings: HttpSettings) -> None:
+    """Runs the app until SIGINT/SIGTERM; the app's lifespan drains and closes its connections."""
+    uvicorn.run(
+        app,
+        host=settings.http_host,
+        port=settings.http_port,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=10,
+    )

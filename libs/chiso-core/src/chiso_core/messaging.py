@@ -1,0 +1,93 @@
+"""Batched, acknowledged publishing and batch consumption on top of FastStream."""
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+import stamina
+from aiokafka import ConsumerRecord
+from aiokafka.errors import KafkaError
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from google.protobuf.message import Message
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from chiso_core import topics
+from chiso_core.contracts.v1 import common_pb2, observation_pb2
+
+Record = ConsumerRecord[bytes, bytes]
+_TRANSIENT = (psycopg.OperationalError, KafkaError, OSError)
+BatchHandler = Callable[[Sequence[Record]], Awaitable[None]]
+
+
+def new_meta(producer: str) -> common_pb2.Meta:
+    produced_at = Timestamp()
+    produced_at.FromDatetime(datetime.now(UTC))
+    return common_pb2.Meta(message_id=str(uuid.uuid4()), produced_at=produced_at, producer=producer)
+
+
+async def publish_all(broker: KafkaBroker, topic: str, items: Iterable[tuple[bytes, Message]]) -> int:
+    """Sends every message (the client batches them) and returns once the broker acknowledged all.
+
+    Raises the first send error; a caller that gets one must treat every item as unacknowledged.
+    """
+    futures = [
+        await broker.publish(message.SerializeToString(), topic, key=key, no_confirm=True)
+        for key, message in items
+    ]
+    await asyncio.gather(*futures)
+    return len(futures)
+
+
+def rejected(producer: str, record: Record, reason: str) -> tuple[bytes, observation_pb2.Rejected]:
+    """The audit copy of a message that could not be processed, keyed like the original."""
+    key = record.key or b""
+    return key, observation_pb2.Rejected(
+        meta=new_meta(producer),
+        origin=f"{record.topic}/{record.partition}/{record.offset}",
+        key=key,
+        payload=record.value or b"",
+        reason=reason,
+    )
+
+
+async def publish_rejected(broker: KafkaBroker, items: Sequence[tuple[bytes, Message]]) -> None:
+    if items:
+        await publish_all(broker, topics.OBSERVATIONS_REJECTED, items)
+
+
+def subscribe_batches(
+    broker: KafkaBroker,
+    topic: str,
+    *,
+    group_id: str,
+    max_records: int,
+    batch_timeout_ms: int,
+    handle: BatchHandler,
+) -> None:
+    """At-least-once batch consumption: offsets are committed only after `handle` returned.
+
+    A transient failure (database or broker away) is retried with back-off; if it lasts, the
+    partitions are rewound to the batch's first records and it is delivered again. `handle` must
+    therefore be idempotent, and deal with poison messages itself.
+    """
+
+    @broker.subscriber(
+        topic,
+        group_id=group_id,
+        batch=True,
+        max_records=max_records,
+        batch_timeout_ms=batch_timeout_ms,
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+    )
+    async def _on_batch(body: list[Any], message: KafkaMessage) -> None:
+        raw = message.raw_message
+        records = raw if isinstance(raw, tuple) else (raw,)
+        async for attempt in stamina.retry_context(on=_TRANSIENT, attempts=None, timeout=60, wait_max=5):
+            with attempt:
+                await handle(records)

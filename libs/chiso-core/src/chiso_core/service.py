@@ -1,0 +1,53 @@
+"""The shape every consumer service shares: a FastStream batch subscriber inside a FastAPI app
+that serves /healthz, /readyz and /metrics, with the broker and the pool opened in its lifespan."""
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+import structlog
+from fastapi import FastAPI
+from faststream.kafka import KafkaBroker
+from psycopg_pool import AsyncConnectionPool
+
+from chiso_core.broker import ensure_topics, make_broker
+from chiso_core.db import make_pool
+from chiso_core.http import ops_router
+from chiso_core.messaging import BatchHandler, subscribe_batches
+from chiso_core.readiness import broker_and_database_ready
+from chiso_core.settings import ConsumerSettings
+from chiso_core.telemetry import configure_logging
+
+log = structlog.get_logger(__name__)
+
+
+def consumer_app(
+    name: str,
+    topic: str,
+    settings: ConsumerSettings,
+    make_handler: Callable[[AsyncConnectionPool, KafkaBroker], BatchHandler],
+) -> FastAPI:
+    configure_logging(settings)
+    broker = make_broker(settings, client_id=f"chiso-{name}")
+    pool = make_pool(settings)
+    subscribe_batches(
+        broker,
+        topic,
+        group_id=settings.group_id,
+        max_records=settings.batch_max_records,
+        batch_timeout_ms=settings.batch_timeout_ms,
+        handle=make_handler(pool, broker),
+    )
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await ensure_topics(settings)
+        await pool.open(wait=True)
+        await broker.start()
+        log.info(f"{name} ready", group_id=settings.group_id, topic=topic)
+        yield
+        await broker.stop()
+        await pool.close()
+
+    app = FastAPI(title=f"chiso {name}", version="1", lifespan=lifespan)
+    app.include_router(ops_router(broker_and_database_ready(broker, pool)))
+    return app

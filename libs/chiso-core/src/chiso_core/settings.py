@@ -1,0 +1,66 @@
+"""Settings read from CHISO_* environment variables.
+
+Each service composes the groups it needs; a field without a default is required, and the
+docker-compose test holds the compose file against exactly those.
+"""
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class _Base(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CHISO_", extra="ignore")
+
+
+class LogSettings(_Base):
+    log_level: str = "INFO"
+    log_json: bool = Field(default=True, description="JSON lines (production) or console output")
+
+
+class BrokerSettings(_Base):
+    kafka_bootstrap_servers: str = Field(description="host:port[,host:port…] of the Kafka brokers")
+    topic_partitions: int = Field(default=3, ge=1, description="partitions of topics created here")
+    topic_replication_factor: int = Field(default=1, ge=1)
+
+
+class DatabaseSettings(_Base):
+    database_url: str = Field(description="libpq URL of the TimescaleDB database")
+    db_pool_min_size: int = Field(default=1, ge=1)
+    db_pool_max_size: int = Field(default=4, ge=1)
+
+
+class CatalogSettings(_Base):
+    catalog_dir: Path = Field(default=Path("catalog"), description="folder holding indicators.yaml")
+
+
+class HttpSettings(_Base):
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(ge=1, le=65535)
+
+
+class IngestSettings(HttpSettings, BrokerSettings, CatalogSettings, LogSettings):
+    http_port: int = 8001
+    max_body_bytes: int = Field(default=1_048_576, ge=1024, description="request body size limit")
+    max_items: int = Field(default=5000, ge=1, description="observations per request")
+
+
+class ConsumerSettings(HttpSettings, BrokerSettings, DatabaseSettings, LogSettings):
+    group_id: str = Field(description="consumer group: replicas with the same id share the partitions")
+    batch_max_records: int = Field(default=1000, ge=1)
+    batch_timeout_ms: int = Field(default=200, ge=1)
+
+
+class ScoringSettings(ConsumerSettings, CatalogSettings):
+    http_port: int = 8002
+    group_id: str = "chiso-scoring"
+
+
+class AlertsSettings(ConsumerSettings):
+    http_port: int = 8003
+    group_id: str = "chiso-alerts"
+
+
+class MigrateSettings(DatabaseSettings, LogSettings):
+    pass

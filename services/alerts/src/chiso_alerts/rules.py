@@ -1,0 +1,98 @@
+"""When a target's score fires or resolves an alert (pure). Words from Prometheus Alertmanager:
+labels identify an alert, their fingerprint is its key, its state is firing or resolved."""
+
+import hashlib
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from chiso_core.contracts.v1 import score_pb2
+from chiso_core.periods import Period
+from chiso_core.status import Status
+
+FIRING = frozenset({Status.OFF_TRACK, Status.DETERIORATING})
+RESOLVING = frozenset({Status.ON_TRACK, Status.ACHIEVED})
+ALERTNAME = "TargetOffTrack"
+
+
+@dataclass(frozen=True)
+class ScoreEvent:
+    plan_id: str
+    target_id: str
+    jurisdiction: str
+    indicator: str
+    province: str
+    period: Period
+    status: Status
+    actual: float
+    expected: float
+    target_value: float
+    due_year: int
+
+    @classmethod
+    def from_proto(cls, s: score_pb2.Score) -> "ScoreEvent":
+        return cls(
+            plan_id=s.plan_id,
+            target_id=s.target_id,
+            jurisdiction=s.jurisdiction_code,
+            indicator=s.indicator_code,
+            province=s.province_code,
+            period=Period.from_proto(s.period),
+            status=Status.from_proto(s.status),
+            actual=s.actual,
+            expected=s.expected,
+            target_value=s.target_value,
+            due_year=s.due_year,
+        )
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return {
+            "alertname": ALERTNAME,
+            "plan": self.plan_id,
+            "target": self.target_id,
+            "jurisdiction": self.jurisdiction,
+            "indicator": self.indicator,
+            "rule": "status",
+            "severity": "warning",
+        }
+
+    @property
+    def summary(self) -> str:
+        return (
+            f"{self.indicator} in {self.jurisdiction} is {self.status} at {self.period}: "
+            f"{self.actual:g} against {self.expected:.4g} expected on the way to {self.target_value:g} "
+            f"by {self.due_year}"
+        )
+
+
+def fingerprint(labels: dict[str, str]) -> str:
+    canonical = "\x00".join(f"{k}\x01{v}" for k, v in sorted(labels.items()))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Alert:
+    fingerprint: str
+    labels: dict[str, str]
+    summary: str
+    state: str  # "firing" | "resolved"
+    starts_at: datetime
+    ends_at: datetime | None
+    last_period: Period
+
+
+def apply(current: Alert | None, event: ScoreEvent, now: datetime) -> tuple[Alert | None, bool]:
+    """The alert after `event`, and whether its state changed (firing ↔ resolved).
+
+    A score for a period older than the one the alert last saw changes nothing.
+    """
+    if current is not None and event.period < current.last_period:
+        return current, False
+    if event.status in FIRING:
+        if current is not None and current.state == "firing":
+            return replace(current, summary=event.summary, last_period=event.period), False
+        labels = event.labels
+        return Alert(fingerprint(labels), labels, event.summary, "firing", now, None, event.period), True
+    if event.status in RESOLVING and current is not None and current.state == "firing":
+        return replace(current, summary=event.summary, state="resolved", ends_at=now, last_period=event.period), True
+    return current, False

@@ -1,0 +1,76 @@
+"""JSON observations → protobuf, checked against the catalog. The one place the two meet."""
+
+import math
+from datetime import UTC, datetime
+
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from chiso_core.catalog import Catalog
+from chiso_core.contracts.v1 import observation_pb2
+from chiso_core.messaging import new_meta
+from chiso_core.periods import Period
+from chiso_core.topics import message_key
+from chiso_ingest.models import ObservationIn, Problem
+
+# A ratio's value may differ from numerator/denominator by rounding, not more.
+_RATIO_TOLERANCE = 0.01
+
+
+def _ratio_problem(item: ObservationIn, unit: str) -> str | None:
+    if (item.numerator is None) != (item.denominator is None):
+        return "numerator and denominator go together: give both or neither"
+    if item.numerator is None or item.denominator is None:
+        return None
+    ratio = item.numerator / item.denominator * (100 if unit == "percent" else 1)
+    if not math.isclose(ratio, item.value, rel_tol=_RATIO_TOLERANCE, abs_tol=_RATIO_TOLERANCE):
+        return f"value {item.value} does not match numerator/denominator ({ratio:.4g} {unit})"
+    return None
+
+
+def check(item: ObservationIn, catalog: Catalog, where: str) -> list[Problem]:
+    """Every problem of one item, each naming its field."""
+    problems: list[Problem] = []
+    indicator = catalog.indicators.get(item.indicator)
+    if indicator is None:
+        problems.append(Problem(field=f"{where}.indicator", problem=f"unknown indicator {item.indicator!r}"))
+    if item.jurisdiction not in catalog.jurisdictions:
+        problems.append(
+            Problem(field=f"{where}.jurisdiction", problem=f"unknown jurisdiction {item.jurisdiction!r}")
+        )
+    try:
+        Period.parse(item.period)
+    except ValueError as e:
+        problems.append(Problem(field=f"{where}.period", problem=str(e)))
+    if indicator is not None:
+        lo, hi = indicator.valid_min, indicator.valid_max
+        if (lo is not None and item.value < lo) or (hi is not None and item.value > hi):
+            problems.append(
+                Problem(
+                    field=f"{where}.value",
+                    problem=f"{item.value} is outside the valid range {lo}..{hi} {indicator.unit}",
+                )
+            )
+        if ratio := _ratio_problem(item, indicator.unit):
+            problems.append(Problem(field=f"{where}.numerator", problem=ratio))
+    return problems
+
+
+def to_message(item: ObservationIn, catalog: Catalog, source: str) -> tuple[bytes, observation_pb2.Observation]:
+    """The keyed protobuf message of an item that passed `check`."""
+    province = catalog.province_of(item.jurisdiction)
+    reported_at = Timestamp()
+    reported_at.FromDatetime(datetime.now(UTC))
+    message = observation_pb2.Observation(
+        meta=new_meta("ingest"),
+        indicator_code=item.indicator,
+        jurisdiction_code=item.jurisdiction,
+        province_code=province,
+        period=Period.parse(item.period).to_proto(),
+        value=item.value,
+        source=source,
+        reported_at=reported_at,
+    )
+    if item.numerator is not None and item.denominator is not None:
+        message.numerator = item.numerator
+        message.denominator = item.denominator
+    return message_key(province, item.indicator), message

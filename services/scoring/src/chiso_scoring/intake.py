@@ -1,0 +1,80 @@
+"""Decoding and checking observation messages (pure)."""
+
+import hashlib
+import math
+import struct
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from chiso_core.catalog import Catalog
+from chiso_core.contracts.v1 import observation_pb2
+from chiso_core.periods import Period
+from google.protobuf.message import DecodeError
+
+SeriesKey = tuple[str, str]  # jurisdiction, indicator
+PointKey = tuple[str, str, Period]  # jurisdiction, indicator, period
+
+
+class Invalid(ValueError):
+    """A message that can never be processed: it goes to the rejected topic."""
+
+
+@dataclass(frozen=True)
+class ObservationRow:
+    jurisdiction: str
+    indicator: str
+    period: Period
+    value: float
+    numerator: float | None
+    denominator: float | None
+    source: str
+    message_id: str
+    reported_at: datetime
+    content_hash: bytes
+
+    @property
+    def key(self) -> PointKey:
+        return self.jurisdiction, self.indicator, self.period
+
+    @property
+    def series(self) -> SeriesKey:
+        return self.jurisdiction, self.indicator
+
+
+def content_hash(value: float, numerator: float | None, denominator: float | None) -> bytes:
+    """What makes two figures for the same period the same figure."""
+    parts = (value, math.nan if numerator is None else numerator, math.nan if denominator is None else denominator)
+    return hashlib.sha256(struct.pack("!3d", *parts)).digest()[:16]
+
+
+def decode(payload: bytes, catalog: Catalog) -> ObservationRow:
+    try:
+        msg = observation_pb2.Observation.FromString(payload)
+    except DecodeError as e:
+        raise Invalid(f"not a chiso.v1.Observation: {e}") from e
+    if not msg.meta.message_id:
+        raise Invalid("meta.message_id is empty")
+    if msg.indicator_code not in catalog.indicators:
+        raise Invalid(f"unknown indicator {msg.indicator_code!r}")
+    if msg.jurisdiction_code not in catalog.jurisdictions:
+        raise Invalid(f"unknown jurisdiction {msg.jurisdiction_code!r}")
+    if not math.isfinite(msg.value):
+        raise Invalid("value is not a finite number")
+    try:
+        period = Period.from_proto(msg.period)
+    except ValueError as e:
+        raise Invalid(f"period: {e}") from e
+    numerator = msg.numerator if msg.HasField("numerator") else None
+    denominator = msg.denominator if msg.HasField("denominator") else None
+    return ObservationRow(
+        jurisdiction=msg.jurisdiction_code,
+        indicator=msg.indicator_code,
+        period=period,
+        value=msg.value,
+        numerator=numerator,
+        denominator=denominator,
+        source=msg.source,
+        message_id=msg.meta.message_id,
+        reported_at=msg.reported_at.ToDatetime(tzinfo=UTC),
+        content_hash=content_hash(msg.value, numerator, denominator),
+    )

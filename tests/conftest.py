@@ -1,0 +1,88 @@
+"""The test harness: a throwaway PostgreSQL cluster with TimescaleDB and a Tansu broker, each
+started once per session on a free port and stopped at the end; a fresh database per test."""
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from aiokafka.admin import AIOKafkaAdminClient
+
+from chiso_core import db, topics
+from chiso_core.catalog import Catalog, load_catalog
+from chiso_devstack.embedded import EmbeddedBroker, EmbeddedPostgres, free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+CATALOG_DIR = ROOT / "catalog"
+_TEMPLATE = "chiso_template"
+
+
+@pytest.fixture(scope="session")
+def stack_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("stack")
+
+
+@pytest.fixture(scope="session")
+def postgres(stack_dir: Path) -> Iterator[EmbeddedPostgres]:
+    cluster = EmbeddedPostgres(
+        stack_dir / "pgdata", free_port(), stack_dir / "postgres.log", durable=False, jobs=False
+    )
+    with cluster:
+        template = cluster.url.rsplit("/", 1)[0] + f"/{_TEMPLATE}"
+        with psycopg.connect(cluster.url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{_TEMPLATE}"')
+        db.migrate(template)
+        yield cluster
+    cluster.destroy()
+
+
+@pytest.fixture
+def database_url(postgres: EmbeddedPostgres) -> Iterator[str]:
+    """A fresh, migrated database for each test (cloned from the migrated template)."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres.url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{_TEMPLATE}"')
+    yield postgres.url.rsplit("/", 1)[0] + f"/{name}"
+
+
+@pytest.fixture(scope="session")
+def kafka(stack_dir: Path) -> Iterator[EmbeddedBroker]:
+    with EmbeddedBroker(free_port(), stack_dir / "tansu.log") as broker:
+        yield broker
+
+
+@pytest.fixture
+async def bootstrap_servers(kafka: EmbeddedBroker) -> AsyncIterator[str]:
+    """The session broker with the chiso topics emptied: each test starts from nothing."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka.bootstrap_servers)
+    await admin.start()
+    try:
+        existing = [t for t in await admin.list_topics() if t in topics.ALL]
+        if existing:
+            await admin.delete_topics(existing)
+            await asyncio.sleep(0.05)
+    finally:
+        await admin.close()
+    yield kafka.bootstrap_servers
+
+
+@pytest.fixture
+def service_env(bootstrap_servers: str, database_url: str) -> dict[str, str]:
+    """Environment for running a service against this test's broker and database."""
+    return {
+        **os.environ,
+        "CHISO_KAFKA_BOOTSTRAP_SERVERS": bootstrap_servers,
+        "CHISO_DATABASE_URL": database_url,
+        "CHISO_CATALOG_DIR": str(CATALOG_DIR),
+        "CHISO_GROUP_ID": f"g-{uuid.uuid4().hex[:8]}",
+        "CHISO_LOG_JSON": "false",
+        "CHISO_BATCH_TIMEOUT_MS": "50",
+    }
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return load_catalog(CATALOG_DIR)

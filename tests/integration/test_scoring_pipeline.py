@@ -1,0 +1,105 @@
+"""The scoring pipeline over the real broker and TimescaleDB: store, revise, score, reject."""
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import psycopg
+import pytest
+from faststream.kafka import KafkaBroker
+from psycopg_pool import AsyncConnectionPool
+
+from chiso_core import topics
+from chiso_core.catalog import Catalog
+from chiso_core.contracts.v1 import observation_pb2, score_pb2
+from chiso_ingest.convert import to_message
+from chiso_ingest.models import ObservationIn
+from chiso_scoring.pipeline import ScoringPipeline
+from tests.kafka_io import produce, read_topic
+
+
+@dataclass
+class Harness:
+    pipeline: ScoringPipeline
+    bootstrap: str
+    database_url: str
+
+    async def run(self, records: list[tuple[bytes, observation_pb2.Observation | bytes]]) -> None:
+        """Publish `records`, then hand everything on the topic to the pipeline as one batch."""
+        await produce(self.bootstrap, topics.OBSERVATIONS, records)
+        await self.pipeline.handle(await read_topic(self.bootstrap, topics.OBSERVATIONS))
+
+    def rows(self, query: str) -> list[tuple[object, ...]]:
+        with psycopg.connect(self.database_url) as conn:
+            return conn.execute(query).fetchall()
+
+
+@pytest.fixture
+async def harness(bootstrap_servers: str, database_url: str, catalog: Catalog) -> AsyncIterator[Harness]:
+    broker = KafkaBroker(bootstrap_servers, acks="all", logger=None)
+    await broker.connect()
+    async with AsyncConnectionPool(database_url, min_size=1, max_size=2) as pool:
+        yield Harness(ScoringPipeline(pool, broker, catalog), bootstrap_servers, database_url)
+    await broker.stop()
+
+
+def observation(
+    catalog: Catalog, period: str, value: float, jurisdiction: str = "106"
+) -> tuple[bytes, observation_pb2.Observation]:
+    item = ObservationIn(
+        indicator="online_public_service_usage", jurisdiction=jurisdiction, period=period, value=value
+    )
+    return to_message(item, catalog, source="test")
+
+
+async def test_a_batch_is_stored_scored_and_published(harness: Harness, catalog: Catalog) -> None:
+    await harness.run([observation(catalog, "2025-01", 40.0), observation(catalog, "2025-06", 41.0)])
+
+    assert harness.rows(
+        "SELECT period_start::text, revision, value FROM observations ORDER BY period_start"
+    ) == [("2025-01-01", 1, 40.0), ("2025-06-01", 1, 41.0)]
+    scores = harness.rows(
+        "SELECT period_start::text, status, round(expected::numeric, 2)::float FROM scores ORDER BY 1"
+    )
+    # Baseline 40 at 2025-01 (end: 2025+1/12); target >80 due end of 2030 (2031.0).
+    # At 2025-06 (2025.5): expected = 40 + 40 * (2025.5 - 2025.0833) / (2031 - 2025.0833) ≈ 42.82.
+    assert scores == [("2025-01-01", "on_track", 40.0), ("2025-06-01", "off_track", 42.82)]
+    published = [score_pb2.Score.FromString(r.value or b"") for r in await read_topic(harness.bootstrap, topics.SCORES)]
+    assert sorted((s.period.month, s.status) for s in published) == [
+        (1, score_pb2.STATUS_ON_TRACK),
+        (6, score_pb2.STATUS_OFF_TRACK),
+    ]
+    assert all(r.key == b"12/online_public_service_usage" for r in await read_topic(harness.bootstrap, topics.SCORES))
+
+
+async def test_a_replayed_batch_changes_nothing(harness: Harness, catalog: Catalog) -> None:
+    await harness.run([observation(catalog, "2025-01", 40.0), observation(catalog, "2025-06", 41.0)])
+    await harness.pipeline.handle(await read_topic(harness.bootstrap, topics.OBSERVATIONS))
+
+    assert harness.rows("SELECT count(*) FROM observations") == [(2,)]
+    assert harness.rows("SELECT count(*) FROM scores") == [(2,)]
+
+
+async def test_a_correction_adds_a_revision_and_rescores(harness: Harness, catalog: Catalog) -> None:
+    await harness.run([observation(catalog, "2025-01", 40.0), observation(catalog, "2025-06", 41.0)])
+    await harness.run([observation(catalog, "2025-06", 45.0), observation(catalog, "2025-06", 45.0)])
+
+    assert harness.rows(
+        "SELECT revision, value FROM observations WHERE period_start = '2025-06-01' ORDER BY revision"
+    ) == [(1, 41.0), (2, 45.0)]
+    assert harness.rows(
+        "SELECT status, actual, observation_revision FROM scores WHERE period_start = '2025-06-01'"
+    ) == [("on_track", 45.0, 2)]
+
+
+async def test_a_poison_message_is_rejected_and_the_rest_is_stored(harness: Harness, catalog: Catalog) -> None:
+    await harness.run([(b"12/x", b"\xff\xffnot protobuf"), observation(catalog, "2025-01", 40.0)])
+
+    assert harness.rows("SELECT count(*) FROM observations") == [(1,)]
+    rejected = [
+        observation_pb2.Rejected.FromString(r.value or b"")
+        for r in await read_topic(harness.bootstrap, topics.OBSERVATIONS_REJECTED)
+    ]
+    assert len(rejected) == 1
+    assert rejected[0].payload == b"\xff\xffnot protobuf"
+    assert "not a chiso.v1.Observation" in rejected[0].reason
+    assert rejected[0].origin.startswith(f"{topics.OBSERVATIONS}/")

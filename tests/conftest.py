@@ -4,7 +4,7 @@ started once per session on a free port and stopped at the end; a fresh database
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -40,12 +40,12 @@ def postgres(stack_dir: Path) -> Iterator[EmbeddedPostgres]:
 
 
 @pytest.fixture
-def database_url(postgres: EmbeddedPostgres) -> Iterator[str]:
+def database_url(postgres: EmbeddedPostgres) -> str:
     """A fresh, migrated database for each test (cloned from the migrated template)."""
     name = f"t_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(postgres.url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{_TEMPLATE}"')
-    yield postgres.url.rsplit("/", 1)[0] + f"/{name}"
+    return postgres.url.rsplit("/", 1)[0] + f"/{name}"
 
 
 @pytest.fixture(scope="session")
@@ -55,7 +55,7 @@ def kafka(stack_dir: Path) -> Iterator[EmbeddedBroker]:
 
 
 @pytest.fixture
-async def bootstrap_servers(kafka: EmbeddedBroker) -> AsyncIterator[str]:
+async def bootstrap_servers(kafka: EmbeddedBroker) -> str:
     """The session broker with the chiso topics emptied: each test starts from nothing."""
     admin = AIOKafkaAdminClient(bootstrap_servers=kafka.bootstrap_servers)
     await admin.start()
@@ -66,7 +66,7 @@ async def bootstrap_servers(kafka: EmbeddedBroker) -> AsyncIterator[str]:
             await asyncio.sleep(0.05)
     finally:
         await admin.close()
-    yield kafka.bootstrap_servers
+    return kafka.bootstrap_servers
 
 
 @pytest.fixture

@@ -6,7 +6,9 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPa
 from google.protobuf.message import Message
 
 
-async def produce(bootstrap: str, topic: str, items: Iterable[tuple[bytes, Message | bytes]]) -> None:
+async def produce(
+    bootstrap: str, topic: str, items: Iterable[tuple[bytes, Message | bytes]]
+) -> None:
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
     await producer.start()
     try:
@@ -24,7 +26,7 @@ async def read_topic(bootstrap: str, topic: str) -> list[ConsumerRecord[bytes, b
     try:
         partitions = consumer.partitions_for_topic(topic)
         if partitions is None:
-            await consumer.force_metadata_update()  # type: ignore[no-untyped-call]
+            await consumer.force_metadata_update()
             partitions = consumer.partitions_for_topic(topic) or set()
         tps = [TopicPartition(topic, p) for p in sorted(partitions)]
         if not tps:

@@ -34,7 +34,9 @@ class Harness:
 
 
 @pytest.fixture
-async def harness(bootstrap_servers: str, database_url: str, catalog: Catalog) -> AsyncIterator[Harness]:
+async def harness(
+    bootstrap_servers: str, database_url: str, catalog: Catalog
+) -> AsyncIterator[Harness]:
     broker = KafkaBroker(bootstrap_servers, acks="all", logger=None)
     await broker.connect()
     async with AsyncConnectionPool(database_url, min_size=1, max_size=2) as pool:
@@ -46,52 +48,75 @@ def observation(
     catalog: Catalog, period: str, value: float, jurisdiction: str = "106"
 ) -> tuple[bytes, observation_pb2.Observation]:
     item = ObservationIn(
-        indicator="online_public_service_usage", jurisdiction=jurisdiction, period=period, value=value
+        indicator="online_public_service_usage",
+        jurisdiction=jurisdiction,
+        period=period,
+        value=value,
     )
     return to_message(item, catalog, source="test")
 
 
 async def test_a_batch_is_stored_scored_and_published(harness: Harness, catalog: Catalog) -> None:
-    await harness.run([observation(catalog, "2025-01", 40.0), observation(catalog, "2025-06", 41.0)])
+    await harness.run(
+        [observation(catalog, "2025-01", 40.0), observation(catalog, "2025-06", 41.0)]
+    )
 
     assert harness.rows(
         "SELECT period_start::text, revision, value FROM observations ORDER BY period_start"
     ) == [("2025-01-01", 1, 40.0), ("2025-06-01", 1, 41.0)]
     scores = harness.rows(
-        "SELECT period_start::text, status, round(expected::numeric, 2)::float FROM scores ORDER BY 1"
+        "SELECT period_start::text, status, round(expected::numeric, 2)::float"
+        " FROM scores ORDER BY 1"
     )
     # Baseline 40 at 2025-01 (end: 2025+1/12); target >80 due end of 2030 (2031.0).
     # At 2025-06 (2025.5): expected = 40 + 40 * (2025.5 - 2025.0833) / (2031 - 2025.0833) ≈ 42.82.
     assert scores == [("2025-01-01", "on_track", 40.0), ("2025-06-01", "off_track", 42.82)]
-    published = [score_pb2.Score.FromString(r.value or b"") for r in await read_topic(harness.bootstrap, topics.SCORES)]
+    published = [
+        score_pb2.Score.FromString(r.value or b"")
+        for r in await read_topic(harness.bootstrap, topics.SCORES)
+    ]
     assert sorted((s.period.month, s.status) for s in published) == [
         (1, score_pb2.STATUS_ON_TRACK),
         (6, score_pb2.STATUS_OFF_TRACK),
     ]
-    assert all(r.key == b"12/online_public_service_usage" for r in await read_topic(harness.bootstrap, topics.SCORES))
+    assert all(
+        r.key == b"12/online_public_service_usage"
+        for r in await read_topic(harness.bootstrap, topics.SCORES)
+    )
 
 
 async def test_a_replayed_batch_changes_nothing(harness: Harness, catalog: Catalog) -> None:
-    await harness.run([observation(catalog, "2025-01", 40.0), observation(catalog, "2025-06", 41.0)])
+    await harness.run(
+        [observation(catalog, "2025-01", 40.0), observation(catalog, "2025-06", 41.0)]
+    )
     await harness.pipeline.handle(await read_topic(harness.bootstrap, topics.OBSERVATIONS))
 
     assert harness.rows("SELECT count(*) FROM observations") == [(2,)]
     assert harness.rows("SELECT count(*) FROM scores") == [(2,)]
 
 
-async def test_a_correction_adds_a_revision_and_rescores(harness: Harness, catalog: Catalog) -> None:
-    await harness.run([observation(catalog, "2025-01", 40.0), observation(catalog, "2025-06", 41.0)])
-    await harness.run([observation(catalog, "2025-06", 45.0), observation(catalog, "2025-06", 45.0)])
+async def test_a_correction_adds_a_revision_and_rescores(
+    harness: Harness, catalog: Catalog
+) -> None:
+    await harness.run(
+        [observation(catalog, "2025-01", 40.0), observation(catalog, "2025-06", 41.0)]
+    )
+    await harness.run(
+        [observation(catalog, "2025-06", 45.0), observation(catalog, "2025-06", 45.0)]
+    )
 
     assert harness.rows(
-        "SELECT revision, value FROM observations WHERE period_start = '2025-06-01' ORDER BY revision"
+        "SELECT revision, value FROM observations"
+        " WHERE period_start = '2025-06-01' ORDER BY revision"
     ) == [(1, 41.0), (2, 45.0)]
     assert harness.rows(
         "SELECT status, actual, observation_revision FROM scores WHERE period_start = '2025-06-01'"
     ) == [("on_track", 45.0, 2)]
 
 
-async def test_a_poison_message_is_rejected_and_the_rest_is_stored(harness: Harness, catalog: Catalog) -> None:
+async def test_a_poison_message_is_rejected_and_the_rest_is_stored(
+    harness: Harness, catalog: Catalog
+) -> None:
     await harness.run([(b"12/x", b"\xff\xffnot protobuf"), observation(catalog, "2025-01", 40.0)])
 
     assert harness.rows("SELECT count(*) FROM observations") == [(1,)]

@@ -13,8 +13,9 @@ from typing import Any, cast
 
 import pytest
 import yaml
-from chiso_core.settings import AlertsSettings, IngestSettings, MigrateSettings, ScoringSettings
 from pydantic_settings import BaseSettings
+
+from chiso_core.settings import AlertsSettings, IngestSettings, MigrateSettings, ScoringSettings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"

@@ -1,4 +1,4 @@
-"""The Kafka broker factory and topic set-up; nothing here knows which broker implementation runs."""
+"""The Kafka broker factory and topic set-up, for any Kafka-protocol broker."""
 
 from collections.abc import Iterable
 
@@ -17,12 +17,15 @@ _PROMETHEUS = KafkaPrometheusMiddleware(registry=REGISTRY, app_name="chiso")
 
 
 def make_broker(settings: BrokerSettings, client_id: str) -> KafkaBroker:
-    """A broker whose every publish waits for all in-sync replicas (acks=all)."""
+    """A broker whose every publish waits for all in-sync replicas (acks=all).
+
+    No idempotent producer (not every Kafka-protocol broker grants producer ids); a duplicate
+    from a producer retry is absorbed downstream, where writes are idempotent.
+    """
     return KafkaBroker(
         settings.kafka_bootstrap_servers,
         client_id=client_id,
         acks="all",
-        enable_idempotence=True,
         middlewares=[_PROMETHEUS],
         logger=None,
     )

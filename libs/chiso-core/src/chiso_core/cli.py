@@ -20,7 +20,9 @@ def migrate() -> None:
     settings = MigrateSettings()
     configure_logging(settings)
     applied = db.migrate(settings.database_url)
-    typer.echo(f"applied {len(applied)} migration(s)" + (f": {', '.join(applied)}" if applied else ""))
+    typer.echo(
+        f"applied {len(applied)} migration(s)" + (f": {', '.join(applied)}" if applied else "")
+    )
 
 
 @app.command("create-topics")

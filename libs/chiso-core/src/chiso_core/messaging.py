@@ -4,7 +4,7 @@ import asyncio
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 import psycopg
 import stamina
@@ -19,7 +19,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from chiso_core import topics
 from chiso_core.contracts.v1 import common_pb2, observation_pb2
 
-Record = ConsumerRecord[bytes, bytes]
+Record: TypeAlias = ConsumerRecord[bytes, bytes]
 _TRANSIENT = (psycopg.OperationalError, KafkaError, OSError)
 BatchHandler = Callable[[Sequence[Record]], Awaitable[None]]
 
@@ -30,7 +30,9 @@ def new_meta(producer: str) -> common_pb2.Meta:
     return common_pb2.Meta(message_id=str(uuid.uuid4()), produced_at=produced_at, producer=producer)
 
 
-async def publish_all(broker: KafkaBroker, topic: str, items: Iterable[tuple[bytes, Message]]) -> int:
+async def publish_all(
+    broker: KafkaBroker, topic: str, items: Iterable[tuple[bytes, Message]]
+) -> int:
     """Sends every message (the client batches them) and returns once the broker acknowledged all.
 
     Raises the first send error; a caller that gets one must treat every item as unacknowledged.
@@ -88,6 +90,8 @@ def subscribe_batches(
     async def _on_batch(body: list[Any], message: KafkaMessage) -> None:
         raw = message.raw_message
         records = raw if isinstance(raw, tuple) else (raw,)
-        async for attempt in stamina.retry_context(on=_TRANSIENT, attempts=None, timeout=60, wait_max=5):
+        async for attempt in stamina.retry_context(
+            on=_TRANSIENT, attempts=None, timeout=60, wait_max=5
+        ):
             with attempt:
                 await handle(records)

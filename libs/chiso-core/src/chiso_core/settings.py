@@ -47,7 +47,9 @@ class IngestSettings(HttpSettings, BrokerSettings, CatalogSettings, LogSettings)
 
 
 class ConsumerSettings(HttpSettings, BrokerSettings, DatabaseSettings, LogSettings):
-    group_id: str = Field(description="consumer group: replicas with the same id share the partitions")
+    group_id: str = Field(
+        description="consumer group: replicas with the same id share the partitions"
+    )
     batch_max_records: int = Field(default=1000, ge=1)
     batch_timeout_ms: int = Field(default=200, ge=1)
 

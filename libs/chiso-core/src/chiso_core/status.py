@@ -1,6 +1,7 @@
 """The status vocabulary scoring assigns and alerts reacts to, and its wire form."""
 
 from enum import StrEnum
+from typing import cast
 
 from chiso_core.contracts.v1 import score_pb2
 
@@ -14,11 +15,11 @@ class Status(StrEnum):
     INSUFFICIENT_DATA = "insufficient_data"
     STALE = "stale"
 
-    def to_proto(self) -> "score_pb2.Status.ValueType":
-        return score_pb2.Status.Value(f"STATUS_{self.name}")
+    def to_proto(self) -> score_pb2.Status:
+        return cast(score_pb2.Status, score_pb2.Status.Value(f"STATUS_{self.name}"))
 
     @classmethod
-    def from_proto(cls, value: "score_pb2.Status.ValueType") -> "Status":
+    def from_proto(cls, value: score_pb2.Status) -> "Status":
         name = score_pb2.Status.Name(value).removeprefix("STATUS_")
         if name not in cls.__members__:
             raise ValueError(f"status {name} is not a known status")

@@ -112,7 +112,9 @@ def _postgres_bindir() -> Path:
         share = Path("/usr/share/postgresql") / version.name / "extension" / "timescaledb.control"
         if (version / "bin" / "postgres").exists() and share.exists():
             return version / "bin"
-    raise FileNotFoundError("no PostgreSQL server with TimescaleDB installed: run scripts/bootstrap")
+    raise FileNotFoundError(
+        "no PostgreSQL server with TimescaleDB installed: run scripts/bootstrap"
+    )
 
 
 class EmbeddedPostgres(_Managed):
@@ -139,10 +141,6 @@ class EmbeddedPostgres(_Managed):
     def _cmd(self, *args: str) -> list[str]:
         return [str(self._bindir / args[0]), *args[1:]]
 
-    def _as_server_user(self) -> dict[str, str]:
-        """Popen arguments that drop root for the server's own user (no wrapper process)."""
-        return {"user": self._run_as, "group": self._run_as} if self._run_as else {}
-
     def _own(self, path: Path) -> None:
         if self._run_as:
             user = pwd.getpwnam(self._run_as)
@@ -158,11 +156,20 @@ class EmbeddedPostgres(_Managed):
             self.data_dir.mkdir(parents=True, exist_ok=True)
             self._own(self.data_dir)
             subprocess.run(
-                self._cmd("initdb", "-D", str(self.data_dir), "-U", _PG_USER, "--auth=trust",
-                          "--encoding=UTF8", "--no-locale"),
+                self._cmd(
+                    "initdb",
+                    "-D",
+                    str(self.data_dir),
+                    "-U",
+                    _PG_USER,
+                    "--auth=trust",
+                    "--encoding=UTF8",
+                    "--no-locale",
+                ),
                 check=True,
                 capture_output=True,
-                **self._as_server_user(),
+                user=self._run_as,
+                group=self._run_as,
             )
         self.log_file.touch()
         self._own(self.log_file)
@@ -187,11 +194,16 @@ class EmbeddedPostgres(_Managed):
             stdout=self._log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            **self._as_server_user(),
+            # Drops root for the server's own user, with no wrapper process in between.
+            user=self._run_as,
+            group=self._run_as,
         )
         self._wait_ready()
         with psycopg.connect(self.url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-            if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [_DATABASE]).fetchone() is None:
+            if (
+                conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [_DATABASE]).fetchone()
+                is None
+            ):
                 conn.execute(f'CREATE DATABASE "{_DATABASE}"')
         return self
 
@@ -201,7 +213,9 @@ class EmbeddedPostgres(_Managed):
         target = self.url.rsplit("/", 1)[0] + "/postgres"
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"postgres exited with code {self.proc.returncode}; see {self.log_file}")
+                raise RuntimeError(
+                    f"postgres exited with code {self.proc.returncode}; see {self.log_file}"
+                )
             try:
                 psycopg.connect(target, connect_timeout=1).close()
                 return

@@ -47,7 +47,9 @@ class AlertsPipeline:
         bad = []
         for record in records:
             try:
-                events.append(ScoreEvent.from_proto(score_pb2.Score.FromString(record.value or b"")))
+                events.append(
+                    ScoreEvent.from_proto(score_pb2.Score.FromString(record.value or b""))
+                )
             except (DecodeError, ValueError) as e:
                 bad.append(rejected("alerts", record, f"not a valid chiso.v1.Score: {e}"))
         now = datetime.now(UTC)

@@ -60,7 +60,8 @@ class ScoreEvent:
     def summary(self) -> str:
         return (
             f"{self.indicator} in {self.jurisdiction} is {self.status} at {self.period}: "
-            f"{self.actual:g} against {self.expected:.4g} expected on the way to {self.target_value:g} "
+            f"{self.actual:g} against {self.expected:.4g} expected, "
+            f"on the way to {self.target_value:g} "
             f"by {self.due_year}"
         )
 
@@ -92,7 +93,11 @@ def apply(current: Alert | None, event: ScoreEvent, now: datetime) -> tuple[Aler
         if current is not None and current.state == "firing":
             return replace(current, summary=event.summary, last_period=event.period), False
         labels = event.labels
-        return Alert(fingerprint(labels), labels, event.summary, "firing", now, None, event.period), True
+        return Alert(
+            fingerprint(labels), labels, event.summary, "firing", now, None, event.period
+        ), True
     if event.status in RESOLVING and current is not None and current.state == "firing":
-        return replace(current, summary=event.summary, state="resolved", ends_at=now, last_period=event.period), True
+        return replace(
+            current, summary=event.summary, state="resolved", ends_at=now, last_period=event.period
+        ), True
     return current, False

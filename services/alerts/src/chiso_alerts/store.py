@@ -35,8 +35,16 @@ async def save(conn: AsyncConnection, alerts: Sequence[Alert], changed: Sequence
                 updated_at = now()
             """,
             [
-                (a.fingerprint, Jsonb(a.labels), Jsonb({"summary": a.summary}), a.state,
-                 a.starts_at, a.ends_at, str(a.last_period.grain), a.last_period.start)
+                (
+                    a.fingerprint,
+                    Jsonb(a.labels),
+                    Jsonb({"summary": a.summary}),
+                    a.state,
+                    a.starts_at,
+                    a.ends_at,
+                    str(a.last_period.grain),
+                    a.last_period.start,
+                )
                 for a in alerts
             ],
         )

@@ -81,10 +81,17 @@ def create_app(settings: IngestSettings | None = None) -> FastAPI:
             return error_response(
                 413,
                 "too many observations",
-                [Problem(field="observations", problem=f"at most {settings.max_items} items per request")],
+                [
+                    Problem(
+                        field="observations",
+                        problem=f"at most {settings.max_items} items per request",
+                    )
+                ],
             )
         problems = [
-            p for i, item in enumerate(batch.observations) for p in check(item, catalog, f"observations[{i}]")
+            p
+            for i, item in enumerate(batch.observations)
+            for p in check(item, catalog, f"observations[{i}]")
         ]
         if problems:
             ITEMS.labels("rejected").inc(len(batch.observations))

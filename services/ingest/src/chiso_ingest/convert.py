@@ -32,10 +32,14 @@ def check(item: ObservationIn, catalog: Catalog, where: str) -> list[Problem]:
     problems: list[Problem] = []
     indicator = catalog.indicators.get(item.indicator)
     if indicator is None:
-        problems.append(Problem(field=f"{where}.indicator", problem=f"unknown indicator {item.indicator!r}"))
+        problems.append(
+            Problem(field=f"{where}.indicator", problem=f"unknown indicator {item.indicator!r}")
+        )
     if item.jurisdiction not in catalog.jurisdictions:
         problems.append(
-            Problem(field=f"{where}.jurisdiction", problem=f"unknown jurisdiction {item.jurisdiction!r}")
+            Problem(
+                field=f"{where}.jurisdiction", problem=f"unknown jurisdiction {item.jurisdiction!r}"
+            )
         )
     try:
         Period.parse(item.period)
@@ -55,7 +59,9 @@ def check(item: ObservationIn, catalog: Catalog, where: str) -> list[Problem]:
     return problems
 
 
-def to_message(item: ObservationIn, catalog: Catalog, source: str) -> tuple[bytes, observation_pb2.Observation]:
+def to_message(
+    item: ObservationIn, catalog: Catalog, source: str
+) -> tuple[bytes, observation_pb2.Observation]:
     """The keyed protobuf message of an item that passed `check`."""
     province = catalog.province_of(item.jurisdiction)
     reported_at = Timestamp()

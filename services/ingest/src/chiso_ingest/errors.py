@@ -20,15 +20,22 @@ def field_path(loc: Sequence[int | str]) -> str:
 
 def _problem(error: dict[str, Any]) -> Problem:
     if error["type"] == "json_invalid":
-        return Problem(field="body", problem=f"malformed JSON: {error.get('ctx', {}).get('error', error['msg'])}")
+        return Problem(
+            field="body",
+            problem=f"malformed JSON: {error.get('ctx', {}).get('error', error['msg'])}",
+        )
     if error["type"] == "extra_forbidden":
         return Problem(field=field_path(error["loc"]), problem="unknown field")
     return Problem(field=field_path(error["loc"]), problem=error["msg"])
 
 
-def error_response(status: int, error: str, problems: list[Problem], **headers: str) -> JSONResponse:
+def error_response(
+    status: int, error: str, problems: list[Problem], **headers: str
+) -> JSONResponse:
     return JSONResponse(
-        ErrorResponse(error=error, problems=problems).model_dump(), status_code=status, headers=headers
+        ErrorResponse(error=error, problems=problems).model_dump(),
+        status_code=status,
+        headers=headers,
     )
 
 

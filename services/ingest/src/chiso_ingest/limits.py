@@ -23,21 +23,28 @@ class BodySizeLimit:
             await self._refuse(send)
             return
         received = 0
-        started = False
+        started = too_large = replaced = False
 
         async def counting_receive() -> Message:
-            nonlocal received
+            nonlocal received, too_large
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
+                    too_large = True
                     raise _TooLarge
             return message
 
         async def tracking_send(message: Message) -> None:
-            nonlocal started
+            nonlocal started, replaced
+            if too_large and not started:
+                # The app answered the cut-off body itself (FastAPI turns any error while
+                # reading it into 400 "error parsing the body"): the client gets the 413.
+                replaced = True
+                await self._refuse(send)
             started = started or message["type"] == "http.response.start"
-            await send(message)
+            if not replaced:
+                await send(message)
 
         try:
             await self.app(scope, counting_receive, tracking_send)
@@ -49,14 +56,19 @@ class BodySizeLimit:
         body = json.dumps(
             {
                 "error": "request body too large",
-                "problems": [{"field": "body", "problem": f"at most {self.max_bytes} bytes are accepted"}],
+                "problems": [
+                    {"field": "body", "problem": f"at most {self.max_bytes} bytes are accepted"}
+                ],
             }
         ).encode()
         await send(
             {
                 "type": "http.response.start",
                 "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
             }
         )
         await send({"type": "http.response.body", "body": body})

@@ -24,7 +24,9 @@ class ObservationIn(BaseModel):
         },
     )
 
-    indicator: str = Field(min_length=1, max_length=64, description="indicator code from the catalog")
+    indicator: str = Field(
+        min_length=1, max_length=64, description="indicator code from the catalog"
+    )
     jurisdiction: str = Field(min_length=1, max_length=32, description="administrative code")
     period: str = Field(description=PERIOD_FORMAT)
     value: float = Field(strict=True, allow_inf_nan=False, description="in the indicator's unit")

@@ -6,10 +6,11 @@ import struct
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from google.protobuf.message import DecodeError
+
 from chiso_core.catalog import Catalog
 from chiso_core.contracts.v1 import observation_pb2
 from chiso_core.periods import Period
-from google.protobuf.message import DecodeError
 
 SeriesKey = tuple[str, str]  # jurisdiction, indicator
 PointKey = tuple[str, str, Period]  # jurisdiction, indicator, period
@@ -43,7 +44,11 @@ class ObservationRow:
 
 def content_hash(value: float, numerator: float | None, denominator: float | None) -> bytes:
     """What makes two figures for the same period the same figure."""
-    parts = (value, math.nan if numerator is None else numerator, math.nan if denominator is None else denominator)
+    parts = (
+        value,
+        math.nan if numerator is None else numerator,
+        math.nan if denominator is None else denominator,
+    )
     return hashlib.sha256(struct.pack("!3d", *parts)).digest()[:16]
 
 

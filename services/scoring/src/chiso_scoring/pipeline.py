@@ -23,7 +23,9 @@ from chiso_scoring.scorer import score_points, to_message
 
 log = structlog.get_logger(__name__)
 
-OBSERVATIONS = Counter("chiso_scoring_observations", "Observations consumed, by outcome", ["outcome"])
+OBSERVATIONS = Counter(
+    "chiso_scoring_observations", "Observations consumed, by outcome", ["outcome"]
+)
 BATCH_SECONDS = Histogram("chiso_scoring_batch_seconds", "Time to store, score and publish a batch")
 
 
@@ -58,4 +60,10 @@ class ScoringPipeline:
         OBSERVATIONS.labels("unchanged").inc(len(rows) - len(new))
         OBSERVATIONS.labels("rejected").inc(len(bad))
         BATCH_SECONDS.observe(time.perf_counter() - started)
-        log.info("batch scored", records=len(records), stored=len(new), scores=len(scores), rejected=len(bad))
+        log.info(
+            "batch scored",
+            records=len(records),
+            stored=len(new),
+            scores=len(scores),
+            rejected=len(bad),
+        )

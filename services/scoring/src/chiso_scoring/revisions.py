@@ -25,8 +25,14 @@ def assign_revisions(
     current = dict(latest)
     new: list[tuple[ObservationRow, int]] = []
     seen = set(known_message_ids)
-    for row in rows:
-        if row.message_id in seen:
+    # A replay: where a point's later row is already stored, a committed run handled the rows
+    # before it. An unchanged re-send leaves no trace, so it must not be compared again with the
+    # newer state (that would store its old figure as a spurious new revision).
+    known = known_message_ids
+    handled_up_to = {row.key: i for i, row in enumerate(rows) if row.message_id in known}
+    for i, row in enumerate(rows):
+        if row.message_id in seen or i < handled_up_to.get(row.key, -1):
+            seen.add(row.message_id)
             continue
         seen.add(row.message_id)
         before = current.get(row.key)

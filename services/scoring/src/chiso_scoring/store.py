@@ -22,11 +22,15 @@ def _columns(keys: Iterable[PointKey]) -> list[list[object]]:
 
 
 async def known_message_ids(conn: AsyncConnection, ids: Sequence[str]) -> set[str]:
-    cur = await conn.execute("SELECT message_id FROM observations WHERE message_id = ANY(%s)", [list(ids)])
+    cur = await conn.execute(
+        "SELECT message_id FROM observations WHERE message_id = ANY(%s)", [list(ids)]
+    )
     return {r[0] for r in await cur.fetchall()}
 
 
-async def latest_revisions(conn: AsyncConnection, keys: Iterable[PointKey]) -> dict[PointKey, Current]:
+async def latest_revisions(
+    conn: AsyncConnection, keys: Iterable[PointKey]
+) -> dict[PointKey, Current]:
     cur = await conn.execute(
         """
         SELECT DISTINCT ON (o.jurisdiction_code, o.indicator_code, o.grain, o.period_start)
@@ -46,19 +50,39 @@ async def latest_revisions(conn: AsyncConnection, keys: Iterable[PointKey]) -> d
     }
 
 
-async def copy_observations(conn: AsyncConnection, rows: Sequence[tuple[ObservationRow, int]]) -> None:
-    async with conn.cursor() as cur, cur.copy(
-        "COPY observations (period_start, grain, jurisdiction_code, indicator_code, revision, value,"
-        " numerator, denominator, source, message_id, content_hash, reported_at) FROM STDIN"
-    ) as copy:
+async def copy_observations(
+    conn: AsyncConnection, rows: Sequence[tuple[ObservationRow, int]]
+) -> None:
+    async with (
+        conn.cursor() as cur,
+        cur.copy(
+            "COPY observations (period_start, grain, jurisdiction_code, indicator_code, revision,"
+            " value,"
+            " numerator, denominator, source, message_id, content_hash, reported_at) FROM STDIN"
+        ) as copy,
+    ):
         for r, revision in rows:
             await copy.write_row(
-                (r.period.start, str(r.period.grain), r.jurisdiction, r.indicator, revision, r.value,
-                 r.numerator, r.denominator, r.source, r.message_id, r.content_hash, r.reported_at)
+                (
+                    r.period.start,
+                    str(r.period.grain),
+                    r.jurisdiction,
+                    r.indicator,
+                    revision,
+                    r.value,
+                    r.numerator,
+                    r.denominator,
+                    r.source,
+                    r.message_id,
+                    r.content_hash,
+                    r.reported_at,
+                )
             )
 
 
-async def earliest_points(conn: AsyncConnection, series: Iterable[SeriesKey]) -> dict[SeriesKey, Point]:
+async def earliest_points(
+    conn: AsyncConnection, series: Iterable[SeriesKey]
+) -> dict[SeriesKey, Point]:
     """The first figure (latest revision) of each series: the baseline when a plan states none."""
     series = list(set(series))
     cur = await conn.execute(
@@ -72,15 +96,34 @@ async def earliest_points(conn: AsyncConnection, series: Iterable[SeriesKey]) ->
         """,
         [[s[0] for s in series], [s[1] for s in series]],
     )
-    return {(j, i): Point(Period.of(g, p).end_year_fraction, v) for j, i, g, p, v in await cur.fetchall()}
+    return {
+        (j, i): Point(Period.of(g, p).end_year_fraction, v)
+        for j, i, g, p, v in await cur.fetchall()
+    }
 
 
 _SCORE_COLUMNS = sql.SQL(", ").join(
     map(
         sql.Identifier,
-        ("period_start", "grain", "plan_id", "plan_revision", "target_id", "jurisdiction_code",
-         "indicator_code", "method", "method_version", "actual", "expected", "target_value",
-         "due_year", "gap", "progress", "status", "observation_revision"),
+        (
+            "period_start",
+            "grain",
+            "plan_id",
+            "plan_revision",
+            "target_id",
+            "jurisdiction_code",
+            "indicator_code",
+            "method",
+            "method_version",
+            "actual",
+            "expected",
+            "target_value",
+            "due_year",
+            "gap",
+            "progress",
+            "status",
+            "observation_revision",
+        ),
     )
 )
 
@@ -88,23 +131,42 @@ _SCORE_COLUMNS = sql.SQL(", ").join(
 async def upsert_scores(conn: AsyncConnection, rows: Sequence[ScoreRow]) -> None:
     """Staged COPY, then one upsert: a re-scored period replaces its score."""
     await conn.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS scores_stage (LIKE scores INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+        "CREATE TEMP TABLE IF NOT EXISTS scores_stage (LIKE scores INCLUDING DEFAULTS)"
+        " ON COMMIT DELETE ROWS"
     )
-    async with conn.cursor() as cur, cur.copy(
-        sql.SQL("COPY scores_stage ({}) FROM STDIN").format(_SCORE_COLUMNS)
-    ) as copy:
+    async with (
+        conn.cursor() as cur,
+        cur.copy(sql.SQL("COPY scores_stage ({}) FROM STDIN").format(_SCORE_COLUMNS)) as copy,
+    ):
         for s in rows:
             await copy.write_row(
-                (s.period.start, str(s.period.grain), s.plan_id, s.plan_revision, s.target_id,
-                 s.jurisdiction, s.indicator, s.method, s.method_version, s.actual, s.expected,
-                 s.target_value, s.due_year, s.gap, s.progress, str(s.status), s.observation_revision)
+                (
+                    s.period.start,
+                    str(s.period.grain),
+                    s.plan_id,
+                    s.plan_revision,
+                    s.target_id,
+                    s.jurisdiction,
+                    s.indicator,
+                    s.method,
+                    s.method_version,
+                    s.actual,
+                    s.expected,
+                    s.target_value,
+                    s.due_year,
+                    s.gap,
+                    s.progress,
+                    str(s.status),
+                    s.observation_revision,
+                )
             )
     await conn.execute(
         sql.SQL(
             """
         INSERT INTO scores ({columns})
         SELECT {columns} FROM scores_stage
-        ON CONFLICT (plan_id, target_id, jurisdiction_code, grain, period_start, method) DO UPDATE SET
+        ON CONFLICT (plan_id, target_id, jurisdiction_code, grain, period_start, method)
+        DO UPDATE SET
             plan_revision = EXCLUDED.plan_revision, method_version = EXCLUDED.method_version,
             actual = EXCLUDED.actual, expected = EXCLUDED.expected,
             target_value = EXCLUDED.target_value, due_year = EXCLUDED.due_year,

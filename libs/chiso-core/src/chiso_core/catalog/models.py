@@ -105,7 +105,9 @@ class Catalog(_Model):
                 raise ValueError(f"plan {plan.id}: unknown jurisdiction {plan.jurisdiction}")
             for t in plan.targets:
                 if t.indicator not in self.indicators:
-                    raise ValueError(f"plan {plan.id}, target {t.id}: unknown indicator {t.indicator}")
+                    raise ValueError(
+                        f"plan {plan.id}, target {t.id}: unknown indicator {t.indicator}"
+                    )
         return self
 
     def province_of(self, code: str) -> str:

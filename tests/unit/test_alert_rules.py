@@ -49,7 +49,7 @@ def test_off_track_fires_a_new_alert() -> None:
     assert alert.labels["alertname"] == ALERTNAME
     assert alert.labels["target"] == "online_public_service_usage_2030"
     assert alert.summary == (
-        "online_public_service_usage in 106 is off_track at 2025-06: 41 against 42.82 expected "
+        "online_public_service_usage in 106 is off_track at 2025-06: 41 against 42.82 expected, "
         "on the way to 80 by 2030"
     )
 

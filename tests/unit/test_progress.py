@@ -83,12 +83,13 @@ def test_meeting_the_target_early_is_achieved() -> None:
 
 @pytest.mark.parametrize(
     ("comparator", "status"),
-    [(Comparator.GT, Status.ON_TRACK), (Comparator.GTE, Status.ACHIEVED)],
+    [(Comparator.GT, Status.OFF_TRACK), (Comparator.GTE, Status.ACHIEVED)],
 )
 def test_the_comparator_decides_whether_the_target_value_itself_is_met(
     comparator: Comparator, status: Status
 ) -> None:
-    """80 meets ">= 80" but not "> 80" (then it is only on the path: gap 0 at 2031)."""
+    """80 meets ">= 80" but not "> 80". On the path (gap 0) at the due date is not enough:
+    the time is up and "> 80" is missed, so off track."""
     result = linear_progress(
         Point(2031.0, 80.0), BASE, target(comparator=comparator), DUE, Direction.HIGHER_IS_BETTER
     )

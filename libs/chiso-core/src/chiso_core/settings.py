@@ -44,6 +44,9 @@ class IngestSettings(HttpSettings, BrokerSettings, CatalogSettings, LogSettings)
     http_port: int = 8001
     max_body_bytes: int = Field(default=1_048_576, ge=1024, description="request body size limit")
     max_items: int = Field(default=5000, ge=1, description="observations per request")
+    publish_timeout_s: float = Field(
+        default=10, gt=0, description="how long a request waits for the broker's acknowledgement"
+    )
 
 
 class ConsumerSettings(HttpSettings, BrokerSettings, DatabaseSettings, LogSettings):

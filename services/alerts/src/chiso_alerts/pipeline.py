@@ -1,4 +1,5 @@
-"""One batch of scores: alert transitions stored in one transaction, then published."""
+"""One batch of scores: alert transitions stored in one transaction and published before it
+commits."""
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -66,7 +67,10 @@ class AlertsPipeline:
                 if state_changed:
                     changed.append((alert, event.province))
             await store.save(conn, list(touched.values()), [a for a, _ in changed])
-        await publish_all(self.broker, topics.ALERTS, (to_message(a, p) for a, p in changed))
+            # Published before the commit: a replay after the commit would find no change left
+            # to publish. A failure here rolls back, so the replay finds the changes again (a
+            # crash between publish and commit repeats them: at-least-once).
+            await publish_all(self.broker, topics.ALERTS, (to_message(a, p) for a, p in changed))
         await publish_rejected(self.broker, bad)
         for alert, _ in changed:
             TRANSITIONS.labels(alert.state).inc()

@@ -1,5 +1,6 @@
 """Wiring of the ingest service: HTTP API → validated protobuf → chiso.observations.v1."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -98,7 +99,8 @@ def create_app(settings: IngestSettings | None = None) -> FastAPI:
             return error_response(422, "invalid observations", problems)
         messages = [to_message(item, catalog, source="api") for item in batch.observations]
         try:
-            await publish_all(broker, topics.OBSERVATIONS, messages)
+            async with asyncio.timeout(settings.publish_timeout_s):
+                await publish_all(broker, topics.OBSERVATIONS, messages)
         except (KafkaError, OSError, TimeoutError) as e:
             log.warning("broker did not acknowledge", error=repr(e), items=len(messages))
             return error_response(

@@ -48,6 +48,7 @@ class ScoringPipeline:
             known = await store.known_message_ids(conn, [r.message_id for r in rows])
             latest = await store.latest_revisions(conn, (r.key for r in rows))
             new, points = assign_revisions(rows, known, latest)
+            await store.record_receipts(conn, {r.message_id for r in rows} - known)
             await store.copy_observations(conn, new)
             earliest = await store.earliest_points(conn, (r.series for r in rows))
             scores = score_points(points, earliest, self.catalog)

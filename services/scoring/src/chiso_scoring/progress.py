@@ -3,6 +3,7 @@
 expected(t) = base + (target − base) · (t − t_base) / (t_due − t_base), held at the target after
 t_due; gap = direction · (actual − expected), so a positive gap is good;
 progress = (actual − base) / (target − base), the share of the way covered.
+Past the due date a target not met is off track, whatever the gap.
 """
 
 from dataclasses import dataclass
@@ -44,7 +45,7 @@ def linear_progress(
     progress = 1.0 if span == 0 else (actual.value - base.value) / span
     if target.met_by(actual.value):
         status = Status.ACHIEVED
-    elif gap >= 0:
+    elif gap >= 0 and actual.at < due_at:
         status = Status.ON_TRACK
     else:
         status = Status.OFF_TRACK

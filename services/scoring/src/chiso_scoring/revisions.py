@@ -21,18 +21,16 @@ def assign_revisions(
     latest: Mapping[PointKey, Current],
 ) -> tuple[list[tuple[ObservationRow, int]], dict[PointKey, Current]]:
     """Rows in offset order → the rows to store with their revision numbers, and the latest
-    revision of every point the batch touched (stored before, or stored now)."""
+    revision of every point the batch touched (stored before, or stored now).
+
+    `known_message_ids` are the messages already processed, stored or not: a replayed message
+    is skipped whole, so it is never compared again with a state that moved on since.
+    """
     current = dict(latest)
     new: list[tuple[ObservationRow, int]] = []
     seen = set(known_message_ids)
-    # A replay: where a point's later row is already stored, a committed run handled the rows
-    # before it. An unchanged re-send leaves no trace, so it must not be compared again with the
-    # newer state (that would store its old figure as a spurious new revision).
-    known = known_message_ids
-    handled_up_to = {row.key: i for i, row in enumerate(rows) if row.message_id in known}
-    for i, row in enumerate(rows):
-        if row.message_id in seen or i < handled_up_to.get(row.key, -1):
-            seen.add(row.message_id)
+    for row in rows:
+        if row.message_id in seen:
             continue
         seen.add(row.message_id)
         before = current.get(row.key)

@@ -23,9 +23,18 @@ def _columns(keys: Iterable[PointKey]) -> list[list[object]]:
 
 async def known_message_ids(conn: AsyncConnection, ids: Sequence[str]) -> set[str]:
     cur = await conn.execute(
-        "SELECT message_id FROM observations WHERE message_id = ANY(%s)", [list(ids)]
+        "SELECT message_id FROM observation_receipts WHERE message_id = ANY(%s)", [list(ids)]
     )
     return {r[0] for r in await cur.fetchall()}
+
+
+async def record_receipts(conn: AsyncConnection, ids: Iterable[str]) -> None:
+    async with (
+        conn.cursor() as cur,
+        cur.copy("COPY observation_receipts (message_id) FROM STDIN") as copy,
+    ):
+        for message_id in ids:
+            await copy.write_row((message_id,))
 
 
 async def latest_revisions(

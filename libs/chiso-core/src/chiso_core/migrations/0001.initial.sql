@@ -19,8 +19,14 @@ CREATE TABLE observations (
     PRIMARY KEY (jurisdiction_code, indicator_code, grain, period_start, revision)
 );
 DO $$ BEGIN PERFORM create_hypertable('observations', by_range('period_start', INTERVAL '1 year')); END $$;
--- A replayed message is recognised by its id.
-CREATE UNIQUE INDEX observations_message_id ON observations (message_id, period_start);
+
+-- Owned by scoring. Every observation message processed, whether it made a revision or was an
+-- unchanged re-send: a replayed message is recognised by its id. Only needs to outlive the
+-- broker's retention of chiso.observations.v1.
+CREATE TABLE observation_receipts (
+    message_id  text        PRIMARY KEY,
+    received_at timestamptz NOT NULL DEFAULT now()
+);
 
 -- Owned by scoring. One row per target, jurisdiction, period and method: the latest computation.
 CREATE TABLE scores (

@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.local/bin:$(PATH)
 UV := uv run --frozen
 
-.PHONY: bootstrap demo test lint typecheck proto
+.PHONY: bootstrap demo test lint typecheck proto bench
 
 bootstrap:
 	@scripts/bootstrap
@@ -24,3 +24,6 @@ typecheck:
 
 proto:
 	scripts/gen-proto
+
+bench: bootstrap
+	$(UV) python bench/pipeline.py

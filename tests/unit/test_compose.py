@@ -2,7 +2,9 @@
 
 The settings classes are the single statement of what each process needs: a field without a
 default is a CHISO_* variable the compose file must set, and a CHISO_* variable the class does
-not know is a typo that would be silently ignored (the settings use extra="ignore").
+not know is a typo that would be silently ignored (the settings use extra="ignore"). The contract
+itself (which class each service reads, what it requires and knows) is tests/settings_contract.py,
+shared with the Kubernetes manifests' test.
 """
 
 import re
@@ -13,22 +15,18 @@ from typing import Any, cast
 
 import pytest
 import yaml
-from pydantic_settings import BaseSettings
 
-from chiso_core.settings import AlertsSettings, IngestSettings, MigrateSettings, ScoringSettings
+from tests.settings_contract import (
+    APP_SETTINGS,
+    SCALABLE_SERVICES,
+    known_env,
+    missing_required,
+    required_env,
+    unknown_settings,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
-
-# compose service -> the settings class its process reads
-APP_SETTINGS: dict[str, type[BaseSettings]] = {
-    "ingest": IngestSettings,
-    "scoring": ScoringSettings,
-    "alerts": AlertsSettings,
-    "migrate": MigrateSettings,
-}
-# consumers scaled by adding replicas to their consumer group
-SCALABLE_SERVICES = ("scoring", "alerts")
 
 # ${NAME}, ${NAME:-default}, ${NAME-default}; other forms (${NAME:?err}) are left as they are
 _INTERPOLATION = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::?-(?P<default>[^}]*))?\}")
@@ -82,29 +80,12 @@ def _environment(service: dict[str, Any]) -> dict[str, str | None]:
     return result
 
 
-def _env_name(settings: type[BaseSettings], field: str) -> str:
-    prefix = str(settings.model_config.get("env_prefix") or "")
-    return f"{prefix}{field}".upper()
-
-
-def _required_env(settings: type[BaseSettings]) -> set[str]:
-    return {
-        _env_name(settings, name)
-        for name, field in settings.model_fields.items()
-        if field.is_required()
-    }
-
-
-def _known_env(settings: type[BaseSettings]) -> set[str]:
-    return {_env_name(settings, name) for name in settings.model_fields}
-
-
 # --- (a) CHISO_* variables against the settings classes -----------------------------------
 
 
 def test_settings_classes_have_required_fields() -> None:
     # Guards the test itself: if no class had a required field, (a) would check nothing.
-    assert any(_required_env(cls) for cls in APP_SETTINGS.values()), (
+    assert any(required_env(cls) for cls in APP_SETTINGS.values()), (
         "no settings class has a required field; the compose check below is vacuous"
     )
 
@@ -113,8 +94,8 @@ def test_settings_classes_have_required_fields() -> None:
 def test_app_service_sets_every_required_setting(service_name: str) -> None:
     settings = APP_SETTINGS[service_name]
     env = _environment(_service(service_name))
-    required = _required_env(settings)
-    missing = sorted(name for name in required if not env.get(name))
+    required = required_env(settings)
+    missing = missing_required(settings, env)
     assert not missing, (
         f"service {service_name!r} must set {missing} in its `environment`: "
         f"{settings.__name__} has no default for them (required: {sorted(required)})"
@@ -125,8 +106,8 @@ def test_app_service_sets_every_required_setting(service_name: str) -> None:
 def test_app_service_sets_only_known_settings(service_name: str) -> None:
     settings = APP_SETTINGS[service_name]
     env = _environment(_service(service_name))
-    known = _known_env(settings)
-    unknown = sorted(name for name in env if name.startswith("CHISO_") and name not in known)
+    known = known_env(settings)
+    unknown = unknown_settings(settings, env)
     assert not unknown, (
         f"service {service_name!r} sets {unknown}, which {settings.__name__} does not read "
         f"(typo, or a setting of another service?); it knows {sorted(known)}"

@@ -92,16 +92,20 @@ async def copy_observations(
 async def earliest_points(
     conn: AsyncConnection, series: Iterable[SeriesKey]
 ) -> dict[SeriesKey, Point]:
-    """The first figure (latest revision) of each series: the baseline when a plan states none."""
+    """The first figure (latest revision) of each series: the baseline when a plan states none.
+    One index probe per series, whatever the length of its history."""
     series = list(set(series))
     cur = await conn.execute(
         """
-        SELECT DISTINCT ON (o.jurisdiction_code, o.indicator_code)
-               o.jurisdiction_code, o.indicator_code, o.grain, o.period_start, o.value
-          FROM observations_latest o
-          JOIN unnest(%s::text[], %s::text[]) AS k(j, i)
-            ON o.jurisdiction_code = k.j AND o.indicator_code = k.i
-         ORDER BY o.jurisdiction_code, o.indicator_code, o.period_start, o.grain DESC
+        SELECT k.j, k.i, e.grain, e.period_start, e.value
+          FROM unnest(%s::text[], %s::text[]) AS k(j, i)
+         CROSS JOIN LATERAL (
+               SELECT o.grain, o.period_start, o.value
+                 FROM observations o
+                WHERE o.jurisdiction_code = k.j AND o.indicator_code = k.i
+                ORDER BY o.period_start, o.grain DESC, o.revision DESC
+                LIMIT 1
+         ) e
         """,
         [[s[0] for s in series], [s[1] for s in series]],
     )

@@ -22,7 +22,7 @@ from chiso_devstack.processes import ServiceProcess
 CATALOG = Path(__file__).resolve().parents[1] / "catalog"
 SERIES = [
     (jurisdiction, indicator)
-    for jurisdiction in ("56", "82", "106")
+    for jurisdiction in ("khanh_hoa", "tien_giang", "tam_duong")
     for indicator in ("online_public_service_usage", "cashless_transaction_share")
 ]
 

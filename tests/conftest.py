@@ -10,9 +10,11 @@ from pathlib import Path
 import psycopg
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
+from psycopg import sql
 
 from chiso_core import db, topics
 from chiso_core.catalog import Catalog, load_catalog
+from chiso_core.catalog import store as catalog_store
 from chiso_devstack.embedded import EmbeddedBroker, EmbeddedPostgres, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,8 +35,10 @@ def postgres(stack_dir: Path) -> Iterator[EmbeddedPostgres]:
     with cluster:
         template = cluster.url.rsplit("/", 1)[0] + f"/{_TEMPLATE}"
         with psycopg.connect(cluster.url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{_TEMPLATE}"')
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(_TEMPLATE)))
         db.migrate(template)
+        with psycopg.connect(template) as conn, conn.transaction():
+            catalog_store.load(conn, load_catalog(CATALOG_DIR))
         yield cluster
     cluster.destroy()
 
@@ -44,7 +48,11 @@ def database_url(postgres: EmbeddedPostgres) -> str:
     """A fresh, migrated database for each test (cloned from the migrated template)."""
     name = f"t_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(postgres.url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{_TEMPLATE}"')
+        conn.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(name), sql.Identifier(_TEMPLATE)
+            )
+        )
     return postgres.url.rsplit("/", 1)[0] + f"/{name}"
 
 
@@ -76,7 +84,6 @@ def service_env(bootstrap_servers: str, database_url: str) -> dict[str, str]:
         **os.environ,
         "CHISO_KAFKA_BOOTSTRAP_SERVERS": bootstrap_servers,
         "CHISO_DATABASE_URL": database_url,
-        "CHISO_CATALOG_DIR": str(CATALOG_DIR),
         "CHISO_GROUP_ID": f"g-{uuid.uuid4().hex[:8]}",
         "CHISO_LOG_JSON": "false",
         "CHISO_BATCH_TIMEOUT_MS": "50",

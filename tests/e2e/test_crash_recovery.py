@@ -25,7 +25,7 @@ def figures() -> list[dict[str, Any]]:
             "period": f"{2020 + i // 12}-{i % 12 + 1:02d}",
             "value": 30.0 + i * 0.1,
         }
-        for jurisdiction in ("56", "82", "106")
+        for jurisdiction in ("khanh_hoa", "tien_giang", "tam_duong")
         for indicator in ("online_public_service_usage", "cashless_transaction_share")
         for i in range(N // 6 + 1)
     ][:N]

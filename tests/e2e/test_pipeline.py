@@ -32,26 +32,26 @@ def test_figures_travel_the_whole_pipeline(start_service: StartService, database
     figures = [
         {
             "indicator": "online_public_service_usage",
-            "jurisdiction": "56",
+            "jurisdiction": "khanh_hoa",
             "period": "2025-01",
             "value": 60.0,
         },
         {
             "indicator": "online_public_service_usage",
-            "jurisdiction": "82",
+            "jurisdiction": "tien_giang",
             "period": "2025-01",
             "value": 55.0,
         },
         {
             "indicator": "online_public_service_usage",
-            "jurisdiction": "106",
+            "jurisdiction": "tam_duong",
             "period": "2025-01",
             "value": 40.0,
         },
         # Tam Đường then stalls: expected ≈ 42.8 at 2025-06, so it is off track.
         {
             "indicator": "online_public_service_usage",
-            "jurisdiction": "106",
+            "jurisdiction": "tam_duong",
             "period": "2025-06",
             "value": 40.5,
         },
@@ -66,26 +66,26 @@ def test_figures_travel_the_whole_pipeline(start_service: StartService, database
     )
     assert rows(
         database_url,
-        "SELECT jurisdiction_code, period_start::text, value, revision"
+        "SELECT jurisdiction_id, period_start::text, value, revision"
         " FROM observations ORDER BY 1, 2",
     ) == [
-        ("106", "2025-01-01", 40.0, 1),
-        ("106", "2025-06-01", 40.5, 1),
-        ("56", "2025-01-01", 60.0, 1),
-        ("82", "2025-01-01", 55.0, 1),
+        ("khanh_hoa", "2025-01-01", 60.0, 1),
+        ("tam_duong", "2025-01-01", 40.0, 1),
+        ("tam_duong", "2025-06-01", 40.5, 1),
+        ("tien_giang", "2025-01-01", 55.0, 1),
     ]
     assert rows(
         database_url,
-        "SELECT jurisdiction_code, plan_id, period_start::text, status FROM scores ORDER BY 1, 3",
+        "SELECT jurisdiction_id, plan_id, period_start::text, status FROM scores ORDER BY 1, 3",
     ) == [
-        ("106", "tam_duong_nq57", "2025-01-01", "on_track"),
-        ("106", "tam_duong_nq57", "2025-06-01", "off_track"),
-        ("56", "khanh_hoa_nq57", "2025-01-01", "on_track"),
-        ("82", "tien_giang_nq57", "2025-01-01", "on_track"),
+        ("khanh_hoa", "khanh_hoa_nq57", "2025-01-01", "on_track"),
+        ("tam_duong", "tam_duong_nq57", "2025-01-01", "on_track"),
+        ("tam_duong", "tam_duong_nq57", "2025-06-01", "off_track"),
+        ("tien_giang", "tien_giang_nq57", "2025-01-01", "on_track"),
     ]
     [(labels, state, period)] = alert
     assert (labels["jurisdiction"], labels["plan"], state, period) == (
-        "106",
+        "tam_duong",
         "tam_duong_nq57",
         "firing",
         "2025-06-01",
@@ -100,7 +100,7 @@ def test_recovery_resolves_the_alert(start_service: StartService, database_url: 
     def post(period: str, value: float) -> None:
         figure = {
             "indicator": "online_public_service_usage",
-            "jurisdiction": "106",
+            "jurisdiction": "tam_duong",
             "period": period,
             "value": value,
         }

@@ -78,7 +78,7 @@ def score(
         plan_revision=1,
         target_id=target,
         indicator_code="online_public_service_usage",
-        jurisdiction_code="106",
+        jurisdiction_id="tam_duong",
         province_code="12",
         period=Period.parse(period).to_proto(),
         actual=actual,
@@ -116,7 +116,9 @@ async def test_off_track_fires_and_on_track_resolves(harness: Harness) -> None:
     assert (row_fp, state, grain, period, open_) == (fp, "firing", "month", "2025-06-01", True)
     assert target == "online_public_service_usage_2030"
     assert isinstance(summary, str)
-    assert summary.startswith("online_public_service_usage in 106 is off_track at 2025-06: 41")
+    assert summary.startswith(
+        "online_public_service_usage in tam_duong is off_track at 2025-06: 41"
+    )
     [(key, firing)] = await harness.published()
     assert key == KEY
     assert (firing.fingerprint, firing.state) == (fp, alert_pb2.ALERT_STATE_FIRING)

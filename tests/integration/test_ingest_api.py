@@ -19,7 +19,6 @@ from chiso_core.contracts.v1 import observation_pb2
 from chiso_core.settings import IngestSettings
 from chiso_devstack.embedded import EmbeddedBroker, free_port
 from chiso_ingest.app import create_app
-from tests.conftest import CATALOG_DIR
 from tests.kafka_io import read_topic
 
 MAX_BODY_BYTES = 4096
@@ -30,11 +29,11 @@ URL = "/v1/observations"
 PUBLISH_TIMEOUT_S = 2.0
 
 
-def make_app(bootstrap_servers: str) -> FastAPI:
+def make_app(bootstrap_servers: str, database_url: str) -> FastAPI:
     return create_app(
         IngestSettings(
             kafka_bootstrap_servers=bootstrap_servers,
-            catalog_dir=CATALOG_DIR,
+            database_url=database_url,
             max_body_bytes=MAX_BODY_BYTES,
             max_items=MAX_ITEMS,
             http_port=free_port(),
@@ -45,9 +44,9 @@ def make_app(bootstrap_servers: str) -> FastAPI:
 
 
 @pytest.fixture
-def client(bootstrap_servers: str) -> Iterator[TestClient]:
+def client(bootstrap_servers: str, database_url: str) -> Iterator[TestClient]:
     """The app with its lifespan run: topics ensured, the producer connected."""
-    with TestClient(make_app(bootstrap_servers)) as c:
+    with TestClient(make_app(bootstrap_servers, database_url)) as c:
         yield c
 
 
@@ -81,7 +80,13 @@ def test_a_valid_batch_is_published_and_acknowledged_per_item(
     and each message is keyed by its province (district 106 → Lai Châu, 12)."""
     batch = [
         obs(),
-        obs(jurisdiction="106", period="2025-Q2", value=40.0, numerator=400.0, denominator=1000.0),
+        obs(
+            jurisdiction="tam_duong",
+            period="2025-Q2",
+            value=40.0,
+            numerator=400.0,
+            denominator=1000.0,
+        ),
         obs(indicator="cashless_transaction_share", jurisdiction="82", period="2025", value=55.0),
     ]
     response = client.post(URL, json={"observations": batch})
@@ -102,8 +107,8 @@ def test_a_valid_batch_is_published_and_acknowledged_per_item(
         b"82/cashless_transaction_share",
     ]
     district = by_id[body["items"][1]["message_id"]]
-    assert (district.jurisdiction_code, district.province_code, district.value) == (
-        "106",
+    assert (district.jurisdiction_id, district.province_code, district.value) == (
+        "tam_duong",
         "12",
         40.0,
     )
@@ -136,7 +141,11 @@ def test_malformed_json_is_400_naming_it(client: TestClient, bootstrap_servers: 
             "observations[1].indicator",
             "unknown indicator 'broadband_speed'",
         ),
-        (obs(jurisdiction="99"), "observations[1].jurisdiction", "unknown jurisdiction '99'"),
+        (
+            obs(jurisdiction="99"),
+            "observations[1].jurisdiction",
+            "unknown jurisdiction '99' (a catalog id, or an official code in force in the period)",
+        ),
         (obs(period="2025-13"), "observations[1].period", "month 13 does not start a month"),
         (
             obs(value=101.0),
@@ -248,12 +257,14 @@ def test_health_readiness_and_metrics(client: TestClient) -> None:
     assert accepted() == before + 2
 
 
-def test_without_a_broker_the_api_answers_503_with_retry_after(tmp_path: Path) -> None:
+def test_without_a_broker_the_api_answers_503_with_retry_after(
+    tmp_path: Path, database_url: str
+) -> None:
     """When the broker stops acknowledging, the API must not claim acceptance (202): it says
     503 and when to retry. Uses its own broker, so stopping it leaves the session's alone."""
     broker = EmbeddedBroker(free_port(), tmp_path / "b.log").start()
     try:
-        with TestClient(make_app(broker.bootstrap_servers)) as c:
+        with TestClient(make_app(broker.bootstrap_servers, database_url)) as c:
             assert c.post(URL, json={"observations": [obs()]}).status_code == 202
             broker.stop()
             started = time.monotonic()

@@ -10,6 +10,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from chiso_core import topics
 from chiso_core.catalog import Catalog
+from chiso_core.catalog.store import CatalogCache
 from chiso_core.contracts.v1 import observation_pb2, score_pb2
 from chiso_ingest.convert import to_message
 from chiso_ingest.models import ObservationIn
@@ -40,12 +41,13 @@ async def harness(
     broker = KafkaBroker(bootstrap_servers, acks="all", logger=None)
     await broker.connect()
     async with AsyncConnectionPool(database_url, min_size=1, max_size=2) as pool:
-        yield Harness(ScoringPipeline(pool, broker, catalog), bootstrap_servers, database_url)
+        pipeline = ScoringPipeline(pool, broker, CatalogCache(pool))
+        yield Harness(pipeline, bootstrap_servers, database_url)
     await broker.stop()
 
 
 def observation(
-    catalog: Catalog, period: str, value: float, jurisdiction: str = "106"
+    catalog: Catalog, period: str, value: float, jurisdiction: str = "tam_duong"
 ) -> tuple[bytes, observation_pb2.Observation]:
     item = ObservationIn(
         indicator="online_public_service_usage",

@@ -20,7 +20,7 @@ def event(period: str, status: Status, actual: float = 41.0) -> ScoreEvent:
     return ScoreEvent(
         plan_id="tam_duong_nq57",
         target_id="online_public_service_usage_2030",
-        jurisdiction="106",
+        jurisdiction="tam_duong",
         indicator="online_public_service_usage",
         province="12",
         period=Period.parse(period),
@@ -49,8 +49,8 @@ def test_off_track_fires_a_new_alert() -> None:
     assert alert.labels["alertname"] == ALERTNAME
     assert alert.labels["target"] == "online_public_service_usage_2030"
     assert alert.summary == (
-        "online_public_service_usage in 106 is off_track at 2025-06: 41 against 42.82 expected, "
-        "on the way to 80 by 2030"
+        "online_public_service_usage in tam_duong is off_track at 2025-06: 41 against 42.82 "
+        "expected, on the way to 80 by 2030"
     )
 
 
@@ -129,7 +129,7 @@ def test_from_proto_reads_every_field() -> None:
         plan_id="tam_duong_nq57",
         target_id="online_public_service_usage_2030",
         indicator_code="online_public_service_usage",
-        jurisdiction_code="106",
+        jurisdiction_id="tam_duong",
         province_code="12",
         period=Period.parse("2025-06").to_proto(),
         actual=41.0,

@@ -80,7 +80,7 @@ def test_a_score_round_trips_through_bytes() -> None:
         plan_revision=1,
         target_id="online_public_service_usage_2030",
         indicator_code="online_public_service_usage",
-        jurisdiction_code="106",
+        jurisdiction_id="tam_duong",
         province_code="12",
         period=common_pb2.Period(grain=common_pb2.GRAIN_MONTH, year=2025, month=6),
         actual=41.0,
@@ -104,13 +104,13 @@ def test_an_alert_with_maps_and_without_end_round_trips() -> None:
     """A firing alert has no ends_at: the field must stay absent, not become the epoch."""
     alert = alert_pb2.Alert(
         fingerprint="0123456789abcdef",
-        labels={"alertname": "TargetOffTrack", "jurisdiction": "106"},
+        labels={"alertname": "TargetOffTrack", "jurisdiction": "tam_duong"},
         annotations={"summary": "off track"},
         state=alert_pb2.ALERT_STATE_FIRING,
     )
     alert.starts_at.FromSeconds(1_750_000_000)
     back = alert_pb2.Alert.FromString(alert.SerializeToString())
     assert back == alert
-    assert dict(back.labels) == {"alertname": "TargetOffTrack", "jurisdiction": "106"}
+    assert dict(back.labels) == {"alertname": "TargetOffTrack", "jurisdiction": "tam_duong"}
     assert back.HasField("starts_at")
     assert not back.HasField("ends_at")

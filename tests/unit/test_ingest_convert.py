@@ -40,7 +40,10 @@ def test_an_unknown_indicator_is_named(catalog: Catalog) -> None:
 
 def test_an_unknown_jurisdiction_is_named(catalog: Catalog) -> None:
     assert problems(catalog, jurisdiction="99") == [
-        (f"{WHERE}.jurisdiction", "unknown jurisdiction '99'")
+        (
+            f"{WHERE}.jurisdiction",
+            "unknown jurisdiction '99' (a catalog id, or an official code in force in the period)",
+        )
     ]
 
 
@@ -107,13 +110,13 @@ def test_to_message_keys_by_province_of_a_district(catalog: Catalog) -> None:
     """Tam Đường district (106) lies in Lai Châu province (12): its figures go to the province's
     partition, so a province roll-up sees them in order."""
     key, msg = to_message(
-        item(jurisdiction="106", period="2025-Q2", numerator=6150.0, denominator=10000.0),
+        item(jurisdiction="tam_duong", period="2025-Q2", numerator=6150.0, denominator=10000.0),
         catalog,
         source="api",
     )
     assert key == b"12/online_public_service_usage"
     assert msg.province_code == "12"
-    assert msg.jurisdiction_code == "106"
+    assert msg.jurisdiction_id == "tam_duong"
     assert msg.indicator_code == "online_public_service_usage"
     assert msg.period == common_pb2.Period(grain=common_pb2.GRAIN_QUARTER, year=2025, month=4)
     assert (msg.value, msg.numerator, msg.denominator) == (61.5, 6150.0, 10000.0)
@@ -126,6 +129,19 @@ def test_to_message_keys_a_province_by_itself(catalog: Catalog) -> None:
     key, msg = to_message(item(jurisdiction="56"), catalog, source="api")
     assert key == b"56/online_public_service_usage"
     assert msg.province_code == "56"
+
+
+@pytest.mark.parametrize(
+    ("period", "unit"), [("2025-06", "tien_giang"), ("2025-07", "dong_thap_2025")]
+)
+def test_an_official_code_means_the_unit_that_held_it_in_the_period(
+    catalog: Catalog, period: str, unit: str
+) -> None:
+    """Code 82 was Tiền Giang's until 2025-06-30; from 2025-07-01 the merged Đồng Tháp holds it
+    (Quyết định 19/2025/QĐ-TTg). A figure reported by code lands on the right unit."""
+    key, msg = to_message(item(jurisdiction="82", period=period), catalog, source="api")
+    assert msg.jurisdiction_id == unit
+    assert key == b"82/online_public_service_usage"
 
 
 def test_to_message_leaves_absent_parts_unset(catalog: Catalog) -> None:
@@ -144,7 +160,7 @@ def test_every_message_gets_its_own_id(catalog: Catalog) -> None:
 @given(
     value=st.floats(min_value=0, max_value=100),
     month=st.integers(1, 12),
-    jurisdiction=st.sampled_from(["56", "82", "12", "106"]),
+    jurisdiction=st.sampled_from(["56", "82", "12", "tam_duong"]),
 )
 def test_a_checked_item_survives_the_wire(
     catalog: Catalog, value: float, month: int, jurisdiction: str
@@ -155,5 +171,7 @@ def test_a_checked_item_survives_the_wire(
     _, msg = to_message(valid, catalog, source="api")
     back = observation_pb2.Observation.FromString(msg.SerializeToString())
     assert back.value == value
-    assert back.jurisdiction_code == jurisdiction
+    resolved = catalog.resolve(jurisdiction, Period.parse(valid.period).start)
+    assert resolved is not None
+    assert back.jurisdiction_id == resolved.id
     assert str(Period.from_proto(back.period)) == f"2025-{month:02d}"

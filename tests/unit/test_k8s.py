@@ -55,7 +55,7 @@ COMMANDS = {
     "ingest": ["chiso", "ingest", "serve"],
     "scoring": ["chiso", "scoring", "serve"],
     "alerts": ["chiso", "alerts", "serve"],
-    "migrate": ["chiso", "migrate"],
+    "migrate": ["sh", "-c", "chiso migrate && chiso catalog load"],
 }
 # where CHISO_DATABASE_URL comes from: Secret name, key (created by hand, never committed)
 DATABASE_ENV = "CHISO_DATABASE_URL"

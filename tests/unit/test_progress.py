@@ -23,6 +23,7 @@ def target(value: float = 80.0, comparator: Comparator = Comparator.GT) -> Targe
         indicator="online_public_service_usage",
         comparator=comparator,
         value=value,
+        unit="percent",
         due_year=2030,
         quote="đạt trên 80%",
     )

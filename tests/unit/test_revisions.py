@@ -11,12 +11,12 @@ from chiso_scoring.intake import ObservationRow, PointKey, content_hash
 from chiso_scoring.revisions import Current, assign_revisions
 
 JUNE = Period.parse("2025-06")
-KEY: PointKey = ("106", "online_public_service_usage", JUNE)
+KEY: PointKey = ("tam_duong", "online_public_service_usage", JUNE)
 
 
 def row(message_id: str, value: float, period: Period = JUNE) -> ObservationRow:
     return ObservationRow(
-        jurisdiction="106",
+        jurisdiction="tam_duong",
         indicator="online_public_service_usage",
         period=period,
         value=value,
@@ -91,7 +91,7 @@ def test_points_are_kept_apart() -> None:
         [row("m1", 40.0, may), row("m2", 41.0)], set(), {KEY: stored(4, 39.0)}
     )
     assert [(str(r.period), rev) for r, rev in new] == [("2025-05", 1), ("2025-06", 5)]
-    assert set(points) == {KEY, ("106", "online_public_service_usage", may)}
+    assert set(points) == {KEY, ("tam_duong", "online_public_service_usage", may)}
 
 
 def test_the_numerator_is_part_of_the_content() -> None:

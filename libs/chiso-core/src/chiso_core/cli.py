@@ -8,10 +8,12 @@ import typer
 
 from chiso_core import db
 from chiso_core.broker import ensure_topics
+from chiso_core.catalog.cli import app as catalog_app
 from chiso_core.settings import BrokerSettings, MigrateSettings
 from chiso_core.telemetry import configure_logging
 
 app = typer.Typer(no_args_is_help=True, help="chiso: indicators against Resolution 57 plan targets")
+app.add_typer(catalog_app, name="catalog")
 
 
 @app.command()

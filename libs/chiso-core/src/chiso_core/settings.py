@@ -35,12 +35,20 @@ class CatalogSettings(_Base):
     catalog_dir: Path = Field(default=Path("catalog"), description="folder holding indicators.yaml")
 
 
+class CatalogReaderSettings(_Base):
+    catalog_ttl_s: float = Field(
+        default=30, gt=0, description="how often a service reads the loaded catalog again"
+    )
+
+
 class HttpSettings(_Base):
     http_host: str = "127.0.0.1"
     http_port: int = Field(ge=1, le=65535)
 
 
-class IngestSettings(HttpSettings, BrokerSettings, CatalogSettings, LogSettings):
+class IngestSettings(
+    HttpSettings, BrokerSettings, DatabaseSettings, CatalogReaderSettings, LogSettings
+):
     http_port: int = 8001
     max_body_bytes: int = Field(default=1_048_576, ge=1024, description="request body size limit")
     max_items: int = Field(default=5000, ge=1, description="observations per request")
@@ -57,7 +65,7 @@ class ConsumerSettings(HttpSettings, BrokerSettings, DatabaseSettings, LogSettin
     batch_timeout_ms: int = Field(default=200, ge=1)
 
 
-class ScoringSettings(ConsumerSettings, CatalogSettings):
+class ScoringSettings(ConsumerSettings, CatalogReaderSettings):
     http_port: int = 8002
     group_id: str = "chiso-scoring"
 
@@ -67,5 +75,5 @@ class AlertsSettings(ConsumerSettings):
     group_id: str = "chiso-alerts"
 
 
-class MigrateSettings(DatabaseSettings, LogSettings):
+class MigrateSettings(DatabaseSettings, CatalogSettings, LogSettings):
     pass

@@ -23,6 +23,7 @@ from rich.console import Console
 
 from chiso_core import db
 from chiso_core.catalog import load_catalog
+from chiso_core.catalog import store as catalog_store
 from chiso_devstack import scorecard
 from chiso_devstack.embedded import EmbeddedBroker, EmbeddedPostgres
 from chiso_devstack.processes import ServiceProcess
@@ -88,11 +89,14 @@ def demo(
             )
         applied = db.migrate(database_url)
         console.print(f"migrations {len(applied)} applied")
+        with psycopg.connect(database_url) as conn, conn.transaction():
+            loaded = catalog_store.load(conn, catalog)
+        revisions = ", ".join(f"{p} r{r} ({what})" for p, (r, what) in sorted(loaded.plans.items()))
+        console.print(f"catalog    {loaded.indicators} indicators; plans {revisions}")
 
         env = {
             "CHISO_KAFKA_BOOTSTRAP_SERVERS": kafka,
             "CHISO_DATABASE_URL": database_url,
-            "CHISO_CATALOG_DIR": str(catalog_dir.resolve()),
             "CHISO_LOG_JSON": "false",
         }
         services = [

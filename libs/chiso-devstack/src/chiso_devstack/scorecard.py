@@ -32,8 +32,8 @@ def progress(conn: psycopg.Connection, since: datetime) -> tuple[int, int, int]:
         """
         SELECT (SELECT count(*) FROM scores WHERE computed_at >= %s),
                (SELECT count(*) FROM (
-                   SELECT DISTINCT ON (plan_id, target_id, jurisdiction_code) status
-                     FROM scores ORDER BY plan_id, target_id, jurisdiction_code, period_start DESC
+                   SELECT DISTINCT ON (plan_id, target_id, jurisdiction_id) status
+                     FROM scores ORDER BY plan_id, target_id, jurisdiction_id, period_start DESC
                ) latest WHERE status IN ('off_track', 'deteriorating')),
                (SELECT count(*) FROM alerts WHERE state = 'firing')
         """,
@@ -46,15 +46,15 @@ def progress(conn: psycopg.Connection, since: datetime) -> tuple[int, int, int]:
 def read(conn: psycopg.Connection) -> list[Line]:
     rows = conn.execute(
         """
-        SELECT DISTINCT ON (s.plan_id, s.target_id, s.jurisdiction_code)
-               s.plan_id, s.target_id, s.jurisdiction_code, s.indicator_code, s.grain,
+        SELECT DISTINCT ON (s.plan_id, s.target_id, s.jurisdiction_id)
+               s.plan_id, s.target_id, s.jurisdiction_id, s.indicator_code, s.grain,
                s.period_start, s.actual, s.expected, s.target_value, s.due_year, s.status,
                a.state
           FROM scores s
           LEFT JOIN alerts a
             ON a.labels->>'plan' = s.plan_id AND a.labels->>'target' = s.target_id
-           AND a.labels->>'jurisdiction' = s.jurisdiction_code
-         ORDER BY s.plan_id, s.target_id, s.jurisdiction_code, s.period_start DESC
+           AND a.labels->>'jurisdiction' = s.jurisdiction_id
+         ORDER BY s.plan_id, s.target_id, s.jurisdiction_id, s.period_start DESC
         """
     ).fetchall()
     return [

@@ -33,7 +33,7 @@ class ScoreEvent:
         return cls(
             plan_id=s.plan_id,
             target_id=s.target_id,
-            jurisdiction=s.jurisdiction_code,
+            jurisdiction=s.jurisdiction_id,
             indicator=s.indicator_code,
             province=s.province_code,
             period=Period.from_proto(s.period),

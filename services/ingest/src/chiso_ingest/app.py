@@ -14,9 +14,12 @@ from prometheus_client import Counter
 
 from chiso_core import topics
 from chiso_core.broker import ensure_topics, make_broker
-from chiso_core.catalog import load_catalog
+from chiso_core.catalog.api import catalog_router
+from chiso_core.catalog.store import CatalogCache
+from chiso_core.db import make_pool
 from chiso_core.http import ops_router
 from chiso_core.messaging import publish_all
+from chiso_core.readiness import broker_and_database_ready
 from chiso_core.settings import IngestSettings
 from chiso_core.telemetry import configure_logging
 from chiso_ingest.convert import check, to_message
@@ -43,16 +46,19 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 def create_app(settings: IngestSettings | None = None) -> FastAPI:
     settings = settings or IngestSettings()
     configure_logging(settings)
-    catalog = load_catalog(settings.catalog_dir)
     broker = make_broker(settings, client_id="chiso-ingest")
+    pool = make_pool(settings)
+    catalog = CatalogCache(pool, settings.catalog_ttl_s)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await ensure_topics(settings)
+        await pool.open(wait=True)
         await broker.connect()
         log.info("ingest ready", port=settings.http_port)
         yield
         await broker.stop()
+        await pool.close()
 
     app = FastAPI(
         title="chiso ingest API",
@@ -63,10 +69,8 @@ def create_app(settings: IngestSettings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_exception_handler(RequestValidationError, on_validation_error)
 
-    async def ready() -> bool:
-        return await broker.ping(timeout=2)
-
-    app.include_router(ops_router(ready))
+    app.include_router(ops_router(broker_and_database_ready(broker, pool)))
+    app.include_router(catalog_router(catalog.get))
 
     @app.post(
         "/v1/observations",
@@ -89,15 +93,16 @@ def create_app(settings: IngestSettings | None = None) -> FastAPI:
                     )
                 ],
             )
+        current = await catalog.get()
         problems = [
             p
             for i, item in enumerate(batch.observations)
-            for p in check(item, catalog, f"observations[{i}]")
+            for p in check(item, current, f"observations[{i}]")
         ]
         if problems:
             ITEMS.labels("rejected").inc(len(batch.observations))
             return error_response(422, "invalid observations", problems)
-        messages = [to_message(item, catalog, source="api") for item in batch.observations]
+        messages = [to_message(item, current, source="api") for item in batch.observations]
         try:
             async with asyncio.timeout(settings.publish_timeout_s):
                 await publish_all(broker, topics.OBSERVATIONS, messages)

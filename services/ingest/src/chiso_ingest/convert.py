@@ -1,7 +1,7 @@
 """JSON observations → protobuf, checked against the catalog. The one place the two meet."""
 
 import math
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -35,16 +35,21 @@ def check(item: ObservationIn, catalog: Catalog, where: str) -> list[Problem]:
         problems.append(
             Problem(field=f"{where}.indicator", problem=f"unknown indicator {item.indicator!r}")
         )
-    if item.jurisdiction not in catalog.jurisdictions:
+    try:
+        period: Period | None = Period.parse(item.period)
+        period_problem = None
+    except ValueError as e:
+        period, period_problem = None, str(e)
+    if catalog.resolve(item.jurisdiction, period.start if period else date.today()) is None:
         problems.append(
             Problem(
-                field=f"{where}.jurisdiction", problem=f"unknown jurisdiction {item.jurisdiction!r}"
+                field=f"{where}.jurisdiction",
+                problem=f"unknown jurisdiction {item.jurisdiction!r} (a catalog id, or an "
+                "official code in force in the period)",
             )
         )
-    try:
-        Period.parse(item.period)
-    except ValueError as e:
-        problems.append(Problem(field=f"{where}.period", problem=str(e)))
+    if period_problem:
+        problems.append(Problem(field=f"{where}.period", problem=period_problem))
     if indicator is not None:
         lo, hi = indicator.valid_min, indicator.valid_max
         if (lo is not None and item.value < lo) or (hi is not None and item.value > hi):
@@ -63,15 +68,18 @@ def to_message(
     item: ObservationIn, catalog: Catalog, source: str
 ) -> tuple[bytes, observation_pb2.Observation]:
     """The keyed protobuf message of an item that passed `check`."""
-    province = catalog.province_of(item.jurisdiction)
+    period = Period.parse(item.period)
+    jurisdiction = catalog.resolve(item.jurisdiction, period.start)
+    assert jurisdiction is not None, "check() first"
+    province_code = catalog.province_code(jurisdiction.id)
     reported_at = Timestamp()
     reported_at.FromDatetime(datetime.now(UTC))
     message = observation_pb2.Observation(
         meta=new_meta("ingest"),
         indicator_code=item.indicator,
-        jurisdiction_code=item.jurisdiction,
-        province_code=province,
-        period=Period.parse(item.period).to_proto(),
+        jurisdiction_id=jurisdiction.id,
+        province_code=province_code,
+        period=period.to_proto(),
         value=item.value,
         source=source,
         reported_at=reported_at,
@@ -79,4 +87,4 @@ def to_message(
     if item.numerator is not None and item.denominator is not None:
         message.numerator = item.numerator
         message.denominator = item.denominator
-    return message_key(province, item.indicator), message
+    return message_key(province_code, item.indicator), message

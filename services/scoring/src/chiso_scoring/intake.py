@@ -61,8 +61,8 @@ def decode(payload: bytes, catalog: Catalog) -> ObservationRow:
         raise Invalid("meta.message_id is empty")
     if msg.indicator_code not in catalog.indicators:
         raise Invalid(f"unknown indicator {msg.indicator_code!r}")
-    if msg.jurisdiction_code not in catalog.jurisdictions:
-        raise Invalid(f"unknown jurisdiction {msg.jurisdiction_code!r}")
+    if msg.jurisdiction_id not in catalog.jurisdictions:
+        raise Invalid(f"unknown jurisdiction {msg.jurisdiction_id!r}")
     if not math.isfinite(msg.value):
         raise Invalid("value is not a finite number")
     try:
@@ -72,7 +72,7 @@ def decode(payload: bytes, catalog: Catalog) -> ObservationRow:
     numerator = msg.numerator if msg.HasField("numerator") else None
     denominator = msg.denominator if msg.HasField("denominator") else None
     return ObservationRow(
-        jurisdiction=msg.jurisdiction_code,
+        jurisdiction=msg.jurisdiction_id,
         indicator=msg.indicator_code,
         period=period,
         value=msg.value,

@@ -15,7 +15,7 @@ from prometheus_client import Counter, Histogram
 from psycopg_pool import AsyncConnectionPool
 
 from chiso_core import failpoints, topics
-from chiso_core.catalog import Catalog
+from chiso_core.catalog.store import CatalogCache
 from chiso_core.messaging import Record, publish_all, publish_rejected, rejected
 from chiso_scoring import intake, store
 from chiso_scoring.revisions import assign_revisions
@@ -30,18 +30,21 @@ BATCH_SECONDS = Histogram("chiso_scoring_batch_seconds", "Time to store, score a
 
 
 class ScoringPipeline:
-    def __init__(self, pool: AsyncConnectionPool, broker: KafkaBroker, catalog: Catalog) -> None:
+    def __init__(
+        self, pool: AsyncConnectionPool, broker: KafkaBroker, catalog: CatalogCache
+    ) -> None:
         self.pool = pool
         self.broker = broker
         self.catalog = catalog
 
     async def handle(self, records: Sequence[Record]) -> None:
         started = time.perf_counter()
+        catalog = await self.catalog.get()
         rows: list[intake.ObservationRow] = []
         bad = []
         for record in records:
             try:
-                rows.append(intake.decode(record.value or b"", self.catalog))
+                rows.append(intake.decode(record.value or b"", catalog))
             except intake.Invalid as e:
                 bad.append(rejected("scoring", record, str(e)))
         async with self.pool.connection() as conn, conn.transaction():
@@ -51,11 +54,11 @@ class ScoringPipeline:
             await store.record_receipts(conn, {r.message_id for r in rows} - known)
             await store.copy_observations(conn, new)
             earliest = await store.earliest_points(conn, (r.series for r in rows))
-            scores = score_points(points, earliest, self.catalog)
+            scores = score_points(points, earliest, catalog)
             await store.upsert_scores(conn, scores)
             failpoints.hit("scoring.before_commit")
         failpoints.hit("scoring.after_commit")
-        await publish_all(self.broker, topics.SCORES, (to_message(s, self.catalog) for s in scores))
+        await publish_all(self.broker, topics.SCORES, (to_message(s, catalog) for s in scores))
         await publish_rejected(self.broker, bad)
         OBSERVATIONS.labels("stored").inc(len(new))
         OBSERVATIONS.labels("unchanged").inc(len(rows) - len(new))

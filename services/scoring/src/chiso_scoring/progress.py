@@ -37,11 +37,19 @@ def expected_at(at: float, base: Point, target_value: float, due_at: float) -> f
 
 
 def linear_progress(
-    actual: Point, base: Point, target: Target, due_at: float, direction: Direction
+    actual: Point,
+    base: Point,
+    target: Target,
+    due_at: float,
+    direction: Direction,
+    aim: float | None = None,
 ) -> LinearProgress:
-    expected = expected_at(actual.at, base, target.value, due_at)
+    """`aim` is the value the path leads to: the target's value unless given (a range's edge)."""
+    aim = target.value if aim is None else aim
+    assert aim is not None, "a target judged on a path has a value"
+    expected = expected_at(actual.at, base, aim, due_at)
     gap = direction.sign * (actual.value - expected)
-    span = target.value - base.value
+    span = aim - base.value
     progress = 1.0 if span == 0 else (actual.value - base.value) / span
     if target.met_by(actual.value):
         status = Status.ACHIEVED

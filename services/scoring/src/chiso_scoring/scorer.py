@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from chiso_core.catalog import Catalog
+from chiso_core.catalog import Catalog, Comparator, Direction, Target
 from chiso_core.contracts.v1 import score_pb2
 from chiso_core.messaging import new_meta
 from chiso_core.periods import Period, year_end
@@ -12,6 +12,17 @@ from chiso_core.topics import message_key
 from chiso_scoring.intake import PointKey, SeriesKey
 from chiso_scoring.progress import METHOD, METHOD_VERSION, Point, linear_progress
 from chiso_scoring.revisions import Current
+
+LEVEL_COMPARATORS = frozenset(
+    {
+        Comparator.GT,
+        Comparator.GTE,
+        Comparator.LT,
+        Comparator.LTE,
+        Comparator.MAINTAIN_GT,
+        Comparator.MAINTAIN_GTE,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -37,18 +48,24 @@ class ScoreRow:
 def score_points(
     points: Mapping[PointKey, Current], earliest: Mapping[SeriesKey, Point], catalog: Catalog
 ) -> list[ScoreRow]:
-    """One score per (target, point). Without a baseline in the plan, the series' earliest
-    figure stands in for it."""
+    """One score per (target, point) for the targets judged on a level. Without a baseline in
+    the plan, the series' earliest figure stands in for it."""
     rows: list[ScoreRow] = []
     for (jurisdiction, indicator, period), current in sorted(points.items(), key=lambda kv: kv[0]):
         direction = catalog.indicators[indicator].direction
         actual = Point(period.end_year_fraction, current.value)
         for plan, target in catalog.targets_for(indicator, jurisdiction):
-            if target.baseline is not None:
-                base = Point(year_end(target.baseline.year), target.baseline.value)
+            aim = path_end(target, direction)
+            if aim is None:
+                continue
+            stated = plan.baseline_for(target)
+            if stated is not None:
+                base = Point(year_end(stated.year), stated.value)
             else:
                 base = earliest.get((jurisdiction, indicator), actual)
-            result = linear_progress(actual, base, target, year_end(target.due_year), direction)
+            result = linear_progress(
+                actual, base, target, year_end(target.due_year), direction, aim=aim
+            )
             rows.append(
                 ScoreRow(
                     plan_id=plan.id,
@@ -59,7 +76,7 @@ def score_points(
                     period=period,
                     actual=current.value,
                     expected=result.expected,
-                    target_value=target.value,
+                    target_value=aim,
                     due_year=target.due_year,
                     gap=result.gap,
                     progress=result.progress,
@@ -70,15 +87,26 @@ def score_points(
     return rows
 
 
+def path_end(target: Target, direction: Direction) -> float | None:
+    """Where the straight path leads: the target's value; for a range, its near edge. Growth,
+    count-per-year and milestone targets are not judged on a path (None)."""
+    if target.comparator in LEVEL_COMPARATORS:
+        return target.value
+    if target.comparator is Comparator.BETWEEN and target.values is not None:
+        low, high = target.values
+        return low if direction is Direction.HIGHER_IS_BETTER else high
+    return None
+
+
 def to_message(row: ScoreRow, catalog: Catalog) -> tuple[bytes, score_pb2.Score]:
-    province = catalog.province_of(row.jurisdiction)
+    province = catalog.province_code(row.jurisdiction)
     return message_key(province, row.indicator), score_pb2.Score(
         meta=new_meta("scoring"),
         plan_id=row.plan_id,
         plan_revision=row.plan_revision,
         target_id=row.target_id,
         indicator_code=row.indicator,
-        jurisdiction_code=row.jurisdiction,
+        jurisdiction_id=row.jurisdiction,
         province_code=province,
         period=row.period.to_proto(),
         actual=row.actual,

@@ -42,14 +42,14 @@ async def latest_revisions(
 ) -> dict[PointKey, Current]:
     cur = await conn.execute(
         """
-        SELECT DISTINCT ON (o.jurisdiction_code, o.indicator_code, o.grain, o.period_start)
-               o.jurisdiction_code, o.indicator_code, o.grain, o.period_start,
+        SELECT DISTINCT ON (o.jurisdiction_id, o.indicator_code, o.grain, o.period_start)
+               o.jurisdiction_id, o.indicator_code, o.grain, o.period_start,
                o.revision, o.content_hash, o.value
           FROM observations o
           JOIN unnest(%s::text[], %s::text[], %s::text[], %s::date[]) AS k(j, i, g, p)
-            ON o.jurisdiction_code = k.j AND o.indicator_code = k.i
+            ON o.jurisdiction_id = k.j AND o.indicator_code = k.i
            AND o.grain = k.g AND o.period_start = k.p
-         ORDER BY o.jurisdiction_code, o.indicator_code, o.grain, o.period_start, o.revision DESC
+         ORDER BY o.jurisdiction_id, o.indicator_code, o.grain, o.period_start, o.revision DESC
         """,
         _columns(set(keys)),
     )
@@ -65,7 +65,7 @@ async def copy_observations(
     async with (
         conn.cursor() as cur,
         cur.copy(
-            "COPY observations (period_start, grain, jurisdiction_code, indicator_code, revision,"
+            "COPY observations (period_start, grain, jurisdiction_id, indicator_code, revision,"
             " value,"
             " numerator, denominator, source, message_id, content_hash, reported_at) FROM STDIN"
         ) as copy,
@@ -102,7 +102,7 @@ async def earliest_points(
          CROSS JOIN LATERAL (
                SELECT o.grain, o.period_start, o.value
                  FROM observations o
-                WHERE o.jurisdiction_code = k.j AND o.indicator_code = k.i
+                WHERE o.jurisdiction_id = k.j AND o.indicator_code = k.i
                 ORDER BY o.period_start, o.grain DESC, o.revision DESC
                 LIMIT 1
          ) e
@@ -124,7 +124,7 @@ _SCORE_COLUMNS = sql.SQL(", ").join(
             "plan_id",
             "plan_revision",
             "target_id",
-            "jurisdiction_code",
+            "jurisdiction_id",
             "indicator_code",
             "method",
             "method_version",
@@ -178,7 +178,7 @@ async def upsert_scores(conn: AsyncConnection, rows: Sequence[ScoreRow]) -> None
             """
         INSERT INTO scores ({columns})
         SELECT {columns} FROM scores_stage
-        ON CONFLICT (plan_id, target_id, jurisdiction_code, grain, period_start, method)
+        ON CONFLICT (plan_id, target_id, jurisdiction_id, grain, period_start, method)
         DO UPDATE SET
             plan_revision = EXCLUDED.plan_revision, method_version = EXCLUDED.method_version,
             actual = EXCLUDED.actual, expected = EXCLUDED.expected,

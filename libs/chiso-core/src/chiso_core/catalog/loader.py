@@ -1,24 +1,169 @@
-"""Reads the catalog folder: indicators.yaml, jurisdictions.yaml, plans/*.yaml."""
+"""Reads and checks the catalog folder: indicators.yaml, jurisdictions.yaml, plans/*.yaml.
 
+Every problem is reported at once, each naming the file, the line, the field and what was
+expected; a catalog with any problem is not returned at all.
+"""
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
+from pydantic import BaseModel, ValidationError
 
 from chiso_core.catalog.models import Catalog, Indicator, Jurisdiction, Plan
 
+M = TypeVar("M", bound=BaseModel)
+Path_ = tuple[int | str, ...]
 
-def _read(path: Path) -> Any:
-    with path.open(encoding="utf-8") as f:
-        return yaml.safe_load(f)
+
+@dataclass(frozen=True)
+class Problem:
+    file: Path
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else str(self.file)
+        return (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
+
+
+class CatalogError(Exception):
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(map(str, self.problems)))
+
+
+def _lines(node: yaml.Node, path: Path_ = ()) -> Iterator[tuple[Path_, int]]:
+    """(path, 1-based line) of every node of a composed YAML document."""
+    yield path, node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            yield from _lines(value, (*path, key.value))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            yield from _lines(item, (*path, i))
+
+
+def _field(path: Path_) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+class _File:
+    """One YAML file: its data, and the line of every field in it."""
+
+    def __init__(self, path: Path, problems: list[Problem]) -> None:
+        self.path = path
+        self.problems = problems
+        self.data: Any = None
+        self.line_of: dict[Path_, int] = {}
+        try:
+            text = path.read_text(encoding="utf-8")
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            self.data = yaml.safe_load(text)
+        except FileNotFoundError:
+            self.report((), "file is missing")
+            return
+        except yaml.MarkedYAMLError as e:
+            mark = e.problem_mark
+            self.problems.append(
+                Problem(path, mark.line + 1 if mark else None, "", f"not valid YAML: {e.problem}")
+            )
+            return
+        if node is not None:
+            self.line_of = dict(_lines(node))
+
+    def report(self, path: Path_, message: str) -> None:
+        # The line of the deepest part of the path that exists in the file.
+        line = next(
+            (self.line_of[path[:n]] for n in range(len(path), -1, -1) if path[:n] in self.line_of),
+            None,
+        )
+        self.problems.append(Problem(self.path, line, _field(path), message))
+
+    def validate(self, model: type[M], data: Any, at: Path_) -> M | None:
+        try:
+            return model.model_validate(data)
+        except ValidationError as e:
+            for error in e.errors():
+                self.report((*at, *error["loc"]), error["msg"])
+            return None
+
+    def items(self, model: type[M], key: str) -> list[tuple[Path_, M]]:
+        """A top-level list of `model`, each item checked, with codes that must not repeat."""
+        if self.data is None:
+            return []
+        if not isinstance(self.data, list):
+            self.report((), f"expected a list of {model.__name__.lower()} entries")
+            return []
+        items: list[tuple[Path_, M]] = []
+        seen: dict[str, int] = {}
+        for i, raw in enumerate(self.data):
+            item = self.validate(model, raw, (i,))
+            if item is None:
+                continue
+            code = getattr(item, key)
+            if code in seen:
+                self.report((i, key), f"{code!r} repeats (first at item {seen[code]})")
+                continue
+            seen[code] = i
+            items.append(((i,), item))
+        return items
 
 
 def load_catalog(folder: Path) -> Catalog:
-    indicators = [Indicator.model_validate(i) for i in _read(folder / "indicators.yaml")]
-    jurisdictions = [Jurisdiction.model_validate(j) for j in _read(folder / "jurisdictions.yaml")]
-    plans = [Plan.model_validate(_read(p)) for p in sorted((folder / "plans").glob("*.yaml"))]
-    return Catalog(
-        indicators={i.code: i for i in indicators},
-        jurisdictions={j.code: j for j in jurisdictions},
-        plans={p.id: p for p in plans},
-    )
+    """The checked catalog, or CatalogError listing every problem."""
+    problems: list[Problem] = []
+    indicators_file = _File(folder / "indicators.yaml", problems)
+    indicators = {i.code: i for _, i in indicators_file.items(Indicator, "code")}
+    jurisdictions_file = _File(folder / "jurisdictions.yaml", problems)
+    located = jurisdictions_file.items(Jurisdiction, "id")
+    jurisdictions = {j.id: j for _, j in located}
+
+    for at, j in located:
+        for field, refs in (
+            ("parent", [j.parent] if j.parent else []),
+            ("successors", list(j.successors)),
+        ):
+            for ref in refs:
+                if ref not in jurisdictions:
+                    jurisdictions_file.report((*at, field), f"unknown jurisdiction {ref!r}")
+
+    plans: dict[str, Plan] = {}
+    plan_files = sorted((folder / "plans").glob("*.yaml"))
+    if not plan_files:
+        problems.append(Problem(folder / "plans", None, "", "no plan files (*.yaml)"))
+    for path in plan_files:
+        f = _File(path, problems)
+        if f.data is None:
+            continue
+        plan = f.validate(Plan, f.data, ())
+        if plan is None:
+            continue
+        if "revision" in f.data:
+            f.report(
+                ("revision",), "is assigned when the catalog is loaded; leave it out of the file"
+            )
+        if plan.id != path.stem:
+            f.report(("id",), f"expected {path.stem!r}, the file's name")
+        if plan.id in plans:
+            f.report(("id",), f"plan {plan.id!r} repeats")
+        if plan.jurisdiction not in jurisdictions:
+            f.report(("jurisdiction",), f"unknown jurisdiction {plan.jurisdiction!r}")
+        references = [("targets", i, t.indicator) for i, t in enumerate(plan.targets)]
+        references += [("baselines", i, b.indicator) for i, b in enumerate(plan.baselines)]
+        for kind, i, indicator in references:
+            if indicator not in indicators:
+                f.report((kind, i, "indicator"), f"unknown indicator {indicator!r}")
+        plans[plan.id] = plan
+
+    if problems:
+        raise CatalogError(problems)
+    return Catalog(indicators=indicators, jurisdictions=jurisdictions, plans=plans)

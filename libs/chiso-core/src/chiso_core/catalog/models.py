@@ -1,5 +1,6 @@
-"""Catalog models. Pure data: no I/O, no scoring rules."""
+"""Catalog models: indicators, jurisdictions and plans. Pure data: no I/O, no scoring rules."""
 
+from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
@@ -21,73 +22,198 @@ class Direction(StrEnum):
         return 1 if self is Direction.HIGHER_IS_BETTER else -1
 
 
+class Kind(StrEnum):
+    RATIO = "ratio"  # numerator / denominator, e.g. online dossiers / all dossiers
+    LEVEL = "level"  # a state at a time, e.g. an index value
+    FLOW = "flow"  # an amount per year, e.g. patents granted in the year
+    STOCK = "stock"  # a count that accumulates, e.g. innovation centres in operation
+    RANK = "rank"  # a position in a national ranking (lower is better)
+    MILESTONE = "milestone"  # done or not done by a date
+
+
+class RollUp(StrEnum):
+    RATIO_OF_SUMS = (
+        "ratio_of_sums"  # sum of numerators / sum of denominators, never a mean of ratios
+    )
+    SUM = "sum"
+    POPULATION_WEIGHTED_MEAN = "population_weighted_mean"
+    NONE = "none"
+
+
+class Cadence(StrEnum):
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+
+
+class Indicator(_Model):
+    code: Code
+    name_vi: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+    unit: Code = Field(
+        description="percent, percent_per_year, ratio, count, per_10k_population, rank, …"
+    )
+    direction: Direction
+    kind: Kind
+    numerator: str | None = Field(
+        default=None, description="what is counted above the line (ratios)"
+    )
+    denominator: str | None = Field(
+        default=None, description="what is counted below the line (ratios)"
+    )
+    valid_min: float | None = None
+    valid_max: float | None = None
+    cadence: Cadence
+    rollup: RollUp
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Indicator":
+        if self.kind is Kind.RATIO:
+            if not (self.numerator and self.denominator):
+                raise ValueError("a ratio indicator needs its numerator and denominator defined")
+            if self.rollup not in (RollUp.RATIO_OF_SUMS, RollUp.NONE):
+                raise ValueError(
+                    "a ratio rolls up as ratio_of_sums (never a mean of ratios) or none"
+                )
+        if self.kind is Kind.RANK and self.direction is not Direction.LOWER_IS_BETTER:
+            raise ValueError("a rank is lower_is_better")
+        if (
+            self.valid_min is not None
+            and self.valid_max is not None
+            and self.valid_min > self.valid_max
+        ):
+            raise ValueError("valid_min is above valid_max")
+        return self
+
+
+class Level(StrEnum):
+    COUNTRY = "country"
+    PROVINCE = "province"
+    CITY = "city"  # a city under a province (thành phố thuộc tỉnh)
+    TOWN = "town"  # thị xã
+    DISTRICT = "district"  # huyện
+    WARD = "ward"  # phường
+    COMMUNE = "commune"  # xã
+
+
+class Jurisdiction(_Model):
+    id: Code = Field(description="stable identifier; official codes can be reused after a merger")
+    code: str | None = Field(
+        default=None, pattern=r"^[0-9]+$", description="official administrative code, when known"
+    )
+    name_vi: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+    level: Level
+    parent: Code | None = None
+    valid_from: date | None = None
+    valid_to: date | None = Field(default=None, description="last day the unit existed")
+    successors: tuple[Code, ...] = Field(default=(), description="units that took over its area")
+    source: str = Field(min_length=1, description="where the code and the lineage come from")
+
+    def valid_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+
 class Comparator(StrEnum):
     GT = "gt"
     GTE = "gte"
     LT = "lt"
     LTE = "lte"
+    BETWEEN = "between"  # values: [low, high], both included
+    GROWTH_GTE = "growth_gte"  # average annual growth rate of at least value (%/year)
+    COUNT_PER_YEAR_GTE = "count_per_year_gte"  # at least value in every year
+    MAINTAIN_GT = "maintain_gt"  # above value in every year, not only at the due date
+    MAINTAIN_GTE = "maintain_gte"
+    MILESTONE = "milestone"  # done by the due date
 
 
-class Indicator(_Model):
-    code: Code
-    name_vi: str
-    name_en: str
-    unit: str
-    direction: Direction
-    valid_min: float | None = None
-    valid_max: float | None = None
-    cadence: str = Field(pattern="^(month|quarter|year)$")
-
-
-class Jurisdiction(_Model):
-    code: str = Field(pattern=r"^[A-Z0-9.]+$", description="official administrative code")
-    name_vi: str
-    name_en: str
-    level: str = Field(pattern="^(country|province|district|city|commune)$")
-    parent: str | None = None
-
-
-class Baseline(_Model):
-    value: float
-    year: int
+_SINGLE_VALUED = frozenset(Comparator) - {Comparator.BETWEEN, Comparator.MILESTONE}
 
 
 class Target(_Model):
     id: Code
     indicator: Code
     comparator: Comparator
-    value: float
+    value: float | None = None
+    values: tuple[float, float] | None = Field(default=None, description="[low, high] for between")
+    unit: Code
     due_year: int = Field(ge=2025, le=2100)
-    baseline: Baseline | None = None
     quote: str = Field(min_length=1, description="the document's exact words stating the target")
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _values_fit_the_comparator(self) -> "Target":
+        if self.comparator is Comparator.BETWEEN:
+            if self.values is None or self.value is not None or self.values[0] > self.values[1]:
+                raise ValueError("between takes values: [low, high] and no value")
+        elif self.comparator is Comparator.MILESTONE:
+            if self.value is not None or self.values is not None:
+                raise ValueError("a milestone takes no value")
+        elif self.value is None or self.values is not None:
+            raise ValueError(f"{self.comparator} takes one value")
+        return self
 
     def met_by(self, actual: float) -> bool:
+        """Whether a level meets the target (growth, counts and milestones are judged elsewhere)."""
+        assert self.value is not None or self.values is not None
         match self.comparator:
-            case Comparator.GT:
-                return actual > self.value
-            case Comparator.GTE:
-                return actual >= self.value
+            case Comparator.GT | Comparator.MAINTAIN_GT:
+                return actual > (self.value or 0)
+            case Comparator.GTE | Comparator.MAINTAIN_GTE | Comparator.COUNT_PER_YEAR_GTE:
+                return actual >= (self.value or 0)
             case Comparator.LT:
-                return actual < self.value
+                return actual < (self.value or 0)
             case Comparator.LTE:
-                return actual <= self.value
+                return actual <= (self.value or 0)
+            case Comparator.BETWEEN:
+                low, high = self.values or (0.0, 0.0)
+                return low <= actual <= high
+            case _:
+                raise ValueError(f"{self.comparator} is not judged on a single level")
+
+
+class Baseline(_Model):
+    indicator: Code
+    value: float
+    year: int = Field(
+        ge=1990, le=2030, description="the year the figure is for (the last, for a span)"
+    )
+    period: str | None = Field(
+        default=None, description="the span, when the figure covers several years"
+    )
+    quote: str = Field(min_length=1)
 
 
 class Plan(_Model):
     id: Code
-    revision: int = Field(default=1, ge=1)
-    title: str
-    issuing_body: str
-    jurisdiction: str
-    source_file: str
+    revision: int = Field(
+        default=1, ge=1, description="assigned by `chiso catalog load`, not in files"
+    )
+    title: str = Field(min_length=1)
+    issuing_body: str = Field(min_length=1)
+    document: str | None = Field(default=None, description="the document's number, e.g. 63-CTr/TU")
+    jurisdiction: Code
+    source_file: str = Field(min_length=1)
     targets: tuple[Target, ...]
+    baselines: tuple[Baseline, ...] = ()
 
     @model_validator(mode="after")
     def _unique_target_ids(self) -> "Plan":
         ids = [t.id for t in self.targets]
-        if len(ids) != len(set(ids)):
-            raise ValueError(f"plan {self.id}: target ids repeat")
+        if duplicate := next((i for i in ids if ids.count(i) > 1), None):
+            raise ValueError(f"target id {duplicate} repeats")
         return self
+
+    def baseline_for(self, target: Target) -> Baseline | None:
+        """The latest baseline the plan states for the target's indicator before its due year."""
+        candidates = [
+            b
+            for b in self.baselines
+            if b.indicator == target.indicator and b.year < target.due_year
+        ]
+        return max(candidates, key=lambda b: b.year, default=None)
 
 
 class Catalog(_Model):
@@ -95,27 +221,26 @@ class Catalog(_Model):
     jurisdictions: dict[str, Jurisdiction]
     plans: dict[str, Plan]
 
-    @model_validator(mode="after")
-    def _references_resolve(self) -> "Catalog":
-        for j in self.jurisdictions.values():
-            if j.parent is not None and j.parent not in self.jurisdictions:
-                raise ValueError(f"jurisdiction {j.code}: unknown parent {j.parent}")
-        for plan in self.plans.values():
-            if plan.jurisdiction not in self.jurisdictions:
-                raise ValueError(f"plan {plan.id}: unknown jurisdiction {plan.jurisdiction}")
-            for t in plan.targets:
-                if t.indicator not in self.indicators:
-                    raise ValueError(
-                        f"plan {plan.id}, target {t.id}: unknown indicator {t.indicator}"
-                    )
-        return self
-
-    def province_of(self, code: str) -> str:
+    def province_of(self, jurisdiction_id: str) -> Jurisdiction:
         """The province a jurisdiction lies in (a province is its own)."""
-        j = self.jurisdictions[code]
-        while j.level not in ("province", "country") and j.parent is not None:
+        j = self.jurisdictions[jurisdiction_id]
+        while j.level not in (Level.PROVINCE, Level.COUNTRY) and j.parent is not None:
             j = self.jurisdictions[j.parent]
-        return j.code
+        return j
+
+    def province_code(self, jurisdiction_id: str) -> str:
+        """What keys a jurisdiction's messages: its province's official code (or id, if none)."""
+        province = self.province_of(jurisdiction_id)
+        return province.code or province.id
+
+    def resolve(self, reference: str, on: date) -> Jurisdiction | None:
+        """A jurisdiction by id, or by official code as it stood on a date (codes are reused
+        when provinces merge)."""
+        if reference in self.jurisdictions:
+            return self.jurisdictions[reference]
+        return next(
+            (j for j in self.jurisdictions.values() if j.code == reference and j.valid_on(on)), None
+        )
 
     def targets_for(self, indicator: str, jurisdiction: str) -> list[tuple[Plan, Target]]:
         return [

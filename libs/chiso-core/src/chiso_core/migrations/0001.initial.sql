@@ -5,7 +5,7 @@ CREATE EXTENSION IF NOT EXISTS timescaledb;
 CREATE TABLE observations (
     period_start      date             NOT NULL,
     grain             text             NOT NULL CHECK (grain IN ('month', 'quarter', 'year')),
-    jurisdiction_code text             NOT NULL,
+    jurisdiction_id text             NOT NULL,
     indicator_code    text             NOT NULL,
     revision          integer          NOT NULL CHECK (revision >= 1),
     value             double precision NOT NULL,
@@ -16,7 +16,7 @@ CREATE TABLE observations (
     content_hash      bytea            NOT NULL,
     reported_at       timestamptz      NOT NULL,
     recorded_at       timestamptz      NOT NULL DEFAULT now(),
-    PRIMARY KEY (jurisdiction_code, indicator_code, grain, period_start, revision)
+    PRIMARY KEY (jurisdiction_id, indicator_code, grain, period_start, revision)
 );
 DO $$ BEGIN PERFORM create_hypertable('observations', by_range('period_start', INTERVAL '1 year')); END $$;
 
@@ -35,7 +35,7 @@ CREATE TABLE scores (
     plan_id              text             NOT NULL,
     plan_revision        integer          NOT NULL,
     target_id            text             NOT NULL,
-    jurisdiction_code    text             NOT NULL,
+    jurisdiction_id    text             NOT NULL,
     indicator_code       text             NOT NULL,
     method               text             NOT NULL,
     method_version       text             NOT NULL,
@@ -48,7 +48,7 @@ CREATE TABLE scores (
     status               text             NOT NULL,
     observation_revision integer          NOT NULL,
     computed_at          timestamptz      NOT NULL DEFAULT now(),
-    PRIMARY KEY (plan_id, target_id, jurisdiction_code, grain, period_start, method)
+    PRIMARY KEY (plan_id, target_id, jurisdiction_id, grain, period_start, method)
 );
 DO $$ BEGIN PERFORM create_hypertable('scores', by_range('period_start', INTERVAL '1 year')); END $$;
 
@@ -76,8 +76,8 @@ CREATE INDEX alert_events_fingerprint ON alert_events (fingerprint, at);
 
 -- The read contract for other services and Grafana: latest revision of every figure.
 CREATE VIEW observations_latest AS
-SELECT DISTINCT ON (jurisdiction_code, indicator_code, grain, period_start)
-       period_start, grain, jurisdiction_code, indicator_code, revision, value,
+SELECT DISTINCT ON (jurisdiction_id, indicator_code, grain, period_start)
+       period_start, grain, jurisdiction_id, indicator_code, revision, value,
        numerator, denominator, source, reported_at, recorded_at
   FROM observations
- ORDER BY jurisdiction_code, indicator_code, grain, period_start, revision DESC;
+ ORDER BY jurisdiction_id, indicator_code, grain, period_start, revision DESC;

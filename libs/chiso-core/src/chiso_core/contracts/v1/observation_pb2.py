@@ -26,7 +26,7 @@ from chiso_core.contracts.v1 import common_pb2 as chiso_dot_v1_dot_common__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1a\x63hiso/v1/observation.proto\x12\x08\x63hiso.v1\x1a\x15\x63hiso/v1/common.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb7\x02\n\x0bObservation\x12\x1c\n\x04meta\x18\x01 \x01(\x0b\x32\x0e.chiso.v1.Meta\x12\x16\n\x0eindicator_code\x18\x02 \x01(\t\x12\x19\n\x11jurisdiction_code\x18\x03 \x01(\t\x12\x15\n\rprovince_code\x18\x04 \x01(\t\x12 \n\x06period\x18\x05 \x01(\x0b\x32\x10.chiso.v1.Period\x12\r\n\x05value\x18\x06 \x01(\x01\x12\x16\n\tnumerator\x18\x07 \x01(\x01H\x00\x88\x01\x01\x12\x18\n\x0b\x64\x65nominator\x18\x08 \x01(\x01H\x01\x88\x01\x01\x12\x0e\n\x06source\x18\t \x01(\t\x12/\n\x0breported_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x0c\n\n_numeratorB\x0e\n\x0c_denominator\"f\n\x08Rejected\x12\x1c\n\x04meta\x18\x01 \x01(\x0b\x32\x0e.chiso.v1.Meta\x12\x0e\n\x06origin\x18\x02 \x01(\t\x12\x0b\n\x03key\x18\x03 \x01(\x0c\x12\x0f\n\x07payload\x18\x04 \x01(\x0c\x12\x0e\n\x06reason\x18\x05 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1a\x63hiso/v1/observation.proto\x12\x08\x63hiso.v1\x1a\x15\x63hiso/v1/common.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb5\x02\n\x0bObservation\x12\x1c\n\x04meta\x18\x01 \x01(\x0b\x32\x0e.chiso.v1.Meta\x12\x16\n\x0eindicator_code\x18\x02 \x01(\t\x12\x17\n\x0fjurisdiction_id\x18\x03 \x01(\t\x12\x15\n\rprovince_code\x18\x04 \x01(\t\x12 \n\x06period\x18\x05 \x01(\x0b\x32\x10.chiso.v1.Period\x12\r\n\x05value\x18\x06 \x01(\x01\x12\x16\n\tnumerator\x18\x07 \x01(\x01H\x00\x88\x01\x01\x12\x18\n\x0b\x64\x65nominator\x18\x08 \x01(\x01H\x01\x88\x01\x01\x12\x0e\n\x06source\x18\t \x01(\t\x12/\n\x0breported_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x0c\n\n_numeratorB\x0e\n\x0c_denominator\"f\n\x08Rejected\x12\x1c\n\x04meta\x18\x01 \x01(\x0b\x32\x0e.chiso.v1.Meta\x12\x0e\n\x06origin\x18\x02 \x01(\t\x12\x0b\n\x03key\x18\x03 \x01(\x0c\x12\x0f\n\x07payload\x18\x04 \x01(\x0c\x12\x0e\n\x06reason\x18\x05 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,7 +34,7 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'chiso.v1.observation_pb2', 
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_OBSERVATION']._serialized_start=97
-  _globals['_OBSERVATION']._serialized_end=408
-  _globals['_REJECTED']._serialized_start=410
-  _globals['_REJECTED']._serialized_end=512
+  _globals['_OBSERVATION']._serialized_end=406
+  _globals['_REJECTED']._serialized_start=408
+  _globals['_REJECTED']._serialized_end=510
 # @@protoc_insertion_point(module_scope)

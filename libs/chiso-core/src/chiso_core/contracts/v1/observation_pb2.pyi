@@ -10,10 +10,10 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class Observation(_message.Message):
-    __slots__ = ("meta", "indicator_code", "jurisdiction_code", "province_code", "period", "value", "numerator", "denominator", "source", "reported_at")
+    __slots__ = ("meta", "indicator_code", "jurisdiction_id", "province_code", "period", "value", "numerator", "denominator", "source", "reported_at")
     META_FIELD_NUMBER: _ClassVar[int]
     INDICATOR_CODE_FIELD_NUMBER: _ClassVar[int]
-    JURISDICTION_CODE_FIELD_NUMBER: _ClassVar[int]
+    JURISDICTION_ID_FIELD_NUMBER: _ClassVar[int]
     PROVINCE_CODE_FIELD_NUMBER: _ClassVar[int]
     PERIOD_FIELD_NUMBER: _ClassVar[int]
     VALUE_FIELD_NUMBER: _ClassVar[int]
@@ -23,7 +23,7 @@ class Observation(_message.Message):
     REPORTED_AT_FIELD_NUMBER: _ClassVar[int]
     meta: _common_pb2.Meta
     indicator_code: str
-    jurisdiction_code: str
+    jurisdiction_id: str
     province_code: str
     period: _common_pb2.Period
     value: float
@@ -31,7 +31,7 @@ class Observation(_message.Message):
     denominator: float
     source: str
     reported_at: _timestamp_pb2.Timestamp
-    def __init__(self, meta: _Optional[_Union[_common_pb2.Meta, _Mapping]] = ..., indicator_code: _Optional[str] = ..., jurisdiction_code: _Optional[str] = ..., province_code: _Optional[str] = ..., period: _Optional[_Union[_common_pb2.Period, _Mapping]] = ..., value: _Optional[float] = ..., numerator: _Optional[float] = ..., denominator: _Optional[float] = ..., source: _Optional[str] = ..., reported_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    def __init__(self, meta: _Optional[_Union[_common_pb2.Meta, _Mapping]] = ..., indicator_code: _Optional[str] = ..., jurisdiction_id: _Optional[str] = ..., province_code: _Optional[str] = ..., period: _Optional[_Union[_common_pb2.Period, _Mapping]] = ..., value: _Optional[float] = ..., numerator: _Optional[float] = ..., denominator: _Optional[float] = ..., source: _Optional[str] = ..., reported_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Rejected(_message.Message):
     __slots__ = ("meta", "origin", "key", "payload", "reason")

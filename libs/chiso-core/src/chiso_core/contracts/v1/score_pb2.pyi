@@ -27,13 +27,13 @@ STATUS_INSUFFICIENT_DATA: Status
 STATUS_STALE: Status
 
 class Score(_message.Message):
-    __slots__ = ("meta", "plan_id", "plan_revision", "target_id", "indicator_code", "jurisdiction_code", "province_code", "period", "actual", "expected", "target_value", "due_year", "gap", "progress", "status", "method", "method_version", "observation_revision")
+    __slots__ = ("meta", "plan_id", "plan_revision", "target_id", "indicator_code", "jurisdiction_id", "province_code", "period", "actual", "expected", "target_value", "due_year", "gap", "progress", "status", "method", "method_version", "observation_revision")
     META_FIELD_NUMBER: _ClassVar[int]
     PLAN_ID_FIELD_NUMBER: _ClassVar[int]
     PLAN_REVISION_FIELD_NUMBER: _ClassVar[int]
     TARGET_ID_FIELD_NUMBER: _ClassVar[int]
     INDICATOR_CODE_FIELD_NUMBER: _ClassVar[int]
-    JURISDICTION_CODE_FIELD_NUMBER: _ClassVar[int]
+    JURISDICTION_ID_FIELD_NUMBER: _ClassVar[int]
     PROVINCE_CODE_FIELD_NUMBER: _ClassVar[int]
     PERIOD_FIELD_NUMBER: _ClassVar[int]
     ACTUAL_FIELD_NUMBER: _ClassVar[int]
@@ -51,7 +51,7 @@ class Score(_message.Message):
     plan_revision: int
     target_id: str
     indicator_code: str
-    jurisdiction_code: str
+    jurisdiction_id: str
     province_code: str
     period: _common_pb2.Period
     actual: float
@@ -64,4 +64,4 @@ class Score(_message.Message):
     method: str
     method_version: str
     observation_revision: int
-    def __init__(self, meta: _Optional[_Union[_common_pb2.Meta, _Mapping]] = ..., plan_id: _Optional[str] = ..., plan_revision: _Optional[int] = ..., target_id: _Optional[str] = ..., indicator_code: _Optional[str] = ..., jurisdiction_code: _Optional[str] = ..., province_code: _Optional[str] = ..., period: _Optional[_Union[_common_pb2.Period, _Mapping]] = ..., actual: _Optional[float] = ..., expected: _Optional[float] = ..., target_value: _Optional[float] = ..., due_year: _Optional[int] = ..., gap: _Optional[float] = ..., progress: _Optional[float] = ..., status: _Optional[_Union[Status, str]] = ..., method: _Optional[str] = ..., method_version: _Optional[str] = ..., observation_revision: _Optional[int] = ...) -> None: ...
+    def __init__(self, meta: _Optional[_Union[_common_pb2.Meta, _Mapping]] = ..., plan_id: _Optional[str] = ..., plan_revision: _Optional[int] = ..., target_id: _Optional[str] = ..., indicator_code: _Optional[str] = ..., jurisdiction_id: _Optional[str] = ..., province_code: _Optional[str] = ..., period: _Optional[_Union[_common_pb2.Period, _Mapping]] = ..., actual: _Optional[float] = ..., expected: _Optional[float] = ..., target_value: _Optional[float] = ..., due_year: _Optional[int] = ..., gap: _Optional[float] = ..., progress: _Optional[float] = ..., status: _Optional[_Union[Status, str]] = ..., method: _Optional[str] = ..., method_version: _Optional[str] = ..., observation_revision: _Optional[int] = ...) -> None: ...

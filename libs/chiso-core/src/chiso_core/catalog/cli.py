@@ -1,0 +1,48 @@
+"""`chiso catalog validate | load`."""
+
+from pathlib import Path
+from typing import Annotated
+
+import psycopg
+import typer
+
+from chiso_core.catalog import store
+from chiso_core.catalog.loader import CatalogError, load_catalog
+from chiso_core.catalog.models import Catalog
+from chiso_core.settings import DatabaseSettings
+
+app = typer.Typer(no_args_is_help=True, help="The catalog: indicators, jurisdictions and plans.")
+Folder = Annotated[Path, typer.Option("--dir", envvar="CHISO_CATALOG_DIR", help="catalog folder")]
+
+
+def _checked(folder: Path) -> Catalog:
+    try:
+        return load_catalog(folder)
+    except CatalogError as e:
+        for problem in e.problems:
+            typer.echo(str(problem), err=True)
+        typer.echo(f"{len(e.problems)} problem(s); nothing was loaded", err=True)
+        raise typer.Exit(1) from e
+
+
+@app.command()
+def validate(folder: Folder = Path("catalog")) -> None:
+    """Check the catalog files; print every problem with its file, line and field."""
+    c = _checked(folder)
+    targets = sum(len(p.targets) for p in c.plans.values())
+    typer.echo(
+        f"ok: {len(c.indicators)} indicators, {len(c.jurisdictions)} jurisdictions, "
+        f"{len(c.plans)} plans, {targets} targets"
+    )
+
+
+@app.command()
+def load(folder: Folder = Path("catalog")) -> None:
+    """Load the catalog into the database (CHISO_DATABASE_URL) in one transaction; a plan whose
+    targets changed gets a new revision."""
+    c = _checked(folder)
+    with psycopg.connect(DatabaseSettings().database_url) as conn, conn.transaction():
+        report = store.load(conn, c)
+    typer.echo(f"loaded {report.indicators} indicators, {report.jurisdictions} jurisdictions")
+    for plan_id, (revision, what) in sorted(report.plans.items()):
+        typer.echo(f"  plan {plan_id}: revision {revision} ({what})")

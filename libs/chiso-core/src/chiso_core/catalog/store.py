@@ -1,0 +1,116 @@
+"""The catalog in the database: loading it (versioned, in one transaction) and reading it back."""
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+
+from psycopg import AsyncConnection, Connection
+from psycopg.types.json import Jsonb
+from psycopg_pool import AsyncConnectionPool
+
+from chiso_core.catalog.models import Catalog, Indicator, Jurisdiction, Plan
+
+
+def _body(model: Indicator | Jurisdiction | Plan) -> dict[str, object]:
+    return model.model_dump(mode="json", exclude_none=True, exclude={"revision"})
+
+
+def content_hash(plan: Plan) -> str:
+    return hashlib.sha256(json.dumps(_body(plan), sort_keys=True).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    indicators: int
+    jurisdictions: int
+    plans: dict[str, tuple[int, str]] = field(
+        default_factory=dict
+    )  # id → (revision, what happened)
+
+
+def load(conn: Connection, catalog: Catalog) -> LoadReport:
+    """Writes the catalog in the caller's transaction. Indicators and jurisdictions are replaced;
+    a plan gets a new revision only when its content changed."""
+    with conn.cursor() as cur:
+        cur.execute("DELETE FROM catalog_indicators")
+        cur.executemany(
+            "INSERT INTO catalog_indicators (code, body) VALUES (%s, %s)",
+            [(i.code, Jsonb(_body(i))) for i in catalog.indicators.values()],
+        )
+        cur.execute("DELETE FROM catalog_jurisdictions")
+        cur.executemany(
+            "INSERT INTO catalog_jurisdictions (id, code, body) VALUES (%s, %s, %s)",
+            [(j.id, j.code, Jsonb(_body(j))) for j in catalog.jurisdictions.values()],
+        )
+        current = {
+            plan_id: (revision, digest)
+            for plan_id, revision, digest in cur.execute(
+                "SELECT plan_id, revision, content_hash FROM plans_current"
+            ).fetchall()
+        }
+        report = LoadReport(len(catalog.indicators), len(catalog.jurisdictions))
+        for plan in catalog.plans.values():
+            digest = content_hash(plan)
+            revision, known = current.get(plan.id, (0, None))
+            if digest == known:
+                report.plans[plan.id] = (revision, "unchanged")
+                continue
+            revision += 1
+            cur.execute(
+                "INSERT INTO catalog_plans (plan_id, revision, content_hash, body)"
+                " VALUES (%s, %s, %s, %s)",
+                (plan.id, revision, digest, Jsonb(_body(plan))),
+            )
+            cur.executemany(
+                "INSERT INTO plan_targets (plan_id, revision, target_id, indicator_code,"
+                " comparator, value, value_high, unit, due_year, quote)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                [
+                    (
+                        plan.id,
+                        revision,
+                        t.id,
+                        t.indicator,
+                        str(t.comparator),
+                        t.values[0] if t.values else t.value,
+                        t.values[1] if t.values else None,
+                        t.unit,
+                        t.due_year,
+                        t.quote,
+                    )
+                    for t in plan.targets
+                ],
+            )
+            report.plans[plan.id] = (revision, "new" if revision == 1 else "revised")
+    return report
+
+
+async def read(conn: AsyncConnection) -> Catalog:
+    """The catalog as last loaded, each plan at its current revision."""
+    indicators = await (await conn.execute("SELECT body FROM catalog_indicators")).fetchall()
+    jurisdictions = await (await conn.execute("SELECT body FROM catalog_jurisdictions")).fetchall()
+    plans = await (await conn.execute("SELECT revision, body FROM plans_current")).fetchall()
+    return Catalog(
+        indicators={b["code"]: Indicator.model_validate(b) for (b,) in indicators},
+        jurisdictions={b["id"]: Jurisdiction.model_validate(b) for (b,) in jurisdictions},
+        plans={b["id"]: Plan.model_validate({**b, "revision": r}) for r, b in plans},
+    )
+
+
+class CatalogCache:
+    """The catalog for a running service, read again from the database at most every `ttl`
+    seconds, so that a newly loaded plan revision is picked up without a restart."""
+
+    def __init__(self, pool: AsyncConnectionPool, ttl: float = 30) -> None:
+        self.pool = pool
+        self.ttl = ttl
+        self._catalog: Catalog | None = None
+        self._read_at = 0.0
+
+    async def get(self) -> Catalog:
+        if self._catalog is None or time.monotonic() - self._read_at > self.ttl:
+            async with self.pool.connection() as conn:
+                self._catalog = await read(conn)
+            self._read_at = time.monotonic()
+        return self._catalog

@@ -1,0 +1,120 @@
+"""The catalog in the database: loaded in one transaction, versioned by plan, and read back
+through the API exactly as the files say."""
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+from psycopg import sql
+from typer.testing import CliRunner
+
+from chiso_core.catalog import Indicator, Jurisdiction, Plan
+from chiso_core.catalog.cli import app as catalog_cli
+from chiso_core.settings import IngestSettings
+from chiso_devstack.embedded import free_port
+from chiso_ingest.app import create_app
+from tests.catalog_sample import PLAN, write_catalog
+from tests.conftest import CATALOG_DIR
+
+
+@pytest.fixture
+def api(bootstrap_servers: str, database_url: str) -> Iterator[TestClient]:
+    settings = IngestSettings(
+        kafka_bootstrap_servers=bootstrap_servers,
+        database_url=database_url,
+        http_port=free_port(),
+        log_json=False,
+        catalog_ttl_s=0.01,
+    )
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def as_files_say(model: type[Indicator | Jurisdiction | Plan], data: Any) -> dict[str, Any]:
+    return model.model_validate(data).model_dump(mode="json", exclude_none=True)
+
+
+def read_yaml(path: Path) -> Any:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def load(folder: Path, database_url: str) -> Any:
+    return CliRunner().invoke(
+        catalog_cli, ["load", "--dir", str(folder)], env={"CHISO_DATABASE_URL": database_url}
+    )
+
+
+def test_the_api_reads_back_what_the_files_say(api: TestClient) -> None:
+    """The test database was loaded from catalog/ (see conftest); the API returns it unchanged."""
+    indicators = [as_files_say(Indicator, i) for i in read_yaml(CATALOG_DIR / "indicators.yaml")]
+    assert api.get("/v1/indicators").json() == sorted(indicators, key=lambda i: i["code"])
+    jurisdictions = [
+        as_files_say(Jurisdiction, j) for j in read_yaml(CATALOG_DIR / "jurisdictions.yaml")
+    ]
+    assert api.get("/v1/jurisdictions").json() == sorted(jurisdictions, key=lambda j: j["id"])
+    files = sorted((CATALOG_DIR / "plans").glob("*.yaml"))
+    assert [p["id"] for p in api.get("/v1/plans").json()] == [f.stem for f in files]
+    for f in files:
+        assert api.get(f"/v1/plans/{f.stem}").json() == as_files_say(Plan, read_yaml(f))
+    assert api.get("/v1/plans/no_such_plan").status_code == 404
+
+
+def test_a_changed_target_makes_a_new_revision_and_old_scores_keep_theirs(
+    tmp_path: Path, database_url: str, api: TestClient
+) -> None:
+    assert load(write_catalog(tmp_path / "v1"), database_url).exit_code == 0
+    with psycopg.connect(database_url) as conn:
+        conn.execute(
+            "INSERT INTO scores (period_start, grain, plan_id, plan_revision, target_id,"
+            " jurisdiction_id, indicator_code, method, method_version, actual, expected,"
+            " target_value, due_year, gap, progress, status, observation_revision)"
+            " VALUES ('2025-01-01', 'month', 'sample_plan', 1, 'usage_2030', 'lai_chau',"
+            " 'online_public_service_usage', 'linear_path', '1', 41, 40, 80, 2030, 1, 0.0,"
+            " 'on_track', 1)"
+        )
+
+    again = load(write_catalog(tmp_path / "v1"), database_url)
+    changed = load(
+        write_catalog(tmp_path / "v2", plan=PLAN.replace("value: 80", "value: 85")), database_url
+    )
+
+    assert "plan sample_plan: revision 1 (unchanged)" in again.output
+    assert "plan sample_plan: revision 2 (revised)" in changed.output
+    plan = api.get("/v1/plans/sample_plan").json()
+    assert (plan["revision"], plan["targets"][0]["value"]) == (2, 85.0)
+    with psycopg.connect(database_url) as conn:
+        assert conn.execute(
+            "SELECT revision, value FROM plan_targets WHERE plan_id = 'sample_plan' ORDER BY 1"
+        ).fetchall() == [(1, 80.0), (2, 85.0)]
+        assert conn.execute("SELECT plan_revision FROM scores").fetchall() == [(1,)]
+
+
+def test_a_broken_catalog_loads_nothing(tmp_path: Path, database_url: str) -> None:
+    def snapshot() -> list[Any]:
+        with psycopg.connect(database_url) as conn:
+            return [
+                conn.execute(
+                    sql.SQL(
+                        "SELECT count(*), md5(string_agg(body::text, '' ORDER BY 1)) FROM {}"
+                    ).format(sql.Identifier(table))
+                ).fetchone()
+                for table in ("catalog_indicators", "catalog_jurisdictions", "catalog_plans")
+            ]
+
+    before = snapshot()
+    broken = write_catalog(
+        tmp_path,
+        plan=PLAN.replace(
+            "indicator: online_public_service_usage\n    comparator",
+            "indicator: nope\n    comparator",
+        ),
+    )
+    result = load(broken, database_url)
+
+    assert result.exit_code == 1
+    assert "unknown indicator 'nope'" in result.output
+    assert snapshot() == before

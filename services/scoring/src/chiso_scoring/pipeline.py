@@ -20,6 +20,7 @@ from chiso_core.messaging import Record, publish_all, publish_rejected, rejected
 from chiso_scoring import intake, store
 from chiso_scoring.revisions import assign_revisions
 from chiso_scoring.scorer import score_points, to_message
+from chiso_scoring.series import affected, earliest
 
 log = structlog.get_logger(__name__)
 
@@ -49,12 +50,12 @@ class ScoringPipeline:
                 bad.append(rejected("scoring", record, str(e)))
         async with self.pool.connection() as conn, conn.transaction():
             known = await store.known_message_ids(conn, [r.message_id for r in rows])
-            latest = await store.latest_revisions(conn, (r.key for r in rows))
-            new, points = assign_revisions(rows, known, latest)
+            state = await store.series_points(conn, (r.series for r in rows))
+            new, touched = assign_revisions(rows, known, state)
             await store.record_receipts(conn, {r.message_id for r in rows} - known)
             await store.copy_observations(conn, new)
-            earliest = await store.earliest_points(conn, (r.series for r in rows))
-            scores = score_points(points, earliest, catalog)
+            state |= touched
+            scores = score_points(affected(state, touched), earliest(state), catalog)
             await store.upsert_scores(conn, scores)
             failpoints.hit("scoring.before_commit")
         failpoints.hit("scoring.after_commit")

@@ -6,7 +6,6 @@ from psycopg import AsyncConnection, sql
 
 from chiso_core.periods import Period
 from chiso_scoring.intake import ObservationRow, PointKey, SeriesKey
-from chiso_scoring.progress import Point
 from chiso_scoring.revisions import Current
 from chiso_scoring.scorer import ScoreRow
 
@@ -37,21 +36,22 @@ async def record_receipts(conn: AsyncConnection, ids: Iterable[str]) -> None:
             await copy.write_row((message_id,))
 
 
-async def latest_revisions(
-    conn: AsyncConnection, keys: Iterable[PointKey]
+async def series_points(
+    conn: AsyncConnection, series: Iterable[SeriesKey]
 ) -> dict[PointKey, Current]:
+    """The latest revision of every point of the given series."""
+    keys = list(set(series))
     cur = await conn.execute(
         """
         SELECT DISTINCT ON (o.jurisdiction_id, o.indicator_code, o.grain, o.period_start)
                o.jurisdiction_id, o.indicator_code, o.grain, o.period_start,
                o.revision, o.content_hash, o.value
           FROM observations o
-          JOIN unnest(%s::text[], %s::text[], %s::text[], %s::date[]) AS k(j, i, g, p)
+          JOIN unnest(%s::text[], %s::text[]) AS k(j, i)
             ON o.jurisdiction_id = k.j AND o.indicator_code = k.i
-           AND o.grain = k.g AND o.period_start = k.p
          ORDER BY o.jurisdiction_id, o.indicator_code, o.grain, o.period_start, o.revision DESC
         """,
-        _columns(set(keys)),
+        [[k[0] for k in keys], [k[1] for k in keys]],
     )
     return {
         (j, i, Period.of(g, p)): Current(rev, bytes(h), v)
@@ -87,32 +87,6 @@ async def copy_observations(
                     r.reported_at,
                 )
             )
-
-
-async def earliest_points(
-    conn: AsyncConnection, series: Iterable[SeriesKey]
-) -> dict[SeriesKey, Point]:
-    """The first figure (latest revision) of each series: the baseline when a plan states none.
-    One index probe per series, whatever the length of its history."""
-    series = list(set(series))
-    cur = await conn.execute(
-        """
-        SELECT k.j, k.i, e.grain, e.period_start, e.value
-          FROM unnest(%s::text[], %s::text[]) AS k(j, i)
-         CROSS JOIN LATERAL (
-               SELECT o.grain, o.period_start, o.value
-                 FROM observations o
-                WHERE o.jurisdiction_id = k.j AND o.indicator_code = k.i
-                ORDER BY o.period_start, o.grain DESC, o.revision DESC
-                LIMIT 1
-         ) e
-        """,
-        [[s[0] for s in series], [s[1] for s in series]],
-    )
-    return {
-        (j, i): Point(Period.of(g, p).end_year_fraction, v)
-        for j, i, g, p, v in await cur.fetchall()
-    }
 
 
 _SCORE_COLUMNS = sql.SQL(", ").join(

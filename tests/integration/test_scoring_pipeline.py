@@ -130,3 +130,20 @@ async def test_a_poison_message_is_rejected_and_the_rest_is_stored(
     assert rejected[0].payload == b"\xff\xffnot protobuf"
     assert "not a chiso.v1.Observation" in rejected[0].reason
     assert rejected[0].origin.startswith(f"{topics.OBSERVATIONS}/")
+
+
+async def test_correcting_the_first_figure_rescores_the_later_periods(
+    harness: Harness, catalog: Catalog
+) -> None:
+    """The first figure is the baseline (the plan states none). Corrected from 40 to 38, the
+    path to "> 80" by 2030 starts lower: at 2025-06 it expects
+    38 + 42 · (2025.5 − 2025.0833) / (2031 − 2025.0833) ≈ 40.96, so 41 is now on track."""
+    await harness.run(
+        [observation(catalog, "2025-01", 40.0), observation(catalog, "2025-06", 41.0)]
+    )
+    await harness.run([observation(catalog, "2025-01", 38.0)])
+
+    assert harness.rows(
+        "SELECT period_start::text, status, round(expected::numeric, 2)::float, actual"
+        " FROM scores ORDER BY 1"
+    ) == [("2025-01-01", "on_track", 38.0, 38.0), ("2025-06-01", "on_track", 40.96, 41.0)]

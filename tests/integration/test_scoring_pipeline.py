@@ -147,3 +147,51 @@ async def test_correcting_the_first_figure_rescores_the_later_periods(
         "SELECT period_start::text, status, round(expected::numeric, 2)::float, actual"
         " FROM scores ORDER BY 1"
     ) == [("2025-01-01", "on_track", 38.0, 38.0), ("2025-06-01", "on_track", 40.96, 41.0)]
+
+
+async def test_a_city_figure_rolls_up_into_its_province_and_is_scored_there(
+    harness: Harness, catalog: Catalog
+) -> None:
+    """Mỹ Tho reports 6,150 of 10,000 dossiers online; Tiền Giang reports nothing itself, so it
+    gets a derived 61.5 % (the ratio of the sums), scored against Tiền Giang's target."""
+    item = ObservationIn(
+        indicator="online_public_service_usage",
+        jurisdiction="my_tho",
+        period="2025-03",
+        value=61.5,
+        numerator=6150,
+        denominator=10000,
+    )
+    await harness.run([to_message(item, catalog, source="test")])
+
+    assert harness.rows(
+        "SELECT jurisdiction_id, value, numerator, denominator, derived, source"
+        " FROM observations ORDER BY derived"
+    ) == [
+        ("my_tho", 61.5, 6150.0, 10000.0, False, "test"),
+        ("tien_giang", 61.5, 6150.0, 10000.0, True, "rollup of 1 of 1 children"),
+    ]
+    assert harness.rows("SELECT plan_id, jurisdiction_id, actual, derived FROM scores") == [
+        ("tien_giang_nq57", "tien_giang", 61.5, True)
+    ]
+
+
+async def test_a_direct_province_figure_replaces_the_derived_one(
+    harness: Harness, catalog: Catalog
+) -> None:
+    city = ObservationIn(
+        indicator="online_public_service_usage",
+        jurisdiction="my_tho",
+        period="2025-03",
+        value=61.5,
+        numerator=6150,
+        denominator=10000,
+    )
+    await harness.run([to_message(city, catalog, source="test")])
+    await harness.run([observation(catalog, "2025-03", 58.0, jurisdiction="tien_giang")])
+
+    assert harness.rows(
+        "SELECT revision, value, derived FROM observations"
+        " WHERE jurisdiction_id = 'tien_giang' ORDER BY revision"
+    ) == [(1, 61.5, True), (2, 58.0, False)]
+    assert harness.rows("SELECT actual, derived FROM scores") == [(58.0, False)]

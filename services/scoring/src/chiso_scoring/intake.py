@@ -32,6 +32,7 @@ class ObservationRow:
     message_id: str
     reported_at: datetime
     content_hash: bytes
+    derived: bool = False
 
     @property
     def key(self) -> PointKey:

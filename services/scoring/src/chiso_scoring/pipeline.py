@@ -15,10 +15,13 @@ from prometheus_client import Counter, Histogram
 from psycopg_pool import AsyncConnectionPool
 
 from chiso_core import failpoints, topics
+from chiso_core.catalog import Catalog
 from chiso_core.catalog.store import CatalogCache
 from chiso_core.messaging import Record, publish_all, publish_rejected, rejected
 from chiso_scoring import intake, store
+from chiso_scoring.intake import SeriesKey
 from chiso_scoring.revisions import assign_revisions
+from chiso_scoring.rollup import derive, family
 from chiso_scoring.scorer import score_points, to_message
 from chiso_scoring.series import affected, earliest
 
@@ -28,6 +31,15 @@ OBSERVATIONS = Counter(
     "chiso_scoring_observations", "Observations consumed, by outcome", ["outcome"]
 )
 BATCH_SECONDS = Histogram("chiso_scoring_batch_seconds", "Time to store, score and publish a batch")
+
+
+def _series_read_by(rows: Sequence[intake.ObservationRow], catalog: Catalog) -> set[SeriesKey]:
+    """Each row's series, and those a roll-up of it reads (its ancestors' and their children's)."""
+    return {
+        (j, indicator)
+        for indicator in {r.indicator for r in rows}
+        for j in family(catalog, {r.jurisdiction for r in rows if r.indicator == indicator})
+    }
 
 
 class ScoringPipeline:
@@ -50,12 +62,14 @@ class ScoringPipeline:
                 bad.append(rejected("scoring", record, str(e)))
         async with self.pool.connection() as conn, conn.transaction():
             known = await store.known_message_ids(conn, [r.message_id for r in rows])
-            state = await store.series_points(conn, (r.series for r in rows))
+            state = await store.series_points(conn, _series_read_by(rows, catalog))
             new, touched = assign_revisions(rows, known, state)
-            await store.record_receipts(conn, {r.message_id for r in rows} - known)
-            await store.copy_observations(conn, new)
             state |= touched
-            scores = score_points(affected(state, touched), earliest(state), catalog)
+            derived, rolled = derive(state, touched, catalog)
+            state |= rolled
+            await store.record_receipts(conn, {r.message_id for r in rows} - known)
+            await store.copy_observations(conn, new + derived)
+            scores = score_points(affected(state, touched | rolled), earliest(state), catalog)
             await store.upsert_scores(conn, scores)
             failpoints.hit("scoring.before_commit")
         failpoints.hit("scoring.after_commit")

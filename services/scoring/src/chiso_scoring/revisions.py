@@ -13,6 +13,9 @@ class Current:
     revision: int
     content_hash: bytes
     value: float
+    numerator: float | None = None
+    denominator: float | None = None
+    derived: bool = False
 
 
 def assign_revisions(
@@ -37,6 +40,8 @@ def assign_revisions(
         if before is not None and before.content_hash == row.content_hash:
             continue
         revision = before.revision + 1 if before else 1
-        current[row.key] = Current(revision, row.content_hash, row.value)
+        current[row.key] = Current(
+            revision, row.content_hash, row.value, row.numerator, row.denominator, row.derived
+        )
         new.append((row, revision))
     return new, {row.key: current[row.key] for row in rows if row.key in current}

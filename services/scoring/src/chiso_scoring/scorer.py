@@ -41,6 +41,7 @@ class ScoreRow:
     progress: float
     status: Status
     observation_revision: int
+    derived: bool = False
     method: str = METHOD
     method_version: str = METHOD_VERSION
 
@@ -82,6 +83,7 @@ def score_points(
                     progress=result.progress,
                     status=result.status,
                     observation_revision=current.revision,
+                    derived=current.derived,
                 )
             )
     return rows

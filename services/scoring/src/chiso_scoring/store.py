@@ -45,7 +45,7 @@ async def series_points(
         """
         SELECT DISTINCT ON (o.jurisdiction_id, o.indicator_code, o.grain, o.period_start)
                o.jurisdiction_id, o.indicator_code, o.grain, o.period_start,
-               o.revision, o.content_hash, o.value
+               o.revision, o.content_hash, o.value, o.numerator, o.denominator, o.derived
           FROM observations o
           JOIN unnest(%s::text[], %s::text[]) AS k(j, i)
             ON o.jurisdiction_id = k.j AND o.indicator_code = k.i
@@ -54,8 +54,8 @@ async def series_points(
         [[k[0] for k in keys], [k[1] for k in keys]],
     )
     return {
-        (j, i, Period.of(g, p)): Current(rev, bytes(h), v)
-        for j, i, g, p, rev, h, v in await cur.fetchall()
+        (j, i, Period.of(g, p)): Current(rev, bytes(h), v, n, d, derived)
+        for j, i, g, p, rev, h, v, n, d, derived in await cur.fetchall()
     }
 
 
@@ -66,8 +66,8 @@ async def copy_observations(
         conn.cursor() as cur,
         cur.copy(
             "COPY observations (period_start, grain, jurisdiction_id, indicator_code, revision,"
-            " value,"
-            " numerator, denominator, source, message_id, content_hash, reported_at) FROM STDIN"
+            " value, numerator, denominator, source, message_id, content_hash, reported_at,"
+            " derived) FROM STDIN"
         ) as copy,
     ):
         for r, revision in rows:
@@ -85,33 +85,68 @@ async def copy_observations(
                     r.message_id,
                     r.content_hash,
                     r.reported_at,
+                    r.derived,
                 )
             )
 
 
-_SCORE_COLUMNS = sql.SQL(", ").join(
-    map(
-        sql.Identifier,
-        (
-            "period_start",
-            "grain",
-            "plan_id",
-            "plan_revision",
-            "target_id",
-            "jurisdiction_id",
-            "indicator_code",
-            "method",
-            "method_version",
-            "actual",
-            "expected",
-            "target_value",
-            "due_year",
-            "gap",
-            "progress",
-            "status",
-            "observation_revision",
-        ),
+_SCORE_KEY = ("plan_id", "target_id", "jurisdiction_id", "grain", "period_start", "method")
+_SCORE_COLUMNS = (
+    *_SCORE_KEY,
+    "plan_revision",
+    "indicator_code",
+    "method_version",
+    "actual",
+    "expected",
+    "target_value",
+    "due_year",
+    "gap",
+    "progress",
+    "status",
+    "observation_revision",
+    "derived",
+)
+
+
+def _score_values(s: ScoreRow) -> tuple[object, ...]:
+    """A score as a row of _SCORE_COLUMNS, in that order."""
+    return (
+        s.plan_id,
+        s.target_id,
+        s.jurisdiction,
+        str(s.period.grain),
+        s.period.start,
+        s.method,
+        s.plan_revision,
+        s.indicator,
+        s.method_version,
+        s.actual,
+        s.expected,
+        s.target_value,
+        s.due_year,
+        s.gap,
+        s.progress,
+        str(s.status),
+        s.observation_revision,
+        s.derived,
     )
+
+
+def _identifiers(names: Sequence[str]) -> sql.Composed:
+    return sql.SQL(", ").join(map(sql.Identifier, names))
+
+
+_UPSERT_SCORES = sql.SQL(
+    "INSERT INTO scores ({columns}) SELECT {columns} FROM scores_stage"
+    " ON CONFLICT ({key}) DO UPDATE SET {updates}, computed_at = now()"
+).format(
+    columns=_identifiers(_SCORE_COLUMNS),
+    key=_identifiers(_SCORE_KEY),
+    updates=sql.SQL(", ").join(
+        sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c))
+        for c in _SCORE_COLUMNS
+        if c not in _SCORE_KEY
+    ),
 )
 
 
@@ -121,44 +156,8 @@ async def upsert_scores(conn: AsyncConnection, rows: Sequence[ScoreRow]) -> None
         "CREATE TEMP TABLE IF NOT EXISTS scores_stage (LIKE scores INCLUDING DEFAULTS)"
         " ON COMMIT DELETE ROWS"
     )
-    async with (
-        conn.cursor() as cur,
-        cur.copy(sql.SQL("COPY scores_stage ({}) FROM STDIN").format(_SCORE_COLUMNS)) as copy,
-    ):
+    copy_sql = sql.SQL("COPY scores_stage ({}) FROM STDIN").format(_identifiers(_SCORE_COLUMNS))
+    async with conn.cursor() as cur, cur.copy(copy_sql) as copy:
         for s in rows:
-            await copy.write_row(
-                (
-                    s.period.start,
-                    str(s.period.grain),
-                    s.plan_id,
-                    s.plan_revision,
-                    s.target_id,
-                    s.jurisdiction,
-                    s.indicator,
-                    s.method,
-                    s.method_version,
-                    s.actual,
-                    s.expected,
-                    s.target_value,
-                    s.due_year,
-                    s.gap,
-                    s.progress,
-                    str(s.status),
-                    s.observation_revision,
-                )
-            )
-    await conn.execute(
-        sql.SQL(
-            """
-        INSERT INTO scores ({columns})
-        SELECT {columns} FROM scores_stage
-        ON CONFLICT (plan_id, target_id, jurisdiction_id, grain, period_start, method)
-        DO UPDATE SET
-            plan_revision = EXCLUDED.plan_revision, method_version = EXCLUDED.method_version,
-            actual = EXCLUDED.actual, expected = EXCLUDED.expected,
-            target_value = EXCLUDED.target_value, due_year = EXCLUDED.due_year,
-            gap = EXCLUDED.gap, progress = EXCLUDED.progress, status = EXCLUDED.status,
-            observation_revision = EXCLUDED.observation_revision, computed_at = now()
-        """
-        ).format(columns=_SCORE_COLUMNS)
-    )
+            await copy.write_row(_score_values(s))
+    await conn.execute(_UPSERT_SCORES)

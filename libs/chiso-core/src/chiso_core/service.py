@@ -1,11 +1,11 @@
 """The shape every consumer service shares: a FastStream batch subscriber inside a FastAPI app
 that serves /healthz, /readyz and /metrics, with the broker and the pool opened in its lifespan."""
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 
 import structlog
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from faststream.kafka import KafkaBroker
 from psycopg_pool import AsyncConnectionPool
 
@@ -24,18 +24,21 @@ def consumer_app(
     name: str,
     topic: str,
     settings: ConsumerSettings,
-    make_handler: Callable[[AsyncConnectionPool, KafkaBroker], BatchHandler],
+    build: Callable[[AsyncConnectionPool, KafkaBroker], tuple[BatchHandler, Sequence[APIRouter]]],
 ) -> FastAPI:
+    """`build` makes the service's batch handler and its own HTTP routes from the pool and
+    the broker this function opens and closes."""
     configure_logging(settings)
     broker = make_broker(settings, client_id=f"chiso-{name}")
     pool = make_pool(settings)
+    handle, routers = build(pool, broker)
     subscribe_batches(
         broker,
         topic,
         group_id=settings.group_id,
         max_records=settings.batch_max_records,
         batch_timeout_ms=settings.batch_timeout_ms,
-        handle=make_handler(pool, broker),
+        handle=handle,
     )
 
     @asynccontextmanager
@@ -50,4 +53,6 @@ def consumer_app(
 
     app = FastAPI(title=f"chiso {name}", version="1", lifespan=lifespan)
     app.include_router(ops_router(broker_and_database_ready(broker, pool)))
+    for router in routers:
+        app.include_router(router)
     return app

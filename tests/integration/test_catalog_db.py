@@ -12,13 +12,18 @@ from fastapi.testclient import TestClient
 from psycopg import sql
 from typer.testing import CliRunner
 
-from chiso_core.catalog import Indicator, Jurisdiction, Plan
+from chiso_core import topics
+from chiso_core.catalog import Catalog, Indicator, Jurisdiction, Plan
 from chiso_core.catalog.cli import app as catalog_cli
-from chiso_core.settings import IngestSettings
+from chiso_core.contracts.v1 import score_pb2
+from chiso_core.settings import IngestSettings, ScoringSettings
 from chiso_devstack.embedded import free_port
 from chiso_ingest.app import create_app
+from chiso_scoring.rescore import rescore
 from tests.catalog_sample import PLAN, write_catalog
 from tests.conftest import CATALOG_DIR
+from tests.integration.conftest import Harness, observation
+from tests.kafka_io import read_topic
 
 
 @pytest.fixture
@@ -118,3 +123,43 @@ def test_a_broken_catalog_loads_nothing(tmp_path: Path, database_url: str) -> No
     assert result.exit_code == 1
     assert "unknown indicator 'nope'" in result.output
     assert snapshot() == before
+
+
+async def test_rescore_scores_history_against_the_new_revision_and_keeps_the_old(
+    tmp_path: Path, database_url: str, bootstrap_servers: str, harness: Harness, catalog: Catalog
+) -> None:
+    """Lai Châu at 41 % in 2025-06 against "> 80 by 2030" from 40 % in 2024 (revision 1), then
+    against "> 85" (revision 2): both revisions' scores stand side by side."""
+    assert load(write_catalog(tmp_path / "v1"), database_url).exit_code == 0
+    await harness.run([observation(catalog, "2025-06", 41.0, jurisdiction="lai_chau")])
+    assert (
+        load(
+            write_catalog(tmp_path / "v2", plan=PLAN.replace("value: 80", "value: 85")),
+            database_url,
+        ).exit_code
+        == 0
+    )
+
+    settings = ScoringSettings(kafka_bootstrap_servers=bootstrap_servers, database_url=database_url)
+    written = await rescore(settings, "sample_plan")
+
+    assert written == 1
+    with psycopg.connect(database_url) as conn:
+        assert conn.execute(
+            "SELECT plan_revision, target_value FROM scores"
+            " WHERE plan_id = 'sample_plan' ORDER BY 1"
+        ).fetchall() == [(1, 80.0), (2, 85.0)]
+    published = [
+        score_pb2.Score.FromString(r.value or b"")
+        for r in await read_topic(bootstrap_servers, topics.SCORES)
+    ]
+    assert [(s.plan_revision, s.target_value) for s in published if s.plan_id == "sample_plan"] == [
+        (1, 80.0),
+        (2, 85.0),
+    ]
+
+
+async def test_rescore_names_an_unknown_plan(database_url: str, bootstrap_servers: str) -> None:
+    settings = ScoringSettings(kafka_bootstrap_servers=bootstrap_servers, database_url=database_url)
+    with pytest.raises(LookupError, match="no plan 'nope'"):
+        await rescore(settings, "nope")

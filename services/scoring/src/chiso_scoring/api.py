@@ -138,11 +138,17 @@ def scores_router(
         target: str | None = None,
         since: Annotated[date | None, Query(alias="from")] = None,
         until: Annotated[date | None, Query(alias="to")] = None,
+        revision: Annotated[int | None, Query(ge=1, description="default: the current")] = None,
         limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
     ) -> list[ScoreOut]:
+        if revision is None:
+            found = (await catalog()).plans.get(plan)
+            if found is None:
+                raise HTTPException(404, f"no plan {plan!r}")
+            revision = found.revision
         return await fetch(
             sql.SQL("""{select}
-             WHERE plan_id = %(plan)s
+             WHERE plan_id = %(plan)s AND plan_revision = %(revision)s
                AND (%(jurisdiction)s::text IS NULL OR jurisdiction_id = %(jurisdiction)s)
                AND (%(target)s::text IS NULL OR target_id = %(target)s)
                AND (%(since)s::date IS NULL OR period_start >= %(since)s)
@@ -152,6 +158,7 @@ def scores_router(
             """).format(select=_SELECT),
             {
                 "plan": plan,
+                "revision": revision,
                 "jurisdiction": jurisdiction,
                 "target": target,
                 "since": since,
@@ -171,11 +178,12 @@ def scores_router(
             for s in await fetch(
                 sql.SQL("""
                 SELECT DISTINCT ON (target_id) * FROM (
-                  {select} WHERE plan_id = %(plan)s AND jurisdiction_id = %(jurisdiction)s
+                  {select} WHERE plan_id = %(plan)s AND plan_revision = %(revision)s
+                           AND jurisdiction_id = %(jurisdiction)s
                 ) latest
                  ORDER BY target_id, period_start DESC
                 """).format(select=_SELECT),
-                {"plan": plan, "jurisdiction": where},
+                {"plan": plan, "revision": found.revision, "jurisdiction": where},
             )
         }
         return Scorecard(

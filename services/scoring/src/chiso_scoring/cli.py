@@ -1,5 +1,8 @@
 """`chiso scoring …` commands."""
 
+import asyncio
+from typing import Annotated
+
 import typer
 
 from chiso_core.http import serve as serve_http
@@ -15,3 +18,18 @@ def serve() -> None:
 
     settings = ScoringSettings()
     serve_http(create_app(settings), settings)
+
+
+@app.command()
+def rescore(
+    plan: Annotated[str | None, typer.Option(help="only this plan (default: every plan)")] = None,
+) -> None:
+    """Score the whole history again against the loaded catalog (after a new plan revision)."""
+    from chiso_scoring.rescore import rescore as run
+
+    try:
+        written = asyncio.run(run(ScoringSettings(), plan))
+    except LookupError as e:
+        typer.echo(str(e), err=True)
+        raise typer.Exit(1) from e
+    typer.echo(f"re-scored: {written} score(s) written and published")

@@ -90,10 +90,17 @@ async def copy_observations(
             )
 
 
-_SCORE_KEY = ("plan_id", "target_id", "jurisdiction_id", "grain", "period_start", "method")
+_SCORE_KEY = (
+    "plan_id",
+    "plan_revision",
+    "target_id",
+    "jurisdiction_id",
+    "grain",
+    "period_start",
+    "method",
+)
 _SCORE_COLUMNS = (
     *_SCORE_KEY,
-    "plan_revision",
     "indicator_code",
     "method_version",
     "actual",
@@ -112,12 +119,12 @@ def _score_values(s: ScoreRow) -> tuple[object, ...]:
     """A score as a row of _SCORE_COLUMNS, in that order."""
     return (
         s.plan_id,
+        s.plan_revision,
         s.target_id,
         s.jurisdiction,
         str(s.period.grain),
         s.period.start,
         s.method,
-        s.plan_revision,
         s.indicator,
         s.method_version,
         s.actual,

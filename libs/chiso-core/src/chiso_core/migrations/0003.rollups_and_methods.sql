@@ -22,6 +22,11 @@ ALTER TABLE scores
     ADD COLUMN probability          double precision,
     ADD COLUMN needed_annual_change double precision;
 
+-- A new plan revision re-scores history without erasing the scores of the revision before.
+ALTER TABLE scores DROP CONSTRAINT scores_pkey;
+ALTER TABLE scores ADD PRIMARY KEY
+    (plan_id, plan_revision, target_id, jurisdiction_id, grain, period_start, method);
+
 CREATE OR REPLACE VIEW observations_latest AS
 SELECT DISTINCT ON (jurisdiction_id, indicator_code, grain, period_start)
        period_start, grain, jurisdiction_id, indicator_code, revision, value,

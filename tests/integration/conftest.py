@@ -6,13 +6,14 @@ from dataclasses import dataclass
 
 import psycopg
 import pytest
-from faststream.kafka import KafkaBroker
 from psycopg_pool import AsyncConnectionPool
 
 from chiso_core import topics
 from chiso_core.catalog import Catalog
 from chiso_core.catalog.store import CatalogCache
 from chiso_core.contracts.v1 import observation_pb2
+from chiso_core.publisher import Publisher
+from chiso_core.settings import BrokerSettings
 from chiso_ingest.convert import to_message
 from chiso_ingest.models import ObservationIn
 from chiso_scoring.pipeline import ScoringPipeline
@@ -39,12 +40,13 @@ class Harness:
 async def harness(
     bootstrap_servers: str, database_url: str, catalog: Catalog
 ) -> AsyncIterator[Harness]:
-    broker = KafkaBroker(bootstrap_servers, acks="all", logger=None)
-    await broker.connect()
-    async with AsyncConnectionPool(database_url, min_size=1, max_size=2) as pool:
-        pipeline = ScoringPipeline(pool, broker, CatalogCache(pool))
+    settings = BrokerSettings(kafka_bootstrap_servers=bootstrap_servers)
+    async with (
+        AsyncConnectionPool(database_url, min_size=1, max_size=2) as pool,
+        Publisher(settings, client_id="test") as publisher,
+    ):
+        pipeline = ScoringPipeline(pool, publisher, CatalogCache(pool))
         yield Harness(pipeline, bootstrap_servers, database_url)
-    await broker.stop()
 
 
 def observation(

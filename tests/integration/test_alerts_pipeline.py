@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 
 import psycopg
 import pytest
-from faststream.exceptions import IncorrectState
-from faststream.kafka import KafkaBroker
+from aiokafka.errors import ProducerClosed
 from psycopg_pool import AsyncConnectionPool
 
 from chiso_alerts.pipeline import AlertsPipeline
@@ -17,6 +16,7 @@ from chiso_core.broker import ensure_topics
 from chiso_core.contracts.v1 import alert_pb2, observation_pb2, score_pb2
 from chiso_core.messaging import Record, new_meta
 from chiso_core.periods import Period
+from chiso_core.publisher import Publisher
 from chiso_core.settings import BrokerSettings
 from tests.kafka_io import produce, read_topic
 
@@ -58,11 +58,12 @@ class Harness:
 async def harness(bootstrap_servers: str, database_url: str) -> AsyncIterator[Harness]:
     """The pipeline as the service wires it, after the topics were created as at start-up."""
     await ensure_topics(BrokerSettings(kafka_bootstrap_servers=bootstrap_servers))
-    broker = KafkaBroker(bootstrap_servers, acks="all", logger=None)
-    await broker.connect()
-    async with AsyncConnectionPool(database_url, min_size=1, max_size=2) as pool:
-        yield Harness(AlertsPipeline(pool, broker), bootstrap_servers, database_url)
-    await broker.stop()
+    settings = BrokerSettings(kafka_bootstrap_servers=bootstrap_servers)
+    async with (
+        AsyncConnectionPool(database_url, min_size=1, max_size=2) as pool,
+        Publisher(settings, client_id="test") as publisher,
+    ):
+        yield Harness(AlertsPipeline(pool, publisher), bootstrap_servers, database_url)
 
 
 def score(
@@ -207,11 +208,14 @@ async def test_a_change_whose_publication_failed_is_published_on_the_replay(
 ) -> None:
     """If publishing a change fails, the consumer gets the batch again; the change must be
     published then. Had the database kept the change, the replay would find nothing new and
-    subscribers would never hear of it. (The failure: a broker that was never connected.)"""
+    subscribers would never hear of it. (The failure: a publisher already closed.)"""
     await produce(harness.bootstrap, topics.SCORES, [OFF_JUNE])
     batch = await harness.all_scores()
-    broken = AlertsPipeline(harness.pipeline.pool, KafkaBroker(harness.bootstrap, logger=None))
-    with pytest.raises(IncorrectState):
+    closed = Publisher(BrokerSettings(kafka_bootstrap_servers=harness.bootstrap), "closed")
+    await closed.start()
+    await closed.stop()
+    broken = AlertsPipeline(harness.pipeline.pool, closed)
+    with pytest.raises(ProducerClosed):
         await broken.handle(batch)
 
     await harness.pipeline.handle(batch)

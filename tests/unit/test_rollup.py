@@ -8,7 +8,7 @@ from chiso_core.catalog import Catalog, RollUp, load_catalog
 from chiso_core.periods import Period
 from chiso_scoring.intake import PointKey, content_hash
 from chiso_scoring.revisions import Current
-from chiso_scoring.rollup import derive, family, roll_up
+from chiso_scoring.rollup import ancestors, derive, roll_up, sibling_points
 from tests.catalog_sample import INDICATORS, JURISDICTIONS, write_catalog
 
 JUNE = Period.parse("2025-06")
@@ -107,4 +107,5 @@ def test_roll_ups_stop_below_the_country(catalog: Catalog) -> None:
     """A national figure is not the sum of the provinces that happen to report."""
     state = {key("lai_chau"): figure(40.0, 40, 100)}
     assert derive(state, [key("lai_chau")], catalog) == ([], {})
-    assert family(catalog, ["tam_duong"]) == {"tam_duong", "lai_chau", "phong_tho"}
+    assert ancestors(catalog, "tam_duong") == ["lai_chau"]
+    assert sibling_points(catalog, [key("tam_duong")]) == {key("tam_duong"), key("phong_tho")}

@@ -1,8 +1,7 @@
-"""Batched, acknowledged publishing and batch consumption on top of FastStream."""
+"""Batch consumption on top of FastStream, and the metadata every published message carries."""
 
-import asyncio
 import uuid
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeAlias
 
@@ -13,10 +12,8 @@ from aiokafka.errors import KafkaError
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
-from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from chiso_core import topics
 from chiso_core.contracts.v1 import common_pb2, observation_pb2
 
 Record: TypeAlias = ConsumerRecord[bytes, bytes]
@@ -30,21 +27,6 @@ def new_meta(producer: str) -> common_pb2.Meta:
     return common_pb2.Meta(message_id=str(uuid.uuid4()), produced_at=produced_at, producer=producer)
 
 
-async def publish_all(
-    broker: KafkaBroker, topic: str, items: Iterable[tuple[bytes, Message]]
-) -> int:
-    """Sends every message (the client batches them) and returns once the broker acknowledged all.
-
-    Raises the first send error; a caller that gets one must treat every item as unacknowledged.
-    """
-    futures = [
-        await broker.publish(message.SerializeToString(), topic, key=key, no_confirm=True)
-        for key, message in items
-    ]
-    await asyncio.gather(*futures)
-    return len(futures)
-
-
 def rejected(producer: str, record: Record, reason: str) -> tuple[bytes, observation_pb2.Rejected]:
     """The audit copy of a message that could not be processed, keyed like the original."""
     key = record.key or b""
@@ -55,11 +37,6 @@ def rejected(producer: str, record: Record, reason: str) -> tuple[bytes, observa
         payload=record.value or b"",
         reason=reason,
     )
-
-
-async def publish_rejected(broker: KafkaBroker, items: Sequence[tuple[bytes, Message]]) -> None:
-    if items:
-        await publish_all(broker, topics.OBSERVATIONS_REJECTED, items)
 
 
 def subscribe_batches(

@@ -6,13 +6,13 @@ from contextlib import asynccontextmanager
 
 import structlog
 from fastapi import APIRouter, FastAPI
-from faststream.kafka import KafkaBroker
 from psycopg_pool import AsyncConnectionPool
 
 from chiso_core.broker import ensure_topics, make_broker
 from chiso_core.db import make_pool
 from chiso_core.http import ops_router
 from chiso_core.messaging import BatchHandler, subscribe_batches
+from chiso_core.publisher import Publisher
 from chiso_core.readiness import broker_and_database_ready
 from chiso_core.settings import ConsumerSettings
 from chiso_core.telemetry import configure_logging
@@ -24,14 +24,15 @@ def consumer_app(
     name: str,
     topic: str,
     settings: ConsumerSettings,
-    build: Callable[[AsyncConnectionPool, KafkaBroker], tuple[BatchHandler, Sequence[APIRouter]]],
+    build: Callable[[AsyncConnectionPool, Publisher], tuple[BatchHandler, Sequence[APIRouter]]],
 ) -> FastAPI:
     """`build` makes the service's batch handler and its own HTTP routes from the pool and
-    the broker this function opens and closes."""
+    the publisher this function opens and closes."""
     configure_logging(settings)
     broker = make_broker(settings, client_id=f"chiso-{name}")
     pool = make_pool(settings)
-    handle, routers = build(pool, broker)
+    publisher = Publisher(settings, client_id=f"chiso-{name}")
+    handle, routers = build(pool, publisher)
     subscribe_batches(
         broker,
         topic,
@@ -45,14 +46,18 @@ def consumer_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await ensure_topics(settings)
         await pool.open(wait=True)
+        await publisher.start()
         await broker.start()
         log.info(f"{name} ready", group_id=settings.group_id, topic=topic)
         yield
         await broker.stop()
+        await publisher.stop()
         await pool.close()
 
     app = FastAPI(title=f"chiso {name}", version="1", lifespan=lifespan)
-    app.include_router(ops_router(broker_and_database_ready(broker, pool)))
+    app.include_router(
+        ops_router(broker_and_database_ready(lambda: broker.ping(timeout=None), pool))
+    )
     for router in routers:
         app.include_router(router)
     return app

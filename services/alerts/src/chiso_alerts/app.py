@@ -13,5 +13,5 @@ def create_app(settings: AlertsSettings | None = None) -> FastAPI:
         "alerts",
         topics.SCORES,
         settings or AlertsSettings(),
-        lambda pool, broker: (AlertsPipeline(pool, broker).handle, []),
+        lambda pool, publisher: (AlertsPipeline(pool, publisher).handle, []),
     )

@@ -5,7 +5,6 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import structlog
-from faststream.kafka import KafkaBroker
 from google.protobuf.message import DecodeError
 from prometheus_client import Counter
 from psycopg_pool import AsyncConnectionPool
@@ -14,7 +13,8 @@ from chiso_alerts import store
 from chiso_alerts.rules import Alert, ScoreEvent, apply, fingerprint
 from chiso_core import topics
 from chiso_core.contracts.v1 import alert_pb2, score_pb2
-from chiso_core.messaging import Record, new_meta, publish_all, publish_rejected, rejected
+from chiso_core.messaging import Record, new_meta, rejected
+from chiso_core.publisher import Publisher
 from chiso_core.topics import message_key
 
 log = structlog.get_logger(__name__)
@@ -39,9 +39,9 @@ def to_message(alert: Alert, province: str) -> tuple[bytes, alert_pb2.Alert]:
 
 
 class AlertsPipeline:
-    def __init__(self, pool: AsyncConnectionPool, broker: KafkaBroker) -> None:
+    def __init__(self, pool: AsyncConnectionPool, publisher: Publisher) -> None:
         self.pool = pool
-        self.broker = broker
+        self.publisher = publisher
 
     async def handle(self, records: Sequence[Record]) -> None:
         events: list[ScoreEvent] = []
@@ -70,8 +70,8 @@ class AlertsPipeline:
             # Published before the commit: a replay after the commit would find no change left
             # to publish. A failure here rolls back, so the replay finds the changes again (a
             # crash between publish and commit repeats them: at-least-once).
-            await publish_all(self.broker, topics.ALERTS, (to_message(a, p) for a, p in changed))
-        await publish_rejected(self.broker, bad)
+            await self.publisher.publish(topics.ALERTS, (to_message(a, p) for a, p in changed))
+        await self.publisher.publish_rejected(bad)
         for alert, _ in changed:
             TRANSITIONS.labels(alert.state).inc()
         if changed:

@@ -13,12 +13,12 @@ from fastapi.responses import JSONResponse
 from prometheus_client import Counter
 
 from chiso_core import topics
-from chiso_core.broker import ensure_topics, make_broker
+from chiso_core.broker import ensure_topics
 from chiso_core.catalog.api import catalog_router
 from chiso_core.catalog.store import CatalogCache
 from chiso_core.db import make_pool
 from chiso_core.http import ops_router
-from chiso_core.messaging import publish_all
+from chiso_core.publisher import Publisher
 from chiso_core.readiness import broker_and_database_ready
 from chiso_core.settings import IngestSettings
 from chiso_core.telemetry import configure_logging
@@ -46,7 +46,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 def create_app(settings: IngestSettings | None = None) -> FastAPI:
     settings = settings or IngestSettings()
     configure_logging(settings)
-    broker = make_broker(settings, client_id="chiso-ingest")
+    publisher = Publisher(settings, client_id="chiso-ingest")
     pool = make_pool(settings)
     catalog = CatalogCache(pool, settings.catalog_ttl_s)
 
@@ -54,10 +54,10 @@ def create_app(settings: IngestSettings | None = None) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await ensure_topics(settings)
         await pool.open(wait=True)
-        await broker.connect()
+        await publisher.start()
         log.info("ingest ready", port=settings.http_port)
         yield
-        await broker.stop()
+        await publisher.stop()
         await pool.close()
 
     app = FastAPI(
@@ -69,7 +69,7 @@ def create_app(settings: IngestSettings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_exception_handler(RequestValidationError, on_validation_error)
 
-    app.include_router(ops_router(broker_and_database_ready(broker, pool)))
+    app.include_router(ops_router(broker_and_database_ready(publisher.ping, pool)))
     app.include_router(catalog_router(catalog.get))
 
     @app.post(
@@ -105,7 +105,7 @@ def create_app(settings: IngestSettings | None = None) -> FastAPI:
         messages = [to_message(item, current, source="api") for item in batch.observations]
         try:
             async with asyncio.timeout(settings.publish_timeout_s):
-                await publish_all(broker, topics.OBSERVATIONS, messages)
+                await publisher.publish(topics.OBSERVATIONS, messages)
         except (KafkaError, OSError, TimeoutError) as e:
             log.warning("broker did not acknowledge", error=repr(e), items=len(messages))
             return error_response(

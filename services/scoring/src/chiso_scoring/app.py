@@ -1,12 +1,12 @@
 """Wiring of the scoring service: chiso.observations.v1 → TimescaleDB → chiso.scores.v1."""
 
 from fastapi import APIRouter, FastAPI
-from faststream.kafka import KafkaBroker
 from psycopg_pool import AsyncConnectionPool
 
 from chiso_core import topics
 from chiso_core.catalog.store import CatalogCache
 from chiso_core.messaging import BatchHandler
+from chiso_core.publisher import Publisher
 from chiso_core.service import consumer_app
 from chiso_core.settings import ScoringSettings
 from chiso_scoring.api import scores_router
@@ -18,9 +18,9 @@ def create_app(settings: ScoringSettings | None = None) -> FastAPI:
     ttl = settings.catalog_ttl_s
 
     def build(
-        pool: AsyncConnectionPool, broker: KafkaBroker
+        pool: AsyncConnectionPool, publisher: Publisher
     ) -> tuple[BatchHandler, list[APIRouter]]:
         catalog = CatalogCache(pool, ttl)
-        return ScoringPipeline(pool, broker, catalog).handle, [scores_router(pool, catalog.get)]
+        return ScoringPipeline(pool, publisher, catalog).handle, [scores_router(pool, catalog.get)]
 
     return consumer_app("scoring", topics.OBSERVATIONS, settings, build)

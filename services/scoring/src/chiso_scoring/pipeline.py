@@ -10,18 +10,18 @@ import time
 from collections.abc import Sequence
 
 import structlog
-from faststream.kafka import KafkaBroker
 from prometheus_client import Counter, Histogram
 from psycopg_pool import AsyncConnectionPool
 
 from chiso_core import failpoints, topics
 from chiso_core.catalog import Catalog
 from chiso_core.catalog.store import CatalogCache
-from chiso_core.messaging import Record, publish_all, publish_rejected, rejected
+from chiso_core.messaging import Record, rejected
+from chiso_core.publisher import Publisher
 from chiso_scoring import intake, store
 from chiso_scoring.intake import SeriesKey
 from chiso_scoring.revisions import assign_revisions
-from chiso_scoring.rollup import derive, family
+from chiso_scoring.rollup import ancestors, derive, sibling_points
 from chiso_scoring.scorer import score_points, to_message
 from chiso_scoring.series import affected, earliest
 
@@ -34,20 +34,20 @@ BATCH_SECONDS = Histogram("chiso_scoring_batch_seconds", "Time to store, score a
 
 
 def _series_read_by(rows: Sequence[intake.ObservationRow], catalog: Catalog) -> set[SeriesKey]:
-    """Each row's series, and those a roll-up of it reads (its ancestors' and their children's)."""
+    """Each row's series and those of the units it rolls up into (they are scored again)."""
     return {
-        (j, indicator)
-        for indicator in {r.indicator for r in rows}
-        for j in family(catalog, {r.jurisdiction for r in rows if r.indicator == indicator})
+        (j, r.indicator)
+        for r in rows
+        for j in (r.jurisdiction, *ancestors(catalog, r.jurisdiction))
     }
 
 
 class ScoringPipeline:
     def __init__(
-        self, pool: AsyncConnectionPool, broker: KafkaBroker, catalog: CatalogCache
+        self, pool: AsyncConnectionPool, publisher: Publisher, catalog: CatalogCache
     ) -> None:
         self.pool = pool
-        self.broker = broker
+        self.publisher = publisher
         self.catalog = catalog
 
     async def handle(self, records: Sequence[Record]) -> None:
@@ -65,6 +65,8 @@ class ScoringPipeline:
             state = await store.series_points(conn, _series_read_by(rows, catalog))
             new, touched = assign_revisions(rows, known, state)
             state |= touched
+            siblings = sibling_points(catalog, touched) - state.keys()
+            state |= await store.points_at(conn, siblings)
             derived, rolled = derive(state, touched, catalog)
             state |= rolled
             await store.record_receipts(conn, {r.message_id for r in rows} - known)
@@ -73,8 +75,8 @@ class ScoringPipeline:
             await store.upsert_scores(conn, scores)
             failpoints.hit("scoring.before_commit")
         failpoints.hit("scoring.after_commit")
-        await publish_all(self.broker, topics.SCORES, (to_message(s, catalog) for s in scores))
-        await publish_rejected(self.broker, bad)
+        await self.publisher.publish(topics.SCORES, (to_message(s, catalog) for s in scores))
+        await self.publisher.publish_rejected(bad)
         OBSERVATIONS.labels("stored").inc(len(new))
         OBSERVATIONS.labels("unchanged").inc(len(rows) - len(new))
         OBSERVATIONS.labels("rejected").inc(len(bad))

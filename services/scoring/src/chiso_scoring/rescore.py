@@ -4,10 +4,9 @@ The scores of the revision before stay; the new ones are written beside them and
 """
 
 from chiso_core import topics
-from chiso_core.broker import make_broker
 from chiso_core.catalog.store import read as read_catalog
 from chiso_core.db import make_pool
-from chiso_core.messaging import publish_all
+from chiso_core.publisher import Publisher
 from chiso_core.settings import ScoringSettings
 from chiso_scoring import store
 from chiso_scoring.scorer import score_points, to_message
@@ -17,23 +16,18 @@ from chiso_scoring.series import earliest
 async def rescore(settings: ScoringSettings, plan_id: str | None = None) -> int:
     """Re-scores every period of every series a plan (or every plan) targets; returns how
     many scores it wrote and published."""
-    broker = make_broker(settings, client_id="chiso-rescore")
-    async with make_pool(settings) as pool:
-        await broker.connect()
-        try:
-            async with pool.connection() as conn, conn.transaction():
-                catalog = await read_catalog(conn)
-                if plan_id is not None and plan_id not in catalog.plans:
-                    raise LookupError(f"no plan {plan_id!r} in the loaded catalog")
-                plans = [catalog.plans[plan_id]] if plan_id else list(catalog.plans.values())
-                series = {(p.jurisdiction, t.indicator) for p in plans for t in p.targets}
-                state = await store.series_points(conn, series)
-                wanted = {p.id for p in plans}
-                scores = [
-                    s for s in score_points(state, earliest(state), catalog) if s.plan_id in wanted
-                ]
-                await store.upsert_scores(conn, scores)
-            await publish_all(broker, topics.SCORES, (to_message(s, catalog) for s in scores))
-        finally:
-            await broker.stop()
+    async with make_pool(settings) as pool, Publisher(settings, "chiso-rescore") as publisher:
+        async with pool.connection() as conn, conn.transaction():
+            catalog = await read_catalog(conn)
+            if plan_id is not None and plan_id not in catalog.plans:
+                raise LookupError(f"no plan {plan_id!r} in the loaded catalog")
+            plans = [catalog.plans[plan_id]] if plan_id else list(catalog.plans.values())
+            series = {(p.jurisdiction, t.indicator) for p in plans for t in p.targets}
+            state = await store.series_points(conn, series)
+            wanted = {p.id for p in plans}
+            scores = [
+                s for s in score_points(state, earliest(state), catalog) if s.plan_id in wanted
+            ]
+            await store.upsert_scores(conn, scores)
+        await publisher.publish(topics.SCORES, (to_message(s, catalog) for s in scores))
     return len(scores)

@@ -6,7 +6,7 @@ stop at the province: a national figure is not the sum of the provinces that hap
 """
 
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 
 from chiso_core.catalog import Catalog, Level, RollUp
@@ -49,18 +49,16 @@ def derive(
     current = dict(state)
     out: list[tuple[ObservationRow, int]] = []
     updates: dict[PointKey, Current] = {}
-    queue = list(dict.fromkeys(touched))
+    # Each parent once per batch: its children are all in `current` already.
+    queue = list(dict.fromkeys(_parent_keys(catalog, touched)))
     while queue:
-        jurisdiction, indicator_code, period = queue.pop(0)
-        parent = _parent(catalog, jurisdiction)
+        key = queue.pop(0)
+        parent, indicator_code, period = key
         indicator = catalog.indicators[indicator_code]
-        if parent is None:
-            continue
-        key = (parent, indicator_code, period)
         existing = current.get(key)
         if existing is not None and not existing.derived:
             continue
-        children = [j.id for j in catalog.jurisdictions.values() if j.parent == parent]
+        children = catalog.children(parent)
         figures = [
             current[(c, indicator_code, period)]
             for c in children
@@ -91,18 +89,34 @@ def derive(
             revision, digest, value, numerator, denominator, derived=True
         )
         out.append((row, revision))
-        queue.append(key)
+        queue.extend(k for k in _parent_keys(catalog, [key]) if k not in queue)
     return out, updates
 
 
-def family(catalog: Catalog, jurisdictions: Iterable[str]) -> set[str]:
-    """The jurisdictions a roll-up of these may read: each, its ancestors, and their children."""
-    found: set[str] = set()
-    for j in jurisdictions:
-        found.add(j)
-        node = _parent(catalog, j)
-        while node is not None:
-            found.add(node)
-            found.update(c.id for c in catalog.jurisdictions.values() if c.parent == node)
-            node = _parent(catalog, node)
+def _parent_keys(catalog: Catalog, keys: Iterable[PointKey]) -> Iterator[PointKey]:
+    for jurisdiction, indicator, period in keys:
+        parent = _parent(catalog, jurisdiction)
+        if parent is not None:
+            yield parent, indicator, period
+
+
+def ancestors(catalog: Catalog, jurisdiction: str) -> list[str]:
+    """The units a figure of `jurisdiction` rolls up into, nearest first (not the country)."""
+    found = []
+    node = _parent(catalog, jurisdiction)
+    while node is not None:
+        found.append(node)
+        node = _parent(catalog, node)
     return found
+
+
+def sibling_points(catalog: Catalog, touched: Iterable[PointKey]) -> set[PointKey]:
+    """The points a roll-up of the touched ones reads: every child of every ancestor, at the
+    touched period."""
+    return {
+        (child, indicator, period)
+        for parent, indicator, period in {
+            (a, i, p) for j, i, p in touched for a in ancestors(catalog, j)
+        }
+        for child in catalog.children(parent)
+    }

@@ -59,6 +59,33 @@ async def series_points(
     }
 
 
+async def points_at(conn: AsyncConnection, keys: Iterable[PointKey]) -> dict[PointKey, Current]:
+    """The latest revision of each given point (those that exist)."""
+    keys = list(set(keys))
+    cur = await conn.execute(
+        """
+        SELECT DISTINCT ON (o.jurisdiction_id, o.indicator_code, o.grain, o.period_start)
+               o.jurisdiction_id, o.indicator_code, o.grain, o.period_start,
+               o.revision, o.content_hash, o.value, o.numerator, o.denominator, o.derived
+          FROM observations o
+          JOIN unnest(%s::text[], %s::text[], %s::text[], %s::date[]) AS k(j, i, g, p)
+            ON o.jurisdiction_id = k.j AND o.indicator_code = k.i
+           AND o.grain = k.g AND o.period_start = k.p
+         ORDER BY o.jurisdiction_id, o.indicator_code, o.grain, o.period_start, o.revision DESC
+        """,
+        [
+            [k[0] for k in keys],
+            [k[1] for k in keys],
+            [str(k[2].grain) for k in keys],
+            [k[2].start for k in keys],
+        ],
+    )
+    return {
+        (j, i, Period.of(g, p)): Current(rev, bytes(h), v, n, d, derived)
+        for j, i, g, p, rev, h, v, n, d, derived in await cur.fetchall()
+    }
+
+
 async def copy_observations(
     conn: AsyncConnection, rows: Sequence[tuple[ObservationRow, int]]
 ) -> None:

@@ -1,7 +1,9 @@
 """Catalog models: indicators, jurisdictions and plans. Pure data: no I/O, no scoring rules."""
 
+from collections import defaultdict
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -242,11 +244,24 @@ class Catalog(_Model):
             (j for j in self.jurisdictions.values() if j.code == reference and j.valid_on(on)), None
         )
 
+    @cached_property
+    def _targets(self) -> dict[tuple[str, str], list[tuple[Plan, Target]]]:
+        index: dict[tuple[str, str], list[tuple[Plan, Target]]] = defaultdict(list)
+        for plan in self.plans.values():
+            for t in plan.targets:
+                index[(t.indicator, plan.jurisdiction)].append((plan, t))
+        return index
+
+    @cached_property
+    def _children(self) -> dict[str, list[str]]:
+        index: dict[str, list[str]] = defaultdict(list)
+        for j in self.jurisdictions.values():
+            if j.parent is not None:
+                index[j.parent].append(j.id)
+        return index
+
     def targets_for(self, indicator: str, jurisdiction: str) -> list[tuple[Plan, Target]]:
-        return [
-            (plan, t)
-            for plan in self.plans.values()
-            if plan.jurisdiction == jurisdiction
-            for t in plan.targets
-            if t.indicator == indicator
-        ]
+        return self._targets.get((indicator, jurisdiction), [])
+
+    def children(self, jurisdiction: str) -> list[str]:
+        return self._children.get(jurisdiction, [])

@@ -1,0 +1,247 @@
+"""The entry point: every method's figures and one status for a plan target in one
+jurisdiction, from its figures so far (pure).
+
+The caller passes the figures up to the period being scored; the figures after the due date do
+not change a target's judgement (a target 'by 2030' is judged on the 2030 figure).
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from chiso_core.catalog import Baseline, Comparator, Direction, Target
+from chiso_core.catalog.models import Cadence
+from chiso_core.periods import year_end
+from chiso_core.status import Status
+from chiso_scoring.methods import kinds, path, projection, statcan, status, unsd
+from chiso_scoring.methods.kinds import TargetKind
+from chiso_scoring.methods.path import PathResult, PathShape
+from chiso_scoring.methods.series import EPSILON, Point, axis_position, history, ordered
+from chiso_scoring.methods.statcan import StatCanCategory, StatCanResult
+from chiso_scoring.methods.unsd import UnsdCategory, UnsdResult
+
+METHOD = "published_methods"
+METHOD_VERSION = "1"
+
+# The kinds the trend methods (StatCan, UNSD, projection) apply to: the figure at the due date
+# decides them. Counts per year are judged year by year; milestones are done or not.
+TREND_KINDS = kinds.ON_A_PATH | {TargetKind.MAINTAIN}
+
+
+@dataclass(frozen=True)
+class Settings:
+    half_life: float = projection.HALF_LIFE_YEARS
+    level: float = projection.LEVEL
+    grace: Mapping[Cadence, float] = field(default_factory=lambda: dict(status.GRACE_YEARS))
+
+
+DEFAULT_SETTINGS = Settings()
+
+
+@dataclass(frozen=True)
+class Assessment:
+    target_id: str
+    kind: TargetKind
+    comparator: Comparator
+    direction: Direction
+    status: Status
+    reason: str
+    due_at: float
+    # the base and the latest figure judged (a year's total for counts per year)
+    base_at: float | None = None
+    base_value: float | None = None
+    base_stated: bool = False
+    latest_at: float | None = None
+    latest_value: float | None = None
+    aim: float | None = None  # the level the path leads to (see kinds)
+    # 1. expected path
+    path_shape: PathShape | None = None
+    expected: float | None = None
+    gap: float | None = None
+    progress: float | None = None
+    pace: float | None = None  # the figure rule 12 of the status used
+    pace_source: str | None = None  # "statcan" or "path"
+    # 2. Statistics Canada / Open SDG
+    statcan_ratio: float | None = None
+    statcan_category: StatCanCategory | None = None
+    statcan_score: float | None = None
+    statcan_target_achieved: bool | None = None
+    cagr_observed: float | None = None
+    cagr_required: float | None = None
+    # 3. UNSD progress chart
+    unsd_ratio: float | None = None
+    unsd_category: UnsdCategory | None = None
+    unsd_expected_due: float | None = None
+    # 4. projection
+    projection: float | None = None
+    projection_low: float | None = None
+    projection_high: float | None = None
+    projection_level: float | None = None
+    probability: float | None = None
+    slope: float | None = None
+    needed_annual_change: float | None = None
+    needed_annual_growth: float | None = None
+    # 5. every-year kinds
+    years_judged: tuple[int, ...] = ()
+    years_missed: tuple[int, ...] = ()
+
+
+def default_shape(target: Target) -> PathShape:
+    """Growth targets follow the constant-growth path; the others the straight line."""
+    if kinds.kind_of(target) is TargetKind.GROWTH:
+        return PathShape.CONSTANT_GROWTH
+    return PathShape.LINEAR
+
+
+def assess(
+    target: Target,
+    direction: Direction,
+    cadence: Cadence,
+    baseline: Baseline | Point | None,
+    series: Iterable[Point | tuple[float, float]],
+    now: date,
+    *,
+    shape: PathShape | None = None,
+    settings: Settings = DEFAULT_SETTINGS,
+) -> Assessment:
+    """`baseline`: Plan.baseline_for(target), or None to let the first figure stand in;
+    `series`: (position on the year axis, value) for the target's indicator and jurisdiction;
+    `now`: today, for staleness; `shape`: the expected path's shape when the target's own is
+    not the default (see default_shape)."""
+    kind = kinds.kind_of(target)
+    due_at = year_end(target.due_year)
+    points = ordered(series)
+    story = history(points, baseline, due_at)
+    if story is None:
+        verdict = status.decide(
+            status.Facts(kind=kind, has_figures=False, stale=False, settled=False, achieved=False)
+        )
+        return Assessment(
+            target_id=target.id,
+            kind=kind,
+            comparator=target.comparator,
+            direction=direction,
+            due_at=due_at,
+            status=verdict.status,
+            reason=verdict.reason,
+        )
+
+    base, latest = story.base, story.latest
+    d = direction.sign
+    stale = status.is_stale(
+        story.latest_observed_at, axis_position(now), cadence, dict(settings.grace)
+    )
+    aim = kinds.aim(target, direction, base, due_at)
+
+    years = kinds.Years(judged=(), missed=(), latest=None)
+    trail: PathResult | None = None
+    used_shape: PathShape | None = None
+    if kind in kinds.EVERY_YEAR:
+        assert aim is not None
+        judge_after = base.at if story.base_stated else None
+        years = kinds.every_year(
+            target, [p for p in points if p.at <= due_at + EPSILON], cadence, judge_after
+        )
+        latest = years.latest or latest
+        settled = years.latest is not None and years.latest.at >= due_at - EPSILON
+        achieved = settled and not years.missed
+        if years.latest is not None:
+            trail = path.flat(years.latest, aim, direction)
+            used_shape = trail.shape
+    elif kind is TargetKind.MILESTONE:
+        achieved = kinds.meets(target, latest.value, None)
+        settled = achieved or latest.at >= due_at - EPSILON
+    else:
+        achieved = kinds.meets(target, latest.value, aim)
+        settled = latest.at >= due_at - EPSILON
+        if aim is not None:
+            used_shape = shape or default_shape(target)
+            if used_shape is PathShape.CONSTANT_GROWTH and not path.grows(base.value, aim):
+                used_shape = PathShape.LINEAR
+            trail = path.follow(latest, base, aim, due_at, direction, used_shape)
+
+    measure: StatCanResult | None = None
+    chart: UnsdResult | None = None
+    ahead: projection.Projection | None = None
+    if kind in TREND_KINDS and aim is not None:
+        measure = statcan.progress_measure(base, latest, aim, due_at, direction)
+        chart = unsd.progress_chart(base, latest, aim, due_at, direction)
+        if not settled:
+            ahead = projection.project(
+                story.points,
+                due_at,
+                kinds.region(target, aim),
+                half_life=settings.half_life,
+                level=settings.level,
+            )
+
+    pace: float | None = None
+    pace_source: str | None = None
+    if measure is not None and measure.ratio is not None and not measure.substituted:
+        pace, pace_source = measure.ratio, "statcan"
+    elif trail is not None and trail.pace is not None and kind in kinds.ON_A_PATH:
+        pace, pace_source = trail.pace, "path"
+
+    verdict = status.decide(
+        status.Facts(
+            kind=kind,
+            has_figures=True,
+            stale=stale,
+            settled=settled,
+            achieved=achieved,
+            years_judged=len(years.judged),
+            years_missed=years.missed,
+            beyond_range=kind is TargetKind.RANGE
+            and kinds.beyond_range(target, latest.value, direction),
+            has_aim=aim is not None,
+            has_trend=story.has_trend,
+            progress_required=aim is not None and d * (aim - base.value) > 0,
+            moved=d * (latest.value - base.value),
+            pace=pace,
+        )
+    )
+    needs_change = aim is not None and kind is not TargetKind.COUNT_PER_YEAR and not settled
+    return Assessment(
+        target_id=target.id,
+        kind=kind,
+        comparator=target.comparator,
+        direction=direction,
+        due_at=due_at,
+        status=verdict.status,
+        reason=verdict.reason,
+        base_at=base.at,
+        base_value=base.value,
+        base_stated=story.base_stated,
+        latest_at=latest.at,
+        latest_value=latest.value,
+        aim=aim,
+        path_shape=used_shape,
+        expected=trail.expected if trail else None,
+        gap=trail.gap if trail else None,
+        progress=trail.progress if trail else None,
+        pace=pace,
+        pace_source=pace_source,
+        statcan_ratio=measure.ratio if measure else None,
+        statcan_category=measure.category if measure else None,
+        statcan_score=measure.score if measure else None,
+        statcan_target_achieved=measure.target_achieved if measure else None,
+        cagr_observed=measure.cagr_observed if measure else None,
+        cagr_required=measure.cagr_required if measure else None,
+        unsd_ratio=chart.ratio if chart else None,
+        unsd_category=chart.category if chart else None,
+        unsd_expected_due=chart.expected_due if chart else None,
+        projection=ahead.value if ahead else None,
+        projection_low=ahead.low if ahead else None,
+        projection_high=ahead.high if ahead else None,
+        projection_level=ahead.level if ahead and ahead.low is not None else None,
+        probability=ahead.probability if ahead else None,
+        slope=ahead.slope if ahead else None,
+        needed_annual_change=projection.needed_annual_change(latest, aim, due_at)
+        if needs_change and aim is not None
+        else None,
+        needed_annual_growth=projection.needed_annual_growth(latest, aim, due_at)
+        if needs_change and aim is not None
+        else None,
+        years_judged=years.judged,
+        years_missed=years.missed,
+    )

@@ -1,0 +1,106 @@
+"""The figures the methods work on: points on the year axis, and what is read from them (pure).
+
+A figure sits at the END of its period on the year axis (see chiso_core.periods): the year 2024
+at 2025.0, the month 2025-06 at 2025.5, a due year 2030 at 2031.0.
+"""
+
+import itertools
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from chiso_core.catalog import Baseline
+from chiso_core.catalog.models import Cadence
+from chiso_core.periods import year_end
+
+# Two positions closer than this are the same position (a month is 0.083 years).
+EPSILON = 1e-9
+
+PERIOD_YEARS = {Cadence.MONTH: 1 / 12, Cadence.QUARTER: 1 / 4, Cadence.YEAR: 1.0}
+PERIODS_PER_YEAR = {Cadence.MONTH: 12, Cadence.QUARTER: 4, Cadence.YEAR: 1}
+
+
+@dataclass(frozen=True, order=True)
+class Point:
+    at: float  # position on the year axis: the end of the figure's period
+    value: float
+
+
+@dataclass(frozen=True)
+class History:
+    """What a target is judged on: its base, then the figures after it up to the due date."""
+
+    base: Point
+    base_stated: bool  # from the plan (True) or the first figure standing in for it (False)
+    points: tuple[Point, ...]  # the base first, then the figures after it, by position
+    latest_observed_at: float  # the last figure received (staleness), even before the base
+
+    @property
+    def latest(self) -> Point:
+        return self.points[-1]
+
+    @property
+    def has_trend(self) -> bool:
+        """At least two positions: the base and a later figure."""
+        return self.latest.at > self.base.at + EPSILON
+
+
+def ordered(series: Iterable[Point | tuple[float, float]]) -> tuple[Point, ...]:
+    """The figures by position; two figures at one position are refused (one period, one
+    current revision: the caller resolves revisions before scoring)."""
+    points = sorted(p if isinstance(p, Point) else Point(float(p[0]), float(p[1])) for p in series)
+    for earlier, later in itertools.pairwise(points):
+        if later.at - earlier.at < EPSILON:
+            raise ValueError(f"two figures at one position {later.at}")
+    for p in points:
+        if not (math.isfinite(p.at) and math.isfinite(p.value)):
+            raise ValueError(f"a figure is not a finite number: {p}")
+    return tuple(points)
+
+
+def history(
+    series: Sequence[Point], baseline: Baseline | Point | None, due_at: float
+) -> History | None:
+    """The base (the plan's baseline, else the first figure) and the figures after it, up to the
+    due date: a target 'by 2030' is judged on the 2030 figure, later ones do not change it.
+    None when there is no figure at all."""
+    if not series:
+        return None
+    if isinstance(baseline, Baseline):
+        base: Point = Point(year_end(baseline.year), baseline.value)
+    elif baseline is not None:
+        base = baseline
+    else:
+        base = series[0]
+    stated = baseline is not None
+    later = tuple(p for p in series if base.at + EPSILON < p.at <= due_at + EPSILON)
+    return History(
+        base=base,
+        base_stated=stated,
+        points=(base, *later),
+        latest_observed_at=series[-1].at,
+    )
+
+
+def year_of(at: float) -> int:
+    """The calendar year a period ending at `at` belongs to: 2025.0 → 2024, 2025.5 → 2025."""
+    return math.ceil(at - EPSILON) - 1
+
+
+def axis_position(day: date) -> float:
+    """A day on the year axis, in the months' twelfths the periods use: 2025-07-01 → 2025.5."""
+    days_in_month = (
+        date(day.year + day.month // 12, day.month % 12 + 1, 1) - day.replace(day=1)
+    ).days
+    return day.year + (day.month - 1 + (day.day - 1) / days_in_month) / 12
+
+
+def finite(compute: Callable[[], float]) -> float | None:
+    """The result, or None when it leaves the floating-point range (growth rates over a short
+    span can: a ratio of 1000 over a month is 1000^12)."""
+    try:
+        value = compute()
+    except (OverflowError, ZeroDivisionError):
+        return None
+    return value if math.isfinite(value) else None

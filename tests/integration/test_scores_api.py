@@ -41,7 +41,7 @@ async def test_the_scorecard_lists_every_target_with_its_latest_score(
     )
     assert [t["target_id"] for t in card["targets"]] == [t.id for t in plan.targets]
     usage = next(t for t in card["targets"] if t["target_id"] == "online_public_service_usage_2030")
-    assert usage["status"] == "off_track"
+    assert usage["status"] == "stale"  # its latest figure, 2025-06, judged today
     assert usage["quote"].endswith("đạt trên 80%")
     assert (usage["latest"]["period"], usage["latest"]["actual"]) == ("2025-06", 41.0)
     others = [t for t in card["targets"] if t["target_id"] != "online_public_service_usage_2030"]
@@ -70,8 +70,8 @@ async def test_the_history_is_filtered_and_ordered(
     history = answer.json()
 
     assert [(s["period"], s["actual"], s["status"]) for s in history] == [
-        ("2025-03", 40.5, "off_track"),
-        ("2025-06", 41.0, "off_track"),
+        ("2025-03", 40.5, "off_track"),  # judged at the end of March: behind the path
+        ("2025-06", 41.0, "stale"),  # the latest, judged today
     ]
     assert (await api.get("/v1/scorecard", params={"plan": "nope"})).status_code == 404
     too_few = await api.get("/v1/scores", params={"plan": "tam_duong_nq57", "limit": 0})

@@ -23,14 +23,15 @@ async def test_a_batch_is_stored_scored_and_published(harness: Harness, catalog:
     )
     # Baseline 40 at 2025-01 (end: 2025+1/12); target >80 due end of 2030 (2031.0).
     # At 2025-06 (2025.5): expected = 40 + 40 * (2025.5 - 2025.0833) / (2031 - 2025.0833) ≈ 42.82.
-    assert scores == [("2025-01-01", "on_track", 40.0), ("2025-06-01", "off_track", 42.82)]
+    # One figure shows no trend yet; the latest, judged today, is long overdue (stale).
+    assert scores == [("2025-01-01", "insufficient_data", 40.0), ("2025-06-01", "stale", 42.82)]
     published = [
         score_pb2.Score.FromString(r.value or b"")
         for r in await read_topic(harness.bootstrap, topics.SCORES)
     ]
     assert sorted((s.period.month, s.status) for s in published) == [
-        (1, score_pb2.STATUS_ON_TRACK),
-        (6, score_pb2.STATUS_OFF_TRACK),
+        (1, score_pb2.STATUS_INSUFFICIENT_DATA),
+        (6, score_pb2.STATUS_STALE),
     ]
     assert all(
         r.key == b"12/online_public_service_usage"
@@ -64,7 +65,7 @@ async def test_a_correction_adds_a_revision_and_rescores(
     ) == [(1, 41.0), (2, 45.0)]
     assert harness.rows(
         "SELECT status, actual, observation_revision FROM scores WHERE period_start = '2025-06-01'"
-    ) == [("on_track", 45.0, 2)]
+    ) == [("stale", 45.0, 2)]
 
 
 async def test_a_poison_message_is_rejected_and_the_rest_is_stored(
@@ -88,7 +89,8 @@ async def test_correcting_the_first_figure_rescores_the_later_periods(
 ) -> None:
     """The first figure is the baseline (the plan states none). Corrected from 40 to 38, the
     path to "> 80" by 2030 starts lower: at 2025-06 it expects
-    38 + 42 · (2025.5 − 2025.0833) / (2031 − 2025.0833) ≈ 40.96, so 41 is now on track."""
+    38 + 42 · (2025.5 − 2025.0833) / (2031 − 2025.0833) ≈ 40.96, so 41 is now ahead of it
+    (judged today the figure is stale, but the path moved)."""
     await harness.run(
         [observation(catalog, "2025-01", 40.0), observation(catalog, "2025-06", 41.0)]
     )
@@ -97,7 +99,7 @@ async def test_correcting_the_first_figure_rescores_the_later_periods(
     assert harness.rows(
         "SELECT period_start::text, status, round(expected::numeric, 2)::float, actual"
         " FROM scores ORDER BY 1"
-    ) == [("2025-01-01", "on_track", 38.0, 38.0), ("2025-06-01", "on_track", 40.96, 41.0)]
+    ) == [("2025-01-01", "insufficient_data", 38.0, 38.0), ("2025-06-01", "stale", 40.96, 41.0)]
 
 
 async def test_a_city_figure_rolls_up_into_its_province_and_is_scored_there(

@@ -1,10 +1,9 @@
-"""Which points a batch re-scores, and where each series starts."""
+"""Which points a batch re-scores."""
 
 from chiso_core.periods import Period
 from chiso_scoring.intake import PointKey
-from chiso_scoring.progress import Point
 from chiso_scoring.revisions import Current
-from chiso_scoring.series import affected, earliest
+from chiso_scoring.series import affected
 
 
 def key(jurisdiction: str, period: str) -> PointKey:
@@ -38,10 +37,3 @@ def test_a_year_is_placed_at_its_end_among_months() -> None:
     """The year 2025 ends at 2026.0, after every month of 2025: only it is affected."""
     state = {**STATE, key("tam_duong", "2025"): current(41.5)}
     assert set(affected(state, [key("tam_duong", "2025")])) == {key("tam_duong", "2025")}
-
-
-def test_each_series_starts_at_its_first_figure() -> None:
-    assert earliest(STATE) == {
-        ("tam_duong", "online_public_service_usage"): Point(2025 + 1 / 12, 40.0),
-        ("khanh_hoa", "online_public_service_usage"): Point(2025.25, 60.0),
-    }

@@ -54,6 +54,12 @@ class Period:
         return cls(start.year, start.month, Grain(grain))
 
     @classmethod
+    def month_of(cls, day: date, back: int = 0) -> "Period":
+        """The month `day` falls in, or the one `back` months before it."""
+        months = day.year * 12 + day.month - 1 - back
+        return cls(months // 12, months % 12 + 1, Grain.MONTH)
+
+    @classmethod
     def from_proto(cls, p: common_pb2.Period) -> "Period":
         if p.grain not in _FROM_PROTO:
             raise ValueError("period grain is unspecified")
@@ -65,6 +71,12 @@ class Period:
     @property
     def start(self) -> date:
         return date(self.year, self.month, 1)
+
+    @property
+    def end(self) -> date:
+        """The first day after the period."""
+        months = self.year * 12 + self.month - 1 + _MONTHS[self.grain]
+        return date(months // 12, months % 12 + 1, 1)
 
     @property
     def end_year_fraction(self) -> float:

@@ -12,7 +12,7 @@ import subprocess
 import threading
 import time
 from contextlib import ExitStack
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -30,7 +30,8 @@ from chiso_devstack.processes import ServiceProcess
 from chiso_devstack.sample import sample_observations
 
 app = typer.Typer(help="Run the whole pipeline on the embedded stack with a sample feed.")
-console = Console(highlight=False, width=None if os.isatty(1) else 120)
+# Wide enough for the scorecard when the output is not a terminal (a log, a test).
+console = Console(highlight=False, width=None if os.isatty(1) else 150)
 
 
 def _pid(proc: subprocess.Popen[bytes] | None) -> int | None:
@@ -114,7 +115,7 @@ def demo(
             )
 
         since = datetime.now(UTC)
-        sample = sample_observations()
+        sample = sample_observations(date.today())
         answer = httpx.post(
             f"{services[0].url}/v1/observations", json={"observations": sample}, timeout=30
         )

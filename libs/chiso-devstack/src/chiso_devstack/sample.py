@@ -1,9 +1,13 @@
-"""A small, deterministic sample for the demo: ten months of 2025 for the three seed
-jurisdictions, some series on track and some drifting off it."""
+"""A small, deterministic sample for the demo: the last ten months for the three seed
+jurisdictions, some series on track and some drifting off it. Recent months, because a series
+whose latest figure is old is rightly called stale."""
 
+from datetime import date
 from typing import Any
 
-# jurisdiction → indicator → (value in January, change per month)
+from chiso_core.periods import Period
+
+# jurisdiction → indicator → (value in the first month, change per month)
 _SERIES: dict[str, dict[str, tuple[float, float]]] = {
     "khanh_hoa": {
         "online_public_service_usage": (60.0, 1.0),
@@ -18,18 +22,20 @@ _SERIES: dict[str, dict[str, tuple[float, float]]] = {
         "cashless_transaction_share": (30.0, 0.8),
     },
 }
-MONTHS = range(1, 11)
+MONTHS = 10
 
 
-def sample_observations() -> list[dict[str, Any]]:
+def sample_observations(today: date) -> list[dict[str, Any]]:
+    """Ten months ending with the last full month before `today`."""
+    months = [Period.month_of(today, back) for back in range(MONTHS, 0, -1)]
     return [
         {
             "indicator": indicator,
             "jurisdiction": jurisdiction,
-            "period": f"2025-{month:02d}",
-            "value": round(start + step * (month - 1), 2),
+            "period": str(month),
+            "value": round(start + step * i, 2),
         }
         for jurisdiction, series in _SERIES.items()
         for indicator, (start, step) in series.items()
-        for month in MONTHS
+        for i, month in enumerate(months)
     ]

@@ -24,8 +24,8 @@ class ScoreEvent:
     period: Period
     status: Status
     actual: float
-    expected: float
-    target_value: float
+    expected: float | None
+    target_value: float | None
     due_year: int
 
     @classmethod
@@ -39,8 +39,8 @@ class ScoreEvent:
             period=Period.from_proto(s.period),
             status=Status.from_proto(s.status),
             actual=s.actual,
-            expected=s.expected,
-            target_value=s.target_value,
+            expected=s.expected if s.HasField("expected") else None,
+            target_value=s.target_value if s.HasField("target_value") else None,
             due_year=s.due_year,
         )
 
@@ -58,11 +58,12 @@ class ScoreEvent:
 
     @property
     def summary(self) -> str:
-        return (
-            f"{self.indicator} in {self.jurisdiction} is {self.status} at {self.period}: "
+        where = f"{self.indicator} in {self.jurisdiction} is {self.status} at {self.period}: "
+        if self.expected is None or self.target_value is None:
+            return where + f"{self.actual:g}, due {self.due_year}"
+        return where + (
             f"{self.actual:g} against {self.expected:.4g} expected, "
-            f"on the way to {self.target_value:g} "
-            f"by {self.due_year}"
+            f"on the way to {self.target_value:g} by {self.due_year}"
         )
 
 

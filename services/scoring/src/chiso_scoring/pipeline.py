@@ -8,6 +8,7 @@
 
 import time
 from collections.abc import Sequence
+from datetime import date
 
 import structlog
 from prometheus_client import Counter, Histogram
@@ -23,7 +24,7 @@ from chiso_scoring.intake import SeriesKey
 from chiso_scoring.revisions import assign_revisions
 from chiso_scoring.rollup import ancestors, derive, sibling_points
 from chiso_scoring.scorer import score_points, to_message
-from chiso_scoring.series import affected, earliest
+from chiso_scoring.series import affected
 
 log = structlog.get_logger(__name__)
 
@@ -71,7 +72,7 @@ class ScoringPipeline:
             state |= rolled
             await store.record_receipts(conn, {r.message_id for r in rows} - known)
             await store.copy_observations(conn, new + derived)
-            scores = score_points(affected(state, touched | rolled), earliest(state), catalog)
+            scores = score_points(affected(state, touched | rolled), state, catalog, date.today())
             await store.upsert_scores(conn, scores)
             failpoints.hit("scoring.before_commit")
         failpoints.hit("scoring.after_commit")

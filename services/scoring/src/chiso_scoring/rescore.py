@@ -3,6 +3,8 @@
 The scores of the revision before stay; the new ones are written beside them and published.
 """
 
+from datetime import date
+
 from chiso_core import topics
 from chiso_core.catalog.store import read as read_catalog
 from chiso_core.db import make_pool
@@ -10,7 +12,6 @@ from chiso_core.publisher import Publisher
 from chiso_core.settings import ScoringSettings
 from chiso_scoring import store
 from chiso_scoring.scorer import score_points, to_message
-from chiso_scoring.series import earliest
 
 
 async def rescore(settings: ScoringSettings, plan_id: str | None = None) -> int:
@@ -26,7 +27,7 @@ async def rescore(settings: ScoringSettings, plan_id: str | None = None) -> int:
             state = await store.series_points(conn, series)
             wanted = {p.id for p in plans}
             scores = [
-                s for s in score_points(state, earliest(state), catalog) if s.plan_id in wanted
+                s for s in score_points(state, state, catalog, date.today()) if s.plan_id in wanted
             ]
             await store.upsert_scores(conn, scores)
         await publisher.publish(topics.SCORES, (to_message(s, catalog) for s in scores))

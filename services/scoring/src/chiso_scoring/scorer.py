@@ -1,28 +1,19 @@
-"""Scores for every plan target a batch touched (pure)."""
+"""Scores for every plan target whose series a batch touched (pure): each affected period is
+judged by every method on the series up to that period."""
 
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 
-from chiso_core.catalog import Catalog, Comparator, Direction, Target
+from chiso_core.catalog import Catalog
 from chiso_core.contracts.v1 import score_pb2
 from chiso_core.messaging import new_meta
-from chiso_core.periods import Period, year_end
-from chiso_core.status import Status
+from chiso_core.periods import Period
 from chiso_core.topics import message_key
 from chiso_scoring.intake import PointKey, SeriesKey
-from chiso_scoring.progress import METHOD, METHOD_VERSION, Point, linear_progress
+from chiso_scoring.methods import METHOD, METHOD_VERSION, Assessment, Point, assess
 from chiso_scoring.revisions import Current
-
-LEVEL_COMPARATORS = frozenset(
-    {
-        Comparator.GT,
-        Comparator.GTE,
-        Comparator.LT,
-        Comparator.LTE,
-        Comparator.MAINTAIN_GT,
-        Comparator.MAINTAIN_GTE,
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -33,40 +24,44 @@ class ScoreRow:
     jurisdiction: str
     indicator: str
     period: Period
-    actual: float
-    expected: float
-    target_value: float
     due_year: int
-    gap: float
-    progress: float
-    status: Status
+    actual: float
     observation_revision: int
-    derived: bool = False
+    derived: bool
+    assessment: Assessment
     method: str = METHOD
     method_version: str = METHOD_VERSION
 
 
 def score_points(
-    points: Mapping[PointKey, Current], earliest: Mapping[SeriesKey, Point], catalog: Catalog
+    affected: Mapping[PointKey, Current],
+    state: Mapping[PointKey, Current],
+    catalog: Catalog,
+    today: date,
 ) -> list[ScoreRow]:
-    """One score per (target, point) for the targets judged on a level. Without a baseline in
-    the plan, the series' earliest figure stands in for it."""
+    """One score per (target, affected point). A series' latest point is judged as of today
+    (it may be stale); an earlier one as of the end of its own period."""
+    series: dict[SeriesKey, list[tuple[Period, Current]]] = defaultdict(list)
+    for (jurisdiction, indicator, period), current in state.items():
+        series[(jurisdiction, indicator)].append((period, current))
+    for points in series.values():
+        points.sort(key=lambda pc: pc[0].end_year_fraction)
+
     rows: list[ScoreRow] = []
-    for (jurisdiction, indicator, period), current in sorted(points.items(), key=lambda kv: kv[0]):
-        direction = catalog.indicators[indicator].direction
-        actual = Point(period.end_year_fraction, current.value)
-        for plan, target in catalog.targets_for(indicator, jurisdiction):
-            aim = path_end(target, direction)
-            if aim is None:
-                continue
-            stated = plan.baseline_for(target)
-            if stated is not None:
-                base = Point(year_end(stated.year), stated.value)
-            else:
-                base = earliest.get((jurisdiction, indicator), actual)
-            result = linear_progress(
-                actual, base, target, year_end(target.due_year), direction, aim=aim
-            )
+    for (jurisdiction, indicator, period), current in sorted(
+        affected.items(), key=lambda kv: kv[0]
+    ):
+        targets = catalog.targets_for(indicator, jurisdiction)
+        if not targets:
+            continue
+        spec = catalog.indicators[indicator]
+        points = series[(jurisdiction, indicator)]
+        until = period.end_year_fraction
+        history = [
+            Point(p.end_year_fraction, c.value) for p, c in points if p.end_year_fraction <= until
+        ]
+        now = today if points[-1][0] == period else period.end
+        for plan, target in targets:
             rows.append(
                 ScoreRow(
                     plan_id=plan.id,
@@ -75,34 +70,27 @@ def score_points(
                     jurisdiction=jurisdiction,
                     indicator=indicator,
                     period=period,
-                    actual=current.value,
-                    expected=result.expected,
-                    target_value=aim,
                     due_year=target.due_year,
-                    gap=result.gap,
-                    progress=result.progress,
-                    status=result.status,
+                    actual=current.value,
                     observation_revision=current.revision,
                     derived=current.derived,
+                    assessment=assess(
+                        target,
+                        spec.direction,
+                        spec.cadence,
+                        plan.baseline_for(target),
+                        history,
+                        now,
+                    ),
                 )
             )
     return rows
 
 
-def path_end(target: Target, direction: Direction) -> float | None:
-    """Where the straight path leads: the target's value; for a range, its near edge. Growth,
-    count-per-year and milestone targets are not judged on a path (None)."""
-    if target.comparator in LEVEL_COMPARATORS:
-        return target.value
-    if target.comparator is Comparator.BETWEEN and target.values is not None:
-        low, high = target.values
-        return low if direction is Direction.HIGHER_IS_BETTER else high
-    return None
-
-
 def to_message(row: ScoreRow, catalog: Catalog) -> tuple[bytes, score_pb2.Score]:
     province = catalog.province_code(row.jurisdiction)
-    return message_key(province, row.indicator), score_pb2.Score(
+    a = row.assessment
+    message = score_pb2.Score(
         meta=new_meta("scoring"),
         plan_id=row.plan_id,
         plan_revision=row.plan_revision,
@@ -112,13 +100,29 @@ def to_message(row: ScoreRow, catalog: Catalog) -> tuple[bytes, score_pb2.Score]
         province_code=province,
         period=row.period.to_proto(),
         actual=row.actual,
-        expected=row.expected,
-        target_value=row.target_value,
         due_year=row.due_year,
-        gap=row.gap,
-        progress=row.progress,
-        status=row.status.to_proto(),
+        status=a.status.to_proto(),
         method=row.method,
         method_version=row.method_version,
         observation_revision=row.observation_revision,
+        derived=row.derived,
+        statcan_category=a.statcan_category or "",
+        unsd_category=a.unsd_category or "",
     )
+    for name, value in (
+        ("expected", a.expected),
+        ("target_value", a.aim),
+        ("gap", a.gap),
+        ("progress", a.progress),
+        ("statcan_ratio", a.statcan_ratio),
+        ("statcan_score", a.statcan_score),
+        ("unsd_ratio", a.unsd_ratio),
+        ("projected", a.projection),
+        ("projected_low", a.projection_low),
+        ("projected_high", a.projection_high),
+        ("probability", a.probability),
+        ("needed_annual_change", a.needed_annual_change),
+    ):
+        if value is not None:
+            setattr(message, name, value)
+    return message_key(province, row.indicator), message

@@ -1,4 +1,4 @@
-"""Which points of a series a batch affects, and where each series starts (pure).
+"""Which points of a series a batch affects (pure).
 
 A figure changes more than its own period's score: the first figure can be the baseline, and
 later methods read the whole series up to a period. So a batch re-scores every period of a
@@ -8,7 +8,6 @@ touched series from its earliest touched period on.
 from collections.abc import Iterable, Mapping
 
 from chiso_scoring.intake import PointKey, SeriesKey
-from chiso_scoring.progress import Point
 from chiso_scoring.revisions import Current
 
 
@@ -26,14 +25,3 @@ def affected(
         for k, v in state.items()
         if (k[0], k[1]) in first and k[2].end_year_fraction >= first[(k[0], k[1])]
     }
-
-
-def earliest(state: Mapping[PointKey, Current]) -> dict[SeriesKey, Point]:
-    """The first figure of every series (by the end of its period)."""
-    starts: dict[SeriesKey, Point] = {}
-    for (jurisdiction, indicator, period), current in state.items():
-        point = Point(period.end_year_fraction, current.value)
-        known = starts.get((jurisdiction, indicator))
-        if known is None or point.at < known.at:
-            starts[(jurisdiction, indicator)] = point
-    return starts

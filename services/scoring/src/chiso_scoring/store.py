@@ -139,11 +139,22 @@ _SCORE_COLUMNS = (
     "status",
     "observation_revision",
     "derived",
+    "statcan_ratio",
+    "statcan_category",
+    "statcan_score",
+    "unsd_ratio",
+    "unsd_category",
+    "projected",
+    "projected_low",
+    "projected_high",
+    "probability",
+    "needed_annual_change",
 )
 
 
 def _score_values(s: ScoreRow) -> tuple[object, ...]:
     """A score as a row of _SCORE_COLUMNS, in that order."""
+    a = s.assessment
     return (
         s.plan_id,
         s.plan_revision,
@@ -155,14 +166,24 @@ def _score_values(s: ScoreRow) -> tuple[object, ...]:
         s.indicator,
         s.method_version,
         s.actual,
-        s.expected,
-        s.target_value,
+        a.expected,
+        a.aim,
         s.due_year,
-        s.gap,
-        s.progress,
-        str(s.status),
+        a.gap,
+        a.progress,
+        str(a.status),
         s.observation_revision,
         s.derived,
+        a.statcan_ratio,
+        a.statcan_category,
+        a.statcan_score,
+        a.unsd_ratio,
+        a.unsd_category,
+        a.projection,
+        a.projection_low,
+        a.projection_high,
+        a.probability,
+        a.needed_annual_change,
     )
 
 

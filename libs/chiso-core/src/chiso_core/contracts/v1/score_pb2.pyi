@@ -27,7 +27,7 @@ STATUS_INSUFFICIENT_DATA: Status
 STATUS_STALE: Status
 
 class Score(_message.Message):
-    __slots__ = ("meta", "plan_id", "plan_revision", "target_id", "indicator_code", "jurisdiction_id", "province_code", "period", "actual", "expected", "target_value", "due_year", "gap", "progress", "status", "method", "method_version", "observation_revision")
+    __slots__ = ("meta", "plan_id", "plan_revision", "target_id", "indicator_code", "jurisdiction_id", "province_code", "period", "actual", "expected", "target_value", "due_year", "gap", "progress", "status", "method", "method_version", "observation_revision", "derived", "statcan_ratio", "statcan_category", "statcan_score", "unsd_ratio", "unsd_category", "projected", "projected_low", "projected_high", "probability", "needed_annual_change")
     META_FIELD_NUMBER: _ClassVar[int]
     PLAN_ID_FIELD_NUMBER: _ClassVar[int]
     PLAN_REVISION_FIELD_NUMBER: _ClassVar[int]
@@ -46,6 +46,17 @@ class Score(_message.Message):
     METHOD_FIELD_NUMBER: _ClassVar[int]
     METHOD_VERSION_FIELD_NUMBER: _ClassVar[int]
     OBSERVATION_REVISION_FIELD_NUMBER: _ClassVar[int]
+    DERIVED_FIELD_NUMBER: _ClassVar[int]
+    STATCAN_RATIO_FIELD_NUMBER: _ClassVar[int]
+    STATCAN_CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    STATCAN_SCORE_FIELD_NUMBER: _ClassVar[int]
+    UNSD_RATIO_FIELD_NUMBER: _ClassVar[int]
+    UNSD_CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    PROJECTED_FIELD_NUMBER: _ClassVar[int]
+    PROJECTED_LOW_FIELD_NUMBER: _ClassVar[int]
+    PROJECTED_HIGH_FIELD_NUMBER: _ClassVar[int]
+    PROBABILITY_FIELD_NUMBER: _ClassVar[int]
+    NEEDED_ANNUAL_CHANGE_FIELD_NUMBER: _ClassVar[int]
     meta: _common_pb2.Meta
     plan_id: str
     plan_revision: int
@@ -64,4 +75,15 @@ class Score(_message.Message):
     method: str
     method_version: str
     observation_revision: int
-    def __init__(self, meta: _Optional[_Union[_common_pb2.Meta, _Mapping]] = ..., plan_id: _Optional[str] = ..., plan_revision: _Optional[int] = ..., target_id: _Optional[str] = ..., indicator_code: _Optional[str] = ..., jurisdiction_id: _Optional[str] = ..., province_code: _Optional[str] = ..., period: _Optional[_Union[_common_pb2.Period, _Mapping]] = ..., actual: _Optional[float] = ..., expected: _Optional[float] = ..., target_value: _Optional[float] = ..., due_year: _Optional[int] = ..., gap: _Optional[float] = ..., progress: _Optional[float] = ..., status: _Optional[_Union[Status, str]] = ..., method: _Optional[str] = ..., method_version: _Optional[str] = ..., observation_revision: _Optional[int] = ...) -> None: ...
+    derived: bool
+    statcan_ratio: float
+    statcan_category: str
+    statcan_score: float
+    unsd_ratio: float
+    unsd_category: str
+    projected: float
+    projected_low: float
+    projected_high: float
+    probability: float
+    needed_annual_change: float
+    def __init__(self, meta: _Optional[_Union[_common_pb2.Meta, _Mapping]] = ..., plan_id: _Optional[str] = ..., plan_revision: _Optional[int] = ..., target_id: _Optional[str] = ..., indicator_code: _Optional[str] = ..., jurisdiction_id: _Optional[str] = ..., province_code: _Optional[str] = ..., period: _Optional[_Union[_common_pb2.Period, _Mapping]] = ..., actual: _Optional[float] = ..., expected: _Optional[float] = ..., target_value: _Optional[float] = ..., due_year: _Optional[int] = ..., gap: _Optional[float] = ..., progress: _Optional[float] = ..., status: _Optional[_Union[Status, str]] = ..., method: _Optional[str] = ..., method_version: _Optional[str] = ..., observation_revision: _Optional[int] = ..., derived: _Optional[bool] = ..., statcan_ratio: _Optional[float] = ..., statcan_category: _Optional[str] = ..., statcan_score: _Optional[float] = ..., unsd_ratio: _Optional[float] = ..., unsd_category: _Optional[str] = ..., projected: _Optional[float] = ..., projected_low: _Optional[float] = ..., projected_high: _Optional[float] = ..., probability: _Optional[float] = ..., needed_annual_change: _Optional[float] = ...) -> None: ...

@@ -102,11 +102,8 @@ async def test_correcting_the_first_figure_rescores_the_later_periods(
     ) == [("2025-01-01", "insufficient_data", 38.0, 38.0), ("2025-06-01", "stale", 40.96, 41.0)]
 
 
-async def test_a_city_figure_rolls_up_into_its_province_and_is_scored_there(
-    harness: Harness, catalog: Catalog
-) -> None:
-    """Mỹ Tho reports 6,150 of 10,000 dossiers online; Tiền Giang reports nothing itself, so it
-    gets a derived 61.5 % (the ratio of the sums), scored against Tiền Giang's target."""
+def my_tho_march(catalog: Catalog) -> tuple[bytes, observation_pb2.Observation]:
+    """Mỹ Tho (a city of Tiền Giang): 6,150 of 10,000 dossiers online in 2025-03."""
     item = ObservationIn(
         indicator="online_public_service_usage",
         jurisdiction="my_tho",
@@ -115,7 +112,15 @@ async def test_a_city_figure_rolls_up_into_its_province_and_is_scored_there(
         numerator=6150,
         denominator=10000,
     )
-    await harness.run([to_message(item, catalog, source="test")])
+    return to_message(item, catalog, source="test")
+
+
+async def test_a_city_figure_rolls_up_into_its_province_and_is_scored_there(
+    harness: Harness, catalog: Catalog
+) -> None:
+    """Tiền Giang reports nothing itself, so it gets a derived 61.5 % from Mỹ Tho (the ratio of
+    the sums), scored against Tiền Giang's target."""
+    await harness.run([my_tho_march(catalog)])
 
     assert harness.rows(
         "SELECT jurisdiction_id, value, numerator, denominator, derived, source"
@@ -132,15 +137,7 @@ async def test_a_city_figure_rolls_up_into_its_province_and_is_scored_there(
 async def test_a_direct_province_figure_replaces_the_derived_one(
     harness: Harness, catalog: Catalog
 ) -> None:
-    city = ObservationIn(
-        indicator="online_public_service_usage",
-        jurisdiction="my_tho",
-        period="2025-03",
-        value=61.5,
-        numerator=6150,
-        denominator=10000,
-    )
-    await harness.run([to_message(city, catalog, source="test")])
+    await harness.run([my_tho_march(catalog)])
     await harness.run([observation(catalog, "2025-03", 58.0, jurisdiction="tien_giang")])
 
     assert harness.rows(
@@ -148,3 +145,26 @@ async def test_a_direct_province_figure_replaces_the_derived_one(
         " WHERE jurisdiction_id = 'tien_giang' ORDER BY revision"
     ) == [(1, 61.5, True), (2, 58.0, False)]
     assert harness.rows("SELECT actual, derived FROM scores") == [(58.0, False)]
+
+
+async def test_a_year_and_its_december_are_scored_on_the_year_figure(
+    harness: Harness, catalog: Catalog
+) -> None:
+    """December 2024 and the year 2024 end together: the year's own (official) figure is the
+    series' point there, and neither stalls the batch."""
+    await harness.run(
+        [
+            observation(catalog, "2024-12", 41.0),
+            observation(catalog, "2024", 40.0),
+            observation(catalog, "2025-06", 42.0),
+        ]
+    )
+
+    assert harness.rows("SELECT count(*) FROM observations") == [(3,)]
+    assert harness.rows(
+        "SELECT grain, period_start::text, status FROM scores ORDER BY period_start, grain"
+    ) == [
+        ("year", "2024-01-01", "insufficient_data"),
+        ("month", "2024-12-01", "insufficient_data"),
+        ("month", "2025-06-01", "stale"),
+    ]

@@ -1,5 +1,6 @@
 """Reporting periods (month, quarter, year): parsing, labels and their place on a time axis."""
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -51,7 +52,8 @@ class Period:
 
     @classmethod
     def of(cls, grain: str, start: date) -> "Period":
-        return cls(start.year, start.month, Grain(grain))
+        """The period of a stored row (grain, first day)."""
+        return _period_of(grain, start)
 
     @classmethod
     def month_of(cls, day: date, back: int = 0) -> "Period":
@@ -89,6 +91,12 @@ class Period:
         if self.grain is Grain.QUARTER:
             return f"{self.year}-Q{(self.month + 2) // 3}"
         return str(self.year)
+
+
+@functools.lru_cache(maxsize=65536)
+def _period_of(grain: str, start: date) -> Period:
+    # Rows are read by the thousand and their periods repeat: build each one once.
+    return Period(start.year, start.month, Grain(grain))
 
 
 def year_end(year: int) -> float:

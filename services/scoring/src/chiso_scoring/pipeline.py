@@ -31,6 +31,7 @@ log = structlog.get_logger(__name__)
 OBSERVATIONS = Counter(
     "chiso_scoring_observations", "Observations consumed, by outcome", ["outcome"]
 )
+UNSCORED = Counter("chiso_scoring_unscored", "Targets the methods could not judge at a period")
 BATCH_SECONDS = Histogram("chiso_scoring_batch_seconds", "Time to store, score and publish a batch")
 
 
@@ -72,7 +73,9 @@ class ScoringPipeline:
             state |= rolled
             await store.record_receipts(conn, {r.message_id for r in rows} - known)
             await store.copy_observations(conn, new + derived)
-            scores = score_points(affected(state, touched | rolled), state, catalog, date.today())
+            scores, failures = score_points(
+                affected(state, touched | rolled), state, catalog, date.today()
+            )
             await store.upsert_scores(conn, scores)
             failpoints.hit("scoring.before_commit")
         failpoints.hit("scoring.after_commit")
@@ -81,6 +84,9 @@ class ScoringPipeline:
         OBSERVATIONS.labels("stored").inc(len(new))
         OBSERVATIONS.labels("unchanged").inc(len(rows) - len(new))
         OBSERVATIONS.labels("rejected").inc(len(bad))
+        UNSCORED.inc(len(failures))
+        for failure in failures:
+            log.error("could not score", target=failure)
         BATCH_SECONDS.observe(time.perf_counter() - started)
         log.info(
             "batch scored",

@@ -26,9 +26,8 @@ async def rescore(settings: ScoringSettings, plan_id: str | None = None) -> int:
             series = {(p.jurisdiction, t.indicator) for p in plans for t in p.targets}
             state = await store.series_points(conn, series)
             wanted = {p.id for p in plans}
-            scores = [
-                s for s in score_points(state, state, catalog, date.today()) if s.plan_id in wanted
-            ]
+            scored, _ = score_points(state, state, catalog, date.today())
+            scores = [s for s in scored if s.plan_id in wanted]
             await store.upsert_scores(conn, scores)
         await publisher.publish(topics.SCORES, (to_message(s, catalog) for s in scores))
     return len(scores)

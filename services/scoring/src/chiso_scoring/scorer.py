@@ -9,11 +9,13 @@ from datetime import date
 from chiso_core.catalog import Catalog
 from chiso_core.contracts.v1 import score_pb2
 from chiso_core.messaging import new_meta
-from chiso_core.periods import Period
+from chiso_core.periods import Grain, Period
 from chiso_core.topics import message_key
 from chiso_scoring.intake import PointKey, SeriesKey
 from chiso_scoring.methods import METHOD, METHOD_VERSION, Assessment, Point, assess
 from chiso_scoring.revisions import Current
+
+_COARSENESS = {Grain.MONTH: 1, Grain.QUARTER: 3, Grain.YEAR: 12}
 
 
 @dataclass(frozen=True)
@@ -38,16 +40,29 @@ def score_points(
     state: Mapping[PointKey, Current],
     catalog: Catalog,
     today: date,
-) -> list[ScoreRow]:
-    """One score per (target, affected point). A series' latest point is judged as of today
-    (it may be stale); an earlier one as of the end of its own period."""
+) -> tuple[list[ScoreRow], list[str]]:
+    """One score per (target, affected point), and what could not be scored. A series' latest
+    point is judged as of today (it may be stale); an earlier one as of the end of its own
+    period."""
     series: dict[SeriesKey, list[tuple[Period, Current]]] = defaultdict(list)
     for (jurisdiction, indicator, period), current in state.items():
         series[(jurisdiction, indicator)].append((period, current))
-    for points in series.values():
-        points.sort(key=lambda pc: pc[0].end_year_fraction)
+    # Each series once as points on the year axis; a period's history is a prefix of it. Where
+    # periods end together (December, Q4 and the year) the coarser figure stands for them all:
+    # a year's own figure is the official one.
+    curves: dict[SeriesKey, list[Point]] = {}
+    position: dict[PointKey, int] = {}
+    for (jurisdiction, indicator), points in series.items():
+        points.sort(key=lambda pc: (pc[0].end_year_fraction, -_COARSENESS[pc[0].grain]))
+        curve: list[Point] = []
+        for p, c in points:
+            if not curve or curve[-1].at != p.end_year_fraction:
+                curve.append(Point(p.end_year_fraction, c.value))
+            position[(jurisdiction, indicator, p)] = len(curve) - 1
+        curves[(jurisdiction, indicator)] = curve
 
     rows: list[ScoreRow] = []
+    failures: list[str] = []
     for (jurisdiction, indicator, period), current in sorted(
         affected.items(), key=lambda kv: kv[0]
     ):
@@ -55,13 +70,19 @@ def score_points(
         if not targets:
             continue
         spec = catalog.indicators[indicator]
-        points = series[(jurisdiction, indicator)]
-        until = period.end_year_fraction
-        history = [
-            Point(p.end_year_fraction, c.value) for p, c in points if p.end_year_fraction <= until
-        ]
-        now = today if points[-1][0] == period else period.end
+        curve = curves[(jurisdiction, indicator)]
+        end = position[(jurisdiction, indicator, period)] + 1
+        history = curve[:end]
+        now = today if end == len(curve) else period.end
         for plan, target in targets:
+            try:
+                assessment = assess(
+                    target, spec.direction, spec.cadence, plan.baseline_for(target), history, now
+                )
+            except (ValueError, ArithmeticError) as e:
+                # One figure the methods cannot judge must not hold up the rest of the batch.
+                failures.append(f"{plan.id}/{target.id} at {jurisdiction} {period}: {e!r}")
+                continue
             rows.append(
                 ScoreRow(
                     plan_id=plan.id,
@@ -74,17 +95,10 @@ def score_points(
                     actual=current.value,
                     observation_revision=current.revision,
                     derived=current.derived,
-                    assessment=assess(
-                        target,
-                        spec.direction,
-                        spec.cadence,
-                        plan.baseline_for(target),
-                        history,
-                        now,
-                    ),
+                    assessment=assessment,
                 )
             )
-    return rows
+    return rows, failures
 
 
 def to_message(row: ScoreRow, catalog: Catalog) -> tuple[bytes, score_pb2.Score]:

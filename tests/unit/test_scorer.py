@@ -1,0 +1,56 @@
+"""score_points: every target of every affected point, and a failure kept to its own target."""
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from chiso_core.catalog import Catalog
+from chiso_core.periods import Period
+from chiso_scoring import methods, scorer
+from chiso_scoring.intake import PointKey
+from chiso_scoring.revisions import Current
+
+USAGE, CASHLESS = "online_public_service_usage", "cashless_transaction_share"
+
+
+def key(indicator: str, period: str) -> PointKey:
+    return "tam_duong", indicator, Period.parse(period)
+
+
+STATE = {
+    key(USAGE, "2025-01"): Current(1, b"a", 40.0),
+    key(USAGE, "2025-06"): Current(1, b"b", 41.0),
+    key(CASHLESS, "2025-06"): Current(1, b"c", 30.0),
+}
+
+
+def test_each_affected_point_gets_a_score_per_target(catalog: Catalog) -> None:
+    rows, failures = scorer.score_points(STATE, STATE, catalog, date(2025, 7, 15))
+    assert failures == []
+    assert sorted((r.indicator, str(r.period), r.target_id) for r in rows) == [
+        (CASHLESS, "2025-06", "cashless_transaction_share_2030"),
+        (USAGE, "2025-01", "online_public_service_usage_2030"),
+        (USAGE, "2025-06", "online_public_service_usage_2030"),
+    ]
+    june = next(r for r in rows if r.indicator == USAGE and str(r.period) == "2025-06")
+    assert june.assessment.status == "off_track"  # 1 point in 5 months, where the path asks ~3
+
+
+def test_a_target_the_methods_cannot_judge_does_not_stop_the_others(
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = methods.assess
+
+    def assess(target: Any, *args: Any) -> Any:
+        if target.indicator == CASHLESS:
+            raise ValueError("cannot judge")
+        return real(target, *args)
+
+    monkeypatch.setattr(scorer, "assess", assess)
+    rows, failures = scorer.score_points(STATE, STATE, catalog, date(2025, 7, 15))
+
+    assert {r.indicator for r in rows} == {USAGE}
+    assert len(rows) == 2
+    assert len(failures) == 1
+    assert "tam_duong_nq57/cashless_transaction_share_2030 at tam_duong 2025-06" in failures[0]

@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.local/bin:$(PATH)
 UV := uv run --frozen
 
-.PHONY: bootstrap demo test lint typecheck proto bench
+.PHONY: bootstrap demo test lint typecheck proto bench bench-scoring
 
 bootstrap:
 	@scripts/bootstrap
@@ -27,3 +27,6 @@ proto:
 
 bench: bootstrap
 	$(UV) python bench/pipeline.py
+
+bench-scoring: bootstrap
+	$(UV) python bench/scoring.py

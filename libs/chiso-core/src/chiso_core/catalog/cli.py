@@ -9,15 +9,18 @@ import typer
 from chiso_core.catalog import store
 from chiso_core.catalog.loader import CatalogError, load_catalog
 from chiso_core.catalog.models import Catalog
-from chiso_core.settings import DatabaseSettings
+from chiso_core.settings import CatalogSettings, DatabaseSettings
 
 app = typer.Typer(no_args_is_help=True, help="The catalog: indicators, jurisdictions and plans.")
-Folder = Annotated[Path, typer.Option("--dir", envvar="CHISO_CATALOG_DIR", help="catalog folder")]
+Folder = Annotated[
+    Path | None,
+    typer.Option("--dir", help="catalog folder (default: CHISO_CATALOG_DIR, or catalog)"),
+]
 
 
-def _checked(folder: Path) -> Catalog:
+def _checked(folder: Path | None) -> Catalog:
     try:
-        return load_catalog(folder)
+        return load_catalog(folder or CatalogSettings().catalog_dir)
     except CatalogError as e:
         for problem in e.problems:
             typer.echo(str(problem), err=True)
@@ -26,7 +29,7 @@ def _checked(folder: Path) -> Catalog:
 
 
 @app.command()
-def validate(folder: Folder = Path("catalog")) -> None:
+def validate(folder: Folder = None) -> None:
     """Check the catalog files; print every problem with its file, line and field."""
     c = _checked(folder)
     targets = sum(len(p.targets) for p in c.plans.values())
@@ -37,7 +40,7 @@ def validate(folder: Folder = Path("catalog")) -> None:
 
 
 @app.command()
-def load(folder: Folder = Path("catalog")) -> None:
+def load(folder: Folder = None) -> None:
     """Load the catalog into the database (CHISO_DATABASE_URL) in one transaction; a plan whose
     targets changed gets a new revision."""
     c = _checked(folder)

@@ -10,11 +10,13 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 from psycopg import sql
+from psycopg_pool import AsyncConnectionPool
 from typer.testing import CliRunner
 
 from chiso_core import topics
 from chiso_core.catalog import Catalog, Indicator, Jurisdiction, Plan
 from chiso_core.catalog.cli import app as catalog_cli
+from chiso_core.catalog.store import CatalogCache
 from chiso_core.contracts.v1 import score_pb2
 from chiso_core.settings import IngestSettings, ScoringSettings
 from chiso_devstack.embedded import free_port
@@ -163,3 +165,17 @@ async def test_rescore_names_an_unknown_plan(database_url: str, bootstrap_server
     settings = ScoringSettings(kafka_bootstrap_servers=bootstrap_servers, database_url=database_url)
     with pytest.raises(LookupError, match="no plan 'nope'"):
         await rescore(settings, "nope")
+
+
+async def test_the_catalog_cache_serves_the_last_catalog_while_the_database_is_away(
+    database_url: str,
+) -> None:
+    pool = AsyncConnectionPool(database_url, min_size=1, max_size=1, open=False)
+    await pool.open()
+    cache = CatalogCache(pool, ttl=0)
+    first = await cache.get()
+    await pool.close()  # every later read fails
+
+    assert await cache.get() is first
+    with pytest.raises(psycopg.Error):
+        await CatalogCache(pool).get()  # nothing read yet: nothing to serve

@@ -5,12 +5,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import psycopg
 import structlog
 from aiokafka.errors import KafkaError
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from prometheus_client import Counter
+from psycopg_pool import PoolTimeout
 
 from chiso_core import topics
 from chiso_core.broker import ensure_topics
@@ -93,7 +95,15 @@ def create_app(settings: IngestSettings | None = None) -> FastAPI:
                     )
                 ],
             )
-        current = await catalog.get()
+        try:
+            current = await catalog.get()
+        except (psycopg.Error, PoolTimeout):
+            return error_response(
+                503,
+                "the catalog is not available; retry later",
+                [],
+                **{"Retry-After": RETRY_AFTER_S},
+            )
         problems = [
             p
             for i, item in enumerate(batch.observations)

@@ -5,11 +5,15 @@ import json
 import time
 from dataclasses import dataclass, field
 
+import psycopg
+import structlog
 from psycopg import AsyncConnection, Connection
 from psycopg.types.json import Jsonb
-from psycopg_pool import AsyncConnectionPool
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from chiso_core.catalog.models import Catalog, Indicator, Jurisdiction, Plan
+
+log = structlog.get_logger(__name__)
 
 
 def _body(model: Indicator | Jurisdiction | Plan) -> dict[str, object]:
@@ -109,8 +113,14 @@ class CatalogCache:
         self._read_at = 0.0
 
     async def get(self) -> Catalog:
+        """The catalog; while the database is away, the last one read (if any)."""
         if self._catalog is None or time.monotonic() - self._read_at > self.ttl:
-            async with self.pool.connection() as conn:
-                self._catalog = await read(conn)
+            try:
+                async with self.pool.connection() as conn:
+                    self._catalog = await read(conn)
+            except (psycopg.Error, PoolTimeout):
+                if self._catalog is None:
+                    raise
+                log.warning("catalog not refreshed; serving the last one read", exc_info=True)
             self._read_at = time.monotonic()
         return self._catalog

@@ -54,6 +54,19 @@ def test_demo_prints_a_scorecard_and_stops_cleanly_on_sigint(tmp_path: Path) -> 
         stderr=subprocess.STDOUT,
         text=True,
     )
+    try:
+        check_demo(demo)
+    finally:
+        if demo.poll() is None:  # a failed check must not leave the stack running
+            demo.send_signal(signal.SIGINT)
+            try:
+                demo.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                demo.kill()
+                demo.wait()
+
+
+def check_demo(demo: subprocess.Popen[str]) -> None:
     assert demo.stdout is not None
     output = []
     deadline = time.monotonic() + 180

@@ -291,7 +291,8 @@ def run(n: int, communes: int, sample: int, folder: Path) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--observations", type=int, default=1_000_000)
-    parser.add_argument("--communes", type=int, default=2000)
+    # 10,000 communes × 2 indicators: 1,000,000 figures are 50 months (2018-2022) of each series.
+    parser.add_argument("--communes", type=int, default=10_000)
     parser.add_argument(
         "--sample", type=int, default=20_000, help="messages for the naive consumer"
     )

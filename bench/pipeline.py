@@ -16,6 +16,8 @@ import httpx
 import psycopg
 
 from chiso_core import db
+from chiso_core.catalog import load_catalog
+from chiso_core.catalog import store as catalog_store
 from chiso_devstack.embedded import EmbeddedBroker, EmbeddedPostgres, free_port
 from chiso_devstack.processes import ServiceProcess
 
@@ -55,10 +57,11 @@ def run(n: int, batch: int, folder: Path) -> dict[str, Any]:
         EmbeddedBroker(free_port(), folder / "tansu.log") as broker,
     ):
         db.migrate(pg.url)
+        with psycopg.connect(pg.url) as conn, conn.transaction():
+            catalog_store.load(conn, load_catalog(CATALOG))
         env = {
             "CHISO_KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap_servers,
             "CHISO_DATABASE_URL": pg.url,
-            "CHISO_CATALOG_DIR": str(CATALOG),
             "CHISO_LOG_LEVEL": "INFO",
             "CHISO_LOG_JSON": "false",
         }
@@ -80,7 +83,8 @@ def run(n: int, batch: int, folder: Path) -> dict[str, Any]:
                     answer = client.post(
                         "/v1/observations", json={"observations": items[i : i + batch]}
                     )
-                    answer.raise_for_status()
+                    if answer.status_code != 202:
+                        raise RuntimeError(f"{answer.status_code}: {answer.text}")
                     latencies.append((time.perf_counter() - sent) * 1000)
             acknowledged = time.perf_counter() - started
             while stored(pg.url) < n:

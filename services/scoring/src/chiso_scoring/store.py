@@ -10,8 +10,8 @@ from chiso_scoring.revisions import Current
 from chiso_scoring.scorer import ScoreRow
 
 
-def _columns(keys: Iterable[PointKey]) -> list[list[object]]:
-    keys = list(keys)
+def _columns(keys: Sequence[PointKey]) -> list[list[object]]:
+    """Points as the four parallel arrays an unnest() join takes."""
     return [
         [k[0] for k in keys],
         [k[1] for k in keys],
@@ -73,12 +73,7 @@ async def points_at(conn: AsyncConnection, keys: Iterable[PointKey]) -> dict[Poi
            AND o.grain = k.g AND o.period_start = k.p
          ORDER BY o.jurisdiction_id, o.indicator_code, o.grain, o.period_start, o.revision DESC
         """,
-        [
-            [k[0] for k in keys],
-            [k[1] for k in keys],
-            [str(k[2].grain) for k in keys],
-            [k[2].start for k in keys],
-        ],
+        _columns(keys),
     )
     return {
         (j, i, Period.of(g, p)): Current(rev, bytes(h), v, n, d, derived)

@@ -3,6 +3,7 @@ topic, keyed by province; what is refused says why, and nothing of it is publish
 
 import asyncio
 import json
+import re
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -278,3 +279,23 @@ def test_without_a_broker_the_api_answers_503_with_retry_after(
             assert c.get("/readyz").status_code == 503
     finally:
         broker.stop()
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_the_api_docs_load_everything_from_the_service_itself(
+    client: TestClient, page: str
+) -> None:
+    """Agencies' networks often have no internet: the docs page may not reach for a CDN."""
+    html = client.get(page)
+    assert html.status_code == 200
+    links = re.findall(r"""(?:src|href)=["']([^"']+)["']""", html.text)
+    links += re.findall(r"""url: *["']([^"']+)["']""", html.text)
+    assert links, html.text
+    assert [u for u in links if re.match(r"^(https?:)?//", u)] == []
+    scripts = [u for u in links if u.endswith(".js")]
+    assert scripts
+    for url in links:
+        asset = client.get(url)
+        assert asset.status_code == 200, url
+    assert all(len(client.get(u).content) > 10_000 for u in scripts)
+    assert "/v1/observations" in client.get("/openapi.json").json()["paths"]

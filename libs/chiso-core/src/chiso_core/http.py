@@ -1,9 +1,11 @@
 """What every service serves besides its own API: liveness, readiness, Prometheus metrics."""
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import uvicorn
 from fastapi import APIRouter, FastAPI, Response
+from fastapi_offline import FastAPIOffline
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
 from chiso_core.settings import HttpSettings
@@ -28,6 +30,13 @@ def ops_router(ready: Callable[[], Awaitable[bool]]) -> APIRouter:
         return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
     return router
+
+
+def service_app(**kwargs: Any) -> FastAPI:
+    """A FastAPI app whose /docs and /redoc pages load their scripts and styles from the service
+    itself: agencies' networks often have no internet access, so no CDN."""
+    app: FastAPI = FastAPIOffline(**kwargs)
+    return app
 
 
 def serve(app: FastAPI, settings: HttpSettings) -> None:

@@ -10,7 +10,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from chiso_core.broker import ensure_topics, make_broker
 from chiso_core.db import make_pool
-from chiso_core.http import ops_router
+from chiso_core.http import ops_router, service_app
 from chiso_core.messaging import BatchHandler, subscribe_batches
 from chiso_core.publisher import Publisher
 from chiso_core.readiness import broker_and_database_ready
@@ -54,7 +54,7 @@ def consumer_app(
         await publisher.stop()
         await pool.close()
 
-    app = FastAPI(title=f"chiso {name}", version="1", lifespan=lifespan)
+    app = service_app(title=f"chiso {name}", version="1", lifespan=lifespan)
     app.include_router(
         ops_router(broker_and_database_ready(lambda: broker.ping(timeout=None), pool))
     )

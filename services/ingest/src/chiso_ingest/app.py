@@ -19,7 +19,7 @@ from chiso_core.broker import ensure_topics
 from chiso_core.catalog.api import catalog_router
 from chiso_core.catalog.store import CatalogCache
 from chiso_core.db import make_pool
-from chiso_core.http import ops_router
+from chiso_core.http import ops_router, service_app
 from chiso_core.publisher import Publisher
 from chiso_core.readiness import broker_and_database_ready
 from chiso_core.settings import IngestSettings
@@ -62,7 +62,7 @@ def create_app(settings: IngestSettings | None = None) -> FastAPI:
         await publisher.stop()
         await pool.close()
 
-    app = FastAPI(
+    app = service_app(
         title="chiso ingest API",
         summary="Agencies report indicator figures; each is published to chiso.observations.v1.",
         version="1",

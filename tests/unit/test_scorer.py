@@ -1,4 +1,4 @@
-"""score_points: every target of every affected point, and a failure kept to its own target."""
+"""score_points: every target of every due point, and a failure kept to its own target."""
 
 from datetime import date
 from typing import Any
@@ -8,25 +8,28 @@ import pytest
 from chiso_core.catalog import Catalog
 from chiso_core.periods import Period
 from chiso_scoring import methods, scorer
-from chiso_scoring.intake import PointKey
-from chiso_scoring.revisions import Current
+from chiso_scoring.series import Series, build
 
 USAGE, CASHLESS = "online_public_service_usage", "cashless_transaction_share"
 
 
-def key(indicator: str, period: str) -> PointKey:
-    return "tam_duong", indicator, Period.parse(period)
+def monthly(indicator: str, figures: dict[str, float]) -> Series:
+    """Every figure due (as after `chiso scoring rescore`)."""
+    ends = [Period.parse(p).end_month for p in figures]
+    n = len(figures)
+    return build(
+        ("tam_duong", indicator), ends, [1] * n, list(figures.values()), [1] * n, [False] * n, 0
+    )
 
 
-STATE = {
-    key(USAGE, "2025-01"): Current(1, b"a", 40.0),
-    key(USAGE, "2025-06"): Current(1, b"b", 41.0),
-    key(CASHLESS, "2025-06"): Current(1, b"c", 30.0),
-}
+SERIES = [
+    monthly(USAGE, {"2025-01": 40.0, "2025-06": 41.0}),
+    monthly(CASHLESS, {"2025-06": 30.0}),
+]
 
 
-def test_each_affected_point_gets_a_score_per_target(catalog: Catalog) -> None:
-    rows, failures = scorer.score_points(STATE, STATE, catalog, date(2025, 7, 15))
+def test_each_due_point_gets_a_score_per_target(catalog: Catalog) -> None:
+    rows, failures = scorer.score_points(SERIES, catalog, date(2025, 7, 15))
     assert failures == []
     assert sorted((r.indicator, str(r.period), r.target_id) for r in rows) == [
         (CASHLESS, "2025-06", "cashless_transaction_share_2030"),
@@ -48,7 +51,7 @@ def test_a_target_the_methods_cannot_judge_does_not_stop_the_others(
         return real(target, *args)
 
     monkeypatch.setattr(scorer, "assess", assess)
-    rows, failures = scorer.score_points(STATE, STATE, catalog, date(2025, 7, 15))
+    rows, failures = scorer.score_points(SERIES, catalog, date(2025, 7, 15))
 
     assert {r.indicator for r in rows} == {USAGE}
     assert len(rows) == 2

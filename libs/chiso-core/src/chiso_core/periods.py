@@ -75,10 +75,15 @@ class Period:
         return date(self.year, self.month, 1)
 
     @property
+    def end_month(self) -> int:
+        """The period's end as a month count, for exact comparisons: 2025-06 ends at
+        2025 · 12 + 6, the year 2024 at 2024 · 12 + 12."""
+        return self.year * 12 + self.month - 1 + _MONTHS[self.grain]
+
+    @property
     def end(self) -> date:
         """The first day after the period."""
-        months = self.year * 12 + self.month - 1 + _MONTHS[self.grain]
-        return date(months // 12, months % 12 + 1, 1)
+        return date(self.end_month // 12, self.end_month % 12 + 1, 1)
 
     @property
     def end_year_fraction(self) -> float:

@@ -20,11 +20,11 @@ from chiso_core.catalog.store import CatalogCache
 from chiso_core.messaging import Record, rejected
 from chiso_core.publisher import Publisher
 from chiso_scoring import intake, store
-from chiso_scoring.intake import SeriesKey
+from chiso_scoring.intake import PointKey
 from chiso_scoring.revisions import assign_revisions
 from chiso_scoring.rollup import ancestors, derive, sibling_points
 from chiso_scoring.scorer import score_points, to_message
-from chiso_scoring.series import affected
+from chiso_scoring.series import first_touched
 
 log = structlog.get_logger(__name__)
 
@@ -35,10 +35,10 @@ UNSCORED = Counter("chiso_scoring_unscored", "Targets the methods could not judg
 BATCH_SECONDS = Histogram("chiso_scoring_batch_seconds", "Time to store, score and publish a batch")
 
 
-def _series_read_by(rows: Sequence[intake.ObservationRow], catalog: Catalog) -> set[SeriesKey]:
-    """Each row's series and those of the units it rolls up into (they are scored again)."""
+def _points_read_by(rows: Sequence[intake.ObservationRow], catalog: Catalog) -> set[PointKey]:
+    """Each row's point and the same period of the units it rolls up into."""
     return {
-        (j, r.indicator)
+        (j, r.indicator, r.period)
         for r in rows
         for j in (r.jurisdiction, *ancestors(catalog, r.jurisdiction))
     }
@@ -64,17 +64,22 @@ class ScoringPipeline:
                 bad.append(rejected("scoring", record, str(e)))
         async with self.pool.connection() as conn, conn.transaction():
             known = await store.known_message_ids(conn, [r.message_id for r in rows])
-            state = await store.series_points(conn, _series_read_by(rows, catalog))
+            state = await store.points_at(conn, _points_read_by(rows, catalog))
             new, touched = assign_revisions(rows, known, state)
             state |= touched
             siblings = sibling_points(catalog, touched) - state.keys()
             state |= await store.points_at(conn, siblings)
             derived, rolled = derive(state, touched, catalog)
-            state |= rolled
             await store.record_receipts(conn, {r.message_id for r in rows} - known)
             await store.copy_observations(conn, new + derived)
+            # Read after the COPY, so that the series include this batch's figures.
+            scored = {
+                key: end
+                for key, end in first_touched(touched.keys() | rolled.keys()).items()
+                if catalog.targets_for(key[1], key[0])
+            }
             scores, failures = score_points(
-                affected(state, touched | rolled), state, catalog, date.today()
+                await store.read_series(conn, scored), catalog, date.today()
             )
             await store.upsert_scores(conn, scores)
             failpoints.hit("scoring.before_commit")

@@ -23,10 +23,11 @@ async def rescore(settings: ScoringSettings, plan_id: str | None = None) -> int:
             if plan_id is not None and plan_id not in catalog.plans:
                 raise LookupError(f"no plan {plan_id!r} in the loaded catalog")
             plans = [catalog.plans[plan_id]] if plan_id else list(catalog.plans.values())
-            series = {(p.jurisdiction, t.indicator) for p in plans for t in p.targets}
-            state = await store.series_points(conn, series)
+            every_point = {(p.jurisdiction, t.indicator): 0 for p in plans for t in p.targets}
             wanted = {p.id for p in plans}
-            scored, _ = score_points(state, state, catalog, date.today())
+            scored, _ = score_points(
+                await store.read_series(conn, every_point), catalog, date.today()
+            )
             scores = [s for s in scored if s.plan_id in wanted]
             await store.upsert_scores(conn, scores)
         await publisher.publish(topics.SCORES, (to_message(s, catalog) for s in scores))

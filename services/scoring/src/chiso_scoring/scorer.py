@@ -1,21 +1,17 @@
-"""Scores for every plan target whose series a batch touched (pure): each affected period is
-judged by every method on the series up to that period."""
+"""Scores for every plan target whose series a batch touched (pure): each due point is judged
+by every method on the series up to that point."""
 
-from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from chiso_core.catalog import Catalog
 from chiso_core.contracts.v1 import score_pb2
 from chiso_core.messaging import new_meta
-from chiso_core.periods import Grain, Period
+from chiso_core.periods import Period
 from chiso_core.topics import message_key
-from chiso_scoring.intake import PointKey, SeriesKey
-from chiso_scoring.methods import METHOD, METHOD_VERSION, Assessment, Point, assess
-from chiso_scoring.revisions import Current
-
-_COARSENESS = {Grain.MONTH: 1, Grain.QUARTER: 3, Grain.YEAR: 12}
+from chiso_scoring.methods import METHOD, METHOD_VERSION, Assessment, assess
+from chiso_scoring.series import Series
 
 
 @dataclass(frozen=True)
@@ -36,68 +32,51 @@ class ScoreRow:
 
 
 def score_points(
-    affected: Mapping[PointKey, Current],
-    state: Mapping[PointKey, Current],
-    catalog: Catalog,
-    today: date,
+    series: Iterable[Series], catalog: Catalog, today: date
 ) -> tuple[list[ScoreRow], list[str]]:
-    """One score per (target, affected point), and what could not be scored. A series' latest
+    """One score per (target, due point), and what could not be scored. A series' latest
     point is judged as of today (it may be stale); an earlier one as of the end of its own
-    period."""
-    series: dict[SeriesKey, list[tuple[Period, Current]]] = defaultdict(list)
-    for (jurisdiction, indicator, period), current in state.items():
-        series[(jurisdiction, indicator)].append((period, current))
-    # Each series once as points on the year axis; a period's history is a prefix of it. Where
-    # periods end together (December, Q4 and the year) the coarser figure stands for them all:
-    # a year's own figure is the official one.
-    curves: dict[SeriesKey, list[Point]] = {}
-    position: dict[PointKey, int] = {}
-    for (jurisdiction, indicator), points in series.items():
-        points.sort(key=lambda pc: (pc[0].end_year_fraction, -_COARSENESS[pc[0].grain]))
-        curve: list[Point] = []
-        for p, c in points:
-            if not curve or curve[-1].at != p.end_year_fraction:
-                curve.append(Point(p.end_year_fraction, c.value))
-            position[(jurisdiction, indicator, p)] = len(curve) - 1
-        curves[(jurisdiction, indicator)] = curve
-
+    period, on the curve up to its position."""
     rows: list[ScoreRow] = []
     failures: list[str] = []
-    for (jurisdiction, indicator, period), current in sorted(
-        affected.items(), key=lambda kv: kv[0]
-    ):
+    for one in sorted(series, key=lambda s: s.key):
+        jurisdiction, indicator = one.key
         targets = catalog.targets_for(indicator, jurisdiction)
         if not targets:
             continue
         spec = catalog.indicators[indicator]
-        curve = curves[(jurisdiction, indicator)]
-        end = position[(jurisdiction, indicator, period)] + 1
-        history = curve[:end]
-        now = today if end == len(curve) else period.end
-        for plan, target in targets:
-            try:
-                assessment = assess(
-                    target, spec.direction, spec.cadence, plan.baseline_for(target), history, now
+        for due in one.due:
+            history = one.curve[: due.history]
+            now = today if due.history == len(one.curve) else due.period.end
+            for plan, target in targets:
+                try:
+                    assessment = assess(
+                        target,
+                        spec.direction,
+                        spec.cadence,
+                        plan.baseline_for(target),
+                        history,
+                        now,
+                    )
+                except (ValueError, ArithmeticError) as e:
+                    # One figure the methods cannot judge must not hold up the rest of the batch.
+                    failures.append(f"{plan.id}/{target.id} at {jurisdiction} {due.period}: {e!r}")
+                    continue
+                rows.append(
+                    ScoreRow(
+                        plan_id=plan.id,
+                        plan_revision=plan.revision,
+                        target_id=target.id,
+                        jurisdiction=jurisdiction,
+                        indicator=indicator,
+                        period=due.period,
+                        due_year=target.due_year,
+                        actual=due.value,
+                        observation_revision=due.revision,
+                        derived=due.derived,
+                        assessment=assessment,
+                    )
                 )
-            except (ValueError, ArithmeticError) as e:
-                # One figure the methods cannot judge must not hold up the rest of the batch.
-                failures.append(f"{plan.id}/{target.id} at {jurisdiction} {period}: {e!r}")
-                continue
-            rows.append(
-                ScoreRow(
-                    plan_id=plan.id,
-                    plan_revision=plan.revision,
-                    target_id=target.id,
-                    jurisdiction=jurisdiction,
-                    indicator=indicator,
-                    period=period,
-                    due_year=target.due_year,
-                    actual=current.value,
-                    observation_revision=current.revision,
-                    derived=current.derived,
-                    assessment=assessment,
-                )
-            )
     return rows, failures
 
 

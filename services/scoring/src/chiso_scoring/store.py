@@ -1,13 +1,15 @@
 """Scoring's SQL: every query is one round trip for the whole batch."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from psycopg import AsyncConnection, sql
 
 from chiso_core.periods import Period
+from chiso_scoring import series
 from chiso_scoring.intake import ObservationRow, PointKey, SeriesKey
 from chiso_scoring.revisions import Current
 from chiso_scoring.scorer import ScoreRow
+from chiso_scoring.series import Series
 
 
 def _columns(keys: Sequence[PointKey]) -> list[list[object]]:
@@ -36,27 +38,43 @@ async def record_receipts(conn: AsyncConnection, ids: Iterable[str]) -> None:
             await copy.write_row((message_id,))
 
 
-async def series_points(
-    conn: AsyncConnection, series: Iterable[SeriesKey]
-) -> dict[PointKey, Current]:
-    """The latest revision of every point of the given series."""
-    keys = list(set(series))
-    cur = await conn.execute(
+async def read_series(conn: AsyncConnection, score_from: Mapping[SeriesKey, int]) -> list[Series]:
+    """The latest revision of every point of the given series, each with the end (a month
+    count) from which its points are due for scoring. One row a series, its points as arrays:
+    a batch reads hundreds of thousands of points, and only the due ones become objects."""
+    keys = list(score_from)
+    cur = conn.cursor(binary=True)
+    await cur.execute(
         """
-        SELECT DISTINCT ON (o.jurisdiction_id, o.indicator_code, o.grain, o.period_start)
-               o.jurisdiction_id, o.indicator_code, o.grain, o.period_start,
-               o.revision, o.content_hash, o.value, o.numerator, o.denominator, o.derived
-          FROM observations o
-          JOIN unnest(%s::text[], %s::text[]) AS k(j, i)
-            ON o.jurisdiction_id = k.j AND o.indicator_code = k.i
-         ORDER BY o.jurisdiction_id, o.indicator_code, o.grain, o.period_start, o.revision DESC
+        WITH wanted AS (
+            SELECT * FROM unnest(%s::text[], %s::text[]) AS w(j, i)
+        ), latest AS (
+            SELECT DISTINCT ON (o.jurisdiction_id, o.indicator_code, o.grain, o.period_start)
+                   o.jurisdiction_id AS j, o.indicator_code AS i, o.value, o.revision,
+                   o.derived, s.span,
+                   (extract(year FROM o.period_start) * 12
+                    + extract(month FROM o.period_start))::int - 1 + s.span AS e
+              FROM wanted w
+              JOIN observations o ON o.jurisdiction_id = w.j AND o.indicator_code = w.i
+              JOIN (VALUES ('month', 1), ('quarter', 3), ('year', 12)) AS s(grain, span)
+                ON s.grain = o.grain
+             ORDER BY o.jurisdiction_id, o.indicator_code, o.grain, o.period_start,
+                      o.revision DESC
+        )
+        SELECT j, i,
+               array_agg(e ORDER BY e, span DESC), array_agg(span ORDER BY e, span DESC),
+               array_agg(value ORDER BY e, span DESC),
+               array_agg(revision ORDER BY e, span DESC),
+               array_agg(derived ORDER BY e, span DESC)
+          FROM latest
+         GROUP BY j, i
         """,
         [[k[0] for k in keys], [k[1] for k in keys]],
     )
-    return {
-        (j, i, Period.of(g, p)): Current(rev, bytes(h), v, n, d, derived)
-        for j, i, g, p, rev, h, v, n, d, derived in await cur.fetchall()
-    }
+    return [
+        series.build((j, i), ends, spans, values, revisions, derived, score_from[(j, i)])
+        for j, i, ends, spans, values, revisions, derived in await cur.fetchall()
+    ]
 
 
 async def points_at(conn: AsyncConnection, keys: Iterable[PointKey]) -> dict[PointKey, Current]:

@@ -9,6 +9,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from chiso_core.catalog import Baseline
 from chiso_core.catalog.models import Cadence
@@ -21,8 +22,10 @@ PERIOD_YEARS = {Cadence.MONTH: 1 / 12, Cadence.QUARTER: 1 / 4, Cadence.YEAR: 1.0
 PERIODS_PER_YEAR = {Cadence.MONTH: 12, Cadence.QUARTER: 4, Cadence.YEAR: 1}
 
 
-@dataclass(frozen=True, order=True)
-class Point:
+class Point(NamedTuple):
+    """A tuple, not a dataclass: series are read by the hundred thousand and a tuple is made
+    several times faster (ordered like one: by position, then value)."""
+
     at: float  # position on the year axis: the end of the figure's period
     value: float
 

@@ -1,11 +1,17 @@
 """`chiso ingest …` commands."""
 
+import asyncio
+from typing import Annotated
+
 import typer
 
 from chiso_core.http import serve as serve_http
-from chiso_core.settings import IngestSettings
+from chiso_core.settings import FeedsSettings, IngestSettings
+from chiso_core.telemetry import configure_logging
 
-app = typer.Typer(no_args_is_help=True, help="The ingest service: agencies' HTTP API.")
+app = typer.Typer(
+    no_args_is_help=True, help="The ingest service: agencies' HTTP API and feed adapters."
+)
 
 
 @app.command()
@@ -15,3 +21,24 @@ def serve() -> None:
 
     settings = IngestSettings()
     serve_http(create_app(settings), settings)
+
+
+@app.command()
+def feeds(
+    once: Annotated[
+        bool, typer.Option(help="poll every feed once and exit (non-zero if one failed)")
+    ] = False,
+) -> None:
+    """Poll the feeds configured in CHISO_FEEDS_DIR on their schedules (docs/feeds.md)."""
+    from chiso_ingest.feeds import service
+
+    settings = FeedsSettings()
+    configure_logging(settings)
+    if not once:
+        serve_http(service.create_app(settings), settings)
+        return
+    outcomes = asyncio.run(service.poll_once(settings))
+    for name, outcome in outcomes.items():
+        typer.echo(f"{name}: {outcome}")
+    if "failed" in outcomes.values():
+        raise typer.Exit(1)

@@ -98,9 +98,7 @@ class Poller:
                 wait_max=retry.max_s,
                 wait_jitter=retry.jitter_s,
             ):
-                with attempt:
-                    if attempt.num > 1:
-                        log.info("feed poll retried", feed=self.feed.name, attempt=attempt.num)
+                with attempt:  # stamina logs each retry it schedules
                     outcome = await self._poll_once()
         except (FeedError, *_TRANSIENT) as e:
             # str(e), never the request: its headers hold the feed's secret.

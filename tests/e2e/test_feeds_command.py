@@ -137,3 +137,22 @@ def test_feeds_once_exits_non_zero_when_a_feed_fails_and_never_logs_the_secret(
     assert "HTTP 404" in run.stderr
     assert SECRET not in run.stdout + run.stderr
     assert server.requests_to("/missing")[0]["Authorization"] == f"Bearer {SECRET}"
+
+
+def test_a_feed_file_that_does_not_validate_stops_the_start(
+    service_env: dict[str, str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "feeds"
+    folder.mkdir()
+    (folder / "broken.yaml").write_text("name: broken\nurl: http://127.0.0.1:1/x\nformat: xml\n")
+    run = subprocess.run(
+        [sys.executable, "-m", "chiso_core", "ingest", "feeds"],
+        env=feeds_env(service_env, folder),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "broken.yaml" in run.stderr
+    assert "format: Input should be 'json' or 'csv'" in run.stderr
+    assert "every: Field required" in run.stderr

@@ -31,13 +31,18 @@ def feeds(
 ) -> None:
     """Poll the feeds configured in CHISO_FEEDS_DIR on their schedules (docs/feeds.md)."""
     from chiso_ingest.feeds import service
+    from chiso_ingest.feeds.config import FeedError
 
     settings = FeedsSettings()
     configure_logging(settings)
-    if not once:
-        serve_http(service.create_app(settings), settings)
-        return
-    outcomes = asyncio.run(service.poll_once(settings))
+    try:
+        if not once:
+            serve_http(service.create_app(settings), settings)
+            return
+        outcomes = asyncio.run(service.poll_once(settings))
+    except FeedError as e:  # a feed file that does not validate
+        typer.echo(f"chiso ingest feeds: {e}", err=True)
+        raise typer.Exit(2) from e
     for name, outcome in outcomes.items():
         typer.echo(f"{name}: {outcome}")
     if "failed" in outcomes.values():

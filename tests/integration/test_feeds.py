@@ -246,3 +246,20 @@ async def test_a_refused_request_fails_the_poll_without_retrying(
     async with pollers(settings, [feed]) as [poller]:
         assert await poller.poll() == Outcome.FAILED
     assert len(server.requests_to("/gone")) == 1
+
+
+async def test_the_cursor_does_not_advance_when_the_broker_did_not_acknowledge(
+    server: FeedServer, settings: FeedsSettings, bootstrap_servers: str, database_url: str
+) -> None:
+    server.documents["/usage"] = usage_document(USAGE)
+    feed = usage_feed(server)
+    async with pollers(settings, [feed]) as [poller]:
+        await poller.publisher.stop()  # every send now fails: nothing is acknowledged
+        assert await poller.poll() == Outcome.FAILED
+        assert len(server.requests_to("/usage")) == 3  # retried as a transient failure
+        assert cursor(database_url, feed.name) is None
+
+    async with pollers(settings, [feed]) as [restarted]:
+        assert await restarted.poll() == Outcome.PUBLISHED  # the same document, not skipped
+    assert len(await observations(bootstrap_servers)) == 3
+    assert cursor(database_url, feed.name) == ('"v1"', 3, 0)

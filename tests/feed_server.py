@@ -1,5 +1,6 @@
 """A real HTTP server on loopback standing in for an agency's feed: serves a document with an
-ETag, answers 304 to a matching If-None-Match, fails on demand, and records every request."""
+ETag or a Last-Modified date, answers 304 to a matching If-None-Match (or, without an ETag, to
+an If-Modified-Since of that date), fails on demand, and records every request."""
 
 import threading
 from collections.abc import Iterator
@@ -47,7 +48,13 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                 for k, v in (("ETag", document.etag), ("Last-Modified", document.last_modified))
                 if v is not None
             }
-            if document.etag is not None and self.headers.get("If-None-Match") == document.etag:
+            if (
+                document.etag is not None and self.headers.get("If-None-Match") == document.etag
+            ) or (
+                document.etag is None
+                and document.last_modified is not None
+                and self.headers.get("If-Modified-Since") == document.last_modified
+            ):
                 self._answer(304, b"", validators)
                 return
             self._answer(200, document.body, {"Content-Type": document.content_type, **validators})

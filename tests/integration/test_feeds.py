@@ -150,6 +150,21 @@ async def test_a_restart_resumes_from_the_cursor_in_the_database(
     assert cursor(database_url, feed.name) == ('"v2"', 4, 0)
 
 
+async def test_a_server_with_last_modified_only_gets_if_modified_since(
+    server: FeedServer, settings: FeedsSettings, bootstrap_servers: str
+) -> None:
+    stamp = "Sat, 01 Nov 2025 03:00:00 GMT"
+    server.documents["/usage"] = Document(
+        json.dumps({"items": USAGE}).encode(), etag=None, last_modified=stamp
+    )
+    feed = usage_feed(server)
+    async with pollers(settings, [feed]) as [poller]:
+        assert await poller.poll() == Outcome.PUBLISHED
+        assert await poller.poll() == Outcome.NOT_MODIFIED
+    assert server.requests_to("/usage")[-1]["If-Modified-Since"] == stamp
+    assert len(await observations(bootstrap_servers)) == 3
+
+
 async def test_a_server_without_validators_is_not_published_twice(
     server: FeedServer, settings: FeedsSettings, bootstrap_servers: str
 ) -> None:

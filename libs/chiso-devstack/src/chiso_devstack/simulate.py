@@ -50,7 +50,7 @@ def _post(client: httpx.Client, items: list[dict[str, Any]]) -> int:
             answer = client.post("/v1/observations", json={"observations": items})
             if answer.status_code in (429, 503):
                 raise Busy(answer.status_code, float(answer.headers.get("Retry-After", "1")))
-    if answer.status_code != 202:
+    if not answer.is_success:
         raise Refused(f"the API answered {answer.status_code}: {answer.text}")
     accepted: int = answer.json()["accepted"]
     return accepted

@@ -6,7 +6,7 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
-from chiso_ingest.feeds.config import Feed, FeedError
+from chiso_ingest.feeds.config import Feed, FeedError, Format
 from chiso_ingest.feeds.cursors import Cursor
 
 
@@ -39,7 +39,7 @@ def _retry_after(response: httpx.Response) -> float | None:
 
 
 def request_headers(feed: Feed, cursor: Cursor | None) -> dict[str, str]:
-    headers = {"Accept": "text/csv" if feed.format == "csv" else "application/json"}
+    headers = {"Accept": "text/csv" if feed.format is Format.CSV else "application/json"}
     if feed.auth is not None:
         headers[feed.auth.header] = feed.auth.value().get_secret_value()
     if cursor is not None and cursor.etag:

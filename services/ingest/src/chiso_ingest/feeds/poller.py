@@ -111,9 +111,12 @@ class Poller:
 
     async def run(self) -> None:
         """Polls on the feed's schedule until cancelled."""
-        async with self.pool.connection() as conn:
-            if cursor := await cursors.read(conn, self.feed.name):
-                LAST_SUCCESS.labels(self.feed.name).set(cursor.checked_at.timestamp())
+        try:
+            async with self.pool.connection() as conn:
+                if cursor := await cursors.read(conn, self.feed.name):
+                    LAST_SUCCESS.labels(self.feed.name).set(cursor.checked_at.timestamp())
+        except (psycopg.Error, PoolTimeout) as e:  # the first poll will retry the database
+            log.warning("feed cursor not read at start", feed=self.feed.name, error=str(e))
         while True:
             try:
                 await self.poll()

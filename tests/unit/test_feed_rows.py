@@ -91,6 +91,13 @@ def test_feed_names_are_unique(tmp_path: Path) -> None:
         load_feeds(tmp_path)
 
 
+def test_a_folder_without_feeds_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(FeedError, match="holds no feed file"):
+        load_feeds(tmp_path)
+    with pytest.raises(FeedError, match="is not a folder"):
+        load_feeds(tmp_path / "missing")
+
+
 def test_the_auth_secret_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     auth = feed(auth={"env": "FEED_TEST_TOKEN", "prefix": "Bearer "}).auth
     assert auth is not None

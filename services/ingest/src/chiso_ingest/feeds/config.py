@@ -137,10 +137,12 @@ def load_feed(path: Path) -> Feed:
 
 
 def load_feeds(folder: Path) -> list[Feed]:
-    """Every *.yaml in `folder`; feed names must be unique (they key the cursors)."""
+    """Every *.yaml in `folder`, at least one; names must be unique (they key the cursors)."""
     if not folder.is_dir():
         raise FeedError(f"{folder} (CHISO_FEEDS_DIR) is not a folder")
     feeds = [load_feed(p) for p in sorted(folder.glob("*.yaml"))]
+    if not feeds:
+        raise FeedError(f"{folder} (CHISO_FEEDS_DIR) holds no feed file (*.yaml)")
     names = [f.name for f in feeds]
     if duplicate := next((n for n in names if names.count(n) > 1), None):
         raise FeedError(f"{folder}: feed name {duplicate!r} is used twice")

@@ -30,7 +30,9 @@ async def pollers(settings: FeedsSettings, feeds: list[Feed]) -> AsyncIterator[l
     async with (
         pool,
         Publisher(settings, client_id="chiso-ingest-feeds") as publisher,
-        httpx.AsyncClient(follow_redirects=True) as client,
+        # Redirects are not followed: the feed's secret header would go along to wherever the
+        # redirect points (a 3xx fails the poll, naming the status; fix the URL).
+        httpx.AsyncClient(follow_redirects=False) as client,
     ):
         catalog = CatalogCache(pool, settings.catalog_ttl_s)
         yield [Poller(feed, client, pool, publisher, catalog) for feed in feeds]
@@ -60,6 +62,7 @@ def create_app(settings: FeedsSettings) -> FastAPI:
             await asyncio.gather(*tasks, return_exceptions=True)
 
     async def is_ready() -> bool:
+        # The pollers share one producer and one pool: the first one's stand for all.
         return (
             bool(ready)
             and await broker_and_database_ready(ready[0].publisher.ping, ready[0].pool)()

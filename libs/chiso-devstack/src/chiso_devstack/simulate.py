@@ -49,7 +49,8 @@ def _post(client: httpx.Client, items: list[dict[str, Any]]) -> int:
         with attempt:
             answer = client.post("/v1/observations", json={"observations": items})
             if answer.status_code in (429, 503):
-                raise Busy(answer.status_code, float(answer.headers.get("Retry-After", "1")))
+                retry_after = answer.headers.get("Retry-After", "")
+                raise Busy(answer.status_code, float(retry_after) if retry_after.isdigit() else 1)
     if not answer.is_success:
         raise Refused(f"the API answered {answer.status_code}: {answer.text}")
     accepted: int = answer.json()["accepted"]

@@ -11,7 +11,13 @@ from collections.abc import Iterable, Mapping
 
 from pydantic_settings import BaseSettings
 
-from chiso_core.settings import AlertsSettings, IngestSettings, MigrateSettings, ScoringSettings
+from chiso_core.settings import (
+    AlertsSettings,
+    FeedsSettings,
+    IngestSettings,
+    MigrateSettings,
+    ScoringSettings,
+)
 
 SETTINGS_PREFIX = "CHISO_"
 
@@ -21,9 +27,10 @@ APP_SETTINGS: dict[str, type[BaseSettings]] = {
     "scoring": ScoringSettings,
     "alerts": AlertsSettings,
     "migrate": MigrateSettings,
+    "feeds": FeedsSettings,
 }
 # the long-running services, each serving /healthz, /readyz and /metrics on its http_port
-HTTP_SERVICES = ("ingest", "scoring", "alerts")
+HTTP_SERVICES = ("ingest", "scoring", "alerts", "feeds")
 # consumers scaled by adding replicas to their consumer group
 SCALABLE_SERVICES = ("scoring", "alerts")
 

@@ -7,9 +7,12 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 from chiso_devstack.embedded import free_port
+from chiso_devstack.simulate import DEFAULT_SEED, last_full_month
+from chiso_devstack.simulation import simulate
 from tests.conftest import CATALOG_DIR
 
 
@@ -81,7 +84,11 @@ def check_demo(demo: subprocess.Popen[str]) -> None:
     for name in ("Tỉnh Khánh Hòa", "Tỉnh Tiền Giang", "Huyện Tam Đường"):
         assert name in text
     assert re.search(r"Huyện Tam Đường.*online_public_service_usage.*off_track.*firing", text), text
-    assert "60 figures accepted" in text
+    simulation = simulate(DEFAULT_SEED, last_full_month(date.today()))
+    assert f"{len(simulation.reports)} figures accepted" in text, text
+    assert f"{len(simulation.revisions)} revised" in text, text
+    # The series whose reports stopped is called stale.
+    assert re.search(r"Huyện Tam Đường.*cashless_transaction_share.*stale", text), text
     pids = [int(p) for p in re.findall(r"\(pid (\d+)\)", text)]
     assert len(pids) == 5, text  # broker, database, three services
 

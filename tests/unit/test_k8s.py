@@ -42,6 +42,7 @@ WORKLOADS: dict[str, tuple[str, str]] = {
     "scoring": ("Deployment", "chiso-scoring"),
     "alerts": ("Deployment", "chiso-alerts"),
     "migrate": ("Job", "chiso-migrate"),
+    "feeds": ("Deployment", "chiso-feeds"),
 }
 # the image each one runs (built from deploy/docker/service.Dockerfile with SERVICE=...) and its
 # command; migrations live in chiso-core, which the scoring image carries
@@ -50,12 +51,14 @@ IMAGES = {
     "scoring": "chiso/scoring",
     "alerts": "chiso/alerts",
     "migrate": "chiso/scoring",
+    "feeds": "chiso/ingest",  # the feed adapters are part of the ingest service
 }
 COMMANDS = {
     "ingest": ["chiso", "ingest", "serve"],
     "scoring": ["chiso", "scoring", "serve"],
     "alerts": ["chiso", "alerts", "serve"],
     "migrate": ["sh", "-c", "chiso migrate && chiso catalog load"],
+    "feeds": ["chiso", "ingest", "feeds"],
 }
 # where CHISO_DATABASE_URL comes from: Secret name, key (created by hand, never committed)
 DATABASE_ENV = "CHISO_DATABASE_URL"

@@ -57,6 +57,13 @@ class IngestSettings(
     )
 
 
+class FeedsSettings(
+    HttpSettings, BrokerSettings, DatabaseSettings, CatalogReaderSettings, LogSettings
+):
+    http_port: int = 8004
+    feeds_dir: Path = Field(description="folder of feed configurations (*.yaml), see docs/feeds.md")
+
+
 class ConsumerSettings(HttpSettings, BrokerSettings, DatabaseSettings, LogSettings):
     group_id: str = Field(
         description="consumer group: replicas with the same id share the partitions"

@@ -2,8 +2,9 @@
 
 Starts Tansu and a local TimescaleDB cluster (unless CHISO_KAFKA_BOOTSTRAP_SERVERS /
 CHISO_DATABASE_URL point elsewhere), migrates, runs ingest, scoring and alerts as separate
-processes, pushes a sample, prints the scorecard read back from the database, and runs until
-Ctrl-C, then stops everything it started. The database folder persists between runs.
+processes, pushes the simulated agencies' figures since 2024 (`chiso simulate`), prints the
+scorecard read back from the database, and runs until Ctrl-C, then stops everything it started.
+The database folder persists between runs.
 """
 
 import os
@@ -16,7 +17,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
-import httpx
 import psycopg
 import typer
 from rich.console import Console
@@ -27,9 +27,10 @@ from chiso_core.catalog import store as catalog_store
 from chiso_devstack import scorecard
 from chiso_devstack.embedded import EmbeddedBroker, EmbeddedPostgres
 from chiso_devstack.processes import ServiceProcess
-from chiso_devstack.sample import sample_observations
+from chiso_devstack.simulate import DEFAULT_SEED, last_full_month, push, summary
+from chiso_devstack.simulation import simulate
 
-app = typer.Typer(help="Run the whole pipeline on the embedded stack with a sample feed.")
+app = typer.Typer(help="Run the whole pipeline on the embedded stack with a simulated feed.")
 # Wide enough for the scorecard when the output is not a terminal (a log, a test).
 console = Console(highlight=False, width=None if os.isatty(1) else 150)
 
@@ -50,7 +51,7 @@ def _wait_until_scored(
                 return
             time.sleep(0.3)
     raise TimeoutError(
-        f"the sample was not scored within {timeout:.0f} s (scored {scored} of {expected})"
+        f"the figures were not scored within {timeout:.0f} s (scored {scored} of {expected})"
     )
 
 
@@ -63,6 +64,10 @@ def demo(
     postgres_port: int = 55432,
     kafka_port: int = 19092,
     catalog_dir: Annotated[Path, typer.Option(envvar="CHISO_CATALOG_DIR")] = Path("catalog"),
+    seed: Annotated[int, typer.Option(help="of the simulated figures")] = DEFAULT_SEED,
+    api_key: Annotated[
+        str | None, typer.Option(envvar="CHISO_API_KEY", help="agency key for the simulator")
+    ] = None,
 ) -> None:
     data_dir = data_dir.resolve()
     logs = data_dir / "logs"
@@ -115,15 +120,12 @@ def demo(
             )
 
         since = datetime.now(UTC)
-        sample = sample_observations(date.today())
-        answer = httpx.post(
-            f"{services[0].url}/v1/observations", json={"observations": sample}, timeout=30
-        )
-        answer.raise_for_status()
-        console.print(
-            f"sample     {answer.json()['accepted']} figures accepted by POST /v1/observations"
-        )
-        _wait_until_scored(database_url, since, expected=len(sample))
+        until = last_full_month(date.today())
+        simulation = simulate(seed, until)
+        pushed = push(services[0].url, simulation, api_key)
+        console.print(summary(pushed, simulation, seed))
+        # A revision re-scores its period: it adds no score row of its own.
+        _wait_until_scored(database_url, since, expected=pushed.reports)
         with psycopg.connect(database_url) as conn:
             scorecard.render(scorecard.read(conn), catalog, console)
 

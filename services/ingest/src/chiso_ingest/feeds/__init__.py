@@ -1,0 +1,1 @@
+"""Feed adapters: agencies' systems polled over HTTP, their rows published as observations."""

@@ -1,0 +1,149 @@
+"""Feed configurations: one YAML file per polled feed (docs/feeds.md describes the format)."""
+
+import os
+import re
+from datetime import timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Self
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    SecretStr,
+    ValidationError,
+    model_validator,
+)
+
+Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Format(StrEnum):
+    JSON = "json"
+    CSV = "csv"
+
+
+class Source(_Model):
+    """Where a value comes from: a field (JSON key, CSV column) of the row, or a constant."""
+
+    field: str | None = Field(default=None, min_length=1)
+    value: str | None = Field(default=None, min_length=1)
+    format: str | None = Field(
+        default=None,
+        description="periods only: a strptime format the field is written in, e.g. %m/%Y",
+    )
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Self:
+        if (self.field is None) == (self.value is None):
+            raise ValueError("give exactly one of `field` (read from the row) or `value`")
+        return self
+
+
+class Mapping(_Model):
+    indicator: Source
+    jurisdiction: Source
+    period: Source
+    numerator: Source | None = None
+    denominator: Source | None = None
+    value: Source | None = Field(
+        default=None, description="when absent, computed from numerator and denominator"
+    )
+
+    @model_validator(mode="after")
+    def _value_or_parts(self) -> Self:
+        if (self.numerator is None) != (self.denominator is None):
+            raise ValueError("`numerator` and `denominator` go together")
+        if self.value is None and self.numerator is None:
+            raise ValueError("map `value`, or `numerator` and `denominator`")
+        return self
+
+
+class Auth(_Model):
+    """A header whose value is read from the environment when a request is made: the secret
+    lives in the deployment's secret store, never in this file, and is never logged."""
+
+    header: str = Field(default="Authorization", pattern=r"^[A-Za-z0-9-]+$")
+    env: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", description="variable holding it")
+    prefix: str = Field(default="", description='put before the secret, e.g. "Bearer "')
+
+    def value(self) -> SecretStr:
+        secret = os.environ.get(self.env)
+        if not secret:
+            raise FeedError(f"the environment variable {self.env} (auth.env) is not set")
+        return SecretStr(self.prefix + secret)
+
+
+class Retry(_Model):
+    """Exponential back-off with jitter within one poll, on transient failures."""
+
+    attempts: int = Field(default=6, ge=1)
+    initial_s: float = Field(default=1.0, gt=0)
+    max_s: float = Field(default=60.0, gt=0)
+    jitter_s: float = Field(default=1.0, ge=0)
+    timeout_s: float = Field(default=600.0, gt=0, description="give up the poll after this long")
+
+
+class Feed(_Model):
+    name: Name
+    description: str = ""
+    url: HttpUrl
+    every: timedelta = Field(description="poll interval: seconds, or ISO 8601 such as PT1H")
+    format: Format
+    records: str = Field(
+        default="",
+        description="JSON only: dotted path of the list of records in the body; empty = the body",
+    )
+    delimiter: str = Field(default=",", min_length=1, max_length=1, description="CSV only")
+    mapping: Mapping
+    auth: Auth | None = None
+    batch_size: int = Field(default=1000, ge=1, description="observations per publish")
+    request_timeout_s: float = Field(default=30.0, gt=0)
+    retry: Retry = Retry()
+
+    @model_validator(mode="after")
+    def _sensible_interval(self) -> Self:
+        if self.every < timedelta(seconds=1):
+            raise ValueError("`every` is at least one second")
+        return self
+
+
+class FeedError(Exception):
+    """A feed that cannot be configured or polled as written; says what and where."""
+
+
+def _describe(error: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or 'file'}: {re.sub(r'^Value error, ', '', e['msg'])}"
+        for e in error.errors()
+    )
+
+
+def load_feed(path: Path) -> Feed:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return Feed.model_validate(data)
+    except yaml.YAMLError as e:
+        raise FeedError(f"{path}: not valid YAML: {e}") from e
+    except ValidationError as e:
+        raise FeedError(f"{path}: {_describe(e)}") from e
+
+
+def load_feeds(folder: Path) -> list[Feed]:
+    """Every *.yaml in `folder`, at least one; names must be unique (they key the cursors)."""
+    if not folder.is_dir():
+        raise FeedError(f"{folder} (CHISO_FEEDS_DIR) is not a folder")
+    feeds = [load_feed(p) for p in sorted(folder.glob("*.yaml"))]
+    if not feeds:
+        raise FeedError(f"{folder} (CHISO_FEEDS_DIR) holds no feed file (*.yaml)")
+    names = [f.name for f in feeds]
+    if duplicate := next((n for n in names if names.count(n) > 1), None):
+        raise FeedError(f"{folder}: feed name {duplicate!r} is used twice")
+    return feeds

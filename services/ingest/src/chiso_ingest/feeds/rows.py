@@ -1,0 +1,162 @@
+"""A feed's document → rows → observations, checked like the API's. Pure: no I/O."""
+
+import csv
+import io
+import json
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from chiso_core.catalog import Catalog
+from chiso_ingest.convert import check
+from chiso_ingest.feeds.config import Feed, FeedError, Format, Mapping, Source
+from chiso_ingest.models import ObservationIn, Problem
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Rejected:
+    where: str
+    row: Row
+    problems: list[Problem]
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(f"{p.field}: {p.problem}" for p in self.problems)
+
+
+@dataclass(frozen=True)
+class Rows:
+    accepted: list[ObservationIn]
+    rejected: list[Rejected]
+
+
+def records(feed: Feed, body: bytes) -> list[tuple[str, Any]]:
+    """The document's rows, each with where it is (for error messages)."""
+    if feed.format is Format.CSV:
+        try:
+            text = body.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise FeedError(f"feed {feed.name}: the CSV body is not UTF-8 ({e})") from e
+        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=feed.delimiter)
+        # Line numbers as a spreadsheet shows them: the header is line 1.
+        return [(f"line {reader.line_num}", dict(row)) for row in reader]
+    try:
+        data: Any = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise FeedError(f"feed {feed.name}: the body is not JSON ({e})") from e
+    path = [p for p in feed.records.split(".") if p]
+    for i, key in enumerate(path):
+        if not isinstance(data, dict) or key not in data:
+            at = ".".join(path[: i + 1])
+            raise FeedError(f"feed {feed.name}: the body has no {at!r} (records: {feed.records})")
+        data = data[key]
+    if not isinstance(data, list):
+        raise FeedError(f"feed {feed.name}: {feed.records or 'the body'} is not a list of records")
+    prefix = feed.records or "records"
+    return [(f"{prefix}[{i}]", row) for i, row in enumerate(data)]
+
+
+class _RowProblems(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+
+
+def _raw(source: Source, row: Row, where: str, target: str) -> Any:
+    if source.value is not None:
+        return source.value
+    assert source.field is not None
+    value = row.get(source.field)
+    if value is None or value == "":
+        raise _RowProblems(
+            [Problem(field=f"{where}.{target}", problem=f"field {source.field!r} is missing")]
+        )
+    return value
+
+
+def _text(source: Source, row: Row, where: str, target: str) -> str:
+    return str(_raw(source, row, where, target)).strip()
+
+
+def _number(source: Source, row: Row, where: str, target: str) -> float:
+    raw = _raw(source, row, where, target)
+    try:
+        if isinstance(raw, bool):
+            raise ValueError
+        number = float(raw.strip() if isinstance(raw, str) else raw)
+        if not math.isfinite(number):
+            raise ValueError
+    except (TypeError, ValueError):
+        raise _RowProblems(
+            [Problem(field=f"{where}.{target}", problem=f"expected a number, got {raw!r}")]
+        ) from None
+    return number
+
+
+def _period(source: Source, row: Row, where: str) -> str:
+    text = _text(source, row, where, "period")
+    if source.format is None:
+        return text
+    try:
+        month = datetime.strptime(text, source.format)
+    except ValueError:
+        raise _RowProblems(
+            [Problem(field=f"{where}.period", problem=f"{text!r} is not in format {source.format}")]
+        ) from None
+    return f"{month.year}-{month.month:02d}"
+
+
+def _observation(mapping: Mapping, row: Row, catalog: Catalog, where: str) -> ObservationIn:
+    indicator = _text(mapping.indicator, row, where, "indicator")
+    fields: dict[str, Any] = {
+        "indicator": indicator,
+        "jurisdiction": _text(mapping.jurisdiction, row, where, "jurisdiction"),
+        "period": _period(mapping.period, row, where),
+    }
+    if mapping.numerator is not None and mapping.denominator is not None:
+        fields["numerator"] = _number(mapping.numerator, row, where, "numerator")
+        fields["denominator"] = _number(mapping.denominator, row, where, "denominator")
+    if mapping.value is not None:
+        fields["value"] = _number(mapping.value, row, where, "value")
+    elif fields["denominator"] <= 0:
+        raise _RowProblems(
+            [Problem(field=f"{where}.denominator", problem="must be above 0 to compute the value")]
+        )
+    else:
+        known = catalog.indicators.get(indicator)
+        scale = 100 if known is not None and known.unit == "percent" else 1
+        fields["value"] = fields["numerator"] / fields["denominator"] * scale
+    try:
+        return ObservationIn.model_validate(fields)
+    except ValidationError as e:
+        raise _RowProblems(
+            [
+                Problem(field=".".join([where, *(str(p) for p in err["loc"])]), problem=err["msg"])
+                for err in e.errors()
+            ]
+        ) from None
+
+
+def to_observations(feed: Feed, rows: list[tuple[str, Any]], catalog: Catalog) -> Rows:
+    """Every row checked against the catalog exactly as POST /v1/observations checks an item."""
+    accepted: list[ObservationIn] = []
+    rejected: list[Rejected] = []
+    for where, row in rows:
+        if not isinstance(row, dict):
+            problem = Problem(field=where, problem=f"expected an object, got {row!r}")
+            rejected.append(Rejected(where, {"record": row}, [problem]))
+            continue
+        try:
+            item = _observation(feed.mapping, row, catalog, where)
+        except _RowProblems as e:
+            rejected.append(Rejected(where, row, e.problems))
+            continue
+        if problems := check(item, catalog, where):
+            rejected.append(Rejected(where, row, problems))
+        else:
+            accepted.append(item)
+    return Rows(accepted, rejected)

@@ -1,0 +1,201 @@
+"""Feed configurations and the pure step from a feed's document to checked observations."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from chiso_core.catalog import Catalog
+from chiso_ingest.feeds.config import Feed, FeedError, load_feed, load_feeds
+from chiso_ingest.feeds.rows import records, to_observations
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def feed(**changes: Any) -> Feed:
+    config: dict[str, Any] = {
+        "name": "portal",
+        "url": "http://127.0.0.1:1/usage",
+        "every": "PT1H",
+        "format": "json",
+        "records": "data.items",
+        "mapping": {
+            "indicator": {"value": "online_public_service_usage"},
+            "jurisdiction": {"field": "ma_dvhc"},
+            "period": {"field": "ky", "format": "%m/%Y"},
+            "numerator": {"field": "online"},
+            "denominator": {"field": "total"},
+        },
+    }
+    return Feed.model_validate(config | changes)
+
+
+def test_the_example_configurations_load() -> None:
+    feeds = load_feeds(ROOT / "deploy" / "feeds")
+    assert {f.name for f in feeds} == {"online_public_service_usage", "cashless_transaction_share"}
+    assert all(f.auth is not None for f in feeds)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"every": "PT0S"}, "every"),
+        ({"format": "xml"}, "format"),
+        ({"url": "not a url"}, "url"),
+        (
+            {"mapping": {"indicator": {"value": "x"}, "jurisdiction": {"field": "j"}}},
+            "mapping.period: Field required",
+        ),
+        (
+            {
+                "mapping": {
+                    "indicator": {"value": "x", "field": "y"},
+                    "jurisdiction": {"field": "j"},
+                    "period": {"field": "p"},
+                    "value": {"field": "v"},
+                }
+            },
+            "mapping.indicator: give exactly one of `field` (read from the row) or `value`",
+        ),
+        (
+            {
+                "mapping": {
+                    "indicator": {"value": "x"},
+                    "jurisdiction": {"field": "j"},
+                    "period": {"field": "p"},
+                    "numerator": {"field": "n"},
+                }
+            },
+            "mapping: `numerator` and `denominator` go together",
+        ),
+        ({"auth": {"env": "TOKEN", "secret": "s"}}, "auth.secret: Extra inputs are not permitted"),
+    ],
+)
+def test_a_bad_configuration_names_the_file_and_field(
+    tmp_path: Path, change: dict[str, Any], message: str
+) -> None:
+    path = tmp_path / "bad.yaml"
+    good = feed().model_dump(mode="json")
+    path.write_text(yaml.safe_dump(good | change))
+    with pytest.raises(FeedError, match=r"bad\.yaml") as raised:
+        load_feed(path)
+    assert message in str(raised.value)
+
+
+def test_feed_names_are_unique(tmp_path: Path) -> None:
+    for name in ("a.yaml", "b.yaml"):
+        (tmp_path / name).write_text(yaml.safe_dump(feed().model_dump(mode="json")))
+    with pytest.raises(FeedError, match="'portal' is used twice"):
+        load_feeds(tmp_path)
+
+
+def test_a_folder_without_feeds_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(FeedError, match="holds no feed file"):
+        load_feeds(tmp_path)
+    with pytest.raises(FeedError, match="is not a folder"):
+        load_feeds(tmp_path / "missing")
+
+
+def test_the_auth_secret_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    auth = feed(auth={"env": "FEED_TEST_TOKEN", "prefix": "Bearer "}).auth
+    assert auth is not None
+    monkeypatch.delenv("FEED_TEST_TOKEN", raising=False)
+    with pytest.raises(FeedError, match="FEED_TEST_TOKEN"):
+        auth.value()
+    monkeypatch.setenv("FEED_TEST_TOKEN", "s3cret")
+    secret = auth.value()
+    assert secret.get_secret_value() == "Bearer s3cret"
+    assert "s3cret" not in repr(secret)
+    assert "s3cret" not in str(secret)
+
+
+def test_json_rows_become_observations_with_the_value_computed(catalog: Catalog) -> None:
+    row = {"ma_dvhc": "56", "ky": "06/2025", "online": 615, "total": 1000}
+    body = json.dumps({"data": {"items": [row]}}).encode()
+    rows = to_observations(feed(), records(feed(), body), catalog)
+    assert rows.rejected == []
+    [item] = rows.accepted
+    assert (item.indicator, item.jurisdiction, item.period) == (
+        "online_public_service_usage",
+        "56",
+        "2025-06",
+    )
+    assert item.value == pytest.approx(61.5)  # percent: the unit of the indicator
+    assert (item.numerator, item.denominator) == (615, 1000)
+
+
+def test_csv_rows_are_numbered_like_a_spreadsheet(catalog: Catalog) -> None:
+    csv_feed = feed(
+        format="csv",
+        delimiter=";",
+        mapping={
+            "indicator": {"field": "chi_so"},
+            "jurisdiction": {"field": "ma"},
+            "period": {"field": "thang"},
+            "value": {"field": "gia_tri"},
+        },
+    )
+    body = (
+        "\ufeffchi_so;ma;thang;gia_tri\n"
+        "cashless_transaction_share;82;2025-03;47.5\n"
+        "cashless_transaction_share;99;2025-03;40\n"
+        "cashless_transaction_share;82;2025-13;abc\n"
+        "no_such_indicator;82;2025-03;140\n"
+    ).encode()
+    rows = to_observations(csv_feed, records(csv_feed, body), catalog)
+    assert [(i.jurisdiction, i.value) for i in rows.accepted] == [("82", 47.5)]
+    reasons = {r.where: r.reason for r in rows.rejected}
+    assert reasons["line 3"] == (
+        "line 3.jurisdiction: unknown jurisdiction '99' (a catalog id, or an official code in "
+        "force in the period)"
+    )
+    assert reasons["line 4"] == "line 4.value: expected a number, got 'abc'"
+    assert reasons["line 5"] == "line 5.indicator: unknown indicator 'no_such_indicator'"
+
+
+@pytest.mark.parametrize(
+    ("record", "reason"),
+    [
+        ({"ky": "06/2025", "online": 1, "total": 2}, "data.items[0].jurisdiction: field 'ma_dvhc'"),
+        (
+            {"ma_dvhc": "56", "ky": "2025-06", "online": 1, "total": 2},
+            "data.items[0].period: '2025-06' is not in format %m/%Y",
+        ),
+        (
+            {"ma_dvhc": "56", "ky": "06/2025", "online": 1, "total": 0},
+            "data.items[0].denominator: must be above 0",
+        ),
+        (
+            {"ma_dvhc": "56", "ky": "06/2025", "online": 3, "total": 2},
+            "data.items[0].value: 150.0 is outside the valid range 0.0..100.0 percent",
+        ),
+        (
+            {"ma_dvhc": "56", "ky": "06/2025", "online": True, "total": 2},
+            "data.items[0].numerator: expected a number, got True",
+        ),
+        ("not an object", "data.items[0]: expected an object"),
+    ],
+)
+def test_a_bad_row_is_rejected_with_the_reason(
+    catalog: Catalog, record: object, reason: str
+) -> None:
+    body = json.dumps({"data": {"items": [record]}}).encode()
+    rows = to_observations(feed(), records(feed(), body), catalog)
+    assert rows.accepted == []
+    [rejected] = rows.rejected
+    assert rejected.reason.startswith(reason), rejected.reason
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"<html>", "the body is not JSON"),
+        (b'{"data": {}}', "the body has no 'data.items'"),
+        (b'{"data": {"items": {}}}', "data.items is not a list of records"),
+    ],
+)
+def test_a_document_of_the_wrong_shape_fails_the_poll(body: bytes, message: str) -> None:
+    with pytest.raises(FeedError, match=message):
+        records(feed(), body)

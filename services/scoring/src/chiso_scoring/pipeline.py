@@ -23,7 +23,7 @@ from chiso_scoring import intake, store
 from chiso_scoring.intake import PointKey
 from chiso_scoring.revisions import assign_revisions
 from chiso_scoring.rollup import ancestors, derive, sibling_points
-from chiso_scoring.scorer import score_points, to_message
+from chiso_scoring.scorer import ScoreRow, score_points, to_message
 from chiso_scoring.series import first_touched
 
 log = structlog.get_logger(__name__)
@@ -78,9 +78,12 @@ class ScoringPipeline:
                 for key, end in first_touched(touched.keys() | rolled.keys()).items()
                 if catalog.targets_for(key[1], key[0])
             }
-            scores, failures = score_points(
-                await store.read_series(conn, scored), catalog, date.today()
-            )
+            scores: list[ScoreRow] = []
+            failures: list[str] = []
+            async for chunk in store.read_series(conn, scored):
+                judged, failed = score_points(chunk, catalog, date.today())
+                scores += judged
+                failures += failed
             await store.upsert_scores(conn, scores)
             failpoints.hit("scoring.before_commit")
         failpoints.hit("scoring.after_commit")

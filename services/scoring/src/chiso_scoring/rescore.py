@@ -25,10 +25,12 @@ async def rescore(settings: ScoringSettings, plan_id: str | None = None) -> int:
             plans = [catalog.plans[plan_id]] if plan_id else list(catalog.plans.values())
             every_point = {(p.jurisdiction, t.indicator): 0 for p in plans for t in p.targets}
             wanted = {p.id for p in plans}
-            scored, _ = score_points(
-                await store.read_series(conn, every_point), catalog, date.today()
-            )
-            scores = [s for s in scored if s.plan_id in wanted]
+            scores = [
+                s
+                async for chunk in store.read_series(conn, every_point)
+                for s in score_points(chunk, catalog, date.today())[0]
+                if s.plan_id in wanted
+            ]
             await store.upsert_scores(conn, scores)
         await publisher.publish(topics.SCORES, (to_message(s, catalog) for s in scores))
     return len(scores)

@@ -39,7 +39,7 @@ def score_points(
     period, on the curve up to its position."""
     rows: list[ScoreRow] = []
     failures: list[str] = []
-    for one in sorted(series, key=lambda s: s.key):
+    for one in series:
         jurisdiction, indicator = one.key
         targets = catalog.targets_for(indicator, jurisdiction)
         if not targets:

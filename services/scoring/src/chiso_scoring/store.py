@@ -1,6 +1,6 @@
 """Scoring's SQL: every query is one round trip for the whole batch."""
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 
 from psycopg import AsyncConnection, sql
 
@@ -38,10 +38,14 @@ async def record_receipts(conn: AsyncConnection, ids: Iterable[str]) -> None:
             await copy.write_row((message_id,))
 
 
-async def read_series(conn: AsyncConnection, score_from: Mapping[SeriesKey, int]) -> list[Series]:
-    """The latest revision of every point of the given series, each with the end (a month
-    count) from which its points are due for scoring. One row a series, its points as arrays:
-    a batch reads hundreds of thousands of points, and only the due ones become objects."""
+async def read_series(
+    conn: AsyncConnection, score_from: Mapping[SeriesKey, int], chunk: int = 500
+) -> AsyncIterator[list[Series]]:
+    """The latest revision of every point of the given series, by series key, each with the
+    end (a month count) from which its points are due for scoring. One row a series, its points
+    as arrays: a batch reads hundreds of thousands of points, so only the due ones become
+    objects, and only `chunk` series at a time (the memory a batch needs stays flat however
+    long the series grow)."""
     keys = list(score_from)
     cur = conn.cursor(binary=True)
     await cur.execute(
@@ -68,13 +72,15 @@ async def read_series(conn: AsyncConnection, score_from: Mapping[SeriesKey, int]
                array_agg(derived ORDER BY e, span DESC)
           FROM latest
          GROUP BY j, i
+         ORDER BY j, i
         """,
         [[k[0] for k in keys], [k[1] for k in keys]],
     )
-    return [
-        series.build((j, i), ends, spans, values, revisions, derived, score_from[(j, i)])
-        for j, i, ends, spans, values, revisions, derived in await cur.fetchall()
-    ]
+    while rows := await cur.fetchmany(chunk):
+        yield [
+            series.build((j, i), ends, spans, values, revisions, derived, score_from[(j, i)])
+            for j, i, ends, spans, values, revisions, derived in rows
+        ]
 
 
 async def points_at(conn: AsyncConnection, keys: Iterable[PointKey]) -> dict[PointKey, Current]:

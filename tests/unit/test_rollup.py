@@ -8,7 +8,7 @@ from chiso_core.catalog import Catalog, RollUp, load_catalog
 from chiso_core.periods import Period
 from chiso_scoring.intake import PointKey, content_hash
 from chiso_scoring.revisions import Current
-from chiso_scoring.rollup import ancestors, derive, roll_up, sibling_points
+from chiso_scoring.rollup import ChildSums, ancestors, deepest, derive, parent_keys, roll_up
 from tests.catalog_sample import INDICATORS, JURISDICTIONS, write_catalog
 
 JUNE = Period.parse("2025-06")
@@ -49,6 +49,17 @@ def figure(
     return Current(1, content_hash(value, numerator, denominator), value, numerator, denominator)
 
 
+def summed(*children: Current) -> ChildSums:
+    """What store.child_sums gives for these children's figures."""
+    return ChildSums(
+        children=len(children),
+        without_parts=sum(c.numerator is None or c.denominator is None for c in children),
+        numerator=sum(c.numerator or 0.0 for c in children),
+        denominator=sum(c.denominator or 0.0 for c in children),
+        value=sum(c.value for c in children),
+    )
+
+
 def key(jurisdiction: str, indicator: str = USAGE) -> PointKey:
     return jurisdiction, indicator, JUNE
 
@@ -57,24 +68,27 @@ def test_a_ratio_rolls_up_as_the_ratio_of_sums_not_the_mean_of_ratios() -> None:
     """40 of 100 dossiers online (40 %) and 900 of 1000 (90 %): the parent is 940 / 1100 ≈ 85.45 %,
     not the mean 65 %."""
     value, numerator, denominator = roll_up(
-        RollUp.RATIO_OF_SUMS, "percent", [figure(40.0, 40, 100), figure(90.0, 900, 1000)]
+        RollUp.RATIO_OF_SUMS, "percent", summed(figure(40.0, 40, 100), figure(90.0, 900, 1000))
     ) or (0.0, None, None)
     assert value == pytest.approx(85.4545, abs=1e-4)
     assert (numerator, denominator) == (940, 1100)
 
 
 def test_a_ratio_without_its_parts_does_not_roll_up() -> None:
-    assert roll_up(RollUp.RATIO_OF_SUMS, "percent", [figure(40.0, 40, 100), figure(90.0)]) is None
+    assert (
+        roll_up(RollUp.RATIO_OF_SUMS, "percent", summed(figure(40.0, 40, 100), figure(90.0)))
+        is None
+    )
 
 
 def test_counts_add_up_and_a_rank_does_not_roll_up() -> None:
-    assert roll_up(RollUp.SUM, "count", [figure(2.0), figure(3.0)]) == (5.0, None, None)
-    assert roll_up(RollUp.NONE, "rank", [figure(2.0)]) is None
+    assert roll_up(RollUp.SUM, "count", summed(figure(2.0), figure(3.0))) == (5.0, None, None)
+    assert roll_up(RollUp.NONE, "rank", summed(figure(2.0))) is None
 
 
 def test_the_province_gets_a_derived_figure_marked_as_such(catalog: Catalog) -> None:
-    state = {key("tam_duong"): figure(40.0, 40, 100), key("phong_tho"): figure(90.0, 900, 1000)}
-    rows, updates = derive(state, [key("tam_duong")], catalog)
+    sums = {key("lai_chau"): summed(figure(40.0, 40, 100), figure(90.0, 900, 1000))}
+    rows, updates = derive(sums, {}, catalog)
     [(row, revision)] = rows
     assert (row.jurisdiction, row.derived, revision) == ("lai_chau", True, 1)
     assert row.value == pytest.approx(85.4545, abs=1e-4)
@@ -83,29 +97,35 @@ def test_the_province_gets_a_derived_figure_marked_as_such(catalog: Catalog) -> 
 
 
 def test_a_direct_figure_wins_over_a_derived_one(catalog: Catalog) -> None:
-    state = {key("tam_duong"): figure(40.0, 40, 100), key("lai_chau"): figure(70.0, 70, 100)}
-    assert derive(state, [key("tam_duong")], catalog) == ([], {})
+    sums = {key("lai_chau"): summed(figure(40.0, 40, 100))}
+    assert derive(sums, {key("lai_chau"): figure(70.0, 70, 100)}, catalog) == ([], {})
 
 
 def test_an_unchanged_roll_up_is_not_a_new_revision(catalog: Catalog) -> None:
-    state = {key("tam_duong"): figure(40.0, 40, 100)}
-    rows, updates = derive(state, [key("tam_duong")], catalog)
-    again, _ = derive({**state, **updates}, [key("tam_duong")], catalog)
+    sums = {key("lai_chau"): summed(figure(40.0, 40, 100))}
+    rows, updates = derive(sums, {}, catalog)
+    again, _ = derive(sums, updates, catalog)
     assert len(rows) == 1
     assert again == []
 
 
 def test_a_changed_child_revises_the_derived_figure(catalog: Catalog) -> None:
-    state = {key("tam_duong"): figure(40.0, 40, 100)}
-    _, updates = derive(state, [key("tam_duong")], catalog)
-    state = {**state, **updates, key("tam_duong"): figure(50.0, 50, 100)}
-    [(row, revision)] = derive(state, [key("tam_duong")], catalog)[0]
+    _, updates = derive({key("lai_chau"): summed(figure(40.0, 40, 100))}, {}, catalog)
+    [(row, revision)] = derive({key("lai_chau"): summed(figure(50.0, 50, 100))}, updates, catalog)[
+        0
+    ]
     assert (row.value, revision) == (50.0, 2)
 
 
 def test_roll_ups_stop_below_the_country(catalog: Catalog) -> None:
     """A national figure is not the sum of the provinces that happen to report."""
-    state = {key("lai_chau"): figure(40.0, 40, 100)}
-    assert derive(state, [key("lai_chau")], catalog) == ([], {})
+    assert list(parent_keys(catalog, [key("lai_chau")])) == []
+    assert list(parent_keys(catalog, [key("tam_duong")])) == [key("lai_chau")]
     assert ancestors(catalog, "tam_duong") == ["lai_chau"]
-    assert sibling_points(catalog, [key("tam_duong")]) == {key("tam_duong"), key("phong_tho")}
+
+
+def test_the_deepest_parents_roll_up_first(catalog: Catalog) -> None:
+    """A district's derived figure is stored before its province sums it."""
+    pending = {key("lai_chau"), key("tam_duong"), key("tam_duong", "patents_granted")}
+    assert deepest(catalog, pending) == {key("tam_duong"), key("tam_duong", "patents_granted")}
+    assert deepest(catalog, {key("lai_chau")}) == {key("lai_chau")}

@@ -1,17 +1,19 @@
 """One batch of observations: store, score, publish — in that order, so nothing is lost.
 
 1. decode; a message that can never be processed goes to the rejected topic (never stalls);
-2. one transaction: new revisions by COPY, scores by staged COPY + upsert;
+2. one transaction: new revisions by COPY, then the parents' roll-ups (summed in the
+   database), then scores by staged COPY + upsert;
 3. after commit, publish the scores (acks=all); only then are the offsets committed (by the
    caller). A crash anywhere replays the batch, and every step is idempotent.
 """
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 import structlog
 from prometheus_client import Counter, Histogram
+from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
 from chiso_core import failpoints, topics
@@ -21,8 +23,8 @@ from chiso_core.messaging import Record, rejected
 from chiso_core.publisher import Publisher
 from chiso_scoring import intake, store
 from chiso_scoring.intake import PointKey
-from chiso_scoring.revisions import assign_revisions
-from chiso_scoring.rollup import ancestors, derive, sibling_points
+from chiso_scoring.revisions import Current, assign_revisions
+from chiso_scoring.rollup import ancestors, deepest, derive, parent_keys
 from chiso_scoring.scorer import ScoreRow, score_points, to_message
 from chiso_scoring.series import first_touched
 
@@ -42,6 +44,27 @@ def _points_read_by(rows: Sequence[intake.ObservationRow], catalog: Catalog) -> 
         for r in rows
         for j in (r.jurisdiction, *ancestors(catalog, r.jurisdiction))
     }
+
+
+async def _roll_up(
+    conn: AsyncConnection,
+    catalog: Catalog,
+    touched: Mapping[PointKey, Current],
+    current: dict[PointKey, Current],
+) -> dict[PointKey, Current]:
+    """Derives and stores the parents' figures the touched points change, level by level from
+    the deepest (each level sums what the level below just stored); returns what changed."""
+    rolled: dict[PointKey, Current] = {}
+    pending = set(parent_keys(catalog, touched))
+    while pending:
+        level = deepest(catalog, pending)
+        pending -= level
+        rows, updates = derive(await store.child_sums(conn, level), current, catalog)
+        await store.copy_observations(conn, rows)
+        current |= updates
+        rolled |= updates
+        pending |= set(parent_keys(catalog, updates))
+    return rolled
 
 
 class ScoringPipeline:
@@ -66,12 +89,9 @@ class ScoringPipeline:
             known = await store.known_message_ids(conn, [r.message_id for r in rows])
             state = await store.points_at(conn, _points_read_by(rows, catalog))
             new, touched = assign_revisions(rows, known, state)
-            state |= touched
-            siblings = sibling_points(catalog, touched) - state.keys()
-            state |= await store.points_at(conn, siblings)
-            derived, rolled = derive(state, touched, catalog)
             await store.record_receipts(conn, {r.message_id for r in rows} - known)
-            await store.copy_observations(conn, new + derived)
+            await store.copy_observations(conn, new)
+            rolled = await _roll_up(conn, catalog, touched, state | touched)
             # Read after the COPY, so that the series include this batch's figures.
             scored = {
                 key: end
@@ -100,6 +120,7 @@ class ScoringPipeline:
             "batch scored",
             records=len(records),
             stored=len(new),
+            derived=len(rolled),
             scores=len(scores),
             rejected=len(bad),
         )

@@ -3,10 +3,14 @@
 A ratio rolls up as the ratio of the sums of its parts (never the mean of the children's
 ratios), a flow or stock as the sum. A direct figure always wins over a derived one. Roll-ups
 stop at the province: a national figure is not the sum of the provinces that happen to report.
+
+The children are summed where they are stored (store.child_sums): a province of ten thousand
+communes is one row of sums, not ten thousand figures read back at every batch.
 """
 
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from chiso_core.catalog import Catalog, Level, RollUp
@@ -14,22 +18,32 @@ from chiso_scoring.intake import ObservationRow, PointKey, content_hash
 from chiso_scoring.revisions import Current
 
 
+@dataclass(frozen=True)
+class ChildSums:
+    """The latest figures of a parent's children for one indicator and period, summed."""
+
+    children: int  # how many reported
+    without_parts: int  # how many of them came without numerator and denominator
+    numerator: float
+    denominator: float
+    value: float
+
+
 def roll_up(
-    rule: RollUp, unit: str, children: Sequence[Current]
+    rule: RollUp, unit: str, sums: ChildSums
 ) -> tuple[float, float | None, float | None] | None:
     """(value, numerator, denominator) of the parent, or None when the rule cannot apply."""
-    if not children:
+    if not sums.children:
         return None
     if rule is RollUp.RATIO_OF_SUMS:
-        if any(c.numerator is None or c.denominator is None for c in children):
+        if sums.without_parts:
             return None  # a ratio without its parts cannot be summed
-        numerator = sum(c.numerator or 0.0 for c in children)
-        denominator = sum(c.denominator or 0.0 for c in children)
-        if denominator <= 0:
+        if sums.denominator <= 0:
             return None
-        return numerator / denominator * (100 if unit == "percent" else 1), numerator, denominator
+        scale = 100 if unit == "percent" else 1
+        return sums.numerator / sums.denominator * scale, sums.numerator, sums.denominator
     if rule is RollUp.SUM:
-        return sum(c.value for c in children), None, None
+        return sums.value, None, None
     return None  # a population-weighted mean needs population figures, which are not reported yet
 
 
@@ -41,30 +55,20 @@ def _parent(catalog: Catalog, jurisdiction: str) -> str | None:
 
 
 def derive(
-    state: Mapping[PointKey, Current], touched: Iterable[PointKey], catalog: Catalog
+    sums: Mapping[PointKey, ChildSums], current: Mapping[PointKey, Current], catalog: Catalog
 ) -> tuple[list[tuple[ObservationRow, int]], dict[PointKey, Current]]:
-    """The derived figures (with their revision numbers) that the touched points change, up
-    through every ancestor that has no direct figure of its own for the period; and the points
-    they update."""
-    current = dict(state)
+    """The derived figures (with their revision numbers) of the parents whose children's sums
+    are given, where the parent has no direct figure and the figure changed; and the points they
+    update. `current`: the parents' latest figures, where they have one."""
     out: list[tuple[ObservationRow, int]] = []
     updates: dict[PointKey, Current] = {}
-    # Each parent once per batch: its children are all in `current` already.
-    queue = list(dict.fromkeys(_parent_keys(catalog, touched)))
-    while queue:
-        key = queue.pop(0)
+    for key, summed in sums.items():
         parent, indicator_code, period = key
-        indicator = catalog.indicators[indicator_code]
         existing = current.get(key)
         if existing is not None and not existing.derived:
             continue
-        children = catalog.children(parent)
-        figures = [
-            current[(c, indicator_code, period)]
-            for c in children
-            if (c, indicator_code, period) in current
-        ]
-        rolled = roll_up(indicator.rollup, indicator.unit, figures)
+        indicator = catalog.indicators[indicator_code]
+        rolled = roll_up(indicator.rollup, indicator.unit, summed)
         if rolled is None:
             continue
         value, numerator, denominator = rolled
@@ -79,21 +83,26 @@ def derive(
             value=value,
             numerator=numerator,
             denominator=denominator,
-            source=f"rollup of {len(figures)} of {len(children)} children",
+            source=f"rollup of {summed.children} of {len(catalog.children(parent))} children",
             message_id=f"derived:{uuid.uuid4()}",
             reported_at=datetime.now(UTC),
             content_hash=digest,
             derived=True,
         )
-        current[key] = updates[key] = Current(
-            revision, digest, value, numerator, denominator, derived=True
-        )
+        updates[key] = Current(revision, digest, value, numerator, denominator, derived=True)
         out.append((row, revision))
-        queue.extend(k for k in _parent_keys(catalog, [key]) if k not in queue)
     return out, updates
 
 
-def _parent_keys(catalog: Catalog, keys: Iterable[PointKey]) -> Iterator[PointKey]:
+def deepest(catalog: Catalog, pending: Iterable[PointKey]) -> set[PointKey]:
+    """The pending parents that lie deepest, to roll up first: a district's derived figure must
+    be stored before its province sums it."""
+    depth = {k: len(ancestors(catalog, k[0])) for k in pending}
+    bottom = max(depth.values(), default=0)
+    return {k for k, d in depth.items() if d == bottom}
+
+
+def parent_keys(catalog: Catalog, keys: Iterable[PointKey]) -> Iterator[PointKey]:
     for jurisdiction, indicator, period in keys:
         parent = _parent(catalog, jurisdiction)
         if parent is not None:
@@ -108,15 +117,3 @@ def ancestors(catalog: Catalog, jurisdiction: str) -> list[str]:
         found.append(node)
         node = _parent(catalog, node)
     return found
-
-
-def sibling_points(catalog: Catalog, touched: Iterable[PointKey]) -> set[PointKey]:
-    """The points a roll-up of the touched ones reads: every child of every ancestor, at the
-    touched period."""
-    return {
-        (child, indicator, period)
-        for parent, indicator, period in {
-            (a, i, p) for j, i, p in touched for a in ancestors(catalog, j)
-        }
-        for child in catalog.children(parent)
-    }

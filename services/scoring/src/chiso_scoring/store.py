@@ -8,6 +8,7 @@ from chiso_core.periods import Period
 from chiso_scoring import series
 from chiso_scoring.intake import ObservationRow, PointKey, SeriesKey
 from chiso_scoring.revisions import Current
+from chiso_scoring.rollup import ChildSums
 from chiso_scoring.scorer import ScoreRow
 from chiso_scoring.series import Series
 
@@ -102,6 +103,43 @@ async def points_at(conn: AsyncConnection, keys: Iterable[PointKey]) -> dict[Poi
     return {
         (j, i, Period.of(g, p)): Current(rev, bytes(h), v, n, d, derived)
         for j, i, g, p, rev, h, v, n, d, derived in await cur.fetchall()
+    }
+
+
+async def child_sums(
+    conn: AsyncConnection, parents: Iterable[PointKey]
+) -> dict[PointKey, ChildSums]:
+    """For each parent point, its children's latest figures at that indicator and period,
+    summed, where at least one child has a figure. The children are the loaded catalog's. The
+    sums add in the children's order, so that the same figures always give the same sum (and
+    an unchanged roll-up is recognised as unchanged)."""
+    cur = await conn.execute(
+        """
+        WITH wanted AS (
+            SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::date[]) AS w(j, i, g, p)
+        ), latest AS (
+            SELECT DISTINCT ON (w.j, w.i, w.g, w.p, o.jurisdiction_id)
+                   w.j, w.i, w.g, w.p, o.jurisdiction_id AS child,
+                   o.value, o.numerator, o.denominator
+              FROM wanted w
+              JOIN catalog_jurisdictions c ON c.body ->> 'parent' = w.j
+              JOIN observations o ON o.jurisdiction_id = c.id AND o.indicator_code = w.i
+                                 AND o.grain = w.g AND o.period_start = w.p
+             ORDER BY w.j, w.i, w.g, w.p, o.jurisdiction_id, o.revision DESC
+        )
+        SELECT j, i, g, p, count(*),
+               count(*) FILTER (WHERE numerator IS NULL OR denominator IS NULL),
+               coalesce(sum(numerator ORDER BY child), 0),
+               coalesce(sum(denominator ORDER BY child), 0),
+               sum(value ORDER BY child)
+          FROM latest
+         GROUP BY j, i, g, p
+        """,
+        _columns(list(set(parents))),
+    )
+    return {
+        (j, i, Period.of(g, p)): ChildSums(n, without, numerator, denominator, value)
+        for j, i, g, p, n, without, numerator, denominator, value in await cur.fetchall()
     }
 
 

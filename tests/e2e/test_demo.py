@@ -81,7 +81,7 @@ def check_demo(demo: subprocess.Popen[str]) -> None:
     for name in ("Tỉnh Khánh Hòa", "Tỉnh Tiền Giang", "Huyện Tam Đường"):
         assert name in text
     assert re.search(r"Huyện Tam Đường.*online_public_service_usage.*off_track.*firing", text), text
-    assert "60 figures accepted" in text
+    assert "60 figures accepted, 0 unchanged" in text
     pids = [int(p) for p in re.findall(r"\(pid (\d+)\)", text)]
     assert len(pids) == 5, text  # broker, database, three services
 

@@ -26,7 +26,7 @@ from chiso_core.catalog import load_catalog
 from chiso_core.catalog import store as catalog_store
 from chiso_devstack import scorecard
 from chiso_devstack.embedded import EmbeddedBroker, EmbeddedPostgres
-from chiso_devstack.processes import ServiceProcess
+from chiso_devstack.processes import ServiceProcess, agency_key
 from chiso_devstack.sample import sample_observations
 
 app = typer.Typer(help="Run the whole pipeline on the embedded stack with a sample feed.")
@@ -114,16 +114,29 @@ def demo(
                 f"service    {service.name} ready on {service.url} (pid {_pid(service.proc)})"
             )
 
-        since = datetime.now(UTC)
         sample = sample_observations(date.today())
+        key = agency_key(
+            database_url,
+            "demo",
+            sorted({f["jurisdiction"] for f in sample}),
+            sorted({f["indicator"] for f in sample}),
+        )
+        console.print("agency     demo: an API key from `chiso agency create`")
+        since = datetime.now(UTC)
         answer = httpx.post(
-            f"{services[0].url}/v1/observations", json={"observations": sample}, timeout=30
+            f"{services[0].url}/v1/observations",
+            json={"observations": sample},
+            headers={"Authorization": f"Bearer {key}"},
+            timeout=30,
         )
         answer.raise_for_status()
+        summary = answer.json()
         console.print(
-            f"sample     {answer.json()['accepted']} figures accepted by POST /v1/observations"
+            f"sample     {summary['accepted']} figures accepted, {summary['unchanged']} unchanged"
+            " by POST /v1/observations"
         )
-        _wait_until_scored(database_url, since, expected=len(sample))
+        # Figures already stored by an earlier run come back unchanged: nothing new to score.
+        _wait_until_scored(database_url, since, expected=summary["accepted"])
         with psycopg.connect(database_url) as conn:
             scorecard.render(scorecard.read(conn), catalog, console)
 

@@ -18,8 +18,8 @@ from chiso_core import topics
 from chiso_core.catalog import Catalog
 from chiso_core.catalog.store import CatalogCache
 from chiso_core.contracts.v1 import observation_pb2
-from chiso_core.publisher import Publisher
 from chiso_core.messaging import Record
+from chiso_core.publisher import Publisher
 from chiso_core.settings import BrokerSettings, IngestSettings
 from chiso_devstack.embedded import free_port
 from chiso_ingest.app import create_app

@@ -24,7 +24,6 @@ from tests.integration.conftest import (
     audited,
     make_app,
     obs,
-    on_topic,
     problems,
     published,
     statuses,

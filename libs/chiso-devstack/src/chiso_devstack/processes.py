@@ -62,7 +62,8 @@ def agency_key(
     """An API key for an agency, through `chiso agency create` (or `rotate`, when the agency
     exists from an earlier run): the same path an operator takes."""
     env = {**os.environ, "CHISO_DATABASE_URL": database_url}
-    scope = [f"--jurisdiction={j}" for j in jurisdictions] + [f"--indicator={i}" for i in indicators]
+    scope = [f"--jurisdiction={j}" for j in jurisdictions]
+    scope += [f"--indicator={i}" for i in indicators]
     chiso = [sys.executable, "-m", "chiso_core", "agency"]
     made = subprocess.run(
         [*chiso, "create", name, *scope], env=env, capture_output=True, text=True, check=False

@@ -153,9 +153,9 @@ def _numbered(items: Iterable[Item | None]) -> list[Item]:
 
 
 def template_rows(agency: Agency, catalog: Catalog) -> list[tuple[str, str]]:
-    """(indicator, jurisdiction) of every series the agency reports, units in force today."""
-    today = date.today()
-    units = sorted(j for j in agency.subtree(catalog) if catalog.jurisdictions[j].valid_on(today))
+    """(indicator, jurisdiction) of every series the agency reports; abolished units too, whose
+    past figures are still reported."""
+    units = sorted(agency.subtree(catalog))
     return [(i, j) for i in agency.indicators if i in catalog.indicators for j in units]
 
 

@@ -241,7 +241,7 @@ def test_a_retry_with_the_same_idempotency_key_gets_the_first_answer(
     assert len(published(bootstrap_servers)) == 1
     assert len(audited(bootstrap_servers)) == 1
     other = client.post(URL, json={"observations": [obs(value=70.0)]}, headers=headers)
-    assert other.status_code == 422
+    assert other.status_code == 409
     assert problems(other) == [("Idempotency-Key", "use a new key for new data")]
     fresh = client.post(URL, json=batch, headers={"Idempotency-Key": "upload-2025-06-b"})
     assert fresh.json()["items"][0]["message_id"] != first.json()["items"][0]["message_id"]

@@ -50,8 +50,9 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
         401: "no API key, or an unknown or revoked one",
         403: "an item is outside the key's jurisdictions or indicators; nothing was published",
         413: "body or item count over the limit",
+        409: "this Idempotency-Key was used for another request",
         422: "the body is not a batch of observations (a single bad item is rejected in the "
-        "summary instead), or an Idempotency-Key was reused for another request",
+        "summary instead)",
         429: "over the key's rate limit: retry after Retry-After seconds",
         503: "the broker did not acknowledge; nothing may be assumed stored: retry",
     }.items()
@@ -160,7 +161,7 @@ def create_app(settings: IngestSettings | None = None) -> FastAPI:
                 digest, status, body = kept
                 if digest != request:
                     raise ApiError(
-                        422,
+                        409,
                         "this Idempotency-Key was used for another request",
                         [Problem(field="Idempotency-Key", problem="use a new key for new data")],
                     )

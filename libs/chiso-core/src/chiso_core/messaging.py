@@ -21,10 +21,17 @@ _TRANSIENT = (psycopg.OperationalError, KafkaError, OSError)
 BatchHandler = Callable[[Sequence[Record]], Awaitable[None]]
 
 
-def new_meta(producer: str) -> common_pb2.Meta:
-    produced_at = Timestamp()
-    produced_at.FromDatetime(datetime.now(UTC))
-    return common_pb2.Meta(message_id=str(uuid.uuid4()), produced_at=produced_at, producer=producer)
+def now() -> Timestamp:
+    stamp = Timestamp()
+    stamp.FromDatetime(datetime.now(UTC))
+    return stamp
+
+
+def new_meta(producer: str, produced_at: Timestamp | None = None) -> common_pb2.Meta:
+    """`produced_at` may be shared by the messages of one batch: made once, not per message."""
+    return common_pb2.Meta(
+        message_id=str(uuid.uuid4()), produced_at=produced_at or now(), producer=producer
+    )
 
 
 def rejected(producer: str, record: Record, reason: str) -> tuple[bytes, observation_pb2.Rejected]:

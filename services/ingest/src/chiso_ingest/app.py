@@ -36,7 +36,14 @@ from chiso_ingest.errors import (
 from chiso_ingest.ingestor import Ingestor
 from chiso_ingest.intake import Item
 from chiso_ingest.limits import BodySizeLimit
-from chiso_ingest.models import Envelope, ErrorResponse, ImportSummary, ObservationIn, Problem
+from chiso_ingest.models import (
+    Envelope,
+    ErrorResponse,
+    ImportSummary,
+    ObservationBatch,
+    ObservationIn,
+    Problem,
+)
 from chiso_ingest.ratelimit import RateLimit
 
 log = structlog.get_logger(__name__)
@@ -86,9 +93,19 @@ def _json(status: int, body: dict[str, Any]) -> Response:
     return Response(orjson.dumps(body), status_code=status, media_type=JSON)
 
 
-def _envelope(body: bytes) -> list[object]:
+def _items(body: bytes) -> list[Item]:
+    """The batch's items: read whole in one pass when every item fits (the usual case), else
+    item by item, so that each bad one is rejected on its own."""
     try:
-        return Envelope.model_validate_json(body).observations
+        batch = ObservationBatch.model_validate_json(body)
+        return [
+            Item(i, f"observations[{i}]", None, parsed=o) for i, o in enumerate(batch.observations)
+        ]
+    except ValidationError:
+        pass
+    try:
+        raw = Envelope.model_validate_json(body).observations
+        return [Item(i, f"observations[{i}]", data) for i, data in enumerate(raw)]
     except ValidationError as e:
         errors = e.errors()
         malformed = any(err["type"] == "json_invalid" for err in errors)
@@ -210,9 +227,8 @@ def create_app(settings: IngestSettings | None = None) -> FastAPI:
         a batch count even when others are rejected. 202 once the broker acknowledged every
         accepted item (and the audit copy of every rejected one)."""
         body = await request.body()
-        raw = _envelope(body)
-        _count(len(raw))
-        items = [Item(i, f"observations[{i}]", data) for i, data in enumerate(raw)]
+        items = _items(body)
+        _count(len(items))
         return await once(
             caller,
             idempotency_key,

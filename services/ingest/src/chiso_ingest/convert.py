@@ -2,13 +2,13 @@
 
 import functools
 import math
-from datetime import UTC, date, datetime
+from datetime import date
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from chiso_core.catalog import Catalog, Indicator, Kind
 from chiso_core.contracts.v1 import observation_pb2
-from chiso_core.messaging import new_meta
+from chiso_core.messaging import new_meta, now
 from chiso_core.periods import Period
 from chiso_core.topics import message_key
 from chiso_ingest.models import ObservationIn, Problem
@@ -91,24 +91,24 @@ def _value_problems(item: ObservationIn, indicator: Indicator, where: str) -> li
 
 
 def to_message(
-    item: ObservationIn, catalog: Catalog, source: str
+    item: ObservationIn, catalog: Catalog, source: str, at: Timestamp | None = None
 ) -> tuple[bytes, observation_pb2.Observation]:
-    """The keyed protobuf message of an item that passed `check`."""
+    """The keyed protobuf message of an item that passed `check`, reported and produced `at`
+    (now, unless given: the items of one request share it)."""
     period = parse_period(item.period)
     jurisdiction = catalog.resolve(item.jurisdiction, period.start)
     assert jurisdiction is not None, "check() first"
     province_code = catalog.province_code(jurisdiction.id)
-    reported_at = Timestamp()
-    reported_at.FromDatetime(datetime.now(UTC))
+    at = at or now()
     message = observation_pb2.Observation(
-        meta=new_meta("ingest"),
+        meta=new_meta("ingest", at),
         indicator_code=item.indicator,
         jurisdiction_id=jurisdiction.id,
         province_code=province_code,
         period=period.to_proto(),
         value=item.value,
         source=source,
-        reported_at=reported_at,
+        reported_at=at,
     )
     if item.numerator is not None and item.denominator is not None:
         message.numerator = item.numerator

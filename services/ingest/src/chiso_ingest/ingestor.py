@@ -33,7 +33,7 @@ def _audit(item: Item, agency: Agency, origin: str) -> tuple[bytes, observation_
         meta=new_meta("ingest"),
         origin=f"{origin} by {agency.name} (key {agency.key_id}) {item.where}",
         key=agency.name.encode(),
-        payload=orjson.dumps(item.data, default=str),
+        payload=orjson.dumps(item.as_sent(), default=str),
         reason=reason,
     )
 
@@ -76,7 +76,7 @@ class Ingestor:
         if out := intake.out_of_scope(items, catalog, agency):
             raise ApiError(403, "outside this key's scope; nothing was published", out)
         intake.to_messages(items, catalog, source=f"{channel}:{agency.name}")
-        points = [intake.point(i.message[1]) for i in items if i.message is not None]
+        points = [i.point for i in items if i.point is not None]
         intake.decide(items, await self._latest(points))
         if not dry_run:
             await self._publish(items, agency, origin)

@@ -10,7 +10,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from chiso_core.catalog import Catalog
 from chiso_core.contracts.v1 import observation_pb2
-from chiso_core.periods import Period
+from chiso_core.messaging import now
 from chiso_ingest.agencies import Agency
 from chiso_ingest.convert import check, parse_period, to_message
 from chiso_ingest.errors import problem_of
@@ -23,23 +23,33 @@ Figure = tuple[float, float | None, float | None]  # value, numerator, denominat
 _ALL = TypeAdapter(list[ObservationIn])
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     """One figure as sent: a JSON object, or a file row turned into one."""
 
     index: int
     where: str  # how problems name it: observations[3], or row 5
-    data: object
+    data: object  # as sent (None when it was read straight into `parsed`)
     row: int | None = None
     problems: list[Problem] = field(default_factory=list)  # found while reading a file row
     parsed: ObservationIn | None = None
     outcome: str = "rejected"
     message: tuple[bytes, observation_pb2.Observation] | None = None
+    point: PointKey | None = None  # where the message's figure is stored
+
+    @property
+    def valid(self) -> bool:
+        return self.parsed is not None and not self.problems
+
+    def as_sent(self) -> object:
+        if self.data is None and self.parsed is not None:
+            return self.parsed.model_dump(exclude_none=True)
+        return self.data
 
 
 def read(items: Sequence[Item]) -> None:
     """Sets each item's `parsed`, or its problems, each naming the item's field."""
-    todo = [i for i in items if not i.problems]
+    todo = [i for i in items if i.parsed is None and not i.problems]
     try:
         for item, parsed in zip(todo, _ALL.validate_python([i.data for i in todo]), strict=True):
             item.parsed = parsed
@@ -57,8 +67,6 @@ def check_all(items: Sequence[Item], catalog: Catalog) -> None:
     for item in items:
         if item.parsed is not None:
             item.problems = check(item.parsed, catalog, item.where)
-            if item.problems:
-                item.parsed = None
 
 
 def out_of_scope(items: Sequence[Item], catalog: Catalog, agency: Agency) -> list[Problem]:
@@ -66,7 +74,7 @@ def out_of_scope(items: Sequence[Item], catalog: Catalog, agency: Agency) -> lis
     allowed = agency.subtree(catalog)
     problems = []
     for item in items:
-        if item.parsed is None:
+        if not item.valid or item.parsed is None:
             continue
         if item.parsed.indicator not in agency.indicators:
             problems.append(
@@ -93,14 +101,17 @@ def _start(item: ObservationIn) -> date:
 
 
 def to_messages(items: Sequence[Item], catalog: Catalog, source: str) -> None:
+    at = now()
     for item in items:
-        if item.parsed is not None:
-            item.message = to_message(item.parsed, catalog, source)
-
-
-def point(message: observation_pb2.Observation) -> PointKey:
-    p = Period.from_proto(message.period)
-    return message.jurisdiction_id, message.indicator_code, str(p.grain), p.start
+        if item.valid and item.parsed is not None:
+            item.message = to_message(item.parsed, catalog, source, at)
+            period = parse_period(item.parsed.period)
+            item.point = (
+                item.message[1].jurisdiction_id,
+                item.parsed.indicator,
+                period.grain.value,
+                period.start,
+            )
 
 
 def figure(message: observation_pb2.Observation) -> Figure:
@@ -116,14 +127,14 @@ def decide(items: Sequence[Item], latest: Mapping[PointKey, Figure]) -> None:
     the batch) makes no new revision, so it is not published."""
     current = dict(latest)
     for item in items:
-        if item.message is None:
+        if item.message is None or item.point is None:
             continue
-        key, now = point(item.message[1]), figure(item.message[1])
-        if current.get(key) == now:
+        sent = figure(item.message[1])
+        if current.get(item.point) == sent:
             item.outcome = "unchanged"
         else:
             item.outcome = "accepted"
-            current[key] = now
+            current[item.point] = sent
 
 
 def summary(items: Sequence[Item], dry_run: bool) -> dict[str, Any]:

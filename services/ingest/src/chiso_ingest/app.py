@@ -98,14 +98,12 @@ def _items(body: bytes) -> list[Item]:
     item by item, so that each bad one is rejected on its own."""
     try:
         batch = ObservationBatch.model_validate_json(body)
-        return [
-            Item(i, f"observations[{i}]", None, parsed=o) for i, o in enumerate(batch.observations)
-        ]
+        return [Item(i, None, parsed=o) for i, o in enumerate(batch.observations)]
     except ValidationError:
         pass
     try:
         raw = Envelope.model_validate_json(body).observations
-        return [Item(i, f"observations[{i}]", data) for i, data in enumerate(raw)]
+        return [Item(i, data) for i, data in enumerate(raw)]
     except ValidationError as e:
         errors = e.errors()
         malformed = any(err["type"] == "json_invalid" for err in errors)

@@ -91,7 +91,11 @@ def _value_problems(item: ObservationIn, indicator: Indicator, where: str) -> li
 
 
 def to_message(
-    item: ObservationIn, catalog: Catalog, source: str, at: Timestamp | None = None
+    item: ObservationIn,
+    catalog: Catalog,
+    source: str,
+    at: Timestamp | None = None,
+    message_id: str | None = None,
 ) -> tuple[bytes, observation_pb2.Observation]:
     """The keyed protobuf message of an item that passed `check`, reported and produced `at`
     (now, unless given: the items of one request share it)."""
@@ -101,7 +105,7 @@ def to_message(
     province_code = catalog.province_code(jurisdiction.id)
     at = at or now()
     message = observation_pb2.Observation(
-        meta=new_meta("ingest", at),
+        meta=new_meta("ingest", at, message_id),
         indicator_code=item.indicator,
         jurisdiction_id=jurisdiction.id,
         province_code=province_code,

@@ -95,7 +95,7 @@ def _item(row: int, cells: Sequence[object], columns: dict[str, int], percent: b
         # declares percent, and the value is read as shown, never guessed.
         data["value"] = round(data["value"] * 100, 10)
         data["unit"] = "percent"
-    return Item(index=row - 2, where=f"row {row}", data=data, row=row, problems=problems)
+    return Item(index=row - 2, data=data, row=row, problems=problems)
 
 
 def read_csv(content: bytes) -> list[Item]:

@@ -10,7 +10,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from chiso_core.catalog import Catalog
 from chiso_core.contracts.v1 import observation_pb2
-from chiso_core.messaging import now
+from chiso_core.messaging import message_ids, now
 from chiso_ingest.agencies import Agency
 from chiso_ingest.convert import check, parse_period, to_message
 from chiso_ingest.errors import problem_of
@@ -28,7 +28,6 @@ class Item:
     """One figure as sent: a JSON object, or a file row turned into one."""
 
     index: int
-    where: str  # how problems name it: observations[3], or row 5
     data: object  # as sent (None when it was read straight into `parsed`)
     row: int | None = None
     problems: list[Problem] = field(default_factory=list)  # found while reading a file row
@@ -36,6 +35,12 @@ class Item:
     outcome: str = "rejected"
     message: tuple[bytes, observation_pb2.Observation] | None = None
     point: PointKey | None = None  # where the message's figure is stored
+    message_id: str | None = None
+
+    @property
+    def where(self) -> str:
+        """How problems name the item: observations[3], or row 5 of a file."""
+        return f"observations[{self.index}]" if self.row is None else f"row {self.row}"
 
     @property
     def valid(self) -> bool:
@@ -101,10 +106,11 @@ def _start(item: ObservationIn) -> date:
 
 
 def to_messages(items: Sequence[Item], catalog: Catalog, source: str) -> None:
-    at = now()
+    at, ids = now(), iter(message_ids(len(items)))
     for item in items:
         if item.valid and item.parsed is not None:
-            item.message = to_message(item.parsed, catalog, source, at)
+            item.message_id = next(ids)
+            item.message = to_message(item.parsed, catalog, source, at, item.message_id)
             period = parse_period(item.parsed.period)
             item.point = (
                 item.message[1].jurisdiction_id,
@@ -145,8 +151,8 @@ def summary(items: Sequence[Item], dry_run: bool) -> dict[str, Any]:
         result: dict[str, Any] = {"index": item.index, "status": item.outcome}
         if item.row is not None:
             result["row"] = item.row
-        if item.outcome == "accepted" and not dry_run and item.message is not None:
-            result["message_id"] = item.message[1].meta.message_id
+        if item.outcome == "accepted" and not dry_run:
+            result["message_id"] = item.message_id
         elif item.outcome == "rejected":
             result["problems"] = [p.model_dump() for p in item.problems]
         counts[item.outcome] += 1

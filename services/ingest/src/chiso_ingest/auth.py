@@ -33,7 +33,7 @@ def _unauthorized(problem: str) -> ApiError:
 class Authenticator:
     def __init__(self, pool: AsyncConnectionPool, cache_s: float) -> None:
         self.pool, self.cache_s = pool, cache_s
-        self._cache: dict[str, tuple[float, tuple[bytes, Agency] | None]] = {}
+        self._cache: dict[str, tuple[float, tuple[bytes, Agency]]] = {}
 
     async def _lookup(self, key_id: str) -> tuple[bytes, Agency] | None:
         hit = self._cache.get(key_id)
@@ -45,7 +45,8 @@ class Authenticator:
         except (psycopg.Error, PoolTimeout) as e:
             log.warning("cannot check an API key", key_id=key_id, error=repr(e))
             raise retry_later("keys cannot be checked now; retry later") from e
-        self._cache[key_id] = (time.monotonic(), found)
+        if found is not None:  # only keys that exist: made-up ids must not fill the memory
+            self._cache[key_id] = (time.monotonic(), found)
         return found
 
     async def __call__(

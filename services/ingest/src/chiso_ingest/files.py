@@ -23,6 +23,7 @@ REQUIRED = ("indicator", "jurisdiction", "period", "value")
 COLUMNS = (*REQUIRED, "numerator", "denominator")
 _NUMBERS = ("value", "numerator", "denominator")
 _TEXT_FORMAT = "@"
+MAX_UNPACKED_BYTES = 64 << 20
 
 
 def _header(cells: Sequence[object]) -> dict[str, int]:
@@ -115,7 +116,33 @@ def read_csv(content: bytes) -> list[Item]:
     )
 
 
+def _unpacked_size(content: bytes) -> int:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return sum(info.file_size for info in archive.infolist())
+
+
 def read_xlsx(content: bytes) -> list[Item]:
+    # A workbook is a zip file: a small upload can unpack to gigabytes. XML entity tricks are
+    # refused by openpyxl itself, with defusedxml installed.
+    try:
+        unpacked = _unpacked_size(content)
+    except (zipfile.BadZipFile, ValueError) as e:
+        raise ApiError(
+            422,
+            "not a readable .xlsx workbook",
+            [Problem(field="file", problem=f"not a readable .xlsx workbook: {e}")],
+        ) from e
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ApiError(
+            413,
+            "the workbook is too large",
+            [
+                Problem(
+                    field="file",
+                    problem=f"unpacks to {unpacked} bytes; at most {MAX_UNPACKED_BYTES} are read",
+                )
+            ],
+        )
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as e:

@@ -30,7 +30,7 @@ class Item:
     index: int
     data: object  # as sent (None when it was read straight into `parsed`)
     row: int | None = None
-    problems: list[Problem] = field(default_factory=list)  # found while reading a file row
+    problems: list[Problem] = field(default_factory=list)  # none: valid so far
     parsed: ObservationIn | None = None
     outcome: str = "rejected"
     message: tuple[bytes, observation_pb2.Observation] | None = None

@@ -273,12 +273,19 @@ class Catalog(_Model):
     def children(self, jurisdiction: str) -> list[str]:
         return self._children.get(jurisdiction, [])
 
+    @cached_property
+    def _subtrees(self) -> dict[str, frozenset[str]]:
+        return {}
+
     def subtree(self, jurisdiction: str) -> frozenset[str]:
-        """The jurisdiction and every unit below it, by the parent links."""
-        found, todo = {jurisdiction}, [jurisdiction]
-        while todo:
-            for child in self.children(todo.pop()):
-                if child not in found:
-                    found.add(child)
-                    todo.append(child)
-        return frozenset(found)
+        """The jurisdiction and every unit below it, by the parent links (each walked once per
+        catalog: the ingest API asks on every request)."""
+        if jurisdiction not in self._subtrees:
+            found, todo = {jurisdiction}, [jurisdiction]
+            while todo:
+                for child in self.children(todo.pop()):
+                    if child not in found:
+                        found.add(child)
+                        todo.append(child)
+            self._subtrees[jurisdiction] = frozenset(found)
+        return self._subtrees[jurisdiction]

@@ -23,6 +23,11 @@ from chiso_core.settings import BrokerSettings
 PUBLISHED = Counter("chiso_published_messages", "Messages the broker acknowledged", ["topic"])
 
 
+def _read_outcome(future: "asyncio.Future[Any]") -> None:
+    if not future.cancelled():
+        future.exception()
+
+
 @functools.lru_cache(maxsize=65_536)
 def partition_of(key: bytes, partitions: tuple[int, ...]) -> int:
     """The partition the Java client (and aiokafka's send) picks for a key: murmur2. Keys repeat
@@ -81,9 +86,30 @@ class Publisher:
         unacknowledged (a retry is safe: consumers drop what they already have).
         """
         producer = self.producer
+        futures: list[asyncio.Future[Any]] = []
+        try:
+            count = await self._send_batches(producer, topic, items, futures)
+            await asyncio.gather(*futures)
+        except BaseException:
+            # With the batch API the caller reads every batch's outcome; one left unread would
+            # be logged (and its traceback formatted) whenever it is collected.
+            for future in futures:
+                future.add_done_callback(_read_outcome)
+            raise
+        PUBLISHED.labels(topic).inc(count)
+        return count
+
+    @staticmethod
+    async def _send_batches(
+        producer: AIOKafkaProducer,
+        topic: str,
+        items: Iterable[tuple[bytes, Message]],
+        futures: list[asyncio.Future[Any]],
+    ) -> int:
+        """Appends the messages to one batch per partition, hands each to the client as it is
+        full or at the end, and collects their futures; returns how many messages went."""
         partitions = tuple(sorted(await producer.partitions_for(topic)))
         open_batches: dict[int, Any] = {}
-        futures = []
         count = 0
         for key, message in items:
             partition = partition_of(key, partitions)
@@ -98,8 +124,6 @@ class Publisher:
             count += 1
         for partition, batch in open_batches.items():
             futures.append(await producer.send_batch(batch, topic, partition=partition))
-        await asyncio.gather(*futures)
-        PUBLISHED.labels(topic).inc(count)
         return count
 
     async def publish_rejected(self, items: Sequence[tuple[bytes, Message]]) -> None:

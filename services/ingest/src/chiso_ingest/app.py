@@ -118,7 +118,7 @@ def create_app(settings: IngestSettings | None = None) -> FastAPI:
     settings = settings or IngestSettings()
     configure_logging(settings)
     publisher = Publisher(settings, client_id="chiso-ingest")
-    pool = make_pool(settings)
+    pool = make_pool(settings, autocommit=True)  # every statement here stands alone
     catalog = CatalogCache(pool, settings.catalog_ttl_s)
     ingestor = Ingestor(publisher, pool, catalog, settings.publish_timeout_s)
     authenticate = Authenticator(pool, settings.key_cache_s)

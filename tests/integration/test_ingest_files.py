@@ -225,3 +225,13 @@ def test_a_workbook_that_unpacks_to_too_much_is_413_before_it_is_read(
             f"unpacks to {MAX_UNPACKED_BYTES + 1} bytes; at most {MAX_UNPACKED_BYTES} are read",
         )
     ]
+
+
+def test_a_form_that_cannot_be_read_is_400_in_the_error_shape(scoped: TestClient) -> None:
+    answer = scoped.post(
+        UPLOAD,
+        content=b"--b\r\n\x0c--b--\r\n",
+        headers={"content-type": "multipart/form-data; boundary=b"},
+    )
+    assert answer.status_code == 400, answer.text
+    assert problems(answer) == [("body", "Invalid multipart data.")]

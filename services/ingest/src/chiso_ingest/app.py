@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from psycopg_pool import PoolTimeout
 from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from chiso_core.broker import ensure_topics
 from chiso_core.catalog.api import catalog_router
@@ -29,6 +30,7 @@ from chiso_ingest.auth import Authenticator
 from chiso_ingest.errors import (
     ApiError,
     on_api_error,
+    on_http_error,
     on_validation_error,
     problem_of,
     retry_later,
@@ -53,7 +55,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorResponse, "description": text}
     for code, text in {
-        400: "malformed JSON",
+        400: "malformed JSON, or a form that cannot be read",
         401: "no API key, or an unknown or revoked one",
         403: "an item is outside the key's jurisdictions or indicators; nothing was published",
         413: "body or item count over the limit",
@@ -155,6 +157,7 @@ def create_app(settings: IngestSettings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(ApiError, on_api_error)
+    app.add_exception_handler(StarletteHTTPException, on_http_error)
 
     app.include_router(ops_router(broker_and_database_ready(publisher.ping, pool)))
     app.include_router(catalog_router(catalog.get))

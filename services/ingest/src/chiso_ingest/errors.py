@@ -3,9 +3,11 @@
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from fastapi import Request
+from fastapi import Request, Response
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from chiso_ingest.models import ErrorResponse, Problem
 
@@ -82,3 +84,14 @@ async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
         "malformed JSON" if malformed else "invalid observations",
         problems,
     )
+
+
+async def on_http_error(request: Request, exc: Exception) -> Response:
+    """A body the framework cannot even read (malformed multipart) is a 400 in the one error
+    shape; other HTTP errors keep the framework's answer."""
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400:
+        return error_response(
+            400, str(exc.detail), [Problem(field="body", problem=str(exc.detail))]
+        )
+    return await http_exception_handler(request, exc)

@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.local/bin:$(PATH)
 UV := uv run --frozen
 
-.PHONY: bootstrap demo test lint typecheck proto bench bench-scoring
+.PHONY: bootstrap demo test lint typecheck proto bench bench-scoring bench-ingest
 
 bootstrap:
 	@scripts/bootstrap
@@ -30,3 +30,6 @@ bench: bootstrap
 
 bench-scoring: bootstrap
 	$(UV) python bench/scoring.py
+
+bench-ingest: bootstrap
+	$(UV) python bench/ingest.py

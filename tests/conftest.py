@@ -16,6 +16,7 @@ from chiso_core import db, topics
 from chiso_core.catalog import Catalog, load_catalog
 from chiso_core.catalog import store as catalog_store
 from chiso_devstack.embedded import EmbeddedBroker, EmbeddedPostgres, free_port
+from chiso_ingest import agencies
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOG_DIR = ROOT / "catalog"
@@ -93,3 +94,20 @@ def service_env(bootstrap_servers: str, database_url: str) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     return load_catalog(CATALOG_DIR)
+
+
+AGENCY = "test_agency"
+
+
+@pytest.fixture
+async def agency_key(database_url: str) -> str:
+    """An API key allowed every indicator in the whole country (`vn` and everything below)."""
+    async with await psycopg.AsyncConnection.connect(database_url) as conn, conn.transaction():
+        catalog = await catalog_store.read(conn)
+        return await agencies.create(conn, catalog, AGENCY, ["vn"], sorted(catalog.indicators))
+
+
+@pytest.fixture
+def auth(agency_key: str) -> dict[str, str]:
+    """The headers that authenticate as the test agency."""
+    return {"Authorization": f"Bearer {agency_key}"}

@@ -57,12 +57,19 @@ async def committed_everything(bootstrap: str, group_id: str) -> bool:
 
 @pytest.mark.parametrize("failpoint", ["scoring.before_commit", "scoring.after_commit"])
 def test_a_killed_scoring_process_loses_and_duplicates_nothing(
-    start_service: StartService, database_url: str, bootstrap_servers: str, failpoint: str
+    start_service: StartService,
+    database_url: str,
+    bootstrap_servers: str,
+    failpoint: str,
+    auth: dict[str, str],
 ) -> None:
     ingest = start_service("ingest")
     doomed = start_service("scoring", CHISO_FAILPOINTS=failpoint, CHISO_GROUP_ID="scoring-crash")
     answer = httpx.post(
-        f"{ingest.url}/v1/observations", json={"observations": figures()}, timeout=30
+        f"{ingest.url}/v1/observations",
+        json={"observations": figures()},
+        headers=auth,
+        timeout=30,
     )
     assert answer.status_code == 202, answer.text
 

@@ -31,7 +31,9 @@ def rows(database_url: str, query: str) -> list[tuple[Any, ...]]:
 EARLIER, LAST = (Period.month_of(date.today(), back) for back in (6, 1))
 
 
-def test_figures_travel_the_whole_pipeline(start_service: StartService, database_url: str) -> None:
+def test_figures_travel_the_whole_pipeline(
+    start_service: StartService, database_url: str, auth: dict[str, str]
+) -> None:
     ingest = start_service("ingest")
     start_service("scoring")
     start_service("alerts")
@@ -64,7 +66,9 @@ def test_figures_travel_the_whole_pipeline(start_service: StartService, database
         },
     ]
 
-    answer = httpx.post(f"{ingest.url}/v1/observations", json={"observations": figures}, timeout=30)
+    answer = httpx.post(
+        f"{ingest.url}/v1/observations", json={"observations": figures}, headers=auth, timeout=30
+    )
 
     assert answer.status_code == 202, answer.text
     assert answer.json()["accepted"] == 4
@@ -101,7 +105,9 @@ def test_figures_travel_the_whole_pipeline(start_service: StartService, database
     )
 
 
-def test_recovery_resolves_the_alert(start_service: StartService, database_url: str) -> None:
+def test_recovery_resolves_the_alert(
+    start_service: StartService, database_url: str, auth: dict[str, str]
+) -> None:
     ingest = start_service("ingest")
     start_service("scoring")
     start_service("alerts")
@@ -114,7 +120,9 @@ def test_recovery_resolves_the_alert(start_service: StartService, database_url: 
             "value": value,
         }
         assert (
-            httpx.post(f"{ingest.url}/v1/observations", json={"observations": [figure]}).status_code
+            httpx.post(
+                f"{ingest.url}/v1/observations", json={"observations": [figure]}, headers=auth
+            ).status_code
             == 202
         )
 

@@ -18,7 +18,10 @@ UNTIL = "2024-09"
 
 
 def test_a_simulation_run_lands_every_figure_on_the_topic(
-    start_service: StartService, service_env: dict[str, str], bootstrap_servers: str
+    start_service: StartService,
+    service_env: dict[str, str],
+    bootstrap_servers: str,
+    agency_key: str,
 ) -> None:
     ingest = start_service("ingest")
     run = subprocess.run(
@@ -26,7 +29,7 @@ def test_a_simulation_run_lands_every_figure_on_the_topic(
             *(sys.executable, "-m", "chiso_core", "simulate"),
             *("--url", ingest.url, "--seed", str(SEED), "--until", UNTIL, "--batch-size", "40"),
         ],
-        env={**service_env, "CHISO_API_KEY": "demo-key"},
+        env={**service_env, "CHISO_API_KEY": agency_key},
         capture_output=True,
         text=True,
         timeout=120,

@@ -1,19 +1,28 @@
 """Integration fixtures: the scoring pipeline driven batch by batch over the real broker and
 database."""
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
+import httpx
 import psycopg
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from psycopg_pool import AsyncConnectionPool
 
 from chiso_core import topics
 from chiso_core.catalog import Catalog
 from chiso_core.catalog.store import CatalogCache
 from chiso_core.contracts.v1 import observation_pb2
+from chiso_core.messaging import Record
 from chiso_core.publisher import Publisher
-from chiso_core.settings import BrokerSettings
+from chiso_core.settings import BrokerSettings, IngestSettings
+from chiso_devstack.embedded import free_port
+from chiso_ingest.app import create_app
 from chiso_ingest.convert import to_message
 from chiso_ingest.models import ObservationIn
 from chiso_scoring.pipeline import ScoringPipeline
@@ -59,3 +68,75 @@ def observation(
         value=value,
     )
     return to_message(item, catalog, source="test")
+
+
+# --- the ingest API -------------------------------------------------------------------------
+
+URL = "/v1/observations"
+MAX_BODY_BYTES = 4096
+MAX_ITEMS = 5
+PUBLISH_TIMEOUT_S = 2.0
+
+
+def make_app(bootstrap_servers: str, database_url: str, **settings: Any) -> FastAPI:
+    return create_app(
+        IngestSettings(
+            **{
+                "kafka_bootstrap_servers": bootstrap_servers,
+                "database_url": database_url,
+                "max_body_bytes": MAX_BODY_BYTES,
+                "max_items": MAX_ITEMS,
+                "http_port": free_port(),
+                "log_json": False,
+                "publish_timeout_s": PUBLISH_TIMEOUT_S,
+                "key_cache_s": 0,
+                **settings,
+            }
+        )
+    )
+
+
+@pytest.fixture
+def client(bootstrap_servers: str, database_url: str, auth: dict[str, str]) -> Iterator[TestClient]:
+    """The app with its lifespan run (topics ensured, the producer connected), sending the test
+    agency's key with every request."""
+    with TestClient(make_app(bootstrap_servers, database_url), headers=auth) as c:
+        yield c
+
+
+def on_topic(bootstrap_servers: str, topic: str = topics.OBSERVATIONS) -> list[Record]:
+    """Every record now on the topic, read in an event loop of its own (these tests are
+    synchronous, and pytest-asyncio's session loop must be left alone)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, read_topic(bootstrap_servers, topic)).result()
+
+
+def published(bootstrap_servers: str) -> list[tuple[bytes, observation_pb2.Observation]]:
+    return [
+        (r.key or b"", observation_pb2.Observation.FromString(r.value or b""))
+        for r in on_topic(bootstrap_servers)
+    ]
+
+
+def audited(bootstrap_servers: str) -> list[observation_pb2.Rejected]:
+    return [
+        observation_pb2.Rejected.FromString(r.value or b"")
+        for r in on_topic(bootstrap_servers, topics.OBSERVATIONS_REJECTED)
+    ]
+
+
+def obs(**changes: Any) -> dict[str, Any]:
+    return {
+        "indicator": "online_public_service_usage",
+        "jurisdiction": "56",
+        "period": "2025-06",
+        "value": 61.5,
+    } | changes
+
+
+def problems(response: httpx.Response) -> list[tuple[str, str]]:
+    return [(p["field"], p["problem"]) for p in response.json()["problems"]]
+
+
+def statuses(response: httpx.Response) -> list[str]:
+    return [i["status"] for i in response.json()["items"]]

@@ -20,7 +20,25 @@ from chiso_devstack.simulation import simulate
 class Api:
     url: str = ""
     answers: list[int] = field(default_factory=list)  # statuses to give before 202s
+    refuse: int = 0  # items of the next 202 to answer as rejected
     batches: list[tuple[str | None, list[dict[str, Any]]]] = field(default_factory=list)
+
+
+def summary(items: list[dict[str, Any]], state: Api) -> dict[str, Any]:
+    """The API's import summary, as POST /v1/observations answers a batch."""
+    refused, state.refuse = state.refuse, 0
+    results: list[dict[str, Any]] = [
+        {"index": k, "status": "accepted", "message_id": f"m{k}"} for k in range(len(items))
+    ]
+    for result in results[:refused]:
+        result.update(status="rejected", problems=[{"field": "value", "problem": "too high"}])
+    return {
+        "dry_run": False,
+        "accepted": len(items) - refused,
+        "unchanged": 0,
+        "rejected": refused,
+        "items": results,
+    }
 
 
 @pytest.fixture
@@ -33,7 +51,7 @@ def api() -> Iterator[Api]:
             status = state.answers.pop(0) if state.answers else 202
             if status == 202:
                 state.batches.append((self.headers.get("Authorization"), body["observations"]))
-            answer = json.dumps({"accepted": len(body["observations"])} if status == 202 else {})
+            answer = json.dumps(summary(body["observations"], state) if status == 202 else {})
             self.send_response(status)
             self.send_header("Retry-After", "0")
             self.send_header("Content-Length", str(len(answer)))
@@ -84,3 +102,11 @@ def test_a_refusal_is_reported(api: Api) -> None:
     api.answers = [401]
     with pytest.raises(Refused, match="401"):
         push(api.url, SIMULATION, api_key="revoked")
+
+
+def test_an_item_the_api_rejects_is_reported(api: Api) -> None:
+    """The API takes the good items of a batch and refuses the others one by one: a simulated
+    figure refused means the simulation and the catalog disagree, which must not pass quietly."""
+    api.refuse = 1
+    with pytest.raises(Refused, match="rejected 1 figures"):
+        push(api.url, SIMULATION)

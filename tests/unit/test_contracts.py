@@ -1,11 +1,13 @@
 """The generated protobuf code is what proto/ says, and the wire form round-trips."""
 
 import subprocess
+import uuid
 from pathlib import Path
 
 import pytest
 
 from chiso_core.contracts.v1 import alert_pb2, common_pb2, score_pb2
+from chiso_core.messaging import message_ids
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "libs/chiso-core/src/chiso_core/contracts/v1"
@@ -114,3 +116,11 @@ def test_an_alert_with_maps_and_without_end_round_trips() -> None:
     assert dict(back.labels) == {"alertname": "TargetOffTrack", "jurisdiction": "tam_duong"}
     assert back.HasField("starts_at")
     assert not back.HasField("ends_at")
+
+
+def test_message_ids_are_distinct_version_4_uuids() -> None:
+    ids = message_ids(1000)
+    assert len(set(ids)) == 1000
+    for text in ids[:50]:
+        parsed = uuid.UUID(text)
+        assert (parsed.version, parsed.variant, str(parsed)) == (4, uuid.RFC_4122, text)

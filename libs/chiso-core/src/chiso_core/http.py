@@ -18,7 +18,11 @@ def ops_router(ready: Callable[[], Awaitable[bool]]) -> APIRouter:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @router.get("/readyz", summary="Readiness: the broker (and database) answer")
+    @router.get(
+        "/readyz",
+        summary="Readiness: the broker (and database) answer",
+        responses={503: {"description": "not ready: the broker or the database does not answer"}},
+    )
     async def readyz(response: Response) -> dict[str, str]:
         if await ready():
             return {"status": "ready"}

@@ -55,6 +55,19 @@ class IngestSettings(
     publish_timeout_s: float = Field(
         default=10, gt=0, description="how long a request waits for the broker's acknowledgement"
     )
+    rate_limit_per_s: float = Field(
+        default=20, gt=0, description="requests per second per API key, in each replica"
+    )
+    rate_limit_burst: int = Field(default=50, ge=1, description="requests a key may send at once")
+    idempotency_ttl_s: float = Field(
+        default=86_400, gt=0, description="how long the answer to an Idempotency-Key is kept"
+    )
+    key_cache_s: float = Field(
+        default=5,
+        ge=0,
+        description="how long a looked-up API key is trusted (a revoked key "
+        "works at most this long)",
+    )
 
 
 class FeedsSettings(

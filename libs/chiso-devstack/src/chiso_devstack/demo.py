@@ -26,7 +26,7 @@ from chiso_core.catalog import load_catalog
 from chiso_core.catalog import store as catalog_store
 from chiso_devstack import scorecard
 from chiso_devstack.embedded import EmbeddedBroker, EmbeddedPostgres
-from chiso_devstack.processes import ServiceProcess
+from chiso_devstack.processes import ServiceProcess, agency_key
 from chiso_devstack.simulate import DEFAULT_SEED, last_full_month, push, summary
 from chiso_devstack.simulation import simulate
 
@@ -119,12 +119,21 @@ def demo(
                 f"service    {service.name} ready on {service.url} (pid {_pid(service.proc)})"
             )
 
-        since = datetime.now(UTC)
         until = last_full_month(date.today())
         simulation = simulate(seed, until)
+        if api_key is None:
+            api_key = agency_key(
+                database_url,
+                "demo",
+                sorted({j for j, _ in simulation.series}),
+                sorted({i for _, i in simulation.series}),
+            )
+            console.print("agency     demo: an API key from `chiso agency create`")
+        since = datetime.now(UTC)
         pushed = push(services[0].url, simulation, api_key)
         console.print(summary(pushed, simulation, seed))
-        # A revision re-scores its period: it adds no score row of its own.
+        # A revision re-scores its period: it adds no score row of its own. Figures stored by
+        # an earlier run come back unchanged: nothing new to score.
         _wait_until_scored(database_url, since, expected=pushed.reports)
         with psycopg.connect(database_url) as conn:
             scorecard.render(scorecard.read(conn), catalog, console)

@@ -54,3 +54,24 @@ class ServiceProcess:
 
     def stop(self) -> None:
         stop_process(self.proc, SIGTERM)
+
+
+def agency_key(
+    database_url: str, name: str, jurisdictions: list[str], indicators: list[str]
+) -> str:
+    """An API key for an agency, through `chiso agency create` (or `rotate`, when the agency
+    exists from an earlier run): the same path an operator takes."""
+    env = {**os.environ, "CHISO_DATABASE_URL": database_url}
+    scope = [f"--jurisdiction={j}" for j in jurisdictions]
+    scope += [f"--indicator={i}" for i in indicators]
+    chiso = [sys.executable, "-m", "chiso_core", "agency"]
+    made = subprocess.run(
+        [*chiso, "create", name, *scope], env=env, capture_output=True, text=True, check=False
+    )
+    if made.returncode != 0 and "exists already" in made.stderr:
+        made = subprocess.run(
+            [*chiso, "rotate", name], env=env, capture_output=True, text=True, check=False
+        )
+    if made.returncode != 0:
+        raise RuntimeError(f"no API key for {name}: {made.stderr.strip()}")
+    return made.stdout.strip()

@@ -53,7 +53,12 @@ def _post(client: httpx.Client, items: list[dict[str, Any]]) -> int:
                 raise Busy(answer.status_code, float(retry_after) if retry_after.isdigit() else 1)
     if not answer.is_success:
         raise Refused(f"the API answered {answer.status_code}: {answer.text}")
-    accepted: int = answer.json()["accepted"]
+    result = answer.json()
+    if result["rejected"]:
+        # The API takes the good items of a batch and refuses the rest, item by item.
+        refused = [i for i in result["items"] if i["status"] == "rejected"]
+        raise Refused(f"the API rejected {result['rejected']} figures: {refused[:3]}")
+    accepted: int = result["accepted"]
     return accepted
 
 

@@ -1,11 +1,13 @@
 """Request errors as one JSON shape: what went wrong and, per problem, the field it is in."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from fastapi import Request
+from fastapi import Request, Response
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from chiso_ingest.models import ErrorResponse, Problem
 
@@ -18,15 +20,49 @@ def field_path(loc: Sequence[int | str]) -> str:
     return path or "body"
 
 
-def _problem(error: dict[str, Any]) -> Problem:
+def problem_of(error: Mapping[str, Any], where: str = "") -> Problem:
+    """A pydantic error as a problem; `where` names the item its location is relative to."""
+    path = field_path(error["loc"])
+    if where:
+        path = f"{where}.{path}" if error["loc"] else where
     if error["type"] == "json_invalid":
         return Problem(
             field="body",
             problem=f"malformed JSON: {error.get('ctx', {}).get('error', error['msg'])}",
         )
     if error["type"] == "extra_forbidden":
-        return Problem(field=field_path(error["loc"]), problem="unknown field")
-    return Problem(field=field_path(error["loc"]), problem=error["msg"])
+        return Problem(field=path, problem="unknown field")
+    if error["type"] == "model_type":
+        return Problem(field=path, problem="expected an object with the fields of a figure")
+    return Problem(field=path, problem=error["msg"])
+
+
+class ApiError(Exception):
+    """A request refused whole: answered as an ErrorResponse with its status."""
+
+    def __init__(
+        self,
+        status: int,
+        error: str,
+        problems: list[Problem] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(error)
+        self.status, self.error, self.problems = status, error, problems or []
+        self.headers = headers or {}
+
+
+RETRY_AFTER_S = "5"
+
+
+def retry_later(error: str) -> ApiError:
+    """503: something the answer depends on is away for now."""
+    return ApiError(503, error, headers={"Retry-After": RETRY_AFTER_S})
+
+
+async def on_api_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    return error_response(exc.status, exc.error, exc.problems, **exc.headers)
 
 
 def error_response(
@@ -41,10 +77,21 @@ def error_response(
 
 async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    problems = [_problem(e) for e in exc.errors()]
+    problems = [problem_of(e) for e in exc.errors()]
     malformed = any(e["type"] == "json_invalid" for e in exc.errors())
     return error_response(
         400 if malformed else 422,
         "malformed JSON" if malformed else "invalid observations",
         problems,
     )
+
+
+async def on_http_error(request: Request, exc: Exception) -> Response:
+    """A body the framework cannot even read (malformed multipart) is a 400 in the one error
+    shape; other HTTP errors keep the framework's answer."""
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400:
+        return error_response(
+            400, str(exc.detail), [Problem(field="body", problem=str(exc.detail))]
+        )
+    return await http_exception_handler(request, exc)

@@ -32,12 +32,29 @@ class ObservationIn(BaseModel):
     value: float = Field(strict=True, allow_inf_nan=False, description="in the indicator's unit")
     numerator: float | None = Field(default=None, strict=True, allow_inf_nan=False, ge=0)
     denominator: float | None = Field(default=None, strict=True, allow_inf_nan=False, gt=0)
+    unit: str | None = Field(
+        default=None,
+        max_length=64,
+        description="optional: the unit the value is in, checked against the indicator's "
+        "(a value is never converted, e.g. from a fraction to percent)",
+    )
 
 
 class ObservationBatch(BaseModel):
+    """The request body's schema. Items are checked one by one: a bad item is rejected in the
+    summary, the others still count."""
+
     model_config = ConfigDict(extra="forbid")
 
     observations: list[ObservationIn] = Field(min_length=1)
+
+
+class Envelope(BaseModel):
+    """What is read first: the batch with its items still unchecked."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    observations: list[object] = Field(min_length=1)
 
 
 class Problem(BaseModel):
@@ -50,12 +67,25 @@ class ErrorResponse(BaseModel):
     problems: list[Problem] = []
 
 
+Outcome = Literal["accepted", "unchanged", "rejected"]
+
+
 class ItemResult(BaseModel):
-    index: int
-    status: Literal["accepted"]
-    message_id: str
+    index: int = Field(description="position in the batch, from 0")
+    row: int | None = Field(default=None, description="the file's row number (uploads only)")
+    status: Outcome = Field(
+        description="accepted: published; unchanged: the same figure as the latest stored, "
+        "nothing published; rejected: see problems"
+    )
+    message_id: str | None = Field(default=None, description="of the published message")
+    problems: list[Problem] = Field(default=[], description="why the item was rejected")
 
 
-class BatchAccepted(BaseModel):
+class ImportSummary(BaseModel):
+    """Every item's outcome, like DHIS2's import summary."""
+
+    dry_run: bool = Field(description="true: checked only, nothing was published")
     accepted: int
+    unchanged: int
+    rejected: int
     items: list[ItemResult]

@@ -8,6 +8,10 @@ from pydantic import BaseModel
 from chiso_core.catalog.models import Catalog, Indicator, Jurisdiction, Plan
 
 
+class NotFound(BaseModel):
+    detail: str
+
+
 class PlanSummary(BaseModel):
     id: str
     revision: int
@@ -42,7 +46,12 @@ def catalog_router(catalog: Callable[[], Awaitable[Catalog]]) -> APIRouter:
             for p in sorted((await catalog()).plans.values(), key=lambda p: p.id)
         ]
 
-    @router.get("/plans/{plan_id}", response_model_exclude_none=True, summary="One plan, whole")
+    @router.get(
+        "/plans/{plan_id}",
+        response_model_exclude_none=True,
+        summary="One plan, whole",
+        responses={404: {"model": NotFound, "description": "no plan with this id"}},
+    )
     async def plan(plan_id: str) -> Plan:
         found = (await catalog()).plans.get(plan_id)
         if found is None:

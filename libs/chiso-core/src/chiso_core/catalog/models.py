@@ -240,9 +240,16 @@ class Catalog(_Model):
         when provinces merge)."""
         if reference in self.jurisdictions:
             return self.jurisdictions[reference]
-        return next(
-            (j for j in self.jurisdictions.values() if j.code == reference and j.valid_on(on)), None
-        )
+        return next((j for j in self._by_code.get(reference, ()) if j.valid_on(on)), None)
+
+    @cached_property
+    def _by_code(self) -> dict[str, list[Jurisdiction]]:
+        # Agencies send official codes by the thousand: no scan of every unit per figure.
+        index: dict[str, list[Jurisdiction]] = defaultdict(list)
+        for j in self.jurisdictions.values():
+            if j.code is not None:
+                index[j.code].append(j)
+        return index
 
     @cached_property
     def _targets(self) -> dict[tuple[str, str], list[tuple[Plan, Target]]]:
@@ -265,3 +272,20 @@ class Catalog(_Model):
 
     def children(self, jurisdiction: str) -> list[str]:
         return self._children.get(jurisdiction, [])
+
+    @cached_property
+    def _subtrees(self) -> dict[str, frozenset[str]]:
+        return {}
+
+    def subtree(self, jurisdiction: str) -> frozenset[str]:
+        """The jurisdiction and every unit below it, by the parent links (each walked once per
+        catalog: the ingest API asks on every request)."""
+        if jurisdiction not in self._subtrees:
+            found, todo = {jurisdiction}, [jurisdiction]
+            while todo:
+                for child in self.children(todo.pop()):
+                    if child not in found:
+                        found.add(child)
+                        todo.append(child)
+            self._subtrees[jurisdiction] = frozenset(found)
+        return self._subtrees[jurisdiction]

@@ -1,4 +1,4 @@
--- depends: 0003.rollups_and_methods
+-- depends: 0004.agencies
 -- Owned by ingest (feed adapters). Where each polled feed stands: the validators of the last
 -- document whose observations the broker acknowledged (sent back as If-None-Match /
 -- If-Modified-Since), and that document's hash, so an unchanged body is not published again

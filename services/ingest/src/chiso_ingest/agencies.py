@@ -1,0 +1,96 @@
+"""Agencies and their keys in the database: created, rotated and revoked by `chiso agency`,
+looked up by the API on every request."""
+
+from dataclasses import dataclass
+
+from psycopg import AsyncConnection
+
+from chiso_core.catalog import Catalog
+from chiso_ingest import keys
+
+
+@dataclass(frozen=True)
+class Agency:
+    """Who sent a request, and what it may report."""
+
+    name: str
+    key_id: str
+    jurisdictions: tuple[str, ...]  # each with every unit below it
+    indicators: tuple[str, ...]
+
+    def subtree(self, catalog: Catalog) -> frozenset[str]:
+        """Every jurisdiction id the agency may report for."""
+        return frozenset().union(*(catalog.subtree(j) for j in self.jurisdictions))
+
+
+class AgencyError(ValueError):
+    pass
+
+
+def check_scope(catalog: Catalog, jurisdictions: list[str], indicators: list[str]) -> None:
+    unknown = [f"jurisdiction {j!r}" for j in jurisdictions if j not in catalog.jurisdictions]
+    unknown += [f"indicator {i!r}" for i in indicators if i not in catalog.indicators]
+    if unknown:
+        raise AgencyError(f"not in the loaded catalog: {', '.join(unknown)}")
+    if not jurisdictions or not indicators:
+        raise AgencyError("an agency needs at least one jurisdiction and one indicator")
+
+
+async def _issue(conn: AsyncConnection, agency: str) -> str:
+    key = keys.new_key()
+    await conn.execute(
+        "INSERT INTO agency_keys (key_id, agency, secret_hash) VALUES (%s, %s, %s)",
+        (key.key_id, agency, key.secret_hash),
+    )
+    return key.token
+
+
+async def create(
+    conn: AsyncConnection,
+    catalog: Catalog,
+    name: str,
+    jurisdictions: list[str],
+    indicators: list[str],
+) -> str:
+    """A new agency and its first key; returns the key, which is not stored anywhere."""
+    check_scope(catalog, jurisdictions, indicators)
+    cur = await conn.execute(
+        "INSERT INTO agencies (name, jurisdictions, indicators) VALUES (%s, %s, %s)"
+        " ON CONFLICT (name) DO NOTHING",
+        (name, jurisdictions, indicators),
+    )
+    if cur.rowcount == 0:
+        raise AgencyError(f"agency {name!r} exists already: rotate its key instead")
+    return await _issue(conn, name)
+
+
+async def revoke(conn: AsyncConnection, name: str) -> list[str]:
+    """Revokes every key of the agency; returns their ids."""
+    if not await (await conn.execute("SELECT 1 FROM agencies WHERE name = %s", (name,))).fetchone():
+        raise AgencyError(f"no agency {name!r}")
+    cur = await conn.execute(
+        "UPDATE agency_keys SET revoked_at = now() WHERE agency = %s AND revoked_at IS NULL"
+        " RETURNING key_id",
+        (name,),
+    )
+    return [r[0] for r in await cur.fetchall()]
+
+
+async def rotate(conn: AsyncConnection, name: str) -> tuple[str, list[str]]:
+    """A new key for the agency, its old keys revoked: (new key, revoked ids)."""
+    revoked = await revoke(conn, name)
+    return await _issue(conn, name), revoked
+
+
+async def find(conn: AsyncConnection, key_id: str) -> tuple[bytes, Agency] | None:
+    """(secret hash, agency) of a key that is not revoked."""
+    cur = await conn.execute(
+        "SELECT k.secret_hash, a.name, a.jurisdictions, a.indicators"
+        "  FROM agency_keys k JOIN agencies a ON a.name = k.agency"
+        " WHERE k.key_id = %s AND k.revoked_at IS NULL",
+        (key_id,),
+    )
+    row = await cur.fetchone()
+    if row is None:
+        return None
+    return bytes(row[0]), Agency(row[1], key_id, tuple(row[2]), tuple(row[3]))

@@ -1,0 +1,173 @@
+"""Agencies' API keys: made, rotated and revoked by `chiso agency`, kept only as hashes, each
+scoped to a jurisdiction subtree and a set of indicators, and held to a rate limit."""
+
+import hashlib
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from fastapi.testclient import TestClient
+
+from chiso_devstack.processes import agency_key
+from tests.integration.conftest import URL, make_app, obs, problems, published, statuses
+
+SCOPE = (["lai_chau"], ["online_public_service_usage"])
+
+
+def chiso_agency(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "chiso_core", "agency", *args],
+        env={**os.environ, "CHISO_DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.fixture
+def app_client(bootstrap_servers: str, database_url: str) -> Iterator[TestClient]:
+    """The app, with no key of its own: each test sends the one it means."""
+    with TestClient(make_app(bootstrap_servers, database_url)) as c:
+        yield c
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+def test_a_key_made_by_chiso_agency_create_is_stored_only_as_a_hash(
+    app_client: TestClient, database_url: str
+) -> None:
+    key = agency_key(database_url, "so_tttt_lai_chau", *SCOPE)
+    _, key_id, secret = key.split("_", 2)
+
+    with psycopg.connect(database_url) as conn:
+        rows = conn.execute("SELECT * FROM agency_keys").fetchall()
+        [(stored_hash,)] = conn.execute("SELECT secret_hash FROM agency_keys").fetchall()
+    assert secret not in repr(rows)
+    assert bytes(stored_hash) == hashlib.sha256(secret.encode()).digest()
+    assert [r[0] for r in rows] == [key_id]
+    answer = app_client.post(
+        URL, json={"observations": [obs(jurisdiction="tam_duong")]}, headers=bearer(key)
+    )
+    assert answer.status_code == 202, answer.text
+
+
+def test_creating_an_agency_twice_or_out_of_the_catalog_fails_naming_why(
+    database_url: str,
+) -> None:
+    assert chiso_agency(
+        database_url, "create", "a", "--jurisdiction", "atlantis", "--indicator", "pii_rank"
+    ).stderr.startswith("not in the loaded catalog: jurisdiction 'atlantis'")
+    agency_key(database_url, "a", *SCOPE)
+    again = chiso_agency(
+        database_url, "create", "a", "--jurisdiction", "vn", "--indicator", "pii_rank"
+    )
+    assert again.returncode == 1
+    assert "agency 'a' exists already: rotate its key instead" in again.stderr
+
+
+def test_rotate_replaces_the_key_and_revoke_ends_it(
+    app_client: TestClient, database_url: str
+) -> None:
+    old = agency_key(database_url, "so_tttt_lai_chau", *SCOPE)
+    rotated = chiso_agency(database_url, "rotate", "so_tttt_lai_chau")
+    assert rotated.returncode == 0, rotated.stderr
+    new = rotated.stdout.strip()
+    figure = {"observations": [obs(jurisdiction="12")]}
+
+    refused = app_client.post(URL, json=figure, headers=bearer(old))
+    assert refused.status_code == 401
+    assert refused.headers["www-authenticate"] == "Bearer"
+    assert problems(refused) == [
+        ("Authorization", f"key {old.split('_')[1]} is unknown or revoked")
+    ]
+    assert app_client.post(URL, json=figure, headers=bearer(new)).status_code == 202
+
+    revoked = chiso_agency(database_url, "revoke", "so_tttt_lai_chau")
+    assert revoked.stdout.strip() == f"revoked: {new.split('_')[1]}"
+    assert app_client.post(URL, json=figure, headers=bearer(new)).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("headers", "problem"),
+    [
+        ({}, "expected `Authorization: Bearer <API key>`"),
+        ({"Authorization": "Basic dXNlcjpwYXNz"}, "expected `Authorization: Bearer <API key>`"),
+        (bearer("letmein"), "not a chiso API key (chiso_<key id>_<secret>)"),
+        (bearer("chiso_0123456789ab_" + "x" * 43), "key 0123456789ab is unknown or revoked"),
+    ],
+)
+def test_without_a_valid_key_every_agency_endpoint_is_401(
+    app_client: TestClient, bootstrap_servers: str, headers: dict[str, str], problem: str
+) -> None:
+    for method, path in [
+        ("POST", URL),
+        ("POST", f"{URL}/file"),
+        ("GET", "/v1/templates/observations.csv"),
+        ("GET", "/v1/templates/observations.xlsx"),
+    ]:
+        answer = app_client.request(method, path, json={"observations": [obs()]}, headers=headers)
+        assert answer.status_code == 401, (path, answer.text)
+        assert problems(answer) == [("Authorization", problem)]
+    assert published(bootstrap_servers) == []
+
+
+def test_a_wrong_secret_for_a_known_key_id_is_401(
+    app_client: TestClient, database_url: str
+) -> None:
+    key = agency_key(database_url, "so_tttt_lai_chau", *SCOPE)
+    forged = key[:-1] + ("y" if key.endswith("x") else "x")
+    answer = app_client.post(URL, json={"observations": [obs()]}, headers=bearer(forged))
+    assert answer.status_code == 401
+
+
+def test_out_of_scope_items_are_403_naming_each_and_nothing_is_published(
+    app_client: TestClient, database_url: str, bootstrap_servers: str
+) -> None:
+    """Lai Châu and the units below it (Tam Đường, by the parent links), one indicator."""
+    key = agency_key(database_url, "so_tttt_lai_chau", *SCOPE)
+    batch = [
+        obs(jurisdiction="tam_duong"),
+        obs(jurisdiction="khanh_hoa"),
+        obs(jurisdiction="12", indicator="cashless_transaction_share"),
+        obs(jurisdiction="atlantis"),
+    ]
+
+    answer = app_client.post(URL, json={"observations": batch}, headers=bearer(key))
+
+    assert answer.status_code == 403, answer.text
+    assert problems(answer) == [
+        (
+            "observations[1].jurisdiction",
+            "'khanh_hoa' is outside this key's jurisdictions (lai_chau and the units below them)",
+        ),
+        (
+            "observations[2].indicator",
+            "'cashless_transaction_share' is not among this key's indicators"
+            " (online_public_service_usage)",
+        ),
+    ]
+    assert published(bootstrap_servers) == []
+    within = app_client.post(URL, json={"observations": [batch[0], batch[3]]}, headers=bearer(key))
+    assert statuses(within) == ["accepted", "rejected"]  # unknown: rejected, not out of scope
+
+
+def test_over_the_rate_limit_is_429_with_retry_after(
+    bootstrap_servers: str, database_url: str
+) -> None:
+    """A bucket of 3 requests refilled at 0.5/s: the 4th at once waits 2 s; another key has
+    its own bucket."""
+    first = agency_key(database_url, "first", *SCOPE)
+    other = agency_key(database_url, "other", *SCOPE)
+    app = make_app(bootstrap_servers, database_url, rate_limit_per_s=0.5, rate_limit_burst=3)
+    figure = {"observations": [obs(jurisdiction="12")]}
+    with TestClient(app) as c:
+        answers = [c.post(URL, json=figure, headers=bearer(first)) for _ in range(4)]
+        assert [a.status_code for a in answers] == [202, 202, 202, 429]
+        assert answers[-1].headers["retry-after"] == "2"
+        assert "rate limit" in answers[-1].json()["error"]
+        assert c.post(URL, json=figure, headers=bearer(other)).status_code == 202

@@ -1,5 +1,6 @@
 """What every service serves besides its own API: liveness, readiness, Prometheus metrics."""
 
+import gc
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -45,6 +46,13 @@ def service_app(**kwargs: Any) -> FastAPI:
 
 def serve(app: FastAPI, settings: HttpSettings) -> None:
     """Runs the app until SIGINT/SIGTERM; the app's lifespan drains and closes its connections."""
+    # What start-up made lives as long as the process: kept out of the collector's way, and the
+    # young generation collected less often (a request or a batch of a thousand figures makes
+    # tens of thousands of short-lived objects, freed by reference counting anyway). Measured:
+    # the collector took a fifth of ingest's time at a thousand figures per request; scoring
+    # sustains a quarter more figures per second without it.
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
     uvicorn.run(
         app,
         host=settings.http_host,

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 
 @dataclass
@@ -87,3 +88,23 @@ def feed_server() -> Iterator[FeedServer]:
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def usage_config(name: str, url: str, **changes: Any) -> dict[str, Any]:
+    """A feed file for an online-usage portal's JSON: {"items": [{ma_dvhc, ky: "MM/YYYY",
+    online, total}]}; `changes` replace top-level keys."""
+    config: dict[str, Any] = {
+        "name": name,
+        "url": url,
+        "every": 60,
+        "format": "json",
+        "records": "items",
+        "mapping": {
+            "indicator": {"value": "online_public_service_usage"},
+            "jurisdiction": {"field": "ma_dvhc"},
+            "period": {"field": "ky", "format": "%m/%Y"},
+            "numerator": {"field": "online"},
+            "denominator": {"field": "total"},
+        },
+    }
+    return config | changes

@@ -16,7 +16,7 @@ import yaml
 
 from chiso_core import topics
 from chiso_devstack.embedded import free_port
-from tests.feed_server import Document, FeedServer, feed_server
+from tests.feed_server import Document, FeedServer, feed_server, usage_config
 from tests.kafka_io import read_topic
 
 SECRET = "tok-7f3a9c-never-logged"
@@ -36,22 +36,13 @@ def server() -> Iterator[FeedServer]:
 
 def write_feed(folder: Path, server: FeedServer, path: str = "/usage") -> Path:
     folder.mkdir(exist_ok=True)
-    config = {
-        "name": "usage",
-        "url": server.url(path),
-        "every": 1,
-        "format": "json",
-        "records": "items",
-        "auth": {"env": "FEED_E2E_TOKEN", "prefix": "Bearer "},
-        "mapping": {
-            "indicator": {"value": "online_public_service_usage"},
-            "jurisdiction": {"field": "ma_dvhc"},
-            "period": {"field": "ky", "format": "%m/%Y"},
-            "numerator": {"field": "online"},
-            "denominator": {"field": "total"},
-        },
-        "retry": {"attempts": 2, "initial_s": 0.05, "max_s": 0.1, "jitter_s": 0},
-    }
+    config = usage_config(
+        "usage",
+        server.url(path),
+        every=1,
+        auth={"env": "FEED_E2E_TOKEN", "prefix": "Bearer "},
+        retry={"attempts": 2, "initial_s": 0.05, "max_s": 0.1, "jitter_s": 0},
+    )
     (folder / "usage.yaml").write_text(yaml.safe_dump(config))
     return folder
 

@@ -18,7 +18,7 @@ from chiso_core.settings import FeedsSettings
 from chiso_ingest.feeds.config import Feed
 from chiso_ingest.feeds.poller import Outcome
 from chiso_ingest.feeds.service import pollers
-from tests.feed_server import Document, FeedServer, feed_server
+from tests.feed_server import Document, FeedServer, feed_server, usage_config
 from tests.kafka_io import read_topic
 
 TOKEN = "s3cret-feed-token"
@@ -51,22 +51,12 @@ def token(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def usage_feed(server: FeedServer, **changes: Any) -> Feed:
-    config: dict[str, Any] = {
-        "name": f"usage_{uuid.uuid4().hex[:8]}",  # metrics are per process: one name per test
-        "url": server.url("/usage"),
-        "every": 60,
-        "format": "json",
-        "records": "items",
-        "auth": {"env": "FEED_TEST_TOKEN", "prefix": "Bearer "},
-        "mapping": {
-            "indicator": {"value": "online_public_service_usage"},
-            "jurisdiction": {"field": "ma_dvhc"},
-            "period": {"field": "ky", "format": "%m/%Y"},
-            "numerator": {"field": "online"},
-            "denominator": {"field": "total"},
-        },
-        "retry": {"attempts": 3, "initial_s": 0.05, "max_s": 0.2, "jitter_s": 0.05},
-    }
+    config = usage_config(
+        f"usage_{uuid.uuid4().hex[:8]}",  # metrics are per process: one name per test
+        server.url("/usage"),
+        auth={"env": "FEED_TEST_TOKEN", "prefix": "Bearer "},
+        retry={"attempts": 3, "initial_s": 0.05, "max_s": 0.2, "jitter_s": 0.05},
+    )
     return Feed.model_validate(config | changes)
 
 

@@ -10,26 +10,16 @@ import yaml
 from chiso_core.catalog import Catalog
 from chiso_ingest.feeds.config import Feed, FeedError, load_feed, load_feeds
 from chiso_ingest.feeds.rows import records, to_observations
+from tests.feed_server import usage_config
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def feed(**changes: Any) -> Feed:
-    config: dict[str, Any] = {
-        "name": "portal",
-        "url": "http://127.0.0.1:1/usage",
-        "every": "PT1H",
-        "format": "json",
-        "records": "data.items",
-        "mapping": {
-            "indicator": {"value": "online_public_service_usage"},
-            "jurisdiction": {"field": "ma_dvhc"},
-            "period": {"field": "ky", "format": "%m/%Y"},
-            "numerator": {"field": "online"},
-            "denominator": {"field": "total"},
-        },
-    }
-    return Feed.model_validate(config | changes)
+    config = usage_config(
+        "portal", "http://127.0.0.1:1/usage", every="PT1H", records="data.items", **changes
+    )
+    return Feed.model_validate(config)
 
 
 def test_the_example_configurations_load() -> None:

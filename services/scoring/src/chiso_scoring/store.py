@@ -40,7 +40,7 @@ async def record_receipts(conn: AsyncConnection, ids: Iterable[str]) -> None:
 
 
 async def read_series(
-    conn: AsyncConnection, score_from: Mapping[SeriesKey, int], chunk: int = 500
+    conn: AsyncConnection, score_from: Mapping[SeriesKey, int], chunk: int = 200
 ) -> AsyncIterator[list[Series]]:
     """The latest revision of every point of the given series, by series key, each with the
     end (a month count) from which its points are due for scoring. One row a series, its points

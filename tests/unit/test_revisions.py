@@ -30,7 +30,7 @@ def row(message_id: str, value: float, period: Period = JUNE) -> ObservationRow:
 
 
 def stored(revision: int, value: float) -> Current:
-    return Current(revision, content_hash(value, None, None), value)
+    return Current(revision, content_hash(value, None, None))
 
 
 def test_a_first_figure_is_revision_one() -> None:

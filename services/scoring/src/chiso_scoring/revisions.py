@@ -8,13 +8,11 @@ from chiso_scoring.intake import ObservationRow, PointKey
 
 @dataclass(frozen=True)
 class Current:
-    """The latest stored revision of one point."""
+    """The latest stored revision of one point: what tells a new figure from a re-sent one,
+    and a derived figure from a reported one."""
 
     revision: int
     content_hash: bytes
-    value: float
-    numerator: float | None = None
-    denominator: float | None = None
     derived: bool = False
 
 
@@ -40,8 +38,6 @@ def assign_revisions(
         if before is not None and before.content_hash == row.content_hash:
             continue
         revision = before.revision + 1 if before else 1
-        current[row.key] = Current(
-            revision, row.content_hash, row.value, row.numerator, row.denominator, row.derived
-        )
+        current[row.key] = Current(revision, row.content_hash, row.derived)
         new.append((row, revision))
     return new, {row.key: current[row.key] for row in rows if row.key in current}

@@ -89,7 +89,7 @@ def derive(
             content_hash=digest,
             derived=True,
         )
-        updates[key] = Current(revision, digest, value, numerator, denominator, derived=True)
+        updates[key] = Current(revision, digest, derived=True)
         out.append((row, revision))
     return out, updates
 

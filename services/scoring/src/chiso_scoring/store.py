@@ -91,7 +91,7 @@ async def points_at(conn: AsyncConnection, keys: Iterable[PointKey]) -> dict[Poi
         """
         SELECT DISTINCT ON (o.jurisdiction_id, o.indicator_code, o.grain, o.period_start)
                o.jurisdiction_id, o.indicator_code, o.grain, o.period_start,
-               o.revision, o.content_hash, o.value, o.numerator, o.denominator, o.derived
+               o.revision, o.content_hash, o.derived
           FROM observations o
           JOIN unnest(%s::text[], %s::text[], %s::text[], %s::date[]) AS k(j, i, g, p)
             ON o.jurisdiction_id = k.j AND o.indicator_code = k.i
@@ -101,8 +101,8 @@ async def points_at(conn: AsyncConnection, keys: Iterable[PointKey]) -> dict[Poi
         _columns(keys),
     )
     return {
-        (j, i, Period.of(g, p)): Current(rev, bytes(h), v, n, d, derived)
-        for j, i, g, p, rev, h, v, n, d, derived in await cur.fetchall()
+        (j, i, Period.of(g, p)): Current(rev, bytes(h), derived)
+        for j, i, g, p, rev, h, derived in await cur.fetchall()
     }
 
 

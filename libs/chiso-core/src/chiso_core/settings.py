@@ -6,7 +6,7 @@ docker-compose test holds the compose file against exactly those.
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, IPvAnyNetwork, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -90,9 +90,45 @@ class ScoringSettings(ConsumerSettings, CatalogReaderSettings):
     group_id: str = "chiso-scoring"
 
 
-class AlertsSettings(ConsumerSettings):
+class AlertsSettings(ConsumerSettings, CatalogReaderSettings):
     http_port: int = 8003
     group_id: str = "chiso-alerts"
+    alert_rules_file: Path | None = Field(
+        default=None, description="per-indicator rule parameters (YAML), see docs/alerts.md"
+    )
+    external_url: str = Field(
+        default="http://localhost:3000",
+        description="where a reader of a notification opens chiso (Grafana), for links",
+    )
+    key_cache_s: float = Field(
+        default=5, ge=0, description="how long a looked-up API key is trusted"
+    )
+    sweep_interval_s: float = Field(
+        default=300, gt=0, description="how often the stale sweep looks for silent series"
+    )
+    dispatch_interval_s: float = Field(
+        default=1, gt=0, description="how often due groups and the outbox are looked at"
+    )
+    delivery_timeout_s: float = Field(default=10, gt=0, description="per webhook / SMTP attempt")
+    delivery_max_age_s: float = Field(
+        default=259_200, gt=0, description="a notification still failing after this is given up"
+    )
+    webhook_allow_nets: list[IPvAnyNetwork] = Field(
+        default=[],
+        description='private or loopback networks webhooks may reach, e.g. ["10.0.0.0/8"]',
+    )
+    smtp_host: str | None = Field(default=None, description="SMTP server for email subscriptions")
+    smtp_port: int = 587
+    smtp_starttls: bool = True
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_sender: str = "chiso <alerts@localhost>"
+    grafana_url: str | None = Field(
+        default=None, description="Grafana to annotate with firing and resolved alerts"
+    )
+    grafana_token: SecretStr | None = Field(
+        default=None, description="a Grafana service-account token"
+    )
 
 
 class MigrateSettings(DatabaseSettings, CatalogSettings, LogSettings):

@@ -1,8 +1,11 @@
 """The shape every consumer service shares: a FastStream batch subscriber inside a FastAPI app
-that serves /healthz, /readyz and /metrics, with the broker and the pool opened in its lifespan."""
+that serves /healthz, /readyz and /metrics, with the broker and the pool opened in its lifespan,
+and any periodic loops the service runs beside it."""
 
-from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass
 
 import structlog
 from fastapi import APIRouter, FastAPI
@@ -20,26 +23,52 @@ from chiso_core.telemetry import configure_logging
 log = structlog.get_logger(__name__)
 
 
+@dataclass(frozen=True)
+class Loop:
+    """Work done every `interval_s` (sooner while `run_once` finds something: it returns a
+    count of what it did)."""
+
+    name: str
+    interval_s: float
+    run_once: Callable[[], Awaitable[int]]
+
+    async def run(self) -> None:
+        while True:
+            try:
+                busy = await self.run_once() > 0
+            except Exception:  # the next round retries; a loop that dies would stop silently
+                log.exception("loop round failed", loop=self.name)
+                busy = False
+            await asyncio.sleep(0 if busy else self.interval_s)
+
+
+@dataclass(frozen=True)
+class Parts:
+    handle: BatchHandler
+    routers: Sequence[APIRouter] = ()
+    loops: Sequence[Loop] = ()
+
+
 def consumer_app(
     name: str,
     topic: str,
     settings: ConsumerSettings,
-    build: Callable[[AsyncConnectionPool, Publisher], tuple[BatchHandler, Sequence[APIRouter]]],
+    build: Callable[[AsyncConnectionPool, Publisher], Parts],
 ) -> FastAPI:
-    """`build` makes the service's batch handler and its own HTTP routes from the pool and
-    the publisher this function opens and closes."""
+    """`build` makes the service's batch handler, its own HTTP routes and its loops from the
+    pool and the publisher this function opens and closes."""
     configure_logging(settings)
     broker = make_broker(settings, client_id=f"chiso-{name}")
     pool = make_pool(settings)
     publisher = Publisher(settings, client_id=f"chiso-{name}")
-    handle, routers = build(pool, publisher)
+    parts = build(pool, publisher)
     subscribe_batches(
         broker,
         topic,
         group_id=settings.group_id,
         max_records=settings.batch_max_records,
         batch_timeout_ms=settings.batch_timeout_ms,
-        handle=handle,
+        handle=parts.handle,
     )
 
     @asynccontextmanager
@@ -48,8 +77,13 @@ def consumer_app(
         await pool.open(wait=True)
         await publisher.start()
         await broker.start()
+        tasks = [asyncio.create_task(loop.run(), name=loop.name) for loop in parts.loops]
         log.info(f"{name} ready", group_id=settings.group_id, topic=topic)
         yield
+        for task in tasks:
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
         await broker.stop()
         await publisher.stop()
         await pool.close()
@@ -58,6 +92,6 @@ def consumer_app(
     app.include_router(
         ops_router(broker_and_database_ready(lambda: broker.ping(timeout=None), pool))
     )
-    for router in routers:
+    for router in parts.routers:
         app.include_router(router)
     return app

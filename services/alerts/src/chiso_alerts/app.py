@@ -1,17 +1,50 @@
-"""Wiring of the alerts service: chiso.scores.v1 → alert lifecycle → chiso.alerts.v1."""
+"""Wiring of the alerts service: chiso.scores.v1 → alert lifecycle → chiso.alerts.v1; beside it
+the stale sweep, the group dispatcher and the outbox sender, and the alerts API."""
 
+import httpx
 from fastapi import FastAPI
+from psycopg_pool import AsyncConnectionPool
 
+from chiso_alerts.api import routers
+from chiso_alerts.context import Judging
+from chiso_alerts.delivery import Sender
+from chiso_alerts.dispatcher import Dispatcher
 from chiso_alerts.pipeline import AlertsPipeline
+from chiso_alerts.rules.params import load_params
+from chiso_alerts.sweep import Sweeper
 from chiso_core import topics
-from chiso_core.service import consumer_app
+from chiso_core.catalog.store import CatalogCache
+from chiso_core.publisher import Publisher
+from chiso_core.service import Loop, Parts, consumer_app
 from chiso_core.settings import AlertsSettings
 
 
 def create_app(settings: AlertsSettings | None = None) -> FastAPI:
-    return consumer_app(
-        "alerts",
-        topics.SCORES,
-        settings or AlertsSettings(),
-        lambda pool, publisher: (AlertsPipeline(pool, publisher).handle, []),
-    )
+    settings = settings or AlertsSettings()
+    params = load_params(settings.alert_rules_file)  # a broken file stops the start, loudly
+
+    def build(pool: AsyncConnectionPool, publisher: Publisher) -> Parts:
+        catalog = CatalogCache(pool, settings.catalog_ttl_s)
+        judging = Judging(
+            pool, catalog, params, settings.external_url, settings.grafana_url is not None
+        )
+        # No redirects: a webhook must not be bounced to an address the check did not see.
+        client = httpx.AsyncClient(
+            timeout=settings.delivery_timeout_s, follow_redirects=False, trust_env=False
+        )
+        every = settings.dispatch_interval_s
+        return Parts(
+            AlertsPipeline(pool, publisher, judging).handle,
+            routers(pool, settings, catalog),
+            [
+                Loop(
+                    "stale-sweep",
+                    settings.sweep_interval_s,
+                    Sweeper(pool, publisher, judging).run_once,
+                ),
+                Loop("dispatch", every, Dispatcher(pool, settings.external_url).run_once),
+                Loop("deliver", every, Sender(pool, settings, client).run_once),
+            ],
+        )
+
+    return consumer_app("alerts", topics.SCORES, settings, build)

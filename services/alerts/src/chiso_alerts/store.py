@@ -1,36 +1,110 @@
-"""Alerts' SQL: the current alerts of a batch in one query, changes written pipelined."""
+"""The lifecycle's SQL: series windows and alerts of a batch read in one query each, written
+pipelined in the caller's transaction."""
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 
 from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
-from chiso_alerts.rules import Alert
+from chiso_alerts.rules import window
+from chiso_alerts.rules.lifecycle import AlertState, State
+from chiso_alerts.rules.model import SeriesKey
 from chiso_core.periods import Period
 
 
-async def load(conn: AsyncConnection, fingerprints: Iterable[str]) -> dict[str, Alert]:
+async def load_windows(
+    conn: AsyncConnection, keys: Iterable[SeriesKey]
+) -> dict[SeriesKey, window.Window]:
+    keys = list(keys)
+    by_id = {(k.plan_id, k.target_id, k.jurisdiction): k for k in keys}
     cur = await conn.execute(
-        "SELECT fingerprint, labels, annotations->>'summary', state, starts_at, ends_at,"
+        "SELECT s.plan_id, s.target_id, s.jurisdiction_id, s.points FROM alert_series s"
+        " JOIN unnest(%s::text[], %s::text[], %s::text[]) AS k(p, t, j)"
+        " ON s.plan_id = k.p AND s.target_id = k.t AND s.jurisdiction_id = k.j",
+        [
+            [k.plan_id for k in keys],
+            [k.target_id for k in keys],
+            [k.jurisdiction for k in keys],
+        ],
+    )
+    return {by_id[p, t, j]: window.from_json(points) for p, t, j, points in await cur.fetchall()}
+
+
+async def save_windows(conn: AsyncConnection, windows: dict[SeriesKey, window.Window]) -> None:
+    async with conn.cursor() as cur:
+        await cur.executemany(
+            """
+            INSERT INTO alert_series (plan_id, target_id, jurisdiction_id, indicator_code,
+                                      province_code, due_year, points, last_period_end)
+            VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
+            ON CONFLICT (plan_id, target_id, jurisdiction_id) DO UPDATE SET
+                indicator_code = EXCLUDED.indicator_code, due_year = EXCLUDED.due_year,
+                points = EXCLUDED.points, last_period_end = EXCLUDED.last_period_end,
+                updated_at = now()
+            """,
+            [
+                (
+                    k.plan_id,
+                    k.target_id,
+                    k.jurisdiction,
+                    k.indicator,
+                    k.province,
+                    k.due_year,
+                    Jsonb(window.to_json(w)),
+                    w[-1].period.end,
+                )
+                for k, w in windows.items()
+            ],
+        )
+
+
+async def all_series(conn: AsyncConnection) -> list[tuple[SeriesKey, date]]:
+    """Every judged series with the end of its latest scored period, for the stale sweep."""
+    cur = await conn.execute(
+        "SELECT plan_id, target_id, jurisdiction_id, indicator_code, province_code, due_year,"
+        " last_period_end FROM alert_series"
+    )
+    return [(SeriesKey(*row[:6]), row[6]) for row in await cur.fetchall()]
+
+
+async def load_alerts(conn: AsyncConnection, fingerprints: Iterable[str]) -> dict[str, AlertState]:
+    cur = await conn.execute(
+        "SELECT fingerprint, labels, annotations, state, starts_at, ends_at, fired_at,"
         " last_grain, last_period FROM alerts WHERE fingerprint = ANY(%s)",
         [list(set(fingerprints))],
     )
     return {
-        fp: Alert(fp, labels, summary or "", state, starts, ends, Period.of(grain, period))
-        for fp, labels, summary, state, starts, ends, grain, period in await cur.fetchall()
+        fp: AlertState(
+            fp,
+            labels,
+            annotations,
+            State(state),
+            starts,
+            ends,
+            fired,
+            None if grain is None else Period.of(grain, period),
+        )
+        for fp, labels, annotations, state, starts, ends, fired, grain, period in (
+            await cur.fetchall()
+        )
     }
 
 
-async def save(conn: AsyncConnection, alerts: Sequence[Alert], changed: Sequence[Alert]) -> None:
+async def save_alerts(
+    conn: AsyncConnection, alerts: Sequence[AlertState], changed: Sequence[AlertState]
+) -> None:
+    """Upsert `alerts`; record every state change of `changed` in alert_events."""
     async with conn.cursor() as cur:
         await cur.executemany(
             """
             INSERT INTO alerts (fingerprint, labels, annotations, state, starts_at, ends_at,
-                                last_grain, last_period)
-            VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
+                                fired_at, last_grain, last_period)
+            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)
             ON CONFLICT (fingerprint) DO UPDATE SET
-                annotations = EXCLUDED.annotations, state = EXCLUDED.state,
-                starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at,
+                labels = EXCLUDED.labels, annotations = EXCLUDED.annotations,
+                state = EXCLUDED.state, starts_at = EXCLUDED.starts_at,
+                ends_at = EXCLUDED.ends_at, fired_at = EXCLUDED.fired_at,
                 last_grain = EXCLUDED.last_grain, last_period = EXCLUDED.last_period,
                 updated_at = now()
             """,
@@ -38,17 +112,36 @@ async def save(conn: AsyncConnection, alerts: Sequence[Alert], changed: Sequence
                 (
                     a.fingerprint,
                     Jsonb(a.labels),
-                    Jsonb({"summary": a.summary}),
-                    a.state,
+                    Jsonb(a.annotations),
+                    str(a.state),
                     a.starts_at,
                     a.ends_at,
-                    str(a.last_period.grain),
-                    a.last_period.start,
+                    a.fired_at,
+                    None if a.last_period is None else str(a.last_period.grain),
+                    None if a.last_period is None else a.last_period.start,
                 )
                 for a in alerts
             ],
         )
         await cur.executemany(
-            "INSERT INTO alert_events (fingerprint, state, period_start) VALUES (%s, %s, %s)",
-            [(a.fingerprint, a.state, a.last_period.start) for a in changed],
+            "INSERT INTO alert_events (fingerprint, state, period_start, labels, annotations)"
+            " VALUES (%s, %s, %s, %s, %s)",
+            [
+                (
+                    a.fingerprint,
+                    str(a.state),
+                    None if a.last_period is None else a.last_period.start,
+                    Jsonb(a.labels),
+                    Jsonb(a.annotations),
+                )
+                for a in changed
+            ],
         )
+
+
+async def firing_labels(conn: AsyncConnection) -> list[dict[str, str]]:
+    """The labels of every firing alert that may inhibit others (jurisdiction-wide ones)."""
+    cur = await conn.execute(
+        "SELECT labels FROM alerts WHERE state = 'firing' AND NOT labels ? 'indicator'"
+    )
+    return [labels for (labels,) in await cur.fetchall()]

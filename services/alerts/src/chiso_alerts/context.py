@@ -1,0 +1,88 @@
+"""What judging a batch needs beside the scores: the catalog (names, cadences, the jurisdiction
+tree), the rule parameters, the subscriptions, and today's date in Việt Nam."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from psycopg_pool import AsyncConnectionPool
+
+from chiso_alerts import transitions
+from chiso_alerts.groups import VIETNAM
+from chiso_alerts.rules.model import Names, SeriesKey
+from chiso_alerts.rules.params import ParamsBook
+from chiso_alerts.subscriptions import load_subscriptions
+from chiso_core.catalog.models import Cadence, Catalog
+from chiso_core.catalog.store import CatalogCache
+
+
+@dataclass(frozen=True)
+class Subtree:
+    """`(child, ancestor)`: is `child` the unit `ancestor` or inside it (catalog parent links)."""
+
+    catalog: Catalog
+
+    def __call__(self, child: str, ancestor: str) -> bool:
+        seen: str | None = child
+        while seen is not None:
+            if seen == ancestor:
+                return True
+            unit = self.catalog.jurisdictions.get(seen)
+            seen = None if unit is None else unit.parent
+        return False
+
+
+@dataclass(frozen=True)
+class BatchContext:
+    catalog: Catalog
+    params: ParamsBook
+    today: date
+    lifecycle: transitions.Context
+
+    # A code the catalog no longer knows (a plan edited since it was scored) is judged monthly
+    # and called by its code rather than stopping the partition.
+    def cadence(self, indicator: str) -> Cadence:
+        known = self.catalog.indicators.get(indicator)
+        return Cadence.MONTH if known is None else known.cadence
+
+    def rule_names(self, key: SeriesKey) -> Names:
+        known = self.catalog.indicators.get(key.indicator)
+        return Names(
+            indicator=key.indicator if known is None else known.name_vi,
+            jurisdiction=self.jurisdiction_name(key.jurisdiction),
+            unit="" if known is None else known.unit,
+        )
+
+    def jurisdiction_name(self, jurisdiction: str) -> str:
+        unit = self.catalog.jurisdictions.get(jurisdiction)
+        return jurisdiction if unit is None else unit.name_vi
+
+    def names(self, key: SeriesKey) -> dict[str, str]:
+        """Annotations that let a notification speak of places and indicators by name."""
+        names = self.rule_names(key)
+        return {"jurisdiction_name": names.jurisdiction, "indicator_name": names.indicator}
+
+
+class Judging:
+    def __init__(
+        self,
+        pool: AsyncConnectionPool,
+        catalog: CatalogCache,
+        params: ParamsBook,
+        external_url: str,
+        annotate_grafana: bool,
+    ) -> None:
+        self.pool, self.catalog, self.params = pool, catalog, params
+        self.external_url, self.annotate_grafana = external_url, annotate_grafana
+
+    async def context(self, now: datetime) -> BatchContext:
+        catalog = await self.catalog.get()
+        async with self.pool.connection() as conn:
+            subscriptions = await load_subscriptions(conn)
+        return BatchContext(
+            catalog,
+            self.params,
+            now.astimezone(VIETNAM).date(),
+            transitions.Context(
+                subscriptions, Subtree(catalog), self.external_url, self.annotate_grafana
+            ),
+        )

@@ -19,6 +19,7 @@ from chiso_alerts.notify.grafana import annotate
 from chiso_alerts.notify.outcome import Outcome
 from chiso_alerts.notify.webhook import send_webhook
 from chiso_alerts.subscriptions import Subscription, load_subscriptions
+from chiso_core import failpoints
 from chiso_core.settings import AlertsSettings
 
 log = structlog.get_logger(__name__)
@@ -89,11 +90,13 @@ class Sender:
             if not due:
                 return 0
             subs = await load_subscriptions(conn)
+        failpoints.hit("alerts.before_send")
         by_id: dict[UUID, Subscription] = {s.id: s for s in subs}
         timeout = self.settings.delivery_timeout_s
         outcomes: Sequence[Outcome] = await asyncio.gather(
             *(_bounded(self._send(p, by_id.get(p.subscription_id or _NONE)), timeout) for p in due)
         )
+        failpoints.hit("alerts.after_send")
         done = datetime.now(UTC)
         results = []
         for p, o in zip(due, outcomes, strict=True):

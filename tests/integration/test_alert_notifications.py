@@ -1,0 +1,218 @@
+"""Notifications over the real broker and database, to a webhook receiver and an SMTP server on
+loopback: a drifting series tells each matching subscriber once, its recovery once more, a
+silenced alert tells nobody, and a dead subscriber holds up nobody else."""
+
+import uuid
+from collections.abc import AsyncIterator, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+import httpx
+import jsonschema
+import psycopg
+import pytest
+from aiosmtpd.controller import Controller
+from psycopg.types.json import Jsonb
+from psycopg_pool import AsyncConnectionPool
+
+from chiso_alerts.context import Judging
+from chiso_alerts.delivery import Sender
+from chiso_alerts.dispatcher import Dispatcher
+from chiso_alerts.pipeline import AlertsPipeline
+from chiso_alerts.rules.params import load_params
+from chiso_core import topics
+from chiso_core.broker import ensure_topics
+from chiso_core.catalog.store import CatalogCache
+from chiso_core.contracts.v1 import score_pb2
+from chiso_core.publisher import Publisher
+from chiso_core.settings import AlertsSettings
+from tests.alerting import OWNER, drifting, score, subscribe
+from tests.alertmanager import WEBHOOK_V4
+from tests.kafka_io import produce, read_topic
+from tests.webhook_receiver import Receiver, webhook_receiver
+
+RECOVERY = [score(m, score_pb2.STATUS_ON_TRACK, 46.0) for m in ("2025-07", "2025-08", "2025-09")]
+DRIFT = drifting(["2025-04", "2025-05", "2025-06"])
+
+
+class Mailbox:
+    """aiosmtpd handler keeping every message it is handed."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802 (aiosmtpd's name)
+        content = envelope.content  # type: ignore[attr-defined]
+        self.messages.append(message_from_bytes(content, policy=policy.default))  # type: ignore[arg-type]
+        return "250 OK"
+
+
+@pytest.fixture
+def mailbox() -> Iterator[tuple[Mailbox, int]]:
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=0)
+    controller.start()
+    try:
+        yield box, controller.server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def hook() -> Iterator[Receiver]:
+    with webhook_receiver() as receiver:
+        yield receiver
+
+
+@dataclass
+class Alerting:
+    """The alerts service's parts as app.py wires them, driven one round at a time."""
+
+    pipeline: AlertsPipeline
+    dispatcher: Dispatcher
+    sender: Sender
+    bootstrap: str
+    handed: set[tuple[int, int]] = field(default_factory=set)
+
+    async def scores(self, records: Sequence[tuple[bytes, score_pb2.Score]]) -> None:
+        await produce(self.bootstrap, topics.SCORES, records)
+        fresh = [
+            r
+            for r in await read_topic(self.bootstrap, topics.SCORES)
+            if (r.partition, r.offset) not in self.handed
+        ]
+        self.handed |= {(r.partition, r.offset) for r in fresh}
+        await self.pipeline.handle(fresh)
+
+    async def deliver(self) -> int:
+        """Flush due groups and send what they queued; returns notifications sent."""
+        await self.dispatcher.run_once()
+        return await self.sender.run_once()
+
+
+@pytest.fixture
+async def alerting(
+    bootstrap_servers: str, database_url: str, mailbox: tuple[Mailbox, int]
+) -> AsyncIterator[Alerting]:
+    settings = AlertsSettings(
+        kafka_bootstrap_servers=bootstrap_servers,
+        database_url=database_url,
+        webhook_allow_nets=["127.0.0.0/8"],  # type: ignore[list-item]
+        smtp_host="127.0.0.1",
+        smtp_port=mailbox[1],
+        smtp_starttls=False,
+    )
+    await ensure_topics(settings)
+    async with (
+        AsyncConnectionPool(database_url, min_size=1, max_size=3) as pool,
+        Publisher(settings, client_id="test") as publisher,
+        httpx.AsyncClient(timeout=5, follow_redirects=False) as client,
+    ):
+        judging = Judging(pool, CatalogCache(pool), load_params(None), "http://grafana", False)
+        yield Alerting(
+            AlertsPipeline(pool, publisher, judging),
+            Dispatcher(pool, "http://grafana"),
+            Sender(pool, settings, client),
+            bootstrap_servers,
+        )
+
+
+def status_only(url: str, database_url: str, **kw: object) -> uuid.UUID:
+    return subscribe(database_url, url, filters={"rules": ["status"]}, **kw)  # type: ignore[arg-type]
+
+
+async def test_drift_tells_each_subscriber_once_and_recovery_once_more(
+    alerting: Alerting, hook: Receiver, mailbox: tuple[Mailbox, int], database_url: str
+) -> None:
+    status_only(hook.url, database_url)
+    status_only(hook.url, database_url)
+    status_only("chu.tich@tamduong.laichau.gov.vn", database_url, channel="email")
+    subscribe(database_url, hook.url, filters={"jurisdictions": ["khanh_hoa"]})  # not Tam Đường
+
+    await alerting.scores(DRIFT)
+    assert await alerting.deliver() == 3
+    assert await alerting.deliver() == 0  # nothing new: nothing more
+    firing = hook.received()
+    assert len(firing) == 2
+    assert len({r.headers["idempotency-key"] for r in firing}) == 2
+    for r in firing:
+        payload = r.json()
+        jsonschema.validate(payload, WEBHOOK_V4)
+        assert payload["status"] == "firing"
+        [alert] = payload["alerts"]
+        assert alert["labels"]["jurisdiction"] == "tam_duong"
+        assert alert["labels"]["rule"] == "status"
+    [mail] = mailbox[0].messages
+    assert "Tam Đường" in mail["Subject"]
+
+    # Still off track a month later: the same alert, nobody told again.
+    await alerting.scores(drifting(["2025-07"]))
+    assert await alerting.deliver() == 0
+
+    await alerting.scores(RECOVERY)
+    assert await alerting.deliver() == 3
+    resolved = hook.received()[2:]
+    assert [r.json()["status"] for r in resolved] == ["resolved", "resolved"]
+    for r in resolved:
+        jsonschema.validate(r.json(), WEBHOOK_V4)
+    assert len(mailbox[0].messages) == 2
+    assert await alerting.deliver() == 0
+
+
+async def test_a_silenced_alert_tells_nobody(
+    alerting: Alerting, hook: Receiver, database_url: str
+) -> None:
+    status_only(hook.url, database_url)
+    now = datetime.now(UTC)
+    with psycopg.connect(database_url) as conn:
+        conn.execute(
+            "INSERT INTO silences (id, matchers, starts_at, ends_at, created_by, comment, owner)"
+            " VALUES (%s, %s, %s, %s, 'test', 'data collection under review', %s)",
+            [
+                uuid.uuid4(),
+                Jsonb(
+                    [
+                        {
+                            "name": "jurisdiction",
+                            "value": "tam_duong",
+                            "isRegex": False,
+                            "isEqual": True,
+                        }
+                    ]
+                ),
+                now - timedelta(minutes=1),
+                now + timedelta(hours=1),
+                OWNER,
+            ],
+        )
+    await alerting.scores(DRIFT)
+    await alerting.deliver()
+    await alerting.scores(RECOVERY)
+    await alerting.deliver()
+    assert hook.received() == []
+    with psycopg.connect(database_url) as conn:
+        assert conn.execute("SELECT count(*) FROM alert_events").fetchone() == (2,)
+
+
+async def test_a_dead_subscriber_does_not_hold_up_the_others(
+    alerting: Alerting, hook: Receiver, database_url: str
+) -> None:
+    with webhook_receiver(status=503) as dead:
+        status_only(dead.url, database_url)
+        status_only(hook.url, database_url)
+        await alerting.scores(DRIFT)
+        assert await alerting.deliver() == 2
+        assert len(hook.received()) == 1
+        assert len(dead.received()) == 1
+    with psycopg.connect(database_url) as conn:
+        [(attempts, error, later)] = conn.execute(
+            "SELECT attempts, last_error, next_attempt_at > now() FROM notification_outbox"
+        ).fetchall()
+        outcomes = conn.execute(
+            "SELECT outcome, count(*) FROM notification_log GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+    assert (attempts, later) == (1, True)
+    assert "503" in str(error)
+    assert outcomes == [("retry", 1), ("sent", 1)]

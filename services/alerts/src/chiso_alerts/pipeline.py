@@ -10,7 +10,8 @@ from prometheus_client import Counter
 from psycopg_pool import AsyncConnectionPool
 
 from chiso_alerts import store
-from chiso_alerts.rules import Alert, ScoreEvent, apply, fingerprint
+from chiso_alerts.legacy_rules import Alert, ScoreEvent, apply
+from chiso_alerts.rules.lifecycle import fingerprint
 from chiso_core import topics
 from chiso_core.contracts.v1 import alert_pb2, score_pb2
 from chiso_core.messaging import Record, new_meta, rejected

@@ -5,7 +5,7 @@ from collections.abc import Iterable, Sequence
 from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
-from chiso_alerts.rules import Alert
+from chiso_alerts.legacy_rules import Alert
 from chiso_core.periods import Period
 
 

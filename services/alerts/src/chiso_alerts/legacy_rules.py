@@ -1,10 +1,10 @@
-"""When a target's score fires or resolves an alert (pure). Words from Prometheus Alertmanager:
-labels identify an alert, their fingerprint is its key, its state is firing or resolved."""
+"""The walking skeleton's status rule (fires on off_track, resolves on on_track), kept only so
+the current pipeline runs until it moves to the rules package (issue 6) and this file goes."""
 
-import hashlib
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from chiso_alerts.rules.lifecycle import fingerprint
 from chiso_core.contracts.v1 import score_pb2
 from chiso_core.periods import Period
 from chiso_core.status import Status
@@ -65,11 +65,6 @@ class ScoreEvent:
             f"{self.actual:g} against {self.expected:.4g} expected, "
             f"on the way to {self.target_value:g} by {self.due_year}"
         )
-
-
-def fingerprint(labels: dict[str, str]) -> str:
-    canonical = "\x00".join(f"{k}\x01{v}" for k, v in sorted(labels.items()))
-    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

@@ -516,3 +516,23 @@ def test_a_bad_file_is_refused_naming_file_indicator_and_field(
     with pytest.raises(ValueError, match=message) as e:
         load_params(path)
     assert str(path) in str(e.value)
+
+
+@given(
+    st.lists(st.sampled_from(["2025-01", "2025-02", "2025-Q1", "2025", "2026-03"]), max_size=8),
+    st.lists(st.sampled_from(["2025-01", "2025-04", "2026-03"]), max_size=4),
+    st.integers(min_value=0, max_value=6),
+)
+def test_merge_keeps_one_point_a_period_in_order(
+    before: list[str], added: list[str], keep: int
+) -> None:
+    """Property: whatever arrives, the window is ordered by period, one point a period, the
+    newest `keep` of them, and an added point wins over the one it revises."""
+    old = tuple(point(p, actual=1.0) for p in before)
+    new = [point(p, actual=2.0) for p in added]
+    window = merge(old, new, keep)
+    periods = [p.period for p in window]
+    assert periods == sorted(set(periods))
+    everything = sorted({p.period for p in (*old, *new)})
+    assert periods == everything[len(everything) - min(keep, len(everything)) :]
+    assert all(p.actual == 2.0 for p in window if str(p.period) in added)

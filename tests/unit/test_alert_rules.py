@@ -536,3 +536,10 @@ def test_merge_keeps_one_point_a_period_in_order(
     everything = sorted({p.period for p in (*old, *new)})
     assert periods == everything[len(everything) - min(keep, len(everything)) :]
     assert all(p.actual == 2.0 for p in window if str(p.period) in added)
+
+
+def test_an_empty_window_holds_nothing_and_still_reads_well() -> None:
+    """A series whose only period was dropped (e.g. a withdrawn figure) is judged on nothing."""
+    for v in evaluate(KEY, (), DEFAULTS, Cadence.MONTH, TODAY, NAMES):
+        assert not any(v.active)
+        assert "None" not in v.annotations["summary"] + v.annotations["description"]

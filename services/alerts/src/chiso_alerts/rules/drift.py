@@ -71,7 +71,8 @@ def drift(key: SeriesKey, window: Window, params: RuleParams, names: Names) -> V
     annotations = name_annotations(names)
     latest = window[-1].period if window else None
     annotations["summary"] = (
-        f"{names.indicator} tại {names.jurisdiction} đang trượt khỏi lộ trình (kỳ {latest})"
+        f"{names.indicator} tại {names.jurisdiction} đang trượt khỏi lộ trình"
+        + (f" (kỳ {latest})" if latest is not None else "")
     )
     behind = years_behind(window[-1], key.due_year) if window else None
     annotations["description"] = (

@@ -30,8 +30,9 @@ def projection(key: SeriesKey, window: Window, params: RuleParams, names: Names)
         + (f"là {chance:.0%}" if chance is not None else "chưa ước tính được")
     )
     annotations["description"] = (
-        f"Xác suất đạt mục tiêu theo dự báo xu hướng (kỳ {latest.period if latest else '—'}); "
-        f"ngưỡng cảnh báo {p.threshold:.0%}."
+        "Xác suất đạt mục tiêu theo dự báo xu hướng"
+        + (f" (kỳ {latest.period})" if latest is not None else "")
+        + f"; ngưỡng cảnh báo {p.threshold:.0%}."
     )
     year = latest.period.year if latest is not None else key.due_year
     return Verdict(

@@ -9,8 +9,9 @@ import pytest
 from aiokafka.errors import ProducerClosed
 from psycopg_pool import AsyncConnectionPool
 
+from chiso_alerts.legacy_rules import ScoreEvent
 from chiso_alerts.pipeline import AlertsPipeline
-from chiso_alerts.rules import ScoreEvent, fingerprint
+from chiso_alerts.rules.lifecycle import fingerprint
 from chiso_core import topics
 from chiso_core.broker import ensure_topics
 from chiso_core.contracts.v1 import alert_pb2, observation_pb2, score_pb2

@@ -1,0 +1,143 @@
+"""What the rules read (a series and its scored periods) and what they say (a verdict)."""
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from chiso_core.contracts.v1 import score_pb2
+from chiso_core.periods import Period
+from chiso_core.status import Status
+
+
+class Severity(StrEnum):
+    INFO = "info"
+    WARNING = "warning"
+    CRITICAL = "critical"
+
+    def raised(self, near_due: bool) -> "Severity":
+        """One step worse when the target is near its due year (critical stays critical)."""
+        if not near_due:
+            return self
+        order = list(Severity)
+        return order[min(order.index(self) + 1, len(order) - 1)]
+
+
+@dataclass(frozen=True)
+class SeriesKey:
+    """One plan target judged for one jurisdiction."""
+
+    plan_id: str
+    target_id: str
+    jurisdiction: str
+    indicator: str
+    province: str
+    due_year: int
+
+
+@dataclass(frozen=True)
+class ScorePoint:
+    """One scored period, as alerts keeps it."""
+
+    period: Period
+    status: Status
+    actual: float
+    expected: float | None
+    gap: float | None
+    target_value: float | None
+    probability: float | None
+    derived: bool
+
+
+def _optional(s: score_pb2.Score, name: str) -> float | None:
+    if not s.HasField(name):
+        return None
+    value = float(getattr(s, name))
+    if not math.isfinite(value):
+        raise ValueError(f"{name} is {value}, expected a finite number")
+    return value
+
+
+def from_score(s: score_pb2.Score) -> tuple[SeriesKey, ScorePoint]:
+    """The series and the scored period a chiso.v1.Score speaks of; ValueError naming the field
+    when the message makes no sense (a missing identifier, period or status, a NaN)."""
+    for name in ("plan_id", "target_id", "jurisdiction_id", "indicator_code", "province_code"):
+        if not getattr(s, name):
+            raise ValueError(f"{name} is empty")
+    if not 1900 <= s.due_year <= 2100:
+        raise ValueError(f"due_year {s.due_year} is outside 1900..2100")
+    if not math.isfinite(s.actual):
+        raise ValueError(f"actual is {s.actual}, expected a finite number")
+    probability = _optional(s, "probability")
+    if probability is not None and not 0 <= probability <= 1:
+        raise ValueError(f"probability {probability} is outside 0..1")
+    key = SeriesKey(
+        plan_id=s.plan_id,
+        target_id=s.target_id,
+        jurisdiction=s.jurisdiction_id,
+        indicator=s.indicator_code,
+        province=s.province_code,
+        due_year=s.due_year,
+    )
+    point = ScorePoint(
+        period=Period.from_proto(s.period),
+        status=Status.from_proto(s.status),
+        actual=s.actual,
+        expected=_optional(s, "expected"),
+        gap=_optional(s, "gap"),
+        target_value=_optional(s, "target_value"),
+        probability=probability,
+        derived=s.derived,
+    )
+    return key, point
+
+
+@dataclass(frozen=True)
+class Names:
+    """How people call things (Vietnamese names from the catalog)."""
+
+    indicator: str
+    jurisdiction: str
+    unit: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What one rule says about one series after its latest scored period."""
+
+    # identity labels only: alertname, plan, target, jurisdiction, indicator, rule
+    # (JurisdictionStale: alertname, jurisdiction, rule)
+    labels: Mapping[str, str]
+    severity: Severity
+    # does the condition hold at each period of the window, oldest first
+    active: tuple[bool, ...]
+    # consecutive active scored periods before it fires (1 = at once)
+    for_periods: int
+    # consecutive inactive scored periods before it resolves (>= 1)
+    keep_firing_for: int
+    # at least "summary" (one line, Vietnamese) and "description"
+    annotations: Mapping[str, str]
+    # the latest period judged (None for the sweep's jurisdiction-wide stale)
+    period: Period | None
+
+
+def series_labels(key: SeriesKey, alertname: str, rule: str) -> dict[str, str]:
+    return {
+        "alertname": alertname,
+        "plan": key.plan_id,
+        "target": key.target_id,
+        "jurisdiction": key.jurisdiction,
+        "indicator": key.indicator,
+        "rule": rule,
+    }
+
+
+def name_annotations(names: Names) -> dict[str, str]:
+    """The names every notification shows instead of codes."""
+    return {"indicator_name": names.indicator, "jurisdiction_name": names.jurisdiction}
+
+
+def amount(value: float, names: Names) -> str:
+    """A figure with its unit, as a reader writes it: "41,5 %"."""
+    text = f"{value:.4g}".replace(".", ",")
+    return f"{text} {names.unit}" if names.unit else text

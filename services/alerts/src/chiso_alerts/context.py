@@ -14,6 +14,14 @@ from chiso_alerts.subscriptions import load_subscriptions
 from chiso_core.catalog.models import Cadence, Catalog
 from chiso_core.catalog.store import CatalogCache
 
+# How a reader writes each catalog unit after a figure; counts, ranks and indices go bare.
+UNITS = {
+    "percent": "%",
+    "percent_per_year": "%/năm",
+    "count_per_year": "/năm",
+    "per_10k_population": "/10.000 dân",
+}
+
 
 @dataclass(frozen=True)
 class Subtree:
@@ -49,17 +57,12 @@ class BatchContext:
         return Names(
             indicator=key.indicator if known is None else known.name_vi,
             jurisdiction=self.jurisdiction_name(key.jurisdiction),
-            unit="" if known is None else known.unit,
+            unit="" if known is None else UNITS.get(known.unit, ""),
         )
 
     def jurisdiction_name(self, jurisdiction: str) -> str:
         unit = self.catalog.jurisdictions.get(jurisdiction)
         return jurisdiction if unit is None else unit.name_vi
-
-    def names(self, key: SeriesKey) -> dict[str, str]:
-        """Annotations that let a notification speak of places and indicators by name."""
-        names = self.rule_names(key)
-        return {"jurisdiction_name": names.jurisdiction, "indicator_name": names.indicator}
 
 
 class Judging:

@@ -16,8 +16,6 @@ from chiso_core.contracts.v1 import score_pb2
 from chiso_core.messaging import Record, rejected
 from chiso_core.publisher import Publisher
 
-KEEP = 36  # scored periods kept per series: three years of months, enough for every rule
-
 
 class AlertsPipeline:
     def __init__(self, pool: AsyncConnectionPool, publisher: Publisher, judging: Judging) -> None:
@@ -37,10 +35,15 @@ class AlertsPipeline:
         context = await self.judging.context(now)
         async with self.pool.connection() as conn, conn.transaction():
             before = await store.load_windows(conn, points)
-            windows = {k: window.merge(before.get(k, ()), p, KEEP) for k, p in points.items()}
+            windows = {
+                k: window.merge(
+                    before.get(k, ()), p, context.params.for_indicator(k.indicator).window
+                )
+                for k, p in points.items()
+            }
             await store.save_windows(conn, windows)
             judged = [
-                transitions.Judged(verdict, key.province, context.names(key))
+                transitions.Judged(verdict, key.province)
                 for key, w in windows.items()
                 for verdict in evaluate(
                     key,

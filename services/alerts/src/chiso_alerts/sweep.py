@@ -37,14 +37,12 @@ class Sweeper:
                     context.today,
                     context.rule_names(key),
                 )
-                one = transitions.Judged(verdict, key.province, context.names(key))
+                one = transitions.Judged(verdict, key.province)
                 judged.append(one)
                 by_jurisdiction.setdefault(key.jurisdiction, []).append(one)
             for jurisdiction, series in by_jurisdiction.items():
                 name = context.jurisdiction_name(jurisdiction)
                 verdict = jurisdiction_stale(jurisdiction, name, [j.verdict for j in series])
-                judged.append(
-                    transitions.Judged(verdict, series[0].province, {"jurisdiction_name": name})
-                )
+                judged.append(transitions.Judged(verdict, series[0].province))
             changed = await transitions.apply(conn, judged, context.lifecycle, self.publisher, now)
             return len(changed)

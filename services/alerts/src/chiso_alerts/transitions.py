@@ -3,7 +3,7 @@ state change stored with its history, routed to subscribers' groups, queued as a
 annotation, and published on chiso.alerts.v1 before the commit."""
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from prometheus_client import Counter
@@ -33,11 +33,10 @@ _WIRE = {
 
 @dataclass(frozen=True)
 class Judged:
-    """A verdict with what the lifecycle needs beside it."""
+    """A verdict with the province its messages are keyed by."""
 
     verdict: Verdict
     province: str
-    names: dict[str, str]  # jurisdiction_name, indicator_name: annotations for readers
 
 
 @dataclass(frozen=True)
@@ -90,10 +89,7 @@ async def apply(
     for fp, j in by_fp.items():
         before = current.get(fp)
         after, state_changed = advance(before, j.verdict, now)
-        if after is None:
-            continue
-        after = replace(after, annotations={**after.annotations, **j.names})
-        if after == before:
+        if after is None or after == before:
             continue
         touched.append(after)
         if state_changed:

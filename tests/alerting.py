@@ -3,6 +3,7 @@ database the way the API makes them."""
 
 import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import psycopg
 from psycopg.types.json import Jsonb
@@ -45,6 +46,14 @@ def score(
         observation_revision=1,
         probability=probability,
     )
+
+
+def recent_months(count: int, ending: int = 1) -> list[str]:
+    """`count` months up to `ending` months before this one, oldest first: recent enough that
+    the stale rule stays quiet whenever the test runs."""
+    today = datetime.now(UTC).date()
+    index = today.year * 12 + today.month - 1 - ending
+    return [f"{i // 12}-{i % 12 + 1:02d}" for i in range(index - count + 1, index + 1)]
 
 
 def drifting(

@@ -11,7 +11,7 @@ import pytest
 from chiso_core import topics
 from chiso_core.broker import ensure_topics
 from chiso_core.settings import BrokerSettings
-from tests.alerting import drifting, subscribe
+from tests.alerting import drifting, recent_months, subscribe
 from tests.e2e.conftest import StartService
 from tests.kafka_io import produce
 from tests.webhook_receiver import webhook_receiver

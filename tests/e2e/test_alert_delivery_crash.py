@@ -41,9 +41,7 @@ def test_a_killed_sender_loses_no_notification(
             subscribe(database_url, hook.url, filters={"rules": ["status"]})
         failpoint = {} if kill == "while_sending" else {"CHISO_FAILPOINTS": kill}
         doomed = start_service("alerts", **ENV, **failpoint)
-        asyncio.run(
-            produce(bootstrap_servers, topics.SCORES, drifting(["2025-04", "2025-05", "2025-06"]))
-        )
+        asyncio.run(produce(bootstrap_servers, topics.SCORES, drifting(recent_months(3))))
         assert doomed.proc is not None
         if kill == "while_sending":
             deadline = time.monotonic() + 60

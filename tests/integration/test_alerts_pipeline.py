@@ -1,5 +1,6 @@
-"""The alerts pipeline over the real broker and TimescaleDB: scores fire and resolve alerts,
-the history is kept, each change is published once, and a replay changes nothing."""
+"""The alerts pipeline over the real broker and TimescaleDB: scores move alerts through
+pending, firing and resolved with hysteresis, the history is kept, each change is published
+once, a replay changes nothing, and the stale sweep finds series that went silent."""
 
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
@@ -9,24 +10,30 @@ import pytest
 from aiokafka.errors import ProducerClosed
 from psycopg_pool import AsyncConnectionPool
 
-from chiso_alerts.legacy_rules import ScoreEvent
+from chiso_alerts.context import Judging
 from chiso_alerts.pipeline import AlertsPipeline
 from chiso_alerts.rules.lifecycle import fingerprint
+from chiso_alerts.rules.params import load_params
+from chiso_alerts.sweep import Sweeper
 from chiso_core import topics
 from chiso_core.broker import ensure_topics
+from chiso_core.catalog.store import CatalogCache
 from chiso_core.contracts.v1 import alert_pb2, observation_pb2, score_pb2
-from chiso_core.messaging import Record, new_meta
-from chiso_core.periods import Period
+from chiso_core.messaging import Record
 from chiso_core.publisher import Publisher
 from chiso_core.settings import BrokerSettings
+from tests.alerting import KEY, recent_months, score
 from tests.kafka_io import produce, read_topic
 
-KEY = b"12/online_public_service_usage"
+M = recent_months(8)
+OFF = score_pb2.STATUS_OFF_TRACK
+ON = score_pb2.STATUS_ON_TRACK
 
 
 @dataclass
 class Harness:
     pipeline: AlertsPipeline
+    sweeper: Sweeper
     bootstrap: str
     database_url: str
     handed: set[tuple[int, int]] = field(default_factory=set)
@@ -39,6 +46,11 @@ class Harness:
         self.handed |= {(r.partition, r.offset) for r in fresh}
         await self.pipeline.handle(fresh)
 
+    async def months(self, statuses: Sequence[score_pb2.Status], start: int = 0) -> None:
+        """One batch per month, from M[start], each with the given status."""
+        for i, status in enumerate(statuses, start):
+            await self.run([score(M[i], status, 41.0 if status == OFF else 46.0)])
+
     async def replay(self) -> None:
         """Everything on the topic again, as after a crash before the offsets were committed."""
         await self.pipeline.handle(await self.all_scores())
@@ -46,9 +58,10 @@ class Harness:
     async def all_scores(self) -> list[Record]:
         return await read_topic(self.bootstrap, topics.SCORES)
 
-    async def published(self) -> list[tuple[bytes, alert_pb2.Alert]]:
+    async def published(self, rule: str = "status") -> list[tuple[bytes, alert_pb2.Alert]]:
         records = await read_topic(self.bootstrap, topics.ALERTS)
-        return [(r.key or b"", alert_pb2.Alert.FromString(r.value or b"")) for r in records]
+        alerts = [(r.key or b"", alert_pb2.Alert.FromString(r.value or b"")) for r in records]
+        return [(k, a) for k, a in alerts if a.labels["rule"] == rule]
 
     def rows(self, query: str) -> list[tuple[object, ...]]:
         with psycopg.connect(self.database_url) as conn:
@@ -64,144 +77,118 @@ async def harness(bootstrap_servers: str, database_url: str) -> AsyncIterator[Ha
         AsyncConnectionPool(database_url, min_size=1, max_size=2) as pool,
         Publisher(settings, client_id="test") as publisher,
     ):
-        yield Harness(AlertsPipeline(pool, publisher), bootstrap_servers, database_url)
+        judging = Judging(pool, CatalogCache(pool), load_params(None), "http://grafana", False)
+        yield Harness(
+            AlertsPipeline(pool, publisher, judging),
+            Sweeper(pool, publisher, judging),
+            bootstrap_servers,
+            database_url,
+        )
 
 
-def score(
-    period: str,
-    status: score_pb2.Status,
-    actual: float,
-    target: str = "online_public_service_usage_2030",
-) -> tuple[bytes, score_pb2.Score]:
-    """A score as scoring publishes it for Tam Đường (106, in Lai Châu 12)."""
-    return KEY, score_pb2.Score(
-        meta=new_meta("scoring"),
-        plan_id="tam_duong_nq57",
-        plan_revision=1,
-        target_id=target,
-        indicator_code="online_public_service_usage",
-        jurisdiction_id="tam_duong",
-        province_code="12",
-        period=Period.parse(period).to_proto(),
-        actual=actual,
-        expected=42.82,
-        target_value=80.0,
-        due_year=2030,
-        gap=actual - 42.82,
-        status=status,
-        method="linear_path",
-        method_version="1",
-        observation_revision=1,
+def status_fingerprint(target: str = "online_public_service_usage_2030") -> str:
+    return fingerprint(
+        {
+            "alertname": "TargetOffTrack",
+            "plan": "tam_duong_nq57",
+            "target": target,
+            "jurisdiction": "tam_duong",
+            "indicator": "online_public_service_usage",
+            "rule": "status",
+        }
     )
 
 
-def the_fingerprint(target: str = "online_public_service_usage_2030") -> str:
-    _, msg = score("2025-06", score_pb2.STATUS_OFF_TRACK, 41.0, target)
-    return fingerprint(ScoreEvent.from_proto(msg).labels)
-
-
-OFF_JUNE = score("2025-06", score_pb2.STATUS_OFF_TRACK, 41.0)
-ON_JULY = score("2025-07", score_pb2.STATUS_ON_TRACK, 45.0)
-
-ALERT_ROW = (
-    "SELECT fingerprint, state, last_grain, last_period::text, ends_at IS NULL,"
-    " labels->>'target', annotations->>'summary' FROM alerts"
+STATUS = "SELECT state FROM alerts WHERE labels->>'rule' = 'status'"
+EVENTS = (
+    "SELECT state, period_start::text FROM alert_events"
+    " WHERE labels->>'rule' = 'status' ORDER BY id"
 )
-EVENTS = "SELECT fingerprint, state, period_start::text FROM alert_events ORDER BY id"
 
 
-async def test_off_track_fires_and_on_track_resolves(harness: Harness) -> None:
-    fp = the_fingerprint()
+async def test_two_months_off_track_fire_and_two_on_track_resolve(harness: Harness) -> None:
+    """Hysteresis in scored periods (for_periods 2, keep_firing_for 2): pending after the
+    first month off track, firing after the second; still firing after one month back on
+    track, resolved after the second."""
+    fp = status_fingerprint()
+    await harness.months([OFF])
+    assert harness.rows(STATUS) == [("pending",)]
+    await harness.months([OFF], start=1)
+    assert harness.rows(STATUS) == [("firing",)]
+    await harness.months([ON], start=2)
+    assert harness.rows(STATUS) == [("firing",)]
+    await harness.months([ON], start=3)
+    assert harness.rows(STATUS) == [("resolved",)]
 
-    await harness.run([OFF_JUNE])
-    [(row_fp, state, grain, period, open_, target, summary)] = harness.rows(ALERT_ROW)
-    assert (row_fp, state, grain, period, open_) == (fp, "firing", "month", "2025-06-01", True)
-    assert target == "online_public_service_usage_2030"
-    assert isinstance(summary, str)
-    assert summary.startswith(
-        "online_public_service_usage in tam_duong is off_track at 2025-06: 41"
-    )
-    [(key, firing)] = await harness.published()
-    assert key == KEY
-    assert (firing.fingerprint, firing.state) == (fp, alert_pb2.ALERT_STATE_FIRING)
-    assert firing.labels["plan"] == "tam_duong_nq57"
-    assert firing.HasField("starts_at")
-    assert not firing.HasField("ends_at")
-
-    await harness.run([ON_JULY])
-    assert harness.rows("SELECT state, last_period::text, ends_at >= starts_at FROM alerts") == [
-        ("resolved", "2025-07-01", True)
+    assert harness.rows(EVENTS) == [
+        ("pending", f"{M[0]}-01"),
+        ("firing", f"{M[1]}-01"),
+        ("resolved", f"{M[3]}-01"),
     ]
-    assert harness.rows(EVENTS) == [(fp, "firing", "2025-06-01"), (fp, "resolved", "2025-07-01")]
     published = await harness.published()
     assert [(k, a.fingerprint, a.state) for k, a in published] == [
+        (KEY, fp, alert_pb2.ALERT_STATE_PENDING),
         (KEY, fp, alert_pb2.ALERT_STATE_FIRING),
         (KEY, fp, alert_pb2.ALERT_STATE_RESOLVED),
     ]
-    resolved = published[1][1]
+    firing, resolved = published[1][1], published[2][1]
+    assert firing.labels["severity"] == "warning"
+    assert firing.annotations["jurisdiction_name"] == "Huyện Tam Đường"
     assert resolved.starts_at == firing.starts_at  # the same alert, now ended
     assert resolved.HasField("ends_at")
-    assert "is on_track at 2025-07" in resolved.annotations["summary"]
+    assert not firing.HasField("ends_at")
 
 
-async def test_repeated_off_track_fires_once(harness: Harness) -> None:
-    """Subscribers hear about a drifting target once, not every month it stays off track."""
-    await harness.run([OFF_JUNE])
-    await harness.run([score("2025-07", score_pb2.STATUS_OFF_TRACK, 41.2)])
-    await harness.run([score("2025-08", score_pb2.STATUS_DETERIORATING, 40.0)])
-
-    assert harness.rows("SELECT state, last_period::text FROM alerts") == [("firing", "2025-08-01")]
-    assert harness.rows("SELECT state FROM alert_events") == [("firing",)]
-    assert [a.state for _, a in await harness.published()] == [alert_pb2.ALERT_STATE_FIRING]
-
-
-async def test_both_transitions_in_one_batch_are_kept_in_order(harness: Harness) -> None:
-    await harness.run([OFF_JUNE, ON_JULY])
-
-    fp = the_fingerprint()
-    assert harness.rows("SELECT state FROM alerts") == [("resolved",)]
-    assert harness.rows(EVENTS) == [(fp, "firing", "2025-06-01"), (fp, "resolved", "2025-07-01")]
+async def test_one_noisy_month_neither_fires_nor_resolves(harness: Harness) -> None:
+    await harness.months([OFF, ON, OFF, ON])
+    assert harness.rows(STATUS) == [("inactive",)]  # pending, then gone: nobody was told
     assert [a.state for _, a in await harness.published()] == [
-        alert_pb2.ALERT_STATE_FIRING,
+        alert_pb2.ALERT_STATE_PENDING,
+        alert_pb2.ALERT_STATE_RESOLVED,
+        alert_pb2.ALERT_STATE_PENDING,
         alert_pb2.ALERT_STATE_RESOLVED,
     ]
+    await harness.months([OFF, OFF, ON, OFF], start=4)
+    assert harness.rows(STATUS) == [("firing",)]  # one good month does not resolve it
+
+
+async def test_a_batch_is_judged_on_all_its_months(harness: Harness) -> None:
+    """Months arriving together (a backfill) are judged once, on the window they make."""
+    await harness.run([score(m, OFF, 41.0) for m in M[:3]])
+    assert harness.rows(EVENTS) == [("firing", f"{M[2]}-01")]
 
 
 async def test_a_replayed_batch_changes_nothing(harness: Harness) -> None:
     """At-least-once delivery: the batch comes again after a crash before the offset commit."""
-    await harness.run([OFF_JUNE, ON_JULY])
-    before = harness.rows("SELECT fingerprint, state, starts_at, ends_at, last_period FROM alerts")
+    await harness.months([OFF, OFF, ON, ON])
+    query = "SELECT fingerprint, state, starts_at, ends_at, last_period FROM alerts ORDER BY 1"
+    before = harness.rows(query)
+    events = harness.rows("SELECT count(*) FROM alert_events")
 
     await harness.replay()
     await harness.replay()
 
-    assert (
-        harness.rows("SELECT fingerprint, state, starts_at, ends_at, last_period FROM alerts")
-        == before
-    )
-    assert harness.rows("SELECT count(*) FROM alert_events") == [(2,)]
-    assert len(await harness.published()) == 2
+    assert harness.rows(query) == before
+    assert harness.rows("SELECT count(*) FROM alert_events") == events
+    assert len(await harness.published()) == 3
 
 
 async def test_a_late_score_for_an_older_period_does_not_resolve(harness: Harness) -> None:
-    """The alert's last period survives the round trip through the database: a May score
-    arriving after June's does not resolve June's alert."""
-    await harness.run([OFF_JUNE])
-    await harness.run([score("2025-05", score_pb2.STATUS_ON_TRACK, 44.0)])
-
-    assert harness.rows("SELECT state, last_period::text FROM alerts") == [("firing", "2025-06-01")]
-    assert len(await harness.published()) == 1
+    """A correction of an older month replaces it in the window; the newest months decide."""
+    await harness.months([OFF, OFF], start=2)
+    await harness.run([score(M[1], ON, 46.0)])
+    assert harness.rows(STATUS) == [("firing",)]
 
 
 async def test_targets_have_their_own_alerts(harness: Harness) -> None:
     other = "online_public_service_usage_2027"
-    await harness.run([OFF_JUNE, score("2025-06", score_pb2.STATUS_ON_TRACK, 41.0, other)])
-    await harness.run([score("2025-07", score_pb2.STATUS_OFF_TRACK, 41.0, other)])
-
-    assert sorted(harness.rows("SELECT fingerprint, state FROM alerts")) == sorted(
-        [(the_fingerprint(), "firing"), (the_fingerprint(other), "firing")]
+    await harness.run([score(m, OFF, 41.0) for m in M[:2]])
+    await harness.run([score(m, ON, 46.0, other) for m in M[:2]])
+    rows = harness.rows(
+        "SELECT fingerprint, state FROM alerts WHERE labels->>'rule' = 'status' ORDER BY 2"
     )
-    assert the_fingerprint() != the_fingerprint(other)
+    assert rows == [(status_fingerprint(), "firing")]
+    assert status_fingerprint() != status_fingerprint(other)
 
 
 async def test_a_change_whose_publication_failed_is_published_on_the_replay(
@@ -210,29 +197,30 @@ async def test_a_change_whose_publication_failed_is_published_on_the_replay(
     """If publishing a change fails, the consumer gets the batch again; the change must be
     published then. Had the database kept the change, the replay would find nothing new and
     subscribers would never hear of it. (The failure: a publisher already closed.)"""
-    await produce(harness.bootstrap, topics.SCORES, [OFF_JUNE])
+    await produce(harness.bootstrap, topics.SCORES, [score(m, OFF, 41.0) for m in M[:2]])
     batch = await harness.all_scores()
     closed = Publisher(BrokerSettings(kafka_bootstrap_servers=harness.bootstrap), "closed")
     await closed.start()
     await closed.stop()
-    broken = AlertsPipeline(harness.pipeline.pool, closed)
+    broken = AlertsPipeline(harness.pipeline.pool, closed, harness.pipeline.judging)
     with pytest.raises(ProducerClosed):
         await broken.handle(batch)
+    assert harness.rows("SELECT count(*) FROM alert_series") == [(0,)]
 
     await harness.pipeline.handle(batch)
 
     assert [a.state for _, a in await harness.published()] == [alert_pb2.ALERT_STATE_FIRING]
-    assert harness.rows("SELECT state FROM alerts") == [("firing",)]
-    assert harness.rows("SELECT state FROM alert_events") == [("firing",)]
+    assert harness.rows(STATUS) == [("firing",)]
 
 
 async def test_a_poison_message_is_rejected_and_the_rest_is_handled(harness: Harness) -> None:
     """Neither undecodable bytes nor a score with no status stall the consumer: each goes to
-    the rejected topic with the reason, and the valid score in the same batch still fires."""
-    no_status = score("2025-06", score_pb2.STATUS_UNSPECIFIED, 41.0)
-    await harness.run([(KEY, b"\xff\xffnot protobuf"), no_status, OFF_JUNE])
+    the rejected topic with the reason, and the valid scores in the same batch still fire."""
+    no_status = score(M[0], score_pb2.STATUS_UNSPECIFIED, 41.0)
+    good = [score(m, OFF, 41.0) for m in M[:2]]
+    await harness.run([(KEY, b"\xff\xffnot protobuf"), no_status, *good])
 
-    assert harness.rows("SELECT state FROM alerts") == [("firing",)]
+    assert harness.rows(STATUS) == [("firing",)]
     rejected = [
         observation_pb2.Rejected.FromString(r.value or b"")
         for r in await read_topic(harness.bootstrap, topics.OBSERVATIONS_REJECTED)
@@ -244,5 +232,34 @@ async def test_a_poison_message_is_rejected_and_the_rest_is_handled(harness: Har
     assert garbage.origin.startswith(f"{topics.SCORES}/")
     assert garbage.key == KEY
     assert garbage.meta.producer == "alerts"
-    unspecified = by_payload[no_status[1].SerializeToString()]
-    assert "UNSPECIFIED is not a known status" in unspecified.reason
+    assert "status" in by_payload[no_status[1].SerializeToString()].reason
+
+
+async def test_the_sweep_finds_a_silent_jurisdiction_and_a_new_score_ends_it(
+    harness: Harness,
+) -> None:
+    """Months long past are stale as they arrive; that every series of the jurisdiction is
+    stale is for the sweep to find (no score comes to say so), which fires the
+    jurisdiction-wide alert. A fresh score resolves the series' stale alert at once, and the
+    next sweep the jurisdiction's."""
+    await harness.run([score(m, ON, 46.0) for m in recent_months(3, ending=10)])
+    stale = "SELECT labels->>'alertname', state FROM alerts WHERE labels->>'rule' = 'stale'"
+    assert harness.rows(stale) == [("IndicatorStale", "firing")]
+
+    assert await harness.sweeper.run_once() == 1
+    assert sorted(harness.rows(stale)) == [
+        ("IndicatorStale", "firing"),
+        ("JurisdictionStale", "firing"),
+    ]
+    assert await harness.sweeper.run_once() == 0  # nothing new the second time
+
+    await harness.run([score(M[-1], ON, 46.0)])
+    assert sorted(harness.rows(stale)) == [
+        ("IndicatorStale", "resolved"),
+        ("JurisdictionStale", "firing"),
+    ]
+    assert await harness.sweeper.run_once() == 1
+    assert sorted(harness.rows(stale)) == [
+        ("IndicatorStale", "resolved"),
+        ("JurisdictionStale", "resolved"),
+    ]

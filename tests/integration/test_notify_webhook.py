@@ -113,6 +113,13 @@ async def test_answers_map_like_alertmanager(
         assert answer.body.decode() in outcome.detail  # the receiver's reason is kept
 
 
+async def test_an_unreadable_refusal_is_still_a_refusal(client: httpx.AsyncClient) -> None:
+    garbled = Answer(400, b"not gzip at all", {"Content-Encoding": "gzip"})
+    with http_recorder(garbled) as receiver:
+        outcome = await send(client, receiver.url())
+    assert (outcome.kind, outcome.detail) == ("failed", "HTTP 400")
+
+
 async def test_retry_after_as_a_date(client: httpx.AsyncClient) -> None:
     later = format_datetime(datetime.now(UTC) + timedelta(seconds=90), usegmt=True)
     with http_recorder(Answer(503, b"", {"Retry-After": later})) as receiver:

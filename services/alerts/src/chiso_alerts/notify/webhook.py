@@ -79,10 +79,10 @@ async def send_webhook(
         return Outcome("retry", "timed out")
     except httpx.TransportError as e:
         return Outcome("retry", f"{type(e).__name__}: {e}")
-    return judge(response.status_code, response.headers.get("Retry-After"), said)
+    return _judge(response.status_code, response.headers.get("Retry-After"), said)
 
 
-def judge(status: int, retry_after: str | None, said: str = "") -> Outcome:
+def _judge(status: int, retry_after: str | None, said: str = "") -> Outcome:
     """Alertmanager's reading of a webhook answer: 2xx delivered, 5xx (and 408, 429) may pass,
     any other answer will not change by asking again (a redirect is not followed: the address
     was checked, where it points to was not)."""
@@ -102,10 +102,13 @@ async def _start_of(response: httpx.Response) -> str:
     if 200 <= response.status_code < 300:
         return ""
     chunk = b""
-    async for part in response.aiter_bytes():
-        chunk += part
-        if len(chunk) >= _DETAIL_BYTES:
-            break
+    try:
+        async for part in response.aiter_bytes():
+            chunk += part
+            if len(chunk) >= _DETAIL_BYTES:
+                break
+    except httpx.DecodingError:  # a body that lies about its encoding says nothing useful
+        return ""
     return " ".join(chunk[:_DETAIL_BYTES].decode(errors="replace").split())
 
 

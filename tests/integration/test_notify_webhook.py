@@ -2,6 +2,7 @@
 Idempotency-Key repeats with the notification, answers map to sent / retry / failed the way
 Alertmanager reads them, and an address that is not allowed is never contacted."""
 
+import asyncio
 import json
 import socket
 import time
@@ -9,6 +10,7 @@ from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from ipaddress import ip_network
+from typing import Any
 
 import httpx
 import pytest
@@ -148,6 +150,31 @@ async def test_a_private_address_is_refused_without_a_request(client: httpx.Asyn
     assert "refused" in outcome.detail
     assert "CHISO_WEBHOOK_ALLOW_NETS" in outcome.detail
     assert receiver.requests == []
+
+
+async def test_the_request_goes_to_the_address_that_was_checked(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DNS rebinding: the name resolves to an allowed address when checked and to another one
+    right after. The request must go where the check looked, not be resolved again."""
+    loop = asyncio.get_running_loop()
+    real = loop.getaddrinfo
+    answers = iter(["127.0.0.1", "127.0.0.2"])  # nothing listens on the second
+
+    async def rebinding(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host == "hooks.test":
+            host = next(answers)
+        return await real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(loop, "getaddrinfo", rebinding)
+    with http_recorder() as receiver:
+        outcome = await send(
+            client, f"http://hooks.test:{receiver.port}/hook", [ip_network("127.0.0.1/32")]
+        )
+    assert outcome.kind == "sent"
+    (request,) = receiver.requests
+    assert request.headers["host"] == f"hooks.test:{receiver.port}"  # the name, not the address
+    assert request.path == "/hook"
 
 
 @pytest.fixture

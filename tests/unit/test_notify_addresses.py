@@ -80,9 +80,10 @@ def test_an_allowed_network_opens_that_network_only() -> None:
         check_ip(ip_address("127.0.0.1"), TEN)
 
 
-async def test_check_url_accepts_a_public_literal() -> None:
-    await check_url("https://8.8.8.8/hook", NONE)
-    await check_url("http://[2606:4700:4700::1111]/hook", NONE)
+async def test_check_url_accepts_a_public_literal_and_answers_it() -> None:
+    assert await check_url("https://8.8.8.8/hook", NONE) == [ip_address("8.8.8.8")]
+    v6 = "2606:4700:4700::1111"
+    assert await check_url(f"http://[{v6}]/hook", NONE) == [ip_address(v6)]
 
 
 @pytest.mark.parametrize(
@@ -102,7 +103,10 @@ async def test_check_url_refuses_loopback_however_spelled(url: str) -> None:
 
 
 async def test_check_url_allows_loopback_when_the_operator_does() -> None:
-    await check_url("http://localhost:8080/hook", [ip_network("127.0.0.0/8"), ip_network("::1")])
+    allowed = [ip_network("127.0.0.0/8"), ip_network("::1")]
+    checked = await check_url("http://localhost:8080/hook", allowed)
+    assert checked  # what the name resolved to, every one of them checked
+    assert all(any(ip in net for net in allowed) for ip in checked)
 
 
 async def test_check_url_refuses_a_name_that_does_not_resolve() -> None:

@@ -58,21 +58,30 @@ async def send_webhook(
     allowed_nets: Sequence[Network],
 ) -> Outcome:
     """POST `payload` to `url` once. The address is checked first, on what the name resolves
-    to now: a refused address is never contacted. The URL itself stays out of `detail`, which
-    is logged (some receivers keep a token in the path)."""
+    to now, and the request goes to the address checked (a name re-pointed in between, as in
+    DNS rebinding, is not looked up again); a refused address is never contacted. The URL
+    itself stays out of `detail`, which is logged (some receivers keep a token in the path)."""
     try:
-        await check_url(url, allowed_nets)
+        (address, *_) = await check_url(url, allowed_nets)
     except UnsafeAddress as e:
         return Outcome("failed", f"refused: {e}")
+    target = httpx.URL(url)
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
     headers = {
+        "Host": target.netloc.decode("ascii"),
         "Content-Type": "application/json",
         "Idempotency-Key": notification_key,
         SIGNATURE_HEADER: sign(secret, body, int(time.time())),
     }
     try:
         async with client.stream(
-            "POST", url, content=body, headers=headers, follow_redirects=False
+            "POST",
+            target.copy_with(host=str(address)),
+            content=body,
+            headers=headers,
+            follow_redirects=False,
+            # TLS still names, and verifies the certificate of, the host in the URL
+            extensions={"sni_hostname": target.raw_host.decode("ascii")},
         ) as response:
             said = await _start_of(response)
     except httpx.TimeoutException:

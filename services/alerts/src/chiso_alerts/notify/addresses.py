@@ -44,8 +44,9 @@ def check_ip(ip: IPv4Address | IPv6Address, allowed: Sequence[Network]) -> None:
         )
 
 
-async def check_url(url: str, allowed: Sequence[Network]) -> None:
-    """Raise UnsafeAddress unless every address the URL's host resolves to may be reached."""
+async def check_url(url: str, allowed: Sequence[Network]) -> list[IPv4Address | IPv6Address]:
+    """Raise UnsafeAddress unless every address the URL's host resolves to may be reached;
+    answer those addresses, so that a sender can connect to what was checked."""
     host, port = parse(url)
     try:
         literal = ipaddress.ip_address(host)
@@ -53,10 +54,14 @@ async def check_url(url: str, allowed: Sequence[Network]) -> None:
         literal = None
     if literal is not None:
         check_ip(literal, allowed)
-        return
+        return [literal]
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError as e:
         raise UnsafeAddress(f"{host} cannot be resolved: {e.strerror or e}") from None
-    for *_, sockaddr in infos:
-        check_ip(ipaddress.ip_address(sockaddr[0]), allowed)
+    addresses = [ipaddress.ip_address(sockaddr[0]) for *_, sockaddr in infos]
+    if not addresses:
+        raise UnsafeAddress(f"{host} resolves to no address")
+    for ip in addresses:
+        check_ip(ip, allowed)
+    return addresses

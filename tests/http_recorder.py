@@ -1,8 +1,10 @@
-"""A real HTTP server on loopback that records every request and answers as a test scripts it:
-stands in for a webhook receiver or for Grafana's API."""
+"""A real HTTP server on loopback that records every request and answers as a test scripts it
+(slowly, if asked): stands in for a subscriber's webhook receiver or for Grafana's API."""
 
 import json
 import threading
+import time
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -35,13 +37,32 @@ class Recorder:
     otherwise: Answer = field(default_factory=Answer)
     requests: list[Request] = field(default_factory=list)
     port: int = 0
+    delay_s: float = 0.0  # how long each answer takes, after the request was recorded
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def url(self, path: str = "/") -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
+    def received(self) -> list[Request]:
+        with self.lock:
+            return list(self.requests)
+
+    def keys(self) -> Counter[str]:
+        """How often each notification (its Idempotency-Key) arrived."""
+        return Counter(r.headers.get("idempotency-key", "") for r in self.received())
+
+    def wait_for(self, count: int, timeout_s: float = 30) -> list[Request]:
+        """Wait until `count` distinct notifications arrived."""
+        deadline = time.monotonic() + timeout_s
+        while len(self.keys()) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{len(self.keys())} of {count} notifications arrived")
+            time.sleep(0.05)
+        return self.received()
+
 
 def _handler(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
-    lock = threading.Lock()
+    lock = recorder.lock
 
     class Handler(BaseHTTPRequestHandler):
         def _record(self) -> None:
@@ -56,6 +77,7 @@ def _handler(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
                     )
                 )
                 answer = recorder.answers.pop(0) if recorder.answers else recorder.otherwise
+            time.sleep(recorder.delay_s)
             self.send_response(answer.status)
             for name, value in answer.headers.items():
                 self.send_header(name, value)
@@ -72,8 +94,8 @@ def _handler(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def http_recorder(*answers: Answer) -> Iterator[Recorder]:
-    recorder = Recorder(answers=list(answers))
+def http_recorder(*answers: Answer, delay_s: float = 0.0) -> Iterator[Recorder]:
+    recorder = Recorder(answers=list(answers), delay_s=delay_s)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(recorder))
     recorder.port = server.server_address[1]
     # a short poll interval: shutdown() waits for the next poll

@@ -14,7 +14,7 @@ from chiso_core.settings import BrokerSettings
 from tests.alerting import drifting, recent_months, subscribe
 from tests.e2e.conftest import StartService
 from tests.kafka_io import produce
-from tests.webhook_receiver import webhook_receiver
+from tests.http_recorder import http_recorder
 
 SUBSCRIBERS = 12
 ENV = {
@@ -36,16 +36,16 @@ def test_a_killed_sender_loses_no_notification(
     start_service: StartService, database_url: str, bootstrap_servers: str, kill: str
 ) -> None:
     asyncio.run(ensure_topics(BrokerSettings(kafka_bootstrap_servers=bootstrap_servers)))
-    with webhook_receiver(delay_s=1.0 if kill == "while_sending" else 0.0) as hook:
+    with http_recorder(delay_s=1.0 if kill == "while_sending" else 0.0) as hook:
         for _ in range(SUBSCRIBERS):
-            subscribe(database_url, hook.url, filters={"rules": ["status"]})
+            subscribe(database_url, hook.url("/hook"), filters={"rules": ["status"]})
         failpoint = {} if kill == "while_sending" else {"CHISO_FAILPOINTS": kill}
         doomed = start_service("alerts", **ENV, **failpoint)
         asyncio.run(produce(bootstrap_servers, topics.SCORES, drifting(recent_months(3))))
         assert doomed.proc is not None
         if kill == "while_sending":
             deadline = time.monotonic() + 60
-            while hook.arrived() == 0:
+            while not hook.received():
                 assert time.monotonic() < deadline, "no notification was ever sent"
                 time.sleep(0.02)
             doomed.proc.kill()

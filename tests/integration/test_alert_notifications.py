@@ -31,7 +31,7 @@ from chiso_core.settings import AlertsSettings
 from tests.alerting import OWNER, drifting, recent_months, score, subscribe
 from tests.alertmanager import WEBHOOK_V4
 from tests.kafka_io import produce, read_topic
-from tests.webhook_receiver import Receiver, webhook_receiver
+from tests.http_recorder import Answer, Recorder, http_recorder
 
 MONTHS = recent_months(7)
 DRIFT = drifting(MONTHS[:3])
@@ -63,8 +63,8 @@ def mailbox() -> Iterator[tuple[Mailbox, int]]:
 
 
 @pytest.fixture
-def hook() -> Iterator[Receiver]:
-    with webhook_receiver() as receiver:
+def hook() -> Iterator[Recorder]:
+    with http_recorder() as receiver:
         yield receiver
 
 
@@ -126,12 +126,12 @@ def status_only(url: str, database_url: str, **kw: object) -> uuid.UUID:
 
 
 async def test_drift_tells_each_subscriber_once_and_recovery_once_more(
-    alerting: Alerting, hook: Receiver, mailbox: tuple[Mailbox, int], database_url: str
+    alerting: Alerting, hook: Recorder, mailbox: tuple[Mailbox, int], database_url: str
 ) -> None:
-    status_only(hook.url, database_url)
-    status_only(hook.url, database_url)
+    status_only(hook.url(), database_url)
+    status_only(hook.url(), database_url)
     status_only("chu.tich@tamduong.laichau.gov.vn", database_url, channel="email")
-    subscribe(database_url, hook.url, filters={"jurisdictions": ["khanh_hoa"]})  # not Tam Đường
+    subscribe(database_url, hook.url(), filters={"jurisdictions": ["khanh_hoa"]})  # not Tam Đường
 
     await alerting.scores(DRIFT)
     assert await alerting.deliver() == 3
@@ -164,9 +164,9 @@ async def test_drift_tells_each_subscriber_once_and_recovery_once_more(
 
 
 async def test_a_silenced_alert_tells_nobody(
-    alerting: Alerting, hook: Receiver, database_url: str
+    alerting: Alerting, hook: Recorder, database_url: str
 ) -> None:
-    status_only(hook.url, database_url)
+    status_only(hook.url(), database_url)
     now = datetime.now(UTC)
     with psycopg.connect(database_url) as conn:
         conn.execute(
@@ -202,11 +202,11 @@ async def test_a_silenced_alert_tells_nobody(
 
 
 async def test_a_dead_subscriber_does_not_hold_up_the_others(
-    alerting: Alerting, hook: Receiver, database_url: str
+    alerting: Alerting, hook: Recorder, database_url: str
 ) -> None:
-    with webhook_receiver(status=503) as dead:
-        status_only(dead.url, database_url)
-        status_only(hook.url, database_url)
+    with http_recorder(Answer(503, b"")) as dead:
+        status_only(dead.url(), database_url)
+        status_only(hook.url(), database_url)
         await alerting.scores(DRIFT)
         assert await alerting.deliver() == 2
         assert len(hook.received()) == 1

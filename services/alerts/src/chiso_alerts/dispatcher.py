@@ -5,7 +5,7 @@ inhibited alerts are left out here, when the notification is made (as in Alertma
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from psycopg import AsyncConnection
@@ -57,7 +57,7 @@ async def _members(
     )
     found: dict[tuple[UUID, str], list[NotifiedAlert]] = {}
     for s, g, fp, labels, annotations, state, starts, ends in await cur.fetchall():
-        status = "firing" if state == State.FIRING else "resolved"
+        status: Literal["firing", "resolved"] = "firing" if state == State.FIRING else "resolved"
         alert = NotifiedAlert(
             fp, status, labels, annotations, starts, ends, generator_url(external_url, labels)
         )

@@ -13,8 +13,8 @@ from chiso_core.broker import ensure_topics
 from chiso_core.settings import BrokerSettings
 from tests.alerting import drifting, recent_months, subscribe
 from tests.e2e.conftest import StartService
-from tests.kafka_io import produce
 from tests.http_recorder import http_recorder
+from tests.kafka_io import produce
 
 SUBSCRIBERS = 12
 ENV = {

@@ -30,8 +30,8 @@ from chiso_core.publisher import Publisher
 from chiso_core.settings import AlertsSettings
 from tests.alerting import OWNER, drifting, recent_months, score, subscribe
 from tests.alertmanager import WEBHOOK_V4
-from tests.kafka_io import produce, read_topic
 from tests.http_recorder import Answer, Recorder, http_recorder
+from tests.kafka_io import produce, read_topic
 
 MONTHS = recent_months(7)
 DRIFT = drifting(MONTHS[:3])

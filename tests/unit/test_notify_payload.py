@@ -4,7 +4,6 @@ notify/webhook Message and template Data/Alert), and the derived fields follow i
 
 import json
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any, Literal
 
 import pytest
@@ -13,8 +12,9 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from chiso_alerts.notify.payload import NotifiedAlert, webhook_payload
+from tests.alertmanager import WEBHOOK_V4
 
-SCHEMA = json.loads((Path(__file__).parents[1] / "alertmanager_webhook_v4.schema.json").read_text())
+SCHEMA = WEBHOOK_V4
 VALIDATOR = Draft202012Validator(SCHEMA)
 STARTED = datetime(2026, 11, 23, 4, 5, 6, 789000, tzinfo=UTC)
 

@@ -86,20 +86,12 @@ def out_of_scope(items: Sequence[Item], catalog: Catalog, agency: Agency) -> lis
             continue
         if item.parsed.indicator not in agency.indicators:
             problems.append(
-                Problem(
-                    field=f"{item.where}.indicator",
-                    problem=f"{item.parsed.indicator!r} is not among this key's indicators "
-                    f"({', '.join(agency.indicators)})",
-                )
+                agency.outside_indicators(f"{item.where}.indicator", item.parsed.indicator)
             )
         jurisdiction = catalog.resolve(item.parsed.jurisdiction, _start(item.parsed))
         if jurisdiction is not None and jurisdiction.id not in allowed:
             problems.append(
-                Problem(
-                    field=f"{item.where}.jurisdiction",
-                    problem=f"{item.parsed.jurisdiction!r} is outside this key's jurisdictions "
-                    f"({', '.join(agency.jurisdictions)} and the units below them)",
-                )
+                agency.outside_jurisdictions(f"{item.where}.jurisdiction", item.parsed.jurisdiction)
             )
     return problems
 

@@ -9,6 +9,7 @@ from psycopg import AsyncConnection
 
 from chiso_core.access import keys
 from chiso_core.catalog import Catalog
+from chiso_core.problems import Problem
 
 
 class Permission(StrEnum):
@@ -31,6 +32,20 @@ class Agency:
     def subtree(self, catalog: Catalog) -> frozenset[str]:
         """Every jurisdiction id the agency's scope covers."""
         return frozenset().union(*(catalog.subtree(j) for j in self.jurisdictions))
+
+    def outside_jurisdictions(self, field: str, sent: str) -> Problem:
+        """The refusal of a jurisdiction outside the scope, in every API's words."""
+        return Problem(
+            field=field,
+            problem=f"{sent!r} is outside this key's jurisdictions "
+            f"({', '.join(self.jurisdictions)} and the units below them)",
+        )
+
+    def outside_indicators(self, field: str, sent: str) -> Problem:
+        return Problem(
+            field=field,
+            problem=f"{sent!r} is not among this key's indicators ({', '.join(self.indicators)})",
+        )
 
 
 class AgencyError(ValueError):

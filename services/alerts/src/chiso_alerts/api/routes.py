@@ -98,7 +98,7 @@ def _silence_out(s: Silence, now: datetime) -> SilenceOut:
     )
 
 
-def _subscription_out(s: Subscription) -> dict[str, Any]:
+def _subscription_out(s: Subscription) -> SubscriptionOut:
     f = s.filters
     return SubscriptionOut(
         id=s.id,
@@ -120,7 +120,7 @@ def _subscription_out(s: Subscription) -> dict[str, Any]:
         send_resolved=s.send_resolved,
         quiet_hours=QuietHoursOut(**s.quiet_hours.to_json()) if s.quiet_hours else None,
         digest_at=s.digest_at.strftime("%H:%M") if s.digest_at else None,
-    ).model_dump(mode="json")
+    )
 
 
 class Scope:
@@ -137,12 +137,10 @@ class Scope:
                     422, "unknown jurisdiction", f"{field}[{i}]", f"{j!r} is not in the catalog"
                 )
             if j not in self.jurisdictions:
-                raise _refused(
+                raise ApiError(
                     403,
                     "outside this key's scope",
-                    f"{field}[{i}]",
-                    f"{j!r} is outside this key's jurisdictions "
-                    f"({', '.join(self.agency.jurisdictions)} and the units below them)",
+                    [self.agency.outside_jurisdictions(f"{field}[{i}]", j)],
                 )
 
     def check_indicators(self, field: str, codes: Iterable[str]) -> None:
@@ -152,12 +150,10 @@ class Scope:
                     422, "unknown indicator", f"{field}[{i}]", f"{code!r} is not in the catalog"
                 )
             if code not in self.agency.indicators:
-                raise _refused(
+                raise ApiError(
                     403,
                     "outside this key's scope",
-                    f"{field}[{i}]",
-                    f"{code!r} is not among this key's indicators "
-                    f"({', '.join(self.agency.indicators)})",
+                    [self.agency.outside_indicators(f"{field}[{i}]", code)],
                 )
 
     def sees(self, labels: dict[str, str]) -> bool:
@@ -430,13 +426,13 @@ def routers(
         async with connection() as conn:
             await directory.save_subscription(conn, sub)
         response.headers["Location"] = f"/v1/subscriptions/{sub.id}"
-        return SubscriptionCreated(**_subscription_out(sub), secret=sub.secret)
+        return SubscriptionCreated(**dict(_subscription_out(sub)), secret=sub.secret)
 
     @router.get("/subscriptions", tags=["subscriptions"], summary="This agency's subscriptions")
     async def list_subscriptions(caller: Caller) -> list[SubscriptionOut]:
         async with connection() as conn:
             found = await directory.owned_subscriptions(conn, caller.agency.name)
-        return [SubscriptionOut(**_subscription_out(s)) for s in found]
+        return [_subscription_out(s) for s in found]
 
     async def one_subscription(conn: AsyncConnection, caller: Scope, id: UUID) -> Subscription:
         found = await directory.owned_subscriptions(conn, caller.agency.name, [id])
@@ -447,7 +443,7 @@ def routers(
     @router.get("/subscriptions/{id}", tags=["subscriptions"], summary="One subscription")
     async def get_subscription(caller: Caller, id: UUID) -> SubscriptionOut:
         async with connection() as conn:
-            return SubscriptionOut(**_subscription_out(await one_subscription(conn, caller, id)))
+            return _subscription_out(await one_subscription(conn, caller, id))
 
     @router.patch("/subscriptions/{id}", tags=["subscriptions"], summary="Change a subscription")
     async def patch_subscription(
@@ -476,7 +472,7 @@ def routers(
                 changes["address"] = await check_address(sub.channel, body.address)
             sub = replace(sub, **changes)
             await directory.save_subscription(conn, sub)
-        return SubscriptionOut(**_subscription_out(sub))
+        return _subscription_out(sub)
 
     @router.delete(
         "/subscriptions/{id}", status_code=204, tags=["subscriptions"], summary="Unsubscribe"

@@ -211,6 +211,9 @@ def test_filters_outside_the_scope_are_refused_naming_them(
     unknown = client.get("/v1/alerts?indicator=nope", headers=headers)
     assert unknown.status_code == 422
     assert problems(unknown) == [("indicator[0]", "'nope' is not in the catalog")]
+    no_plan = client.get("/v1/alerts?plan=nope", headers=headers)
+    assert no_plan.status_code == 422
+    assert problems(no_plan) == [("plan[0]", "'nope' is not in the catalog")]
     bad_limit = client.get("/v1/alerts?limit=0", headers=headers)
     assert bad_limit.status_code == 422
     assert problems(bad_limit)[0][0] == "query.limit"
@@ -359,6 +362,11 @@ def test_a_silence_not_started_is_removed_by_delete_and_only_its_agency_may(
         ),
         ({"ends_at": "2030-01-01T00:00:00"}, 422, ("ends_at", "Input should have timezone info")),
         ({"comment": ""}, 422, ("comment", "String should have at least 1 character")),
+        (
+            {"comment": "a\x00b"},
+            422,
+            ("comment", "Value error, a NUL character (\\u0000) cannot be stored"),
+        ),
         ({"colour": "red"}, 422, ("colour", "unknown field")),
     ],
 )
@@ -500,6 +508,11 @@ def test_a_subscription_is_seen_changed_and_deleted_by_its_agency_only(
             ("address", "expected an http:// or https:// URL"),
         ),
         ({"channel": "sms"}, 422, ("channel", "Input should be 'webhook' or 'email'")),
+        (
+            {"name": "x\x00"},
+            422,
+            ("name", "Value error, a NUL character (\\u0000) cannot be stored"),
+        ),
         (
             {"group_wait": "5 minutes"},
             422,

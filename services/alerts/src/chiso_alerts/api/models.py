@@ -23,6 +23,13 @@ DURATION = 'an Alertmanager duration: "30s", "5m", "4h", "1h30m", "1d"'
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    @field_validator("*")
+    @classmethod
+    def _storable(cls, v: object) -> object:
+        if isinstance(v, str) and "\x00" in v:  # PostgreSQL text cannot hold it
+            raise ValueError("a NUL character (\\u0000) cannot be stored")
+        return v
+
 
 # Alerts
 

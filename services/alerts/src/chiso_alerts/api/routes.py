@@ -12,7 +12,7 @@ from uuid import UUID
 
 import psycopg
 import structlog
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
@@ -156,6 +156,11 @@ class Scope:
                     [self.agency.outside_indicators(f"{field}[{i}]", code)],
                 )
 
+    def check_plans(self, field: str, ids: Iterable[str]) -> None:
+        for i, p in enumerate(ids):
+            if p not in self.catalog.plans:
+                raise _refused(422, "unknown plan", f"{field}[{i}]", f"{p!r} is not in the catalog")
+
     def sees(self, labels: dict[str, str]) -> bool:
         indicator = labels.get("indicator")
         return labels.get("jurisdiction") in self.jurisdictions and (
@@ -226,6 +231,7 @@ def routers(
         if indicator:
             caller.check_indicators("indicator", indicator)
             indicators &= set(indicator)
+        caller.check_plans("plan", plan or [])
         labels = {k: v for k, v in {"plan": plan, "rule": rule, "severity": severity}.items() if v}
         now = datetime.now(UTC)
         async with connection() as conn:
@@ -240,7 +246,9 @@ def routers(
             return [AlertOut(**a) for a in await annotate(conn, rows, now)]
 
     @router.get("/alerts/{fingerprint}", tags=["alerts"], summary="One alert with its history")
-    async def get_alert(caller: Caller, fingerprint: str) -> AlertDetail:
+    async def get_alert(
+        caller: Caller, fingerprint: Annotated[str, Path(pattern=r"^[\x21-\x7e]{1,64}$")]
+    ) -> AlertDetail:
         now = datetime.now(UTC)
         async with connection() as conn:
             row = await store.alert(conn, fingerprint)
@@ -378,11 +386,7 @@ def routers(
     def filters(caller: Scope, f: FiltersIn) -> Filters:
         caller.check_jurisdictions("filters.jurisdictions", f.jurisdictions)
         caller.check_indicators("filters.indicators", f.indicators)
-        for i, p in enumerate(f.plans):
-            if p not in caller.catalog.plans:
-                raise _refused(
-                    422, "unknown plan", f"filters.plans[{i}]", f"{p!r} is not in the catalog"
-                )
+        caller.check_plans("filters.plans", f.plans)
         return Filters(
             jurisdictions=tuple(f.jurisdictions or caller.agency.jurisdictions),
             indicators=tuple(f.indicators or caller.agency.indicators),

@@ -13,10 +13,12 @@ from aiokafka.admin import AIOKafkaAdminClient
 from psycopg import sql
 
 from chiso_core import db, topics
+from chiso_core.access import agencies
+from chiso_core.access.agencies import Permission
 from chiso_core.catalog import Catalog, load_catalog
 from chiso_core.catalog import store as catalog_store
 from chiso_devstack.embedded import EmbeddedBroker, EmbeddedPostgres, free_port
-from chiso_ingest import agencies
+from tests.smtp_server import Mailbox, smtp_server
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOG_DIR = ROOT / "catalog"
@@ -101,13 +103,23 @@ AGENCY = "test_agency"
 
 @pytest.fixture
 async def agency_key(database_url: str) -> str:
-    """An API key allowed every indicator in the whole country (`vn` and everything below)."""
+    """An API key allowed every indicator in the whole country (`vn` and everything below), to
+    report figures and to use the alerts API."""
     async with await psycopg.AsyncConnection.connect(database_url) as conn, conn.transaction():
         catalog = await catalog_store.read(conn)
-        return await agencies.create(conn, catalog, AGENCY, ["vn"], sorted(catalog.indicators))
+        return await agencies.create(
+            conn, catalog, AGENCY, ["vn"], sorted(catalog.indicators), list(Permission)
+        )
 
 
 @pytest.fixture
 def auth(agency_key: str) -> dict[str, str]:
     """The headers that authenticate as the test agency."""
     return {"Authorization": f"Bearer {agency_key}"}
+
+
+@pytest.fixture
+def mailbox() -> Iterator[tuple[Mailbox, int]]:
+    """A mail relay on loopback: what it accepted, and its port."""
+    with smtp_server() as server:
+        yield server

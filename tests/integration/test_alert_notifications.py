@@ -6,14 +6,11 @@ import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 
 import httpx
 import jsonschema
 import psycopg
 import pytest
-from aiosmtpd.controller import Controller
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
@@ -32,34 +29,12 @@ from tests.alerting import OWNER, drifting, recent_months, score, subscribe
 from tests.alertmanager import WEBHOOK_V4
 from tests.http_recorder import Answer, Recorder, http_recorder
 from tests.kafka_io import produce, read_topic
+from tests.smtp_server import Mailbox
 
 MONTHS = recent_months(7)
 DRIFT = drifting(MONTHS[:3])
 STILL_OFF = drifting(MONTHS[3:4])
 RECOVERY = [score(m, score_pb2.STATUS_ON_TRACK, 46.0) for m in MONTHS[4:]]
-
-
-class Mailbox:
-    """aiosmtpd handler keeping every message it is handed."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
-        content = envelope.content  # type: ignore[attr-defined]
-        self.messages.append(message_from_bytes(content, policy=policy.default))  # type: ignore[arg-type]
-        return "250 OK"
-
-
-@pytest.fixture
-def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=0)
-    controller.start()
-    try:
-        yield box, controller.server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    finally:
-        controller.stop()
 
 
 @pytest.fixture
@@ -101,7 +76,7 @@ async def alerting(
     settings = AlertsSettings(
         kafka_bootstrap_servers=bootstrap_servers,
         database_url=database_url,
-        webhook_allow_nets=["127.0.0.0/8"],  # type: ignore[list-item]
+        webhook_allow_nets=["127.0.0.0/8"],
         smtp_host="127.0.0.1",
         smtp_port=mailbox[1],
         smtp_starttls=False,
@@ -146,7 +121,7 @@ async def test_drift_tells_each_subscriber_once_and_recovery_once_more(
         [alert] = payload["alerts"]
         assert alert["labels"]["jurisdiction"] == "tam_duong"
         assert alert["labels"]["rule"] == "status"
-    [mail] = mailbox[0].messages
+    [mail] = mailbox[0].messages()
     assert "Tam Đường" in mail["Subject"]
 
     # Still off track a month later: the same alert, nobody told again.
@@ -159,7 +134,7 @@ async def test_drift_tells_each_subscriber_once_and_recovery_once_more(
     assert [r.json()["status"] for r in resolved] == ["resolved", "resolved"]
     for r in resolved:
         jsonschema.validate(r.json(), WEBHOOK_V4)
-    assert len(mailbox[0].messages) == 2
+    assert len(mailbox[0].messages()) == 2
     assert await alerting.deliver() == 0
 
 

@@ -171,3 +171,26 @@ def test_over_the_rate_limit_is_429_with_retry_after(
         assert answers[-1].headers["retry-after"] == "2"
         assert "rate limit" in answers[-1].json()["error"]
         assert c.post(URL, json=figure, headers=bearer(other)).status_code == 202
+
+
+def test_a_key_without_the_report_permission_is_403_and_nothing_is_published(
+    app_client: TestClient, database_url: str, bootstrap_servers: str
+) -> None:
+    """An agency made to follow alerts only cannot report figures."""
+    key = agency_key(database_url, "watcher", *SCOPE, permissions=["alerts"])
+    answer = app_client.post(
+        URL, json={"observations": [obs(jurisdiction="12")]}, headers=bearer(key)
+    )
+    assert answer.status_code == 403, answer.text
+    assert problems(answer) == [
+        ("Authorization", "agency 'watcher' has the permissions alerts, not report")
+    ]
+    assert published(bootstrap_servers) == []
+    with psycopg.connect(database_url) as conn:
+        assert conn.execute("SELECT permissions FROM agencies").fetchall() == [(["alerts"],)]
+
+
+def test_an_agency_made_without_a_permission_reports(database_url: str) -> None:
+    agency_key(database_url, "reporter", *SCOPE)
+    with psycopg.connect(database_url) as conn:
+        assert conn.execute("SELECT permissions FROM agencies").fetchall() == [(["report"],)]

@@ -1,73 +1,21 @@
 """Email delivery through a real SMTP server on loopback (aiosmtpd): the message arrives
 well-formed with its Vietnamese subject, and SMTP answers map to sent / retry / failed."""
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 from chiso_alerts.notify.email import render_email, send_email
 from chiso_alerts.notify.payload import NotifiedAlert, webhook_payload
 from chiso_core.settings import AlertsSettings
 from chiso_devstack.embedded import free_port
+from tests.smtp_server import Mailbox
 
 SENDER = "chiso <canh-bao@chiso.example.vn>"
 TO = "so-tttt@laichau.gov.vn"
-
-
-@dataclass
-class Mailbox:
-    """An SMTP handler that keeps what it accepts; `rcpt` / `data` replace its answers."""
-
-    rcpt: str = "250 OK"
-    data: str = "250 OK"
-    received: list[Envelope] = field(default_factory=list)
-
-    async def handle_RCPT(
-        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
-    ) -> str:
-        if self.rcpt.startswith("250"):
-            envelope.rcpt_tos.append(address)
-        return self.rcpt
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        if self.data.startswith("250"):
-            self.received.append(envelope)
-        return self.data
-
-
-def only_chiso(
-    server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: Any
-) -> AuthResult:
-    """Accepts the login chiso / đúng (so that a wrong password can be tried)."""
-    ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
-        b"chiso",
-        "đúng".encode(),
-    )
-    return AuthResult(success=ok, handled=False)
-
-
-@pytest.fixture
-def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    box = Mailbox()
-    controller = Controller(
-        box,
-        hostname="127.0.0.1",
-        port=free_port(),
-        authenticator=only_chiso,
-        auth_require_tls=False,  # loopback test server without a certificate
-    )
-    controller.start()
-    try:
-        yield box, controller.port
-    finally:
-        controller.stop()
 
 
 def settings(port: int, **changes: Any) -> AlertsSettings:

@@ -72,14 +72,14 @@ def test_muted_members_bring_the_group_back_after_group_interval() -> None:
 
 
 def test_quiet_hours_defer_to_the_window_end_across_midnight() -> None:
-    night = QuietHours(time(22, 0), time(6, 0), VIETNAM)
+    night = QuietHours(time(22, 0), time(6, 0), "Asia/Ho_Chi_Minh")
     at_23 = datetime(2026, 3, 2, 23, 0, tzinfo=VIETNAM)
     assert night.defer(at_23) == datetime(2026, 3, 3, 6, 0, tzinfo=VIETNAM)
     at_5 = datetime(2026, 3, 3, 5, 0, tzinfo=VIETNAM)
     assert night.defer(at_5) == datetime(2026, 3, 3, 6, 0, tzinfo=VIETNAM)
     noon = datetime(2026, 3, 3, 12, 0, tzinfo=VIETNAM)
     assert night.defer(noon) == noon
-    lunch = QuietHours(time(11, 30), time(13, 30), VIETNAM)
+    lunch = QuietHours(time(11, 30), time(13, 30), "Asia/Ho_Chi_Minh")
     assert lunch.defer(noon) == datetime(2026, 3, 3, 13, 30, tzinfo=VIETNAM)
     timing = Timing(TIMING.group_wait, TIMING.group_interval, TIMING.repeat_interval, True, night)
     assert on_change(None, timing, at_23) == datetime(2026, 3, 3, 6, 0, tzinfo=VIETNAM)

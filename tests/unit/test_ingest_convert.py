@@ -7,8 +7,9 @@ from hypothesis import strategies as st
 from chiso_core.catalog import Catalog
 from chiso_core.contracts.v1 import common_pb2, observation_pb2
 from chiso_core.periods import Period
+from chiso_core.problems import Problem
 from chiso_ingest.convert import check, to_message
-from chiso_ingest.models import ObservationIn, Problem
+from chiso_ingest.models import ObservationIn
 
 WHERE = "observations[3]"
 

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from chiso_ingest import keys
+from chiso_core.access import keys
 from chiso_ingest.ratelimit import RateLimit
 
 

@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from signal import SIGTERM
@@ -57,13 +58,18 @@ class ServiceProcess:
 
 
 def agency_key(
-    database_url: str, name: str, jurisdictions: list[str], indicators: list[str]
+    database_url: str,
+    name: str,
+    jurisdictions: list[str],
+    indicators: list[str],
+    permissions: Sequence[str] = (),
 ) -> str:
     """An API key for an agency, through `chiso agency create` (or `rotate`, when the agency
     exists from an earlier run): the same path an operator takes."""
     env = {**os.environ, "CHISO_DATABASE_URL": database_url}
     scope = [f"--jurisdiction={j}" for j in jurisdictions]
     scope += [f"--indicator={i}" for i in indicators]
+    scope += [f"--permission={p}" for p in permissions]
     chiso = [sys.executable, "-m", "chiso_core", "agency"]
     made = subprocess.run(
         [*chiso, "create", name, *scope], env=env, capture_output=True, text=True, check=False

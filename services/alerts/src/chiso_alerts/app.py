@@ -5,7 +5,7 @@ import httpx
 from fastapi import FastAPI
 from psycopg_pool import AsyncConnectionPool
 
-from chiso_alerts.api import routers
+from chiso_alerts.api.routes import routers
 from chiso_alerts.context import Judging
 from chiso_alerts.delivery import Sender
 from chiso_alerts.dispatcher import Dispatcher
@@ -14,6 +14,7 @@ from chiso_alerts.rules.params import load_params
 from chiso_alerts.sweep import Sweeper
 from chiso_core import topics
 from chiso_core.catalog.store import CatalogCache
+from chiso_core.problems import add_problem_handlers
 from chiso_core.publisher import Publisher
 from chiso_core.service import Loop, Parts, consumer_app
 from chiso_core.settings import AlertsSettings
@@ -47,4 +48,6 @@ def create_app(settings: AlertsSettings | None = None) -> FastAPI:
             ],
         )
 
-    return consumer_app("alerts", topics.SCORES, settings, build)
+    app = consumer_app("alerts", topics.SCORES, settings, build)
+    add_problem_handlers(app)
+    return app

@@ -7,10 +7,10 @@ from datetime import date, datetime
 from psycopg_pool import AsyncConnectionPool
 
 from chiso_alerts import transitions
+from chiso_alerts.directory import load_subscriptions
 from chiso_alerts.groups import VIETNAM
 from chiso_alerts.rules.model import Names, SeriesKey
 from chiso_alerts.rules.params import ParamsBook
-from chiso_alerts.subscriptions import load_subscriptions
 from chiso_core.catalog.models import Cadence, Catalog
 from chiso_core.catalog.store import CatalogCache
 
@@ -21,22 +21,6 @@ UNITS = {
     "count_per_year": "/năm",
     "per_10k_population": "/10.000 dân",
 }
-
-
-@dataclass(frozen=True)
-class Subtree:
-    """`(child, ancestor)`: is `child` the unit `ancestor` or inside it (catalog parent links)."""
-
-    catalog: Catalog
-
-    def __call__(self, child: str, ancestor: str) -> bool:
-        seen: str | None = child
-        while seen is not None:
-            if seen == ancestor:
-                return True
-            unit = self.catalog.jurisdictions.get(seen)
-            seen = None if unit is None else unit.parent
-        return False
 
 
 @dataclass(frozen=True)
@@ -86,6 +70,9 @@ class Judging:
             self.params,
             now.astimezone(VIETNAM).date(),
             transitions.Context(
-                subscriptions, Subtree(catalog), self.external_url, self.annotate_grafana
+                subscriptions,
+                lambda child, ancestor: child in catalog.subtree(ancestor),
+                self.external_url,
+                self.annotate_grafana,
             ),
         )

@@ -14,11 +14,12 @@ from prometheus_client import Counter
 from psycopg_pool import AsyncConnectionPool
 
 from chiso_alerts import outbox
+from chiso_alerts.directory import load_subscriptions
 from chiso_alerts.notify.email import render_email, send_email
 from chiso_alerts.notify.grafana import annotate
 from chiso_alerts.notify.outcome import Outcome
 from chiso_alerts.notify.webhook import send_webhook
-from chiso_alerts.subscriptions import Subscription, load_subscriptions
+from chiso_alerts.subscriptions import Subscription
 from chiso_core import failpoints
 from chiso_core.settings import AlertsSettings
 

@@ -11,13 +11,15 @@ from uuid import UUID
 from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
-from chiso_alerts import groups, outbox, store
+from chiso_alerts import groups, outbox
+from chiso_alerts.api.store import inhibiting
+from chiso_alerts.directory import active_silences, load_subscriptions
 from chiso_alerts.inhibition import inhibited
 from chiso_alerts.links import generator_url
 from chiso_alerts.notify.payload import NotifiedAlert, webhook_payload
 from chiso_alerts.rules.lifecycle import State
-from chiso_alerts.silences import Silence, active_silences, silenced_by
-from chiso_alerts.subscriptions import Subscription, load_subscriptions
+from chiso_alerts.silences import Silence, silenced_by
+from chiso_alerts.subscriptions import Subscription
 
 BATCH = 200
 
@@ -156,7 +158,7 @@ class Dispatcher:
                 return 0
             subs = {s.id: s for s in await load_subscriptions(conn)}
             silences = await active_silences(conn, now)
-            inhibitors = await store.firing_labels(conn)
+            inhibitors = await inhibiting(conn)
             members = await _members(
                 conn, [(d.subscription_id, d.key) for d in due], self.external_url
             )

@@ -4,6 +4,7 @@ a new group waits `group_wait` to gather its first alerts; a group that has noti
 `repeat_interval`. Quiet hours defer a notification to the window's end (never drop it); a digest
 subscription hears once a day, at its hour."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -13,13 +14,17 @@ VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 @dataclass(frozen=True)
 class QuietHours:
+    """Local times between which nothing is delivered (it waits for `end`); `start` after
+    `end` spans midnight."""
+
     start: time
     end: time
-    zone: ZoneInfo
+    timezone: str  # an IANA name, e.g. Asia/Ho_Chi_Minh
 
     def defer(self, at: datetime) -> datetime:
-        """`at`, or the end of the quiet window it falls in (windows may span midnight)."""
-        local = at.astimezone(self.zone)
+        """`at`, or the end of the quiet window it falls in."""
+        zone = ZoneInfo(self.timezone)
+        local = at.astimezone(zone)
         t = local.time()
         inside = (
             self.start <= t < self.end
@@ -28,10 +33,23 @@ class QuietHours:
         )
         if not inside:
             return at
-        end = datetime.combine(local.date(), self.end, self.zone)
+        end = datetime.combine(local.date(), self.end, zone)
         if end <= local:
-            end = datetime.combine(local.date() + timedelta(days=1), self.end, self.zone)
+            end = datetime.combine(local.date() + timedelta(days=1), self.end, zone)
         return end.astimezone(UTC)
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "start": self.start.strftime("%H:%M"),
+            "end": self.end.strftime("%H:%M"),
+            "timezone": self.timezone,
+        }
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, str]) -> "QuietHours":
+        return cls(
+            time.fromisoformat(obj["start"]), time.fromisoformat(obj["end"]), obj["timezone"]
+        )
 
 
 @dataclass(frozen=True)

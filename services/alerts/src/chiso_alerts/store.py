@@ -137,11 +137,3 @@ async def save_alerts(
                 for a in changed
             ],
         )
-
-
-async def firing_labels(conn: AsyncConnection) -> list[dict[str, str]]:
-    """The labels of every firing alert that may inhibit others (jurisdiction-wide ones)."""
-    cur = await conn.execute(
-        "SELECT labels FROM alerts WHERE state = 'firing' AND NOT labels ? 'indicator'"
-    )
-    return [labels for (labels,) in await cur.fetchall()]

@@ -9,43 +9,34 @@ import orjson
 import psycopg
 import structlog
 from fastapi import Depends, FastAPI, Header, Query, Request, UploadFile
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from psycopg_pool import PoolTimeout
 from pydantic import ValidationError
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from chiso_core.access.agencies import Agency, Permission
+from chiso_core.access.auth import Authenticator
 from chiso_core.broker import ensure_topics
 from chiso_core.catalog.api import catalog_router
 from chiso_core.catalog.store import CatalogCache
 from chiso_core.db import make_pool
 from chiso_core.http import ops_router, service_app
+from chiso_core.problems import (
+    ApiError,
+    ErrorResponse,
+    Problem,
+    add_problem_handlers,
+    problem_of,
+    retry_later,
+)
 from chiso_core.publisher import Publisher
 from chiso_core.readiness import broker_and_database_ready
 from chiso_core.settings import IngestSettings
 from chiso_core.telemetry import configure_logging
 from chiso_ingest import files, idempotency
-from chiso_ingest.agencies import Agency
-from chiso_ingest.auth import Authenticator
-from chiso_ingest.errors import (
-    ApiError,
-    on_api_error,
-    on_http_error,
-    on_validation_error,
-    problem_of,
-    retry_later,
-)
 from chiso_ingest.ingestor import Ingestor
 from chiso_ingest.intake import Item
 from chiso_ingest.limits import BodySizeLimit
-from chiso_ingest.models import (
-    Envelope,
-    ErrorResponse,
-    ImportSummary,
-    ObservationBatch,
-    ObservationIn,
-    Problem,
-)
+from chiso_ingest.models import Envelope, ImportSummary, ObservationBatch, ObservationIn
 from chiso_ingest.ratelimit import RateLimit
 
 log = structlog.get_logger(__name__)
@@ -57,7 +48,8 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     for code, text in {
         400: "malformed JSON, or a form that cannot be read",
         401: "no API key, or an unknown or revoked one",
-        403: "an item is outside the key's jurisdictions or indicators; nothing was published",
+        403: "the key may not report figures, or an item is outside its jurisdictions or "
+        "indicators; nothing was published",
         413: "body or item count over the limit",
         409: "this Idempotency-Key was used for another request",
         422: "the body is not a batch of observations (a single bad item is rejected in the "
@@ -123,7 +115,7 @@ def create_app(settings: IngestSettings | None = None) -> FastAPI:
     pool = make_pool(settings, autocommit=True)  # every statement here stands alone
     catalog = CatalogCache(pool, settings.catalog_ttl_s)
     ingestor = Ingestor(publisher, pool, catalog, settings.publish_timeout_s)
-    authenticate = Authenticator(pool, settings.key_cache_s)
+    authenticate = Authenticator(pool, settings.key_cache_s, Permission.REPORT)
     rate_limit = RateLimit(settings.rate_limit_per_s, settings.rate_limit_burst)
     remember_for = timedelta(seconds=settings.idempotency_ttl_s)
 
@@ -155,9 +147,7 @@ def create_app(settings: IngestSettings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    app.add_exception_handler(RequestValidationError, on_validation_error)
-    app.add_exception_handler(ApiError, on_api_error)
-    app.add_exception_handler(StarletteHTTPException, on_http_error)
+    add_problem_handlers(app, "invalid observations")
 
     app.include_router(ops_router(broker_and_database_ready(publisher.ping, pool)))
     app.include_router(catalog_router(catalog.get))

@@ -10,8 +10,9 @@ from chiso_core.catalog import Catalog, Indicator, Kind
 from chiso_core.contracts.v1 import observation_pb2
 from chiso_core.messaging import new_meta, now
 from chiso_core.periods import Period
+from chiso_core.problems import Problem
 from chiso_core.topics import message_key
-from chiso_ingest.models import ObservationIn, Problem
+from chiso_ingest.models import ObservationIn
 
 # A ratio's value may differ from numerator/denominator by rounding, not more.
 _RATIO_TOLERANCE = 0.01

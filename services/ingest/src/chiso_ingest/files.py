@@ -13,11 +13,10 @@ from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from chiso_core.access.agencies import Agency
 from chiso_core.catalog import Catalog
-from chiso_ingest.agencies import Agency
-from chiso_ingest.errors import ApiError
+from chiso_core.problems import ApiError, Problem
 from chiso_ingest.intake import Item
-from chiso_ingest.models import Problem
 
 REQUIRED = ("indicator", "jurisdiction", "period", "value")
 COLUMNS = (*REQUIRED, "numerator", "denominator")

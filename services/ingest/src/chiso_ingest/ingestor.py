@@ -12,14 +12,14 @@ from prometheus_client import Counter
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from chiso_core import topics
+from chiso_core.access.agencies import Agency
 from chiso_core.catalog import Catalog
 from chiso_core.catalog.store import CatalogCache
 from chiso_core.contracts.v1 import observation_pb2
 from chiso_core.messaging import new_meta
+from chiso_core.problems import ApiError, retry_later
 from chiso_core.publisher import Publisher
 from chiso_ingest import intake
-from chiso_ingest.agencies import Agency
-from chiso_ingest.errors import ApiError, retry_later
 from chiso_ingest.intake import Figure, Item, PointKey
 from chiso_ingest.store import latest_figures
 

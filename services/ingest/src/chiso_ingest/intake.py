@@ -8,13 +8,13 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from chiso_core.access.agencies import Agency
 from chiso_core.catalog import Catalog
 from chiso_core.contracts.v1 import observation_pb2
 from chiso_core.messaging import message_ids, now
-from chiso_ingest.agencies import Agency
+from chiso_core.problems import Problem, problem_of
 from chiso_ingest.convert import check, parse_period, to_message
-from chiso_ingest.errors import problem_of
-from chiso_ingest.models import ObservationIn, Problem
+from chiso_ingest.models import ObservationIn
 
 # jurisdiction id, indicator, grain, first day: one figure's place in the observations table
 PointKey = tuple[str, str, str, date]
@@ -65,7 +65,10 @@ def read(items: Sequence[Item]) -> None:
         try:
             item.parsed = ObservationIn.model_validate(item.data)
         except ValidationError as e:
-            item.problems = [problem_of(err, item.where) for err in e.errors()]
+            item.problems = [
+                problem_of(err, item.where, "an object with the fields of a figure")
+                for err in e.errors()
+            ]
 
 
 def check_all(items: Sequence[Item], catalog: Catalog) -> None:
@@ -83,20 +86,12 @@ def out_of_scope(items: Sequence[Item], catalog: Catalog, agency: Agency) -> lis
             continue
         if item.parsed.indicator not in agency.indicators:
             problems.append(
-                Problem(
-                    field=f"{item.where}.indicator",
-                    problem=f"{item.parsed.indicator!r} is not among this key's indicators "
-                    f"({', '.join(agency.indicators)})",
-                )
+                agency.outside_indicators(f"{item.where}.indicator", item.parsed.indicator)
             )
         jurisdiction = catalog.resolve(item.parsed.jurisdiction, _start(item.parsed))
         if jurisdiction is not None and jurisdiction.id not in allowed:
             problems.append(
-                Problem(
-                    field=f"{item.where}.jurisdiction",
-                    problem=f"{item.parsed.jurisdiction!r} is outside this key's jurisdictions "
-                    f"({', '.join(agency.jurisdictions)} and the units below them)",
-                )
+                agency.outside_jurisdictions(f"{item.where}.jurisdiction", item.parsed.jurisdiction)
             )
     return problems
 

@@ -5,6 +5,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from chiso_core.periods import PERIOD_FORMAT
+from chiso_core.problems import Problem
 
 
 class ObservationIn(BaseModel):
@@ -55,16 +56,6 @@ class Envelope(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     observations: list[object] = Field(min_length=1)
-
-
-class Problem(BaseModel):
-    field: str = Field(description="where the problem is, e.g. observations[3].value")
-    problem: str
-
-
-class ErrorResponse(BaseModel):
-    error: str
-    problems: list[Problem] = []
 
 
 Outcome = Literal["accepted", "unchanged", "rejected"]

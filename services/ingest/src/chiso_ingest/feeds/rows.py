@@ -11,9 +11,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from chiso_core.catalog import Catalog
+from chiso_core.problems import Problem
 from chiso_ingest.convert import check
 from chiso_ingest.feeds.config import Feed, FeedError, Format, Mapping, Source
-from chiso_ingest.models import ObservationIn, Problem
+from chiso_ingest.models import ObservationIn
 
 Row = dict[str, Any]
 

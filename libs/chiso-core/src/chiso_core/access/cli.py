@@ -1,4 +1,4 @@
-"""`chiso agency create | rotate | revoke`: the keys agencies report with."""
+"""`chiso agency create | rotate | revoke`: the keys agencies call the services with."""
 
 import asyncio
 from collections.abc import Awaitable, Callable
@@ -7,10 +7,10 @@ from typing import Annotated, TypeVar
 import psycopg
 import typer
 
+from chiso_core.access import agencies
+from chiso_core.access.agencies import AgencyError, Permission
 from chiso_core.catalog import store
 from chiso_core.settings import DatabaseSettings
-from chiso_ingest import agencies
-from chiso_ingest.agencies import AgencyError
 
 app = typer.Typer(no_args_is_help=True, help="Agencies and their API keys (CHISO_DATABASE_URL).")
 T = TypeVar("T")
@@ -43,13 +43,21 @@ def create(
     jurisdiction: Annotated[
         list[str], typer.Option(help="a catalog jurisdiction id; the units below it are included")
     ],
-    indicator: Annotated[list[str], typer.Option(help="an indicator code the agency reports")],
+    indicator: Annotated[
+        list[str], typer.Option(help="an indicator code the agency reports or follows")
+    ],
+    permission: Annotated[
+        list[Permission] | None,
+        typer.Option(help="what its keys may do: report figures, use the alerts API"),
+    ] = None,
 ) -> None:
-    """Create an agency and print its API key."""
+    """Create an agency and print its API key (permission: report unless given)."""
 
     async def work(conn: psycopg.AsyncConnection) -> str:
         catalog = await store.read(conn)
-        return await agencies.create(conn, catalog, name, jurisdiction, indicator)
+        return await agencies.create(
+            conn, catalog, name, jurisdiction, indicator, permission or [Permission.REPORT]
+        )
 
     _show_once(_run(work))
 

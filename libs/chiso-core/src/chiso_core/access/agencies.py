@@ -1,26 +1,51 @@
 """Agencies and their keys in the database: created, rotated and revoked by `chiso agency`,
-looked up by the API on every request."""
+looked up by the services' APIs on every request."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from psycopg import AsyncConnection
 
+from chiso_core.access import keys
 from chiso_core.catalog import Catalog
-from chiso_ingest import keys
+from chiso_core.problems import Problem
+
+
+class Permission(StrEnum):
+    """What an agency's keys may do."""
+
+    REPORT = "report"  # send figures to ingest
+    ALERTS = "alerts"  # read alerts, silence them, subscribe to notifications
 
 
 @dataclass(frozen=True)
 class Agency:
-    """Who sent a request, and what it may report."""
+    """Who sent a request, and what it may do, for which jurisdictions and indicators."""
 
     name: str
     key_id: str
     jurisdictions: tuple[str, ...]  # each with every unit below it
     indicators: tuple[str, ...]
+    permissions: frozenset[Permission]
 
     def subtree(self, catalog: Catalog) -> frozenset[str]:
-        """Every jurisdiction id the agency may report for."""
+        """Every jurisdiction id the agency's scope covers."""
         return frozenset().union(*(catalog.subtree(j) for j in self.jurisdictions))
+
+    def outside_jurisdictions(self, field: str, sent: str) -> Problem:
+        """The refusal of a jurisdiction outside the scope, in every API's words."""
+        return Problem(
+            field=field,
+            problem=f"{sent!r} is outside this key's jurisdictions "
+            f"({', '.join(self.jurisdictions)} and the units below them)",
+        )
+
+    def outside_indicators(self, field: str, sent: str) -> Problem:
+        return Problem(
+            field=field,
+            problem=f"{sent!r} is not among this key's indicators ({', '.join(self.indicators)})",
+        )
 
 
 class AgencyError(ValueError):
@@ -51,13 +76,16 @@ async def create(
     name: str,
     jurisdictions: list[str],
     indicators: list[str],
+    permissions: Sequence[Permission] = (Permission.REPORT,),
 ) -> str:
     """A new agency and its first key; returns the key, which is not stored anywhere."""
     check_scope(catalog, jurisdictions, indicators)
+    if not permissions:
+        raise AgencyError("an agency needs at least one permission")
     cur = await conn.execute(
-        "INSERT INTO agencies (name, jurisdictions, indicators) VALUES (%s, %s, %s)"
-        " ON CONFLICT (name) DO NOTHING",
-        (name, jurisdictions, indicators),
+        "INSERT INTO agencies (name, jurisdictions, indicators, permissions)"
+        " VALUES (%s, %s, %s, %s) ON CONFLICT (name) DO NOTHING",
+        (name, jurisdictions, indicators, sorted(set(permissions))),
     )
     if cur.rowcount == 0:
         raise AgencyError(f"agency {name!r} exists already: rotate its key instead")
@@ -85,7 +113,7 @@ async def rotate(conn: AsyncConnection, name: str) -> tuple[str, list[str]]:
 async def find(conn: AsyncConnection, key_id: str) -> tuple[bytes, Agency] | None:
     """(secret hash, agency) of a key that is not revoked."""
     cur = await conn.execute(
-        "SELECT k.secret_hash, a.name, a.jurisdictions, a.indicators"
+        "SELECT k.secret_hash, a.name, a.jurisdictions, a.indicators, a.permissions"
         "  FROM agency_keys k JOIN agencies a ON a.name = k.agency"
         " WHERE k.key_id = %s AND k.revoked_at IS NULL",
         (key_id,),
@@ -93,4 +121,12 @@ async def find(conn: AsyncConnection, key_id: str) -> tuple[bytes, Agency] | Non
     row = await cur.fetchone()
     if row is None:
         return None
-    return bytes(row[0]), Agency(row[1], key_id, tuple(row[2]), tuple(row[3]))
+    secret_hash, name, jurisdictions, indicators, permissions = row
+    agency = Agency(
+        name,
+        key_id,
+        tuple(jurisdictions),
+        tuple(indicators),
+        frozenset(Permission(p) for p in permissions),
+    )
+    return bytes(secret_hash), agency

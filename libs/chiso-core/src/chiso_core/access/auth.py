@@ -1,5 +1,6 @@
-"""`Authorization: Bearer <key>` → the agency. Keys are looked up in the database and kept for
-a few seconds, so a revoked key stops working within `key_cache_s`."""
+"""`Authorization: Bearer <key>` → the agency, if it has the permission the API needs. Keys are
+looked up in the database and kept for a few seconds, so a revoked key (or a changed
+permission) takes effect within `key_cache_s`."""
 
 import time
 from typing import Annotated
@@ -10,12 +11,12 @@ from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
-from chiso_ingest import agencies, keys
-from chiso_ingest.agencies import Agency
-from chiso_ingest.errors import ApiError, retry_later
-from chiso_ingest.models import Problem
+from chiso_core.access import agencies, keys
+from chiso_core.access.agencies import Agency, Permission
+from chiso_core.problems import ApiError, Problem, retry_later
 
 log = structlog.get_logger(__name__)
+_MAY = {Permission.REPORT: "report figures", Permission.ALERTS: "use the alerts API"}
 _bearer = HTTPBearer(
     auto_error=False, description="the agency's API key, from `chiso agency create`"
 )
@@ -31,8 +32,11 @@ def _unauthorized(problem: str) -> ApiError:
 
 
 class Authenticator:
-    def __init__(self, pool: AsyncConnectionPool, cache_s: float) -> None:
-        self.pool, self.cache_s = pool, cache_s
+    """The FastAPI dependency: 401 without a valid key, 403 for a key whose agency lacks
+    `permission`."""
+
+    def __init__(self, pool: AsyncConnectionPool, cache_s: float, permission: Permission) -> None:
+        self.pool, self.cache_s, self.permission = pool, cache_s, permission
         self._cache: dict[str, tuple[float, tuple[bytes, Agency]]] = {}
 
     async def _lookup(self, key_id: str) -> tuple[bytes, Agency] | None:
@@ -62,4 +66,17 @@ class Authenticator:
         if found is None or not keys.matches(secret, found[0]):
             log.info("refused an API key", key_id=key_id)
             raise _unauthorized(f"key {key_id} is unknown or revoked")
-        return found[1]
+        agency = found[1]
+        if self.permission not in agency.permissions:
+            raise ApiError(
+                403,
+                f"this key may not {_MAY[self.permission]}",
+                [
+                    Problem(
+                        field="Authorization",
+                        problem=f"agency {agency.name!r} has the permissions "
+                        f"{', '.join(sorted(agency.permissions))}, not {self.permission}",
+                    )
+                ],
+            )
+        return agency

@@ -1,15 +1,25 @@
-"""Request errors as one JSON shape: what went wrong and, per problem, the field it is in."""
+"""Request errors as one JSON shape, the same in every service's API: what went wrong and, per
+problem, the field it is in."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import Any
 
-from fastapi import Request, Response
+from fastapi import FastAPI, Request, Response
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from chiso_ingest.models import ErrorResponse, Problem
+
+class Problem(BaseModel):
+    field: str = Field(description="where the problem is, e.g. observations[3].value")
+    problem: str
+
+
+class ErrorResponse(BaseModel):
+    error: str
+    problems: list[Problem] = []
 
 
 def field_path(loc: Sequence[int | str]) -> str:
@@ -20,8 +30,11 @@ def field_path(loc: Sequence[int | str]) -> str:
     return path or "body"
 
 
-def problem_of(error: Mapping[str, Any], where: str = "") -> Problem:
-    """A pydantic error as a problem; `where` names the item its location is relative to."""
+def problem_of(
+    error: Mapping[str, Any], where: str = "", expected_object: str = "an object"
+) -> Problem:
+    """A pydantic error as a problem; `where` names the item its location is relative to,
+    `expected_object` says what an item that is no object should have been."""
     path = field_path(error["loc"])
     if where:
         path = f"{where}.{path}" if error["loc"] else where
@@ -33,7 +46,7 @@ def problem_of(error: Mapping[str, Any], where: str = "") -> Problem:
     if error["type"] == "extra_forbidden":
         return Problem(field=path, problem="unknown field")
     if error["type"] == "model_type":
-        return Problem(field=path, problem="expected an object with the fields of a figure")
+        return Problem(field=path, problem=f"expected {expected_object}")
     return Problem(field=path, problem=error["msg"])
 
 
@@ -75,15 +88,21 @@ def error_response(
     )
 
 
-async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
-    problems = [problem_of(e) for e in exc.errors()]
-    malformed = any(e["type"] == "json_invalid" for e in exc.errors())
-    return error_response(
-        400 if malformed else 422,
-        "malformed JSON" if malformed else "invalid observations",
-        problems,
-    )
+def validation_handler(
+    invalid: str,
+) -> Callable[[Request, Exception], Coroutine[Any, Any, JSONResponse]]:
+    """Answers a request the framework found invalid: 400 for malformed JSON, else 422 with
+    `invalid` as the error, each problem naming its field."""
+
+    async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        problems = [problem_of(e) for e in exc.errors()]
+        malformed = any(e["type"] == "json_invalid" for e in exc.errors())
+        return error_response(
+            400 if malformed else 422, "malformed JSON" if malformed else invalid, problems
+        )
+
+    return on_validation_error
 
 
 async def on_http_error(request: Request, exc: Exception) -> Response:
@@ -95,3 +114,10 @@ async def on_http_error(request: Request, exc: Exception) -> Response:
             400, str(exc.detail), [Problem(field="body", problem=str(exc.detail))]
         )
     return await http_exception_handler(request, exc)
+
+
+def add_problem_handlers(app: FastAPI, invalid: str = "invalid request") -> None:
+    """Every refusal of the app in the one error shape."""
+    app.add_exception_handler(RequestValidationError, validation_handler(invalid))
+    app.add_exception_handler(ApiError, on_api_error)
+    app.add_exception_handler(StarletteHTTPException, on_http_error)

@@ -1,0 +1,1 @@
+"""Who may call the services' APIs: agencies, their API keys, permissions and scopes."""

@@ -1,0 +1,1 @@
+"""The alerts service's HTTP API."""

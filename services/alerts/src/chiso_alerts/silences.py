@@ -1,0 +1,88 @@
+"""Silences as in Prometheus Alertmanager (pure): matchers on an alert's labels, muting its
+notifications between starts_at and ends_at."""
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+from typing import Any, Literal
+from uuid import UUID
+
+SilenceState = Literal["pending", "active", "expired"]
+LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """One of Alertmanager's four kinds: = (equal), != , =~ (regex), !~. A regex must match
+    the whole value, as in Alertmanager (it is anchored); a missing label is the empty value."""
+
+    name: str
+    value: str
+    is_regex: bool = False
+    is_equal: bool = True
+
+    @cached_property
+    def _pattern(self) -> re.Pattern[str]:
+        return re.compile(self.value)
+
+    def check(self) -> None:
+        """Raise ValueError naming what is wrong with the matcher."""
+        if not LABEL_NAME.match(self.name):
+            raise ValueError(f"{self.name!r} is not a label name ([a-zA-Z_][a-zA-Z0-9_]*)")
+        if self.is_regex:
+            try:
+                _ = self._pattern
+            except re.error as e:
+                raise ValueError(f"{self.value!r} is not a regular expression: {e}") from None
+
+    def matches(self, labels: Mapping[str, str]) -> bool:
+        value = labels.get(self.name, "")
+        hit = self._pattern.fullmatch(value) is not None if self.is_regex else value == self.value
+        return hit == self.is_equal
+
+    def to_json(self) -> dict[str, Any]:
+        """As the `silences.matchers` column (and Alertmanager's API) spell it."""
+        return {
+            "name": self.name,
+            "value": self.value,
+            "isRegex": self.is_regex,
+            "isEqual": self.is_equal,
+        }
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any]) -> "Matcher":
+        return cls(obj["name"], obj["value"], obj["isRegex"], obj["isEqual"])
+
+
+@dataclass(frozen=True)
+class Silence:
+    id: UUID
+    matchers: tuple[Matcher, ...]
+    starts_at: datetime
+    ends_at: datetime
+    created_by: str
+    comment: str
+    owner: str  # the agency whose key made it
+
+    def state(self, now: datetime) -> SilenceState:
+        """Alertmanager's words: pending (not started yet), active, expired."""
+        if now < self.starts_at:
+            return "pending"
+        return "active" if now < self.ends_at else "expired"
+
+    def mutes(self, labels: Mapping[str, str], now: datetime) -> bool:
+        return self.state(now) == "active" and all(m.matches(labels) for m in self.matchers)
+
+
+def silenced_by(
+    labels: Mapping[str, str], silences: Iterable[Silence], now: datetime
+) -> list[UUID]:
+    """The ids of the active silences that mute an alert with these labels, in order given."""
+    return [s.id for s in silences if s.mutes(labels, now)]
+
+
+def equal_values(matchers: Iterable[Matcher], name: str) -> list[str]:
+    """The values an equality matcher pins the label `name` to (at most one can hold)."""
+    return [m.value for m in matchers if m.name == name and m.is_equal and not m.is_regex]

@@ -2,6 +2,7 @@
 loopback: a drifting series tells each matching subscriber once, its recovery once more, a
 silenced alert tells nobody, and a dead subscriber holds up nobody else."""
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -129,6 +130,7 @@ async def test_drift_tells_each_subscriber_once_and_recovery_once_more(
     assert await alerting.deliver() == 0
 
     await alerting.scores(RECOVERY)
+    await asyncio.sleep(1)  # group_interval (1 s) after the last notification
     assert await alerting.deliver() == 3
     resolved = hook.received()[2:]
     assert [r.json()["status"] for r in resolved] == ["resolved", "resolved"]

@@ -11,8 +11,7 @@ from uuid import UUID
 from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
-from chiso_alerts import groups, outbox
-from chiso_alerts.api.store import inhibiting
+from chiso_alerts import groups, outbox, store
 from chiso_alerts.directory import active_silences, load_subscriptions
 from chiso_alerts.inhibition import inhibited
 from chiso_alerts.links import generator_url
@@ -158,7 +157,7 @@ class Dispatcher:
                 return 0
             subs = {s.id: s for s in await load_subscriptions(conn)}
             silences = await active_silences(conn, now)
-            inhibitors = await inhibiting(conn)
+            inhibitors = await store.inhibiting(conn)
             members = await _members(
                 conn, [(d.subscription_id, d.key) for d in due], self.external_url
             )

@@ -11,10 +11,12 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from chiso_alerts.groups import VIETNAM, QuietHours, Timing
+from chiso_alerts.rules import drift, projection, stale, status
+from chiso_alerts.rules.model import Severity
 
 Channel = Literal["webhook", "email"]
-SEVERITIES = ("info", "warning", "critical")
-RULES = ("status", "drift", "projection", "stale")
+SEVERITIES = tuple(str(s) for s in Severity)
+RULES = (status.RULE, drift.RULE, projection.RULE, stale.RULE)
 # The labels an alert may carry, hence what notifications may be grouped by.
 LABELS = ("alertname", "plan", "target", "jurisdiction", "indicator", "rule", "severity")
 DEFAULT_GROUP_BY = ("plan", "jurisdiction", "indicator")

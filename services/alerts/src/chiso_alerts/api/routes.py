@@ -17,6 +17,7 @@ from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from chiso_alerts import directory
+from chiso_alerts import store as alert_store
 from chiso_alerts.api import store
 from chiso_alerts.api.models import (
     AlertDetail,
@@ -196,7 +197,7 @@ def routers(
         conn: AsyncConnection, rows: list[dict[str, Any]], now: datetime
     ) -> list[dict[str, Any]]:
         silences = await directory.active_silences(conn, now)
-        firing = await store.inhibiting(conn)
+        firing = await alert_store.inhibiting(conn)
         return [
             {
                 **{k: r[k] for k in ("fingerprint", "labels", "annotations", "state")},

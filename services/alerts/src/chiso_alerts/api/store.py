@@ -6,8 +6,6 @@ from typing import Any
 from psycopg import AsyncConnection, sql
 from psycopg.rows import dict_row
 
-from chiso_alerts.inhibition import SOURCE
-
 _ALERT = sql.SQL(
     "SELECT fingerprint, labels, annotations, state, starts_at, ends_at, fired_at,"
     " last_grain, last_period, updated_at FROM alerts"
@@ -57,12 +55,3 @@ async def history(conn: AsyncConnection, fingerprint: str) -> list[dict[str, Any
             [fingerprint],
         )
         return await cur.fetchall()
-
-
-async def inhibiting(conn: AsyncConnection) -> list[dict[str, str]]:
-    """The labels of the firing alerts that inhibit others."""
-    cur = await conn.execute(
-        "SELECT labels FROM alerts WHERE state = 'firing' AND labels->>'alertname' = %s",
-        [SOURCE],
-    )
-    return [labels for (labels,) in await cur.fetchall()]

@@ -93,10 +93,14 @@ def _handler(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # many notifications arrive at once; 5 would delay connections
+
+
 @contextmanager
 def http_recorder(*answers: Answer, delay_s: float = 0.0) -> Iterator[Recorder]:
     recorder = Recorder(answers=list(answers), delay_s=delay_s)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(recorder))
+    server = _Server(("127.0.0.1", 0), _handler(recorder))
     recorder.port = server.server_address[1]
     # a short poll interval: shutdown() waits for the next poll
     thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)

@@ -1,4 +1,4 @@
-"""The signature check that docs/alerts-channels.md gives receivers accepts what chiso signs."""
+"""The signature check that docs/alerts.md gives receivers accepts what chiso signs."""
 
 import re
 import time
@@ -8,7 +8,7 @@ from typing import Any
 
 from chiso_alerts.notify.webhook import sign
 
-DOC = Path(__file__).parents[2] / "docs" / "alerts-channels.md"
+DOC = Path(__file__).parents[2] / "docs" / "alerts.md"
 
 
 def documented_verify() -> Callable[..., bool]:

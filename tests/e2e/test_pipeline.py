@@ -72,9 +72,15 @@ def test_figures_travel_the_whole_pipeline(
 
     assert answer.status_code == 202, answer.text
     assert answer.json()["accepted"] == 4
-    alert = wait_for(
-        lambda: rows(database_url, "SELECT labels, state, last_period::text FROM alerts")
+    status_alerts = (
+        "SELECT labels->>'jurisdiction', labels->>'plan', state, last_period::text FROM alerts"
+        " WHERE labels->>'rule' = 'status'"
     )
+    stale_alerts = (
+        "SELECT labels->>'jurisdiction', state FROM alerts"
+        " WHERE labels->>'alertname' = 'IndicatorStale' ORDER BY 1"
+    )
+    wait_for(lambda: rows(database_url, status_alerts) and rows(database_url, stale_alerts))
     assert rows(
         database_url,
         "SELECT jurisdiction_id, period_start::text, value, revision"
@@ -96,43 +102,47 @@ def test_figures_travel_the_whole_pipeline(
         ("tam_duong", "tam_duong_nq57", str(LAST.start), "off_track"),
         ("tien_giang", "tien_giang_nq57", str(EARLIER.start), "stale"),
     ]
-    [(labels, state, period)] = alert
-    assert (labels["jurisdiction"], labels["plan"], state, period) == (
-        "tam_duong",
-        "tam_duong_nq57",
-        "firing",
-        str(LAST.start),
-    )
+    # One month off track is not yet an alert that fires (two in a row are): pending.
+    assert rows(database_url, status_alerts) == [
+        ("tam_duong", "tam_duong_nq57", "pending", str(LAST.start))
+    ]
+    assert rows(database_url, stale_alerts) == [("khanh_hoa", "firing"), ("tien_giang", "firing")]
 
 
 def test_recovery_resolves_the_alert(
     start_service: StartService, database_url: str, auth: dict[str, str]
 ) -> None:
+    """Two months off track fire the alert, two months back on track resolve it."""
     ingest = start_service("ingest")
     start_service("scoring")
     start_service("alerts")
 
-    def post(period: str, value: float) -> None:
+    def post(months_back: int, value: float) -> None:
         figure = {
             "indicator": "online_public_service_usage",
             "jurisdiction": "tam_duong",
-            "period": period,
+            "period": str(Period.month_of(date.today(), months_back)),
             "value": value,
         }
-        assert (
-            httpx.post(
-                f"{ingest.url}/v1/observations", json={"observations": [figure]}, headers=auth
-            ).status_code
-            == 202
+        answer = httpx.post(
+            f"{ingest.url}/v1/observations", json={"observations": [figure]}, headers=auth
         )
+        assert answer.status_code == 202, answer.text
 
-    post(str(Period.month_of(date.today(), 7)), 40.0)
-    post(str(Period.month_of(date.today(), 2)), 40.5)
-    wait_for(lambda: rows(database_url, "SELECT 1 FROM alerts WHERE state = 'firing'"))
-    post(str(Period.month_of(date.today(), 1)), 50.0)
+    def status_is(state: str) -> Callable[[], bool]:
+        query = "SELECT state FROM alerts WHERE labels->>'rule' = 'status'"
+        return lambda: rows(database_url, query) == [(state,)]
 
-    wait_for(lambda: rows(database_url, "SELECT 1 FROM alerts WHERE state = 'resolved'"))
-    assert rows(database_url, "SELECT state FROM alert_events ORDER BY id") == [
-        ("firing",),
-        ("resolved",),
-    ]
+    post(9, 40.0)
+    post(4, 40.3)
+    wait_for(status_is("pending"))
+    post(3, 40.4)
+    wait_for(status_is("firing"))
+    post(2, 60.0)
+    post(1, 62.0)
+
+    wait_for(status_is("resolved"))
+    assert rows(
+        database_url,
+        "SELECT state FROM alert_events WHERE labels->>'rule' = 'status' ORDER BY id",
+    ) == [("pending",), ("firing",), ("resolved",)]

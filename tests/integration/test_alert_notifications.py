@@ -5,6 +5,7 @@ silenced alert tells nobody, and a dead subscriber holds up nobody else."""
 import asyncio
 import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -70,17 +71,20 @@ class Alerting:
         return await self.sender.run_once()
 
 
-@pytest.fixture
-async def alerting(
-    bootstrap_servers: str, database_url: str, mailbox: tuple[Mailbox, int]
+@asynccontextmanager
+async def running(
+    bootstrap: str, database_url: str, smtp_port: int, grafana_url: str | None = None
 ) -> AsyncIterator[Alerting]:
+    """The parts as app.py wires them, against the test's broker, database and SMTP server."""
     settings = AlertsSettings(
-        kafka_bootstrap_servers=bootstrap_servers,
+        kafka_bootstrap_servers=bootstrap,
         database_url=database_url,
         webhook_allow_nets=["127.0.0.0/8"],
         smtp_host="127.0.0.1",
-        smtp_port=mailbox[1],
+        smtp_port=smtp_port,
         smtp_starttls=False,
+        grafana_url=grafana_url,
+        grafana_token="glsa_test" if grafana_url else None,
     )
     await ensure_topics(settings)
     async with (
@@ -88,13 +92,23 @@ async def alerting(
         Publisher(settings, client_id="test") as publisher,
         httpx.AsyncClient(timeout=5, follow_redirects=False) as client,
     ):
-        judging = Judging(pool, CatalogCache(pool), load_params(None), "http://grafana", False)
+        judging = Judging(
+            pool, CatalogCache(pool), load_params(None), "http://grafana", grafana_url is not None
+        )
         yield Alerting(
             AlertsPipeline(pool, publisher, judging),
             Dispatcher(pool, "http://grafana"),
             Sender(pool, settings, client),
-            bootstrap_servers,
+            bootstrap,
         )
+
+
+@pytest.fixture
+async def alerting(
+    bootstrap_servers: str, database_url: str, mailbox: tuple[Mailbox, int]
+) -> AsyncIterator[Alerting]:
+    async with running(bootstrap_servers, database_url, mailbox[1]) as parts:
+        yield parts
 
 
 def status_only(url: str, database_url: str, **kw: object) -> uuid.UUID:
@@ -123,7 +137,10 @@ async def test_drift_tells_each_subscriber_once_and_recovery_once_more(
         assert alert["labels"]["jurisdiction"] == "tam_duong"
         assert alert["labels"]["rule"] == "status"
     [mail] = mailbox[0].messages()
-    assert "Tam Đường" in mail["Subject"]
+    assert mail["Subject"].startswith("[Cảnh báo] Huyện Tam Đường – Tỉ lệ sử dụng dịch vụ công")
+    assert mail["To"] == "chu.tich@tamduong.laichau.gov.vn"
+    assert mail.get_body(("plain",)) is not None
+    assert mail.get_body(("html",)) is not None
 
     # Still off track a month later: the same alert, nobody told again.
     await alerting.scores(STILL_OFF)
@@ -136,7 +153,8 @@ async def test_drift_tells_each_subscriber_once_and_recovery_once_more(
     assert [r.json()["status"] for r in resolved] == ["resolved", "resolved"]
     for r in resolved:
         jsonschema.validate(r.json(), WEBHOOK_V4)
-    assert len(mailbox[0].messages()) == 2
+    recovered = mailbox[0].messages()[1]
+    assert recovered["Subject"].startswith("[Đã khắc phục] Huyện Tam Đường – Tỉ lệ")
     assert await alerting.deliver() == 0
 
 
@@ -198,3 +216,50 @@ async def test_a_dead_subscriber_does_not_hold_up_the_others(
     assert (attempts, later) == (1, True)
     assert "503" in str(error)
     assert outcomes == [("retry", 1), ("sent", 1)]
+
+
+async def test_grafana_is_annotated_when_alerts_fire_and_resolve(
+    bootstrap_servers: str, database_url: str, mailbox: tuple[Mailbox, int]
+) -> None:
+    """Through the outbox like any notification: a point when an alert fires, a region from
+    its start to its end when it resolves, with the service account's token."""
+    with http_recorder() as grafana:
+        async with running(bootstrap_servers, database_url, mailbox[1], grafana.url()) as parts:
+            await parts.scores(DRIFT)
+            await parts.deliver()
+            await parts.scores(RECOVERY)
+            await parts.deliver()
+        status = [r for r in grafana.received() if "rule:status" in r.json().get("tags", [])]
+    assert [r.path for r in status] == ["/api/annotations", "/api/annotations"]
+    assert {r.headers["authorization"] for r in status} == {"Bearer glsa_test"}
+    fired, resolved = (r.json() for r in status)
+    assert "state:firing" in fired["tags"]
+    assert "timeEnd" not in fired
+    assert "state:resolved" in resolved["tags"]
+    assert resolved["time"] == fired["time"] < resolved["timeEnd"]
+
+
+async def test_a_silent_jurisdiction_inhibits_its_other_alerts_until_it_reports(
+    alerting: Alerting, hook: Recorder, database_url: str
+) -> None:
+    """While JurisdictionStale fires for Tam Đường, its status alert notifies nobody; once the
+    jurisdiction-wide alert resolves, the status alert is told at the group's next look."""
+    status_only(hook.url(), database_url)
+    with psycopg.connect(database_url) as conn:
+        conn.execute(
+            "INSERT INTO alerts (fingerprint, labels, state, starts_at)"
+            " VALUES ('silent0000000000', %s, 'firing', now())",
+            [
+                Jsonb(
+                    {"alertname": "JurisdictionStale", "jurisdiction": "tam_duong", "rule": "stale"}
+                )
+            ],
+        )
+    await alerting.scores(DRIFT)
+    assert await alerting.deliver() == 0
+    with psycopg.connect(database_url) as conn:
+        conn.execute("UPDATE alerts SET state = 'resolved' WHERE fingerprint = 'silent0000000000'")
+    await asyncio.sleep(1)  # the inhibited group looks again after group_interval (1 s)
+    assert await alerting.deliver() == 1
+    [told] = hook.received()
+    assert told.json()["alerts"][0]["labels"]["alertname"] == "TargetOffTrack"

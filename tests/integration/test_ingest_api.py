@@ -137,6 +137,18 @@ def test_an_invalid_item_is_rejected_naming_its_field_and_the_others_still_count
     assert "test_agency" in audit.origin
 
 
+def test_an_item_with_an_integer_beyond_64_bits_is_rejected_and_audited_as_sent(
+    client: TestClient, bootstrap_servers: str
+) -> None:
+    """JSON allows any integer; the audit copy keeps it (found by schemathesis: it was a 500)."""
+    bad = {**obs(), "value": {"n": 10**22}}
+    response = client.post(URL, json={"observations": [bad]})
+    assert response.status_code == 202, response.text
+    assert statuses(response) == ["rejected"]
+    [audit] = audited(bootstrap_servers)
+    assert json.loads(audit.payload) == bad
+
+
 @pytest.mark.parametrize(
     ("bad", "field", "problem"),
     [

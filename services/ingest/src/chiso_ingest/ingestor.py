@@ -1,6 +1,7 @@
 """A batch of items through to the broker: the I/O around the pure steps of `intake`."""
 
 import asyncio
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,13 +28,20 @@ log = structlog.get_logger(__name__)
 ITEMS = Counter("chiso_ingest_items", "Observations received over HTTP, by outcome", ["outcome"])
 
 
+def _as_sent(item: Item) -> bytes:
+    try:
+        return orjson.dumps(item.as_sent(), default=str)
+    except TypeError:  # an integer beyond 64 bits, which orjson refuses and JSON allows
+        return json.dumps(item.as_sent(), default=str).encode()
+
+
 def _audit(item: Item, agency: Agency, origin: str) -> tuple[bytes, observation_pb2.Rejected]:
     reason = "; ".join(f"{p.field}: {p.problem}" for p in item.problems)
     return agency.name.encode(), observation_pb2.Rejected(
         meta=new_meta("ingest"),
         origin=f"{origin} by {agency.name} (key {agency.key_id}) {item.where}",
         key=agency.name.encode(),
-        payload=orjson.dumps(item.as_sent(), default=str),
+        payload=_as_sent(item),
         reason=reason,
     )
 

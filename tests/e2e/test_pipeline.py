@@ -112,20 +112,23 @@ def test_figures_travel_the_whole_pipeline(
 def test_recovery_resolves_the_alert(
     start_service: StartService, database_url: str, auth: dict[str, str]
 ) -> None:
-    """Two months off track fire the alert, two months back on track resolve it."""
+    """Two months off track fire the alert; corrected to on track, both months resolve it."""
     ingest = start_service("ingest")
     start_service("scoring")
     start_service("alerts")
 
-    def post(months_back: int, value: float) -> None:
-        figure = {
-            "indicator": "online_public_service_usage",
-            "jurisdiction": "tam_duong",
-            "period": str(Period.month_of(date.today(), months_back)),
-            "value": value,
-        }
+    def post(*figures: tuple[int, float]) -> None:
+        observations = [
+            {
+                "indicator": "online_public_service_usage",
+                "jurisdiction": "tam_duong",
+                "period": str(Period.month_of(date.today(), months_back)),
+                "value": value,
+            }
+            for months_back, value in figures
+        ]
         answer = httpx.post(
-            f"{ingest.url}/v1/observations", json={"observations": [figure]}, headers=auth
+            f"{ingest.url}/v1/observations", json={"observations": observations}, headers=auth
         )
         assert answer.status_code == 202, answer.text
 
@@ -133,13 +136,12 @@ def test_recovery_resolves_the_alert(
         query = "SELECT state FROM alerts WHERE labels->>'rule' = 'status'"
         return lambda: rows(database_url, query) == [(state,)]
 
-    post(9, 40.0)
-    post(4, 40.3)
+    post((5, 40.0))
+    post((2, 40.3))
     wait_for(status_is("pending"))
-    post(3, 40.4)
+    post((1, 40.4))
     wait_for(status_is("firing"))
-    post(2, 60.0)
-    post(1, 62.0)
+    post((2, 60.0), (1, 62.0))  # the agency corrects both months
 
     wait_for(status_is("resolved"))
     assert rows(

@@ -234,7 +234,7 @@ async def test_grafana_is_annotated_when_alerts_fire_and_resolve(
     assert {r.headers["authorization"] for r in status} == {"Bearer glsa_test"}
     fired, resolved = (r.json() for r in status)
     assert "state:firing" in fired["tags"]
-    assert "timeEnd" not in fired
+    assert fired.get("timeEnd") is None
     assert "state:resolved" in resolved["tags"]
     assert resolved["time"] == fired["time"] < resolved["timeEnd"]
 

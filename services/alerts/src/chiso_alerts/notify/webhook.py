@@ -11,14 +11,13 @@ import hmac
 import json
 import time
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
 
 from chiso_alerts.notify.addresses import Network, UnsafeAddress, check_url
 from chiso_alerts.notify.outcome import Outcome
+from chiso_core.retry_after import retry_after_s
 
 SIGNATURE_HEADER = "X-Chiso-Signature"
 # Enough of a refusal's body to say why in the notification log, not a receiver's whole page.
@@ -99,7 +98,7 @@ def _judge(status: int, retry_after: str | None, said: str = "") -> Outcome:
     if 200 <= status < 300:
         return Outcome("sent", detail)
     if status in (408, 429) or status >= 500:
-        return Outcome("retry", detail, _retry_after(retry_after))
+        return Outcome("retry", detail, retry_after_s(retry_after))
     return Outcome("failed", detail)
 
 
@@ -119,19 +118,3 @@ async def _start_of(response: httpx.Response) -> str:
     except httpx.DecodingError:  # a body that lies about its encoding says nothing useful
         return ""
     return " ".join(chunk[:_DETAIL_BYTES].decode(errors="replace").split())
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Retry-After in seconds or as an HTTP date; None when absent or unreadable."""
-    if value is None:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        at = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=UTC)
-    return max(0.0, (at - datetime.now(UTC)).total_seconds())

@@ -1,11 +1,10 @@
 """Conditional GET of a feed's document: ETag / If-Modified-Since, so a 304 costs nothing."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 
 import httpx
 
+from chiso_core.retry_after import retry_after_s
 from chiso_ingest.feeds.config import Feed, FeedError, Format
 from chiso_ingest.feeds.cursors import Cursor
 
@@ -23,19 +22,6 @@ class TransientFetchError(Exception):
     def __init__(self, message: str, retry_after_s: float | None = None) -> None:
         super().__init__(message)
         self.retry_after_s = retry_after_s
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    """Retry-After in seconds, given as seconds or as an HTTP date."""
-    value = response.headers.get("Retry-After", "").strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    when = when if when.tzinfo else when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def request_headers(feed: Feed, cursor: Cursor | None) -> dict[str, str]:
@@ -61,7 +47,8 @@ async def fetch(client: httpx.AsyncClient, feed: Feed, cursor: Cursor | None) ->
         return None
     if response.status_code == httpx.codes.TOO_MANY_REQUESTS or response.is_server_error:
         raise TransientFetchError(
-            f"feed {feed.name}: HTTP {response.status_code}", _retry_after(response)
+            f"feed {feed.name}: HTTP {response.status_code}",
+            retry_after_s(response.headers.get("Retry-After")),
         )
     if response.status_code != httpx.codes.OK:
         raise FeedError(f"feed {feed.name}: HTTP {response.status_code} from {feed.url}")

@@ -36,14 +36,15 @@ class ChartData:
 
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     """Round tick values (1, 2 or 5 times a power of ten apart) covering [low, high]."""
-    if high <= low:
-        low, high = low - 1, high + 1
+    if high - low <= 1e-9 * max(1.0, abs(low), abs(high)):  # flat: a band around the value
+        pad = 0.05 * abs(low) or 1.0
+        low, high = low - pad, high + pad
     raw = (high - low) / count
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
-    first = math.floor(low / step)
-    last = math.ceil(high / step)
-    return [round(i * step, 10) for i in range(first, last + 1)]
+    exponent = math.floor(math.log10(raw))
+    step = next(m * 10.0**exponent for m in (1, 2, 5, 10) if m * 10.0**exponent >= raw)
+    digits = max(0, 1 - exponent)  # enough to print the steps exactly
+    first, last = math.floor(low / step), math.ceil(high / step)
+    return [round(i * step, digits) for i in range(first, last + 1)]
 
 
 def _domain(data: ChartData) -> tuple[float, float]:

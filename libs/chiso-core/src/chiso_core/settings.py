@@ -135,7 +135,7 @@ class MigrateSettings(DatabaseSettings, CatalogSettings, LogSettings):
     pass
 
 
-class GrafanaSettings(LogSettings):
+class GrafanaSettings(_Base):
     """`chiso grafana publish`."""
 
     grafana_url: str = Field(
@@ -147,7 +147,7 @@ class GrafanaSettings(LogSettings):
     grafana_timeout_s: float = Field(default=30, gt=0, description="per request to Grafana")
 
 
-class ReportSettings(DatabaseSettings, LogSettings):
+class ReportSettings(DatabaseSettings):
     """`chiso report`."""
 
     chromium: str = Field(

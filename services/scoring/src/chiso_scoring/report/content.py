@@ -18,7 +18,6 @@ from chiso_scoring.report.vietnamese import STATUS_ORDER
 class Section:
     card: TargetCard
     indicator: Indicator
-    history: list[ScoreOut]  # oldest first
     chart: Markup | None  # None without a figure
 
 
@@ -82,7 +81,6 @@ def build(
         Section(
             c,
             catalog.indicators[c.indicator],
-            by_target[c.target_id],
             _chart(c, catalog.indicators[c.indicator], by_target[c.target_id])
             if by_target[c.target_id]
             else None,

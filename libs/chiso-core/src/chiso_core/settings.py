@@ -133,3 +133,24 @@ class AlertsSettings(ConsumerSettings, CatalogReaderSettings):
 
 class MigrateSettings(DatabaseSettings, CatalogSettings, LogSettings):
     pass
+
+
+class GrafanaSettings(_Base):
+    """`chiso grafana publish`."""
+
+    grafana_url: str = Field(
+        description="the Grafana to publish to; user:password in it when no token is given"
+    )
+    grafana_token: SecretStr | None = Field(
+        default=None, description="a Grafana service-account token (Editor or Admin)"
+    )
+    grafana_timeout_s: float = Field(default=30, gt=0, description="per request to Grafana")
+
+
+class ReportSettings(DatabaseSettings):
+    """`chiso report`."""
+
+    chromium: str = Field(
+        default="chromium", description="the headless Chromium that prints the PDF"
+    )
+    report_timeout_s: float = Field(default=120, gt=0, description="how long printing may take")

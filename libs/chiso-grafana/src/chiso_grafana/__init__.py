@@ -1,0 +1,1 @@
+"""chiso's Grafana dashboards as code."""

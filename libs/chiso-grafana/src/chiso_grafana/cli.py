@@ -1,0 +1,58 @@
+"""`chiso grafana …` commands."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from chiso_core.settings import GrafanaSettings
+
+app = typer.Typer(no_args_is_help=True)
+
+
+@app.callback()
+def grafana() -> None:
+    """Grafana dashboards as code."""
+
+
+DASHBOARDS = Path("deploy/grafana/dashboards")
+
+
+@app.command()
+def publish(
+    dashboards: Annotated[
+        Path, typer.Option(help="folder of dashboard files (*.json; sub-folders: folders)")
+    ] = DASHBOARDS,
+) -> None:
+    """Push folders and dashboards to a running Grafana (CHISO_GRAFANA_URL, CHISO_GRAFANA_TOKEN
+    or the URL's user:password), overwriting dashboards of the same uid."""
+    from grafana_client.api import GrafanaApi
+    from grafana_client.client import GrafanaException
+
+    from chiso_grafana.publish import DashboardFileError, publish, read_dashboards
+
+    settings = GrafanaSettings()
+    try:
+        found = read_dashboards(dashboards)
+    except DashboardFileError as e:
+        typer.echo(str(e), err=True)
+        raise typer.Exit(2) from e
+    token = settings.grafana_token
+    api = GrafanaApi.from_url(
+        # grafana-client appends "api" to the URL's path: a sub-path needs its trailing slash.
+        settings.grafana_url.rstrip("/") + "/",
+        credential=None if token is None else token.get_secret_value(),
+        timeout=settings.grafana_timeout_s,
+    )
+    try:
+        created = publish(api, found)
+    except GrafanaException as e:
+        typer.echo(f"Grafana refused: {e.message}", err=True)
+        raise typer.Exit(1) from e
+    except OSError as e:  # niquests' connection errors are OSErrors
+        typer.echo(f"Grafana unreachable: {type(e).__name__}: {e}", err=True)
+        raise typer.Exit(1) from e
+    typer.echo(
+        f"published {len(found)} dashboard(s); created {len(created)} folder(s)"
+        + (f": {', '.join(f.title for f in created)}" if created else "")
+    )

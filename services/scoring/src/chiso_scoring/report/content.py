@@ -1,0 +1,98 @@
+"""What the scorecard says: every target of one plan, as of a period, with its chart. Pure:
+the catalog and the scores read back in, the page's content out."""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from markupsafe import Markup
+
+from chiso_core.catalog import Catalog, Indicator, Jurisdiction, Plan
+from chiso_core.periods import Period, year_end
+from chiso_scoring.reads import ScoreOut, TargetCard, scorecard
+from chiso_scoring.report import chart
+from chiso_scoring.report.vietnamese import STATUS_ORDER
+
+
+@dataclass(frozen=True)
+class Section:
+    card: TargetCard
+    indicator: Indicator
+    chart: Markup | None  # None without a figure
+
+
+@dataclass(frozen=True)
+class Report:
+    plan: Plan
+    jurisdiction: Jurisdiction
+    as_of: Period | None  # None: the latest scores
+    sections: list[Section]
+    counts: list[tuple[str, int]]  # statuses present, worst first
+    printed_on: date
+
+
+def _within(score: ScoreOut, as_of: Period | None) -> bool:
+    """Whether a score's period is over by the end of `as_of` (a year's figure is not in by
+    June)."""
+    return as_of is None or Period.parse(score.period).end_month <= as_of.end_month
+
+
+def _chart(card: TargetCard, indicator: Indicator, history: list[ScoreOut]) -> Markup:
+    latest = history[-1]
+    projection = None
+    if latest.projection.value is not None:
+        projection = chart.Projection(
+            at=year_end(card.due_year),
+            value=latest.projection.value,
+            low=latest.projection.low,
+            high=latest.projection.high,
+        )
+    at = [Period.parse(s.period).end_year_fraction for s in history]
+    expected = [(x, s.expected) for x, s in zip(at, history, strict=True) if s.expected is not None]
+    if expected and latest.target_value is not None:
+        expected.append((year_end(card.due_year), latest.target_value))  # the path ends at the aim
+    data = chart.ChartData(
+        actual=[(x, s.actual) for x, s in zip(at, history, strict=True)],
+        expected=expected,
+        target=latest.target_value,
+        projection=projection,
+        floor=indicator.valid_min,
+        ceiling=indicator.valid_max,
+    )
+    return chart.render(data, key=card.target_id, label=card.quote)
+
+
+def build(
+    catalog: Catalog,
+    plan_id: str,
+    scores: list[ScoreOut],
+    as_of: Period | None,
+    printed_on: date,
+) -> Report:
+    """The report of `plan_id` (at its current revision, for its own jurisdiction) from that
+    plan revision's scores, oldest first, of the plan's jurisdiction."""
+    plan = catalog.plans[plan_id]
+    scores = [s for s in scores if _within(s, as_of)]
+    by_target: dict[str, list[ScoreOut]] = {t.id: [] for t in plan.targets}
+    for s in scores:
+        by_target.setdefault(s.target_id, []).append(s)
+    card = scorecard(plan, plan.jurisdiction, {t: h[-1] for t, h in by_target.items() if h})
+    sections = [
+        Section(
+            c,
+            catalog.indicators[c.indicator],
+            _chart(c, catalog.indicators[c.indicator], by_target[c.target_id])
+            if by_target[c.target_id]
+            else None,
+        )
+        for c in card.targets
+    ]
+    counts = Counter(c.status for c in card.targets)
+    return Report(
+        plan=plan,
+        jurisdiction=catalog.jurisdictions[plan.jurisdiction],
+        as_of=as_of,
+        sections=sections,
+        counts=[(s, counts[s]) for s in STATUS_ORDER if counts[s]],
+        printed_on=printed_on,
+    )

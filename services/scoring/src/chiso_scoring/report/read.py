@@ -1,0 +1,35 @@
+"""The report's one trip to the database: the loaded catalog and the plan's scores."""
+
+from datetime import date
+
+import psycopg
+
+from chiso_core.catalog.store import read as read_catalog
+from chiso_core.periods import Period
+from chiso_core.settings import ReportSettings
+from chiso_scoring import reads
+from chiso_scoring.report.content import Report, build
+
+
+class UnknownPlan(LookupError):
+    pass
+
+
+async def read(settings: ReportSettings, plan_id: str, as_of: Period | None, today: date) -> Report:
+    # One snapshot: the catalog and the scores as they stood together.
+    async with await psycopg.AsyncConnection.connect(settings.database_url) as conn:
+        await conn.set_isolation_level(psycopg.IsolationLevel.REPEATABLE_READ)
+        async with conn.transaction():
+            catalog = await read_catalog(conn)
+            plan = catalog.plans.get(plan_id)
+            if plan is None:
+                known = ", ".join(sorted(catalog.plans)) or "none loaded"
+                raise UnknownPlan(f"--plan: no plan {plan_id!r} (known: {known})")
+            scores = await reads.history(
+                conn,
+                plan.id,
+                plan.revision,
+                jurisdiction=plan.jurisdiction,
+                until=None if as_of is None else as_of.end,
+            )
+    return build(catalog, plan.id, scores, as_of, today)

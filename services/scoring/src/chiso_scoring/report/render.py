@@ -1,0 +1,26 @@
+"""The scorecard as one self-contained HTML page: styles and charts inline, nothing fetched."""
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from chiso_scoring.report import vietnamese
+from chiso_scoring.report.content import Report
+
+_ENV = Environment(
+    loader=PackageLoader("chiso_scoring.report"),
+    autoescape=select_autoescape(["html.j2"]),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_ENV.filters.update(
+    number=vietnamese.number,
+    percent=vietnamese.percent,
+    with_unit=vietnamese.with_unit,
+    period=vietnamese.period,
+    status=vietnamese.STATUS.__getitem__,
+)
+_ENV.globals["target"] = vietnamese.target
+
+
+def html(report: Report) -> str:
+    return _ENV.get_template("scorecard.html.j2").render(report=report)

@@ -1,0 +1,96 @@
+"""How the report says things in Vietnamese: numbers, units, statuses, targets."""
+
+from chiso_core.catalog import Comparator
+from chiso_core.periods import Grain, Period
+
+STATUS = {
+    "achieved": "Đã đạt",
+    "on_track": "Đúng tiến độ",
+    "needs_acceleration": "Cần tăng tốc",
+    "off_track": "Chậm tiến độ",
+    "deteriorating": "Đang đi xuống",
+    "stale": "Số liệu quá hạn",
+    "insufficient_data": "Chưa đủ số liệu",
+}
+# worst first, as docs/scoring.md orders them; the summary counts in this order
+STATUS_ORDER = (
+    "deteriorating",
+    "off_track",
+    "needs_acceleration",
+    "on_track",
+    "achieved",
+    "stale",
+    "insufficient_data",
+)
+
+UNIT = {
+    "percent": "%",
+    "percent_per_year": "%/năm",
+    "per_10k_population": " người/vạn dân",
+    "count": "",
+    "count_per_year": "/năm",
+    "index": "",
+    "rank": "",
+    "milestone": "",
+}
+
+
+def number(value: float | None, digits: int = 2) -> str:
+    """1234567.891 → "1.234.567,89": a point between thousands, a comma before decimals;
+    no trailing zeros; "—" for no value."""
+    if value is None:
+        return "—"
+    text = f"{value:,.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
+    return "0" if text == "-0" else text
+
+
+def percent(share: float | None) -> str:
+    """A share (0.42) as a percentage ("42%")."""
+    return "—" if share is None else f"{number(share * 100, 0)}%"
+
+
+def with_unit(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "rank":
+        return f"hạng {number(value, 0)}"
+    return f"{number(value)}{UNIT.get(unit, ' ' + unit)}"
+
+
+def target(
+    comparator: Comparator, value: float | None, values: tuple[float, float] | None, unit: str
+) -> str:
+    """What the target asks, e.g. "≥ 80%", "trong khoảng 8–10%", "hoàn thành"."""
+    match comparator:
+        case Comparator.MILESTONE:
+            return "hoàn thành"
+        case Comparator.BETWEEN:
+            low, high = values or (0.0, 0.0)
+            return f"trong khoảng {number(low)}–{with_unit(high, unit)}"
+        case Comparator.GROWTH_GTE:
+            return f"tăng bình quân ≥ {number(value)}%/năm"
+        case Comparator.COUNT_PER_YEAR_GTE:
+            return f"≥ {number(value)} mỗi năm"
+        case Comparator.MAINTAIN_GT:
+            return f"duy trì > {with_unit(value, unit)}"
+        case Comparator.MAINTAIN_GTE:
+            return f"duy trì ≥ {with_unit(value, unit)}"
+        case Comparator.LTE if unit == "rank":
+            return f"trong nhóm {number(value, 0)} dẫn đầu"
+    sign = {"gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}[comparator]
+    return f"{sign} {with_unit(value, unit)}"
+
+
+def period(text: str | Period | None) -> str:
+    """ "2025-06" → "tháng 6/2025", "2025-Q2" → "quý II/2025", "2025" → "năm 2025"."""
+    if text is None:
+        return "—"
+    p = Period.parse(text) if isinstance(text, str) else text
+    if p.grain is Grain.MONTH:
+        return f"tháng {p.month}/{p.year}"
+    if p.grain is Grain.QUARTER:
+        return f"quý {('I', 'II', 'III', 'IV')[(p.month - 1) // 3]}/{p.year}"
+    return f"năm {p.year}"

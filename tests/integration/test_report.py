@@ -1,0 +1,132 @@
+"""`chiso report` over scores the real pipeline computed from the simulator's figures: the HTML
+page opens in a real headless Chromium (Debian's chromium) with every target on it, the PDF is
+printed, and a screenshot is taken."""
+
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from chiso_core.catalog import Catalog
+from chiso_core.periods import Period
+from chiso_devstack.simulation import simulate
+from chiso_ingest.convert import to_message
+from chiso_ingest.models import ObservationIn
+from tests.integration.conftest import Harness
+
+PLAN = "khanh_hoa_nq57"
+# Every host but the page itself is unreachable: an asset from elsewhere would be missing.
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",  # CI runs as root
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+]
+
+
+async def _scored(harness: Harness, catalog: Catalog, until: str) -> None:
+    figures = simulate(7, Period.parse(until))
+    await harness.run(
+        [
+            to_message(ObservationIn.model_validate(item), catalog, source="test")
+            for item in figures.reports + figures.revisions
+        ]
+    )
+
+
+async def _run(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "chiso_core", *args],
+        env={**os.environ, "CHISO_DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
+async def _chromium(profile: Path, *args: str) -> str:
+    chromium = shutil.which("chromium")
+    assert chromium, "Debian's chromium package is missing: scripts/bootstrap installs it"
+    done = await asyncio.to_thread(
+        subprocess.run,
+        [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return done.stdout
+
+
+async def test_the_scorecard_opens_in_chromium_with_every_target(
+    harness: Harness, catalog: Catalog, database_url: str, tmp_path: Path
+) -> None:
+    await _scored(harness, catalog, "2025-06")
+
+    run = await _run(database_url, "report", "--plan", PLAN, "--out", str(tmp_path / "out"))
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    page, pdf = tmp_path / "out" / f"{PLAN}.html", tmp_path / "out" / f"{PLAN}.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    assert pdf.stat().st_size > 10_000
+    text = page.read_text(encoding="utf-8")
+    assert "<script" not in text
+    assert "http://" not in text.replace('xmlns="http://www.w3.org/2000/svg"', "")
+
+    dom = await _chromium(tmp_path / "profile", "--dump-dom", page.as_uri())
+    plan = catalog.plans[PLAN]
+    for target in plan.targets:
+        assert f'data-target="{target.id}"' in dom, target.id
+        assert f'id="row-{target.id}"' in dom, target.id
+    # The two simulated series are charted, with the figures through June 2025; the other
+    # targets say they have no figures.
+    assert dom.count('<svg class="chart"') == 2
+    assert dom.count("Chưa có số liệu cho chỉ tiêu này") == len(plan.targets) - 2
+    assert "tháng 6/2025" in dom
+    assert "Tỷ lệ sử dụng dịch vụ công trực tuyến" in dom
+    assert "Khánh Hòa" in dom
+
+    screenshot = tmp_path / "scorecard.png"
+    await _chromium(
+        tmp_path / "profile", f"--screenshot={screenshot}", "--window-size=1280,2400", page.as_uri()
+    )
+    assert screenshot.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert screenshot.stat().st_size > 20_000
+
+
+async def test_as_of_an_earlier_period_leaves_out_later_figures(
+    harness: Harness, catalog: Catalog, database_url: str, tmp_path: Path
+) -> None:
+    await _scored(harness, catalog, "2025-06")
+
+    run = await _run(
+        database_url, "report", "--plan", PLAN, "--period", "2024-12", "--out", str(tmp_path)
+    )
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    text = (tmp_path / f"{PLAN}.html").read_text(encoding="utf-8")
+    assert "đến hết tháng 12/2024" in text
+    assert "tháng 12/2024" in text
+    assert "tháng 1/2025" not in text
+
+
+async def test_an_unknown_plan_or_period_is_refused(database_url: str, tmp_path: Path) -> None:
+    unknown = await _run(
+        database_url, "report", "--plan", "nope", "--out", str(tmp_path), "--no-pdf"
+    )
+    assert unknown.returncode == 2
+    assert "--plan: no plan 'nope'" in unknown.stderr
+    assert PLAN in unknown.stderr
+    bad = await _run(
+        database_url, "report", "--plan", PLAN, "--period", "2025-13", "--out", str(tmp_path)
+    )
+    assert bad.returncode == 2
+    assert "Invalid value for '--period'" in bad.stderr
+    assert "month 13" in bad.stderr
+    assert os.listdir(tmp_path) == []  # nothing written

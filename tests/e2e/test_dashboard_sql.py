@@ -15,11 +15,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import psycopg
 import pytest
 from psycopg import sql
 
 from chiso_core.grafana.build import DEFAULT_DIR
+from chiso_devstack.processes import ServiceProcess
 from chiso_devstack.simulate import DEFAULT_SEED, last_full_month
 from chiso_devstack.simulation import simulate
 from tests.e2e.conftest import StartService
@@ -117,17 +119,22 @@ def check_columns(query: Query, columns: list[tuple[str, str]]) -> None:
         assert len(names) == len(set(names)) > 1, query.where
 
 
+@dataclass
+class Pipeline:
+    database_url: str
+    services: list[ServiceProcess]
+
+
 @pytest.fixture
 def simulated(
     start_service: StartService,
     service_env: dict[str, str],
     database_url: str,
     agency_key: str,
-) -> str:
+) -> Pipeline:
     """The database after the seed plans' simulated figures crossed the whole pipeline."""
-    ingest = start_service("ingest")
-    start_service("scoring")
-    start_service("alerts")
+    services = [start_service(name) for name in ("ingest", "scoring", "alerts")]
+    ingest = services[0]
     done = subprocess.run(
         [sys.executable, "-m", "chiso_core", "simulate", "--url", ingest.url],
         env={**service_env, "CHISO_API_KEY": agency_key},
@@ -152,14 +159,14 @@ def simulated(
         assert time.monotonic() < deadline, "scores still changing"
         previous = now
         time.sleep(2)
-    return database_url
+    return Pipeline(database_url, services)
 
 
-def test_every_dashboard_query_runs_as_grafana_reader(simulated: str) -> None:
+def test_every_dashboard_query_runs_as_grafana_reader(simulated: Pipeline) -> None:
     now = datetime.now(UTC)
     dashboards = [json.loads(p.read_text("utf-8")) for p in sorted(DASHBOARDS.glob("*.json"))]
     queries_seen = 0
-    with psycopg.connect(simulated, autocommit=True) as conn:
+    with psycopg.connect(simulated.database_url, autocommit=True) as conn:
         conn.execute("SET ROLE grafana_reader")
         for dashboard in dashboards:
             start, end = (moment(dashboard["time"][k], now) for k in ("from", "to"))
@@ -183,3 +190,17 @@ def test_grafana_reader_sees_the_views_and_not_the_tables(database_url: str) -> 
         for table in ("scores", "observations", "alerts", "subscriptions", "agency_keys"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute(sql.SQL("SELECT 1 FROM {} LIMIT 1").format(sql.Identifier(table)))
+
+
+def test_pipeline_health_asks_prometheus_for_metrics_the_services_export(
+    simulated: Pipeline,
+) -> None:
+    """Each chiso_* metric a pipeline-health query names is a family some service exposes
+    (declared even before its first sample; the Kafka exporter's lag is not ours)."""
+    dashboard = json.loads((DASHBOARDS / "pipeline-health.json").read_text("utf-8"))
+    exprs = [t["expr"] for p in dashboard["panels"] for t in p["targets"]]
+    named = {re.sub(r"_bucket$", "", m) for e in exprs for m in re.findall(r"chiso_\w+", e)}
+    exposed = "".join(httpx.get(f"{s.url}/metrics").text for s in simulated.services)
+    families = set(re.findall(r"^# TYPE (\w+) ", exposed, re.MULTILINE))
+    assert len(named) >= 3
+    assert named <= families, named - families

@@ -145,9 +145,10 @@ def ioc_overview(t: Texts) -> dashboard.Dashboard:
             )
         )
         .mappings(status_mapping(t))
-        # Every column but the target's is a jurisdiction: coloured by its status.
+        # Every column but the first ("target_id\\jurisdiction" after the grouping) is a
+        # jurisdiction: coloured by its status.
         .with_override(
-            models.MatcherConfig(id_val="byRegexp", options="^(?!target_id$).*"),
+            models.MatcherConfig(id_val="byRegexp", options="^(?!target_id).*"),
             [
                 models.DynamicConfigValue(
                     id_val="custom.cellOptions", value={"type": "color-background"}

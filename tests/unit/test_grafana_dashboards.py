@@ -32,10 +32,14 @@ def test_vietnamese_by_default_and_an_english_variant(tmp_path: Path) -> None:
     assert len(set(uids)) == len(uids) == 10
 
 
-def test_a_file_no_dashboard_makes_is_removed(tmp_path: Path) -> None:
-    (tmp_path / "renamed.json").write_text("{}")
+def test_a_dashboard_no_code_makes_is_removed_and_other_files_are_left(tmp_path: Path) -> None:
+    (tmp_path / "renamed.json").write_text('{"uid": "chiso-old-name"}')
+    (tmp_path / "package.json").write_text('{"name": "not a dashboard"}')
+    (tmp_path / "notes.json").write_text("not even JSON")
     build.write(tmp_path)
     assert not (tmp_path / "renamed.json").exists()
+    assert (tmp_path / "package.json").exists()
+    assert (tmp_path / "notes.json").exists()
 
 
 def test_sql_targets_read_back_as_the_custom_query_type() -> None:

@@ -1,11 +1,12 @@
 """Dashboards as the JSON files Grafana's file provider reads: one per dashboard and language,
 Vietnamese as `<name>.json`, English as `<name>.en.json`."""
 
+import json
 from pathlib import Path
 
 from grafana_foundation_sdk.cog.encoder import JSONEncoder
 
-from chiso_core.grafana.dashboards import DASHBOARDS
+from chiso_core.grafana.dashboards import DASHBOARDS, UID_PREFIX
 from chiso_core.grafana.texts import TEXTS, Language
 
 # Where deploy/grafana/provisioning/dashboards/dashboards.yml has Grafana look (mounted).
@@ -26,12 +27,21 @@ def render() -> dict[str, str]:
     }
 
 
+def ours(path: Path) -> bool:
+    """A dashboard this build once wrote (a chiso uid), not some other JSON file."""
+    try:
+        content = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    return isinstance(content, dict) and str(content.get("uid", "")).startswith(UID_PREFIX)
+
+
 def write(directory: Path) -> list[Path]:
-    """Writes every dashboard and removes the JSON files no dashboard makes any more."""
+    """Writes every dashboard and removes the ones no code makes any more (renamed, dropped)."""
     directory.mkdir(parents=True, exist_ok=True)
     files = render()
     for stale in directory.glob("*.json"):
-        if stale.name not in files:
+        if stale.name not in files and ours(stale):
             stale.unlink()
     written = []
     for name, content in files.items():

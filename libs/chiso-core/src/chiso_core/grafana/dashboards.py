@@ -18,6 +18,7 @@ from grafana_foundation_sdk.models import dashboard as models
 from chiso_core.grafana.sql_query import DATASOURCE, Format, Sql, SqlAnnotation
 from chiso_core.grafana.texts import Language, Texts
 
+UID_PREFIX = "chiso-"
 PROMETHEUS = models.DataSourceRef(type_val="prometheus", uid="prometheus")
 GRAFANA = models.DataSourceRef(type_val="grafana", uid="-- Grafana --")
 
@@ -91,7 +92,7 @@ def base(uid: str, title: str, t: Texts) -> dashboard.Dashboard:
     suffix = "" if t.lang is Language.VI else f"-{t.lang}"
     return (
         dashboard.Dashboard(title)
-        .uid(f"chiso-{uid}{suffix}")
+        .uid(f"{UID_PREFIX}{uid}{suffix}")
         .tags(["chiso", str(t.lang)])
         .timezone("Asia/Ho_Chi_Minh")
         .refresh("1m")

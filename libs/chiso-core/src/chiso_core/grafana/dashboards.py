@@ -1,0 +1,446 @@
+"""The five dashboards, built with grafana-foundation-sdk in one language. Every SQL query reads
+the dash_* views (migration 0007), the only relations grafana_reader may read."""
+
+from collections.abc import Callable
+
+from grafana_foundation_sdk.builders import (
+    bargauge,
+    common,
+    dashboard,
+    prometheus,
+    stat,
+    table,
+    timeseries,
+)
+from grafana_foundation_sdk.models import common as common_models
+from grafana_foundation_sdk.models import dashboard as models
+
+from chiso_core.grafana.sql_query import DATASOURCE, Format, Sql, SqlAnnotation
+from chiso_core.grafana.texts import Language, Texts
+
+UID_PREFIX = "chiso-"
+PROMETHEUS = models.DataSourceRef(type_val="prometheus", uid="prometheus")
+GRAFANA = models.DataSourceRef(type_val="grafana", uid="-- Grafana --")
+
+# Worst to best (docs/scoring.md, "the order of statuses"), with the colour each is shown in.
+STATUS_COLOURS = {
+    "stale": "text",
+    "insufficient_data": "blue",
+    "deteriorating": "dark-red",
+    "off_track": "red",
+    "needs_acceleration": "orange",
+    "on_track": "green",
+    "achieved": "dark-green",
+}
+
+
+def status_mapping(t: Texts) -> list[models.ValueMapping]:
+    return [
+        models.ValueMap(
+            {
+                status: models.ValueMappingResult(text=t.statuses[status], color=colour, index=k)
+                for k, (status, colour) in enumerate(STATUS_COLOURS.items())
+            }
+        )
+    ]
+
+
+def plan_variable(t: Texts) -> dashboard.QueryVariable:
+    return (
+        dashboard.QueryVariable("plan")
+        .label(t.plan)
+        .datasource(DATASOURCE)
+        .query("SELECT plan_id AS __value, title AS __text FROM dash_plans ORDER BY plan_id")
+        .refresh(models.VariableRefresh.ON_DASHBOARD_LOAD)
+    )
+
+
+def jurisdiction_variable(t: Texts) -> dashboard.QueryVariable:
+    return (
+        dashboard.QueryVariable("jurisdiction")
+        .label(t.jurisdiction)
+        .datasource(DATASOURCE)
+        .query(
+            "SELECT DISTINCT s.jurisdiction_id AS __value, j.$name AS __text"
+            " FROM dash_scores_latest s JOIN dash_jurisdictions j USING (jurisdiction_id)"
+            " WHERE s.plan_id = '$plan' ORDER BY 2"
+        )
+        .refresh(models.VariableRefresh.ON_DASHBOARD_LOAD)
+    )
+
+
+def indicator_variable(t: Texts) -> dashboard.QueryVariable:
+    return (
+        dashboard.QueryVariable("indicator")
+        .label(t.indicator)
+        .datasource(DATASOURCE)
+        .query(
+            "SELECT DISTINCT s.indicator_code AS __value, i.$name AS __text"
+            " FROM dash_scores_latest s JOIN dash_indicators i USING (indicator_code)"
+            " WHERE s.plan_id = '$plan' AND s.jurisdiction_id = '$jurisdiction' ORDER BY 2"
+        )
+        .refresh(models.VariableRefresh.ON_DASHBOARD_LOAD)
+    )
+
+
+def name_constant(t: Texts) -> dashboard.ConstantVariable:
+    """Which catalog name column the queries show; a constant, so the SQL is one text."""
+    return dashboard.ConstantVariable("name").value(t.name_column)
+
+
+def base(uid: str, title: str, t: Texts) -> dashboard.Dashboard:
+    suffix = "" if t.lang is Language.VI else f"-{t.lang}"
+    return (
+        dashboard.Dashboard(title)
+        .uid(f"{UID_PREFIX}{uid}{suffix}")
+        .tags(["chiso", str(t.lang)])
+        .timezone("Asia/Ho_Chi_Minh")
+        .refresh("1m")
+        .time("now-5y", "now")
+    )
+
+
+def firing_alerts_table(t: Texts) -> table.Panel:
+    return (
+        table.Panel()
+        .title(t.firing_alerts)
+        .span(24)
+        .height(8)
+        .datasource(DATASOURCE)
+        .with_target(
+            Sql(
+                "SELECT a.fired_at, a.alertname, a.severity, a.target_id,"
+                " coalesce(j.$name, a.jurisdiction_id) AS jurisdiction, a.indicator_code,"
+                " a.summary FROM dash_alerts a"
+                " LEFT JOIN dash_jurisdictions j USING (jurisdiction_id)"
+                " WHERE a.state = 'firing' AND (a.plan_id = '$plan' OR a.plan_id IS NULL)"
+                " ORDER BY a.fired_at DESC"
+            )
+        )
+    )
+
+
+def ioc_overview(t: Texts) -> dashboard.Dashboard:
+    matrix = (
+        table.Panel()
+        .title(t.status_matrix)
+        .span(16)
+        .height(12)
+        .datasource(DATASOURCE)
+        .with_target(
+            Sql(
+                "SELECT s.target_id, j.$name AS jurisdiction, s.status"
+                " FROM dash_scores_latest s JOIN dash_jurisdictions j USING (jurisdiction_id)"
+                " WHERE s.plan_id = '$plan' ORDER BY s.target_id, jurisdiction"
+            )
+        )
+        # One row per target, one column per jurisdiction, each cell its status.
+        .with_transformation(
+            models.DataTransformerConfig(
+                id_val="groupingToMatrix",
+                options={
+                    "rowField": "target_id",
+                    "columnField": "jurisdiction",
+                    "valueField": "status",
+                },
+            )
+        )
+        .mappings(status_mapping(t))
+        # Every column but the first ("target_id\\jurisdiction" after the grouping) is a
+        # jurisdiction: coloured by its status.
+        .with_override(
+            models.MatcherConfig(id_val="byRegexp", options="^(?!target_id).*"),
+            [
+                models.DynamicConfigValue(
+                    id_val="custom.cellOptions", value={"type": "color-background"}
+                )
+            ],
+        )
+    )
+    counts = (
+        bargauge.Panel()
+        .title(t.counts_by_status)
+        .span(8)
+        .height(12)
+        .datasource(DATASOURCE)
+        .with_target(
+            Sql(
+                "SELECT status, count(*) AS targets FROM dash_scores_latest"
+                " WHERE plan_id = '$plan' GROUP BY status ORDER BY status"
+            )
+        )
+        .reduce_options(common.ReduceDataOptions().values(True).calcs([]))
+        .display_mode(common_models.BarGaugeDisplayMode.BASIC)
+        .orientation(common_models.VizOrientation.HORIZONTAL)
+    )
+    return (
+        base("ioc-overview", t.ioc_overview, t)
+        .with_variable(name_constant(t))
+        .with_variable(plan_variable(t))
+        .with_panel(matrix)
+        .with_panel(counts)
+        .with_panel(firing_alerts_table(t))
+    )
+
+
+def indicator_detail(t: Texts) -> dashboard.Dashboard:
+    path = (
+        timeseries.Panel()
+        .title(t.path)
+        .span(24)
+        .height(12)
+        .datasource(DATASOURCE)
+        .with_target(
+            Sql(
+                "SELECT period_start AS time, target_id AS metric, actual, expected,"
+                " target_value AS target FROM dash_scores"
+                " WHERE plan_id = '$plan' AND jurisdiction_id = '$jurisdiction'"
+                " AND indicator_code = '$indicator' AND $__timeFilter(period_start) ORDER BY 1",
+                Format.TIME_SERIES,
+            )
+        )
+        # From the latest figure to the due year: the projection and its interval.
+        .with_target(
+            Sql(
+                "SELECT time, metric, projected, projected_low, projected_high FROM ("
+                " SELECT period_start::timestamptz AS time, target_id AS metric,"
+                " actual AS projected, actual AS projected_low, actual AS projected_high"
+                " FROM dash_scores_latest WHERE plan_id = '$plan'"
+                " AND jurisdiction_id = '$jurisdiction' AND indicator_code = '$indicator'"
+                " AND projected IS NOT NULL"
+                " UNION ALL"
+                " SELECT make_date(due_year, 12, 31)::timestamptz, target_id, projected,"
+                " projected_low, projected_high"
+                " FROM dash_scores_latest WHERE plan_id = '$plan'"
+                " AND jurisdiction_id = '$jurisdiction' AND indicator_code = '$indicator'"
+                " AND projected IS NOT NULL"
+                ") p ORDER BY 1",
+                Format.TIME_SERIES,
+            ).ref_id("B")
+        )
+        .show_points(common_models.VisibilityMode.ALWAYS)
+        .span_nulls(True)
+    )
+    revisions = (
+        table.Panel()
+        .title(t.revisions)
+        .span(24)
+        .height(8)
+        .datasource(DATASOURCE)
+        .with_target(
+            Sql(
+                "SELECT period_start, grain, revision, value, source, recorded_at"
+                " FROM dash_observations WHERE jurisdiction_id = '$jurisdiction'"
+                " AND indicator_code = '$indicator' AND revision > 1"
+                " ORDER BY period_start DESC, revision DESC"
+            )
+        )
+    )
+    marks = (
+        dashboard.AnnotationQuery()
+        .name(t.revisions)
+        .datasource(DATASOURCE)
+        .enable(True)
+        .icon_color("purple")
+        .target(
+            SqlAnnotation(
+                "SELECT period_start::timestamptz AS time,"
+                " 'r' || revision || ': ' || value AS text, 'revision' AS tags"
+                " FROM dash_observations"
+                " WHERE jurisdiction_id = '$jurisdiction' AND indicator_code = '$indicator'"
+                " AND revision > 1 AND $__timeFilter(period_start) ORDER BY 1"
+            )
+        )
+    )
+    return (
+        base("indicator-detail", t.indicator_detail, t)
+        .time("now-5y", "now+6y")
+        .with_variable(name_constant(t))
+        .with_variable(plan_variable(t))
+        .with_variable(jurisdiction_variable(t))
+        .with_variable(indicator_variable(t))
+        .annotation(marks)
+        .with_panel(path)
+        .with_panel(revisions)
+    )
+
+
+def scorecard(t: Texts) -> dashboard.Dashboard:
+    bars = (
+        bargauge.Panel()
+        .title(t.progress)
+        .span(24)
+        .height(14)
+        .datasource(DATASOURCE)
+        .with_target(
+            Sql(
+                "SELECT target_id, greatest(least(progress, 1), 0) AS progress"
+                " FROM dash_scores_latest WHERE plan_id = '$plan'"
+                " AND jurisdiction_id = '$jurisdiction' AND progress IS NOT NULL"
+                " ORDER BY target_id"
+            )
+        )
+        .reduce_options(common.ReduceDataOptions().values(True).calcs([]))
+        .display_mode(common_models.BarGaugeDisplayMode.GRADIENT)
+        .orientation(common_models.VizOrientation.HORIZONTAL)
+        .unit("percentunit")
+        .min(0)
+        .max(1)
+        .show_unfilled(True)
+    )
+    summary = (
+        table.Panel()
+        .title(t.summary)
+        .span(24)
+        .height(12)
+        .datasource(DATASOURCE)
+        .with_target(
+            Sql(
+                "SELECT s.target_id, i.$name AS indicator, s.period_start, s.actual,"
+                " s.expected, s.target_value, s.due_year, s.progress, s.projected, s.status"
+                " FROM dash_scores_latest s JOIN dash_indicators i USING (indicator_code)"
+                " WHERE s.plan_id = '$plan' AND s.jurisdiction_id = '$jurisdiction'"
+                " ORDER BY s.target_id"
+            )
+        )
+        .mappings(status_mapping(t))
+    )
+    return (
+        base("scorecard", t.scorecard, t)
+        .with_variable(name_constant(t))
+        .with_variable(plan_variable(t))
+        .with_variable(jurisdiction_variable(t))
+        .with_panel(bars)
+        .with_panel(summary)
+    )
+
+
+def alerts(t: Texts) -> dashboard.Dashboard:
+    history = (
+        table.Panel()
+        .title(t.alert_history)
+        .span(24)
+        .height(10)
+        .datasource(DATASOURCE)
+        .with_target(
+            Sql(
+                "SELECT at, state, alertname, target_id, jurisdiction_id, indicator_code,"
+                " period_start, summary FROM dash_alert_events"
+                " WHERE (plan_id = '$plan' OR plan_id IS NULL) AND $__timeFilter(at)"
+                " ORDER BY at DESC"
+            )
+        )
+    )
+    per_day = (
+        timeseries.Panel()
+        .title(t.transitions_per_day)
+        .span(24)
+        .height(8)
+        .datasource(DATASOURCE)
+        .with_target(
+            Sql(
+                "SELECT $__timeGroupAlias(at, '1d'), state AS metric, count(*) AS transitions"
+                " FROM dash_alert_events"
+                " WHERE (plan_id = '$plan' OR plan_id IS NULL) AND $__timeFilter(at)"
+                " GROUP BY 1, 2 ORDER BY 1",
+                Format.TIME_SERIES,
+            )
+        )
+        .draw_style(common_models.GraphDrawStyle.BARS)
+    )
+    # The alerts service posts each firing and resolution to Grafana, tagged "chiso".
+    posted = (
+        dashboard.AnnotationQuery()
+        .name(t.alert_annotations)
+        .datasource(GRAFANA)
+        .enable(True)
+        .icon_color("red")
+        .target(dashboard.AnnotationTarget().type("tags").tags(["chiso", "alert"]).limit(500))
+    )
+    return (
+        base("alerts", t.alerts, t)
+        .time("now-90d", "now")
+        .with_variable(name_constant(t))
+        .with_variable(plan_variable(t))
+        .annotation(posted)
+        .with_panel(firing_alerts_table(t))
+        .with_panel(per_day)
+        .with_panel(history)
+    )
+
+
+def promql(expr: str, legend: str) -> prometheus.Dataquery:
+    return prometheus.Dataquery().expr(expr).legend_format(legend)
+
+
+def pipeline_health(t: Texts) -> dashboard.Dashboard:
+    def series(title: str, *queries: prometheus.Dataquery) -> timeseries.Panel:
+        panel = timeseries.Panel().title(title).span(12).height(8).datasource(PROMETHEUS)
+        for query in queries:
+            panel = panel.with_target(query)
+        return panel
+
+    rejected = (
+        stat.Panel()
+        .title(t.rejected_items)
+        .span(12)
+        .height(8)
+        .datasource(PROMETHEUS)
+        .with_target(
+            promql('sum(increase(chiso_ingest_items_total{outcome="rejected"}[$__range]))', "")
+        )
+    )
+    return (
+        base("pipeline-health", t.pipeline_health, t)
+        .time("now-6h", "now")
+        .with_panel(
+            series(
+                t.ingest_rate,
+                promql(
+                    "sum by (outcome) (rate(chiso_ingest_items_total[$__rate_interval]))",
+                    "{{outcome}}",
+                ),
+            ).unit("reqps")
+        )
+        .with_panel(
+            series(
+                t.consumer_lag,
+                # Published by a Kafka exporter scraping the broker (docs/dashboards.md).
+                promql(
+                    "sum by (consumergroup, topic) (kafka_consumergroup_lag)",
+                    "{{consumergroup}} {{topic}}",
+                ),
+            )
+        )
+        .with_panel(
+            series(
+                t.batch_latency,
+                promql(
+                    "histogram_quantile(0.95, sum by (le)"
+                    " (rate(chiso_scoring_batch_seconds_bucket[$__rate_interval])))",
+                    "p95",
+                ),
+            ).unit("s")
+        )
+        .with_panel(rejected)
+        .with_panel(
+            series(
+                t.notification_failures,
+                promql(
+                    "sum by (channel, outcome) (rate(chiso_alerts_notifications_total"
+                    '{outcome=~"retry|failed"}[$__rate_interval]))',
+                    "{{channel}} {{outcome}}",
+                ),
+            )
+        )
+    )
+
+
+# File stem → builder; `chiso grafana build` writes one file per stem and language.
+DASHBOARDS: dict[str, Callable[[Texts], dashboard.Dashboard]] = {
+    "ioc-overview": ioc_overview,
+    "indicator-detail": indicator_detail,
+    "scorecard": scorecard,
+    "alerts": alerts,
+    "pipeline-health": pipeline_health,
+}

@@ -1,0 +1,125 @@
+"""Every word the dashboards show, in Vietnamese (the default) and English."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Language(StrEnum):
+    VI = "vi"
+    EN = "en"
+
+
+@dataclass(frozen=True)
+class Texts:
+    lang: Language
+    name_column: str  # which catalog name the SQL shows: name_vi or name_en
+    plan: str
+    jurisdiction: str
+    indicator: str
+    target: str
+    status: str
+    ioc_overview: str
+    status_matrix: str
+    counts_by_status: str
+    firing_alerts: str
+    indicator_detail: str
+    path: str
+    projection: str
+    revisions: str
+    scorecard: str
+    progress: str
+    summary: str
+    alerts: str
+    alert_history: str
+    transitions_per_day: str
+    alert_annotations: str
+    pipeline_health: str
+    ingest_rate: str
+    consumer_lag: str
+    batch_latency: str
+    rejected_items: str
+    notification_failures: str
+    statuses: dict[str, str]
+
+
+VI = Texts(
+    lang=Language.VI,
+    name_column="name_vi",
+    plan="Kế hoạch",
+    jurisdiction="Địa bàn",
+    indicator="Chỉ tiêu",
+    target="Mục tiêu",
+    status="Trạng thái",
+    ioc_overview="Tổng quan IOC",
+    status_matrix="Trạng thái mục tiêu theo địa bàn",
+    counts_by_status="Số mục tiêu theo trạng thái",
+    firing_alerts="Cảnh báo đang kích hoạt",
+    indicator_detail="Chi tiết chỉ tiêu",
+    path="Thực tế, lộ trình kỳ vọng và mục tiêu",
+    projection="Dự báo đến năm hạn (khoảng tin cậy)",
+    revisions="Số liệu đã được đính chính",
+    scorecard="Bảng điểm địa bàn",
+    progress="Tiến độ đạt mục tiêu",
+    summary="Tóm tắt các mục tiêu",
+    alerts="Cảnh báo",
+    alert_history="Lịch sử cảnh báo",
+    transitions_per_day="Chuyển trạng thái cảnh báo theo ngày",
+    alert_annotations="Chú thích cảnh báo",
+    pipeline_health="Tình trạng hệ thống xử lý",
+    ingest_rate="Tốc độ tiếp nhận số liệu",
+    consumer_lag="Độ trễ của bộ tiêu thụ",
+    batch_latency="Thời gian xử lý một lô (p95)",
+    rejected_items="Số liệu bị từ chối",
+    notification_failures="Thông báo gửi thất bại",
+    statuses={
+        "achieved": "Đã đạt",
+        "on_track": "Đúng tiến độ",
+        "needs_acceleration": "Cần tăng tốc",
+        "off_track": "Chậm tiến độ",
+        "deteriorating": "Đang xấu đi",
+        "insufficient_data": "Thiếu số liệu",
+        "stale": "Số liệu cũ",
+    },
+)
+
+EN = Texts(
+    lang=Language.EN,
+    name_column="name_en",
+    plan="Plan",
+    jurisdiction="Jurisdiction",
+    indicator="Indicator",
+    target="Target",
+    status="Status",
+    ioc_overview="IOC overview",
+    status_matrix="Target status by jurisdiction",
+    counts_by_status="Targets by status",
+    firing_alerts="Firing alerts",
+    indicator_detail="Indicator detail",
+    path="Actual, expected path and target",
+    projection="Projection to the due year (interval)",
+    revisions="Corrected figures",
+    scorecard="Jurisdiction scorecard",
+    progress="Progress towards the target",
+    summary="Targets at a glance",
+    alerts="Alerts",
+    alert_history="Alert history",
+    transitions_per_day="Alert transitions per day",
+    alert_annotations="Alert annotations",
+    pipeline_health="Pipeline health",
+    ingest_rate="Ingest rate",
+    consumer_lag="Consumer lag",
+    batch_latency="Batch latency (p95)",
+    rejected_items="Rejected items",
+    notification_failures="Notification failures",
+    statuses={
+        "achieved": "Achieved",
+        "on_track": "On track",
+        "needs_acceleration": "Needs acceleration",
+        "off_track": "Off track",
+        "deteriorating": "Deteriorating",
+        "insufficient_data": "Insufficient data",
+        "stale": "Stale",
+    },
+)
+
+TEXTS = {Language.VI: VI, Language.EN: EN}

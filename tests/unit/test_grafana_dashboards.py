@@ -1,0 +1,51 @@
+"""The dashboards under deploy/grafana/dashboards are what `chiso grafana build` makes today,
+and they read back through grafana-foundation-sdk with every SQL target as our query type."""
+
+import json
+from pathlib import Path
+
+from grafana_foundation_sdk.models.dashboard import Dashboard, Panel
+
+from chiso_core.grafana import build
+from chiso_core.grafana.sql_query import SqlQuery
+from chiso_core.grafana.texts import EN, VI
+
+ROOT = Path(__file__).resolve().parents[2]
+DASHBOARDS = ROOT / build.DEFAULT_DIR
+
+
+def test_the_committed_dashboards_are_not_stale() -> None:
+    expected = build.render()
+    on_disk = {p.name: p.read_text(encoding="utf-8") for p in DASHBOARDS.glob("*.json")}
+    stale = sorted(
+        name for name in expected.keys() | on_disk.keys() if expected.get(name) != on_disk.get(name)
+    )
+    assert not stale, f"run `chiso grafana build`: {stale} differ from the code"
+
+
+def test_vietnamese_by_default_and_an_english_variant(tmp_path: Path) -> None:
+    written = build.write(tmp_path)
+    dashboards = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in written}
+    assert dashboards["ioc-overview.json"]["title"] == VI.ioc_overview
+    assert dashboards["ioc-overview.en.json"]["title"] == EN.ioc_overview
+    uids = [d["uid"] for d in dashboards.values()]
+    assert len(set(uids)) == len(uids) == 10
+
+
+def test_a_dashboard_no_code_makes_is_removed_and_other_files_are_left(tmp_path: Path) -> None:
+    (tmp_path / "renamed.json").write_text('{"uid": "chiso-old-name"}')
+    (tmp_path / "package.json").write_text('{"name": "not a dashboard"}')
+    (tmp_path / "notes.json").write_text("not even JSON")
+    build.write(tmp_path)
+    assert not (tmp_path / "renamed.json").exists()
+    assert (tmp_path / "package.json").exists()
+    assert (tmp_path / "notes.json").exists()
+
+
+def test_sql_targets_read_back_as_the_custom_query_type() -> None:
+    dashboard = Dashboard.from_json(json.loads((DASHBOARDS / "scorecard.json").read_text()))
+    panels = [p for p in dashboard.panels or [] if isinstance(p, Panel)]
+    targets = [t for p in panels for t in p.targets or []]
+    assert targets
+    assert all(isinstance(t, SqlQuery) for t in targets)
+    assert all("dash_scores_latest" in t.raw_sql for t in targets if isinstance(t, SqlQuery))

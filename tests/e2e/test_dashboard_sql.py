@@ -20,10 +20,10 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from chiso_core.grafana.build import DEFAULT_DIR
 from chiso_devstack.processes import ServiceProcess
 from chiso_devstack.simulate import DEFAULT_SEED, last_full_month
 from chiso_devstack.simulation import simulate
+from chiso_grafana.build import DEFAULT_DIR
 from tests.e2e.conftest import StartService
 from tests.e2e.test_pipeline import rows, wait_for
 from tests.grafana_sql import prepare

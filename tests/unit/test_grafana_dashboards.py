@@ -6,9 +6,9 @@ from pathlib import Path
 
 from grafana_foundation_sdk.models.dashboard import Dashboard, Panel
 
-from chiso_core.grafana import build
-from chiso_core.grafana.sql_query import SqlQuery
-from chiso_core.grafana.texts import EN, VI
+from chiso_grafana import build
+from chiso_grafana.sql_query import SqlQuery
+from chiso_grafana.texts import EN, VI
 
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARDS = ROOT / build.DEFAULT_DIR

@@ -10,14 +10,12 @@ from chiso_core import db
 from chiso_core.access.cli import app as agency_app
 from chiso_core.broker import ensure_topics
 from chiso_core.catalog.cli import app as catalog_app
-from chiso_core.grafana.cli import app as grafana_app
 from chiso_core.settings import BrokerSettings, MigrateSettings
 from chiso_core.telemetry import configure_logging
 
 app = typer.Typer(no_args_is_help=True, help="chiso: indicators against Resolution 57 plan targets")
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(agency_app, name="agency")
-app.add_typer(grafana_app, name="grafana")
 
 
 @app.command()

@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 
 from chiso_core.settings import GrafanaSettings
+from chiso_grafana import build
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -15,7 +16,18 @@ def grafana() -> None:
     """Grafana dashboards as code."""
 
 
-DASHBOARDS = Path("deploy/grafana/dashboards")
+DASHBOARDS = build.DEFAULT_DIR
+
+
+@app.command("build")
+def build_command(
+    out: Annotated[
+        Path, typer.Option(help="directory Grafana's dashboard provider reads")
+    ] = build.DEFAULT_DIR,
+) -> None:
+    """Write every dashboard (Vietnamese, and English as *.en.json) as JSON."""
+    written = build.write(out)
+    typer.echo(f"wrote {len(written)} dashboard file(s) to {out}")
 
 
 @app.command()

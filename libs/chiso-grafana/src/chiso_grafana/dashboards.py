@@ -15,8 +15,8 @@ from grafana_foundation_sdk.builders import (
 from grafana_foundation_sdk.models import common as common_models
 from grafana_foundation_sdk.models import dashboard as models
 
-from chiso_core.grafana.sql_query import DATASOURCE, Format, Sql, SqlAnnotation
-from chiso_core.grafana.texts import Language, Texts
+from chiso_grafana.sql_query import DATASOURCE, Format, Sql, SqlAnnotation
+from chiso_grafana.texts import Language, Texts
 
 UID_PREFIX = "chiso-"
 PROMETHEUS = models.DataSourceRef(type_val="prometheus", uid="prometheus")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from grafana_foundation_sdk.cog.encoder import JSONEncoder
 
-from chiso_core.grafana.dashboards import DASHBOARDS, UID_PREFIX
-from chiso_core.grafana.texts import TEXTS, Language
+from chiso_grafana.dashboards import DASHBOARDS, UID_PREFIX
+from chiso_grafana.texts import TEXTS, Language
 
 # Where deploy/grafana/provisioning/dashboards/dashboards.yml has Grafana look (mounted).
 DEFAULT_DIR = Path("deploy/grafana/dashboards")

@@ -1,1 +1,0 @@
-"""Grafana dashboards as code (grafana-foundation-sdk) and the `chiso grafana` commands."""

@@ -21,7 +21,7 @@ from chiso_scoring.methods.statcan import StatCanCategory, StatCanResult
 from chiso_scoring.methods.unsd import UnsdCategory, UnsdResult
 
 METHOD = "published_methods"
-METHOD_VERSION = "1"
+METHOD_VERSION = "2"
 
 # The kinds the trend methods (StatCan, UNSD, projection) apply to: the figure at the due date
 # decides them. Counts per year are judged year by year; milestones are done or not.
@@ -30,7 +30,7 @@ TREND_KINDS = kinds.ON_A_PATH | {TargetKind.MAINTAIN}
 
 @dataclass(frozen=True)
 class Settings:
-    half_life: float = projection.HALF_LIFE_YEARS
+    lookback: float = projection.LOOKBACK_YEARS
     level: float = projection.LEVEL
     grace: Mapping[Cadence, float] = field(default_factory=lambda: dict(status.GRACE_YEARS))
 
@@ -171,7 +171,7 @@ def assess(
                 story.points,
                 due_at,
                 kinds.region(target, aim),
-                half_life=settings.half_life,
+                lookback=settings.lookback,
                 level=settings.level,
             )
 

@@ -5,6 +5,8 @@
   on_track, achieved);
 - mirroring (negating every value and swapping the comparator and the direction) mirrors the
   result: the same status, gaps, ratios and probabilities, negated levels;
+- no target is on_track while the projection gives it less than 10 %, and a status judged on
+  the trend names the probability in its reason;
 - scaling units (every value and target times k > 0) changes nothing but the levels, which
   scale by k. k is drawn among powers of two, whose products are exact in floating point, so
   "nothing" means bit for bit; other factors are checked on worked examples, approximately.
@@ -128,6 +130,21 @@ def test_a_better_figure_never_gives_a_worse_status(scenario: Scenario, a: float
     worse_status = scenario.run(worse).status
     better_status = scenario.run(better).status
     assert rank(better_status) >= rank(worse_status), (worse_status, better_status)
+
+
+@settings(max_examples=400)
+@given(scenario=scenarios(list(Comparator)), latest=values)
+def test_never_on_track_while_the_projection_doubts_it(scenario: Scenario, latest: float) -> None:
+    """No target is on_track while its probability is below 10 %; where the status and the
+    probability could seem to differ (any status judged on the trend), the reason names the
+    probability beside the pace that decided."""
+    r = scenario.run(latest)
+    if r.probability is None:
+        return
+    assert not (r.status is Status.ON_TRACK and r.probability < 0.10), r.reason
+    if r.pace is not None and r.reason.startswith("pace"):
+        assert "pace" in r.reason
+        assert "projection P" in r.reason
 
 
 def mirror(s: Scenario) -> Scenario:

@@ -112,10 +112,10 @@ def decide(f: Facts) -> Verdict:
     """The first rule of the table that holds, then rule 13."""
     verdict = first_rule(f)
     if verdict.status is Status.ON_TRACK and f.probability is not None and f.probability < DOUBTFUL:
-        return Verdict(
-            Status.NEEDS_ACCELERATION,
-            f"{verdict.reason}, but the projection gives {percent(f.probability)}",
-        )
+        named = verdict.reason
+        if "projection" not in named:  # rule 8's reason does not name it yet
+            named = f"{named}; projection {percent(f.probability)}"
+        return Verdict(Status.NEEDS_ACCELERATION, f"{named}, under {DOUBTFUL:.0%}")
     return verdict
 
 

@@ -133,22 +133,34 @@ def assess(
             reason=verdict.reason,
         )
     aim = kinds.aim(target, direction, story.base, due_at)
+    case = Case(target, kind, direction, story, aim, due_at)
     if kind in kinds.EVERY_YEAR:
-        assert aim is not None
-        stand = every_year(target, direction, cadence, points, story, aim, due_at)
+        stand = every_year(case, cadence, points)
     elif kind is TargetKind.MILESTONE:
-        stand = milestone(target, story, due_at)
+        stand = milestone(case)
     else:
-        stand = on_a_path(target, direction, story, aim, due_at, shape)
-    trend = trends(target, direction, story, stand, aim, due_at, settings)
+        stand = on_a_path(case, shape)
+    trend = trends(case, stand, settings)
     stale = status.is_stale(
         story.latest_observed_at, axis_position(now), cadence, dict(settings.grace)
     )
-    verdict = status.decide(facts(target, direction, story, stand, trend, aim, stale))
-    return assessment(target, direction, story, stand, trend, aim, due_at, verdict)
+    verdict = status.decide(facts(case, stand, trend, stale))
+    return assessment(case, stand, trend, verdict)
 
 
 NO_YEARS = kinds.Years(judged=(), missed=(), latest=None)
+
+
+@dataclass(frozen=True)
+class Case:
+    """What every step of a judgement reads: the target, its figures, its aim."""
+
+    target: Target
+    kind: TargetKind
+    direction: Direction
+    story: History
+    aim: float | None
+    due_at: float
 
 
 @dataclass(frozen=True)
@@ -174,23 +186,17 @@ class Trends:
     pace_source: str | None = None
 
 
-def every_year(
-    target: Target,
-    direction: Direction,
-    cadence: Cadence,
-    points: tuple[Point, ...],
-    story: History,
-    aim: float,
-    due_at: float,
-) -> Standing:
+def every_year(case: Case, cadence: Cadence, points: tuple[Point, ...]) -> Standing:
     """Count per year, maintain: each year judged against the threshold, from after a stated
     baseline (all years without one) to the due year."""
+    target, story, aim, due_at = case.target, case.story, case.aim, case.due_at
+    assert aim is not None  # every-year kinds always have their threshold
     judge_after = story.base.at if story.base_stated else None
     years = kinds.every_year(
         target, [p for p in points if p.at <= due_at + EPSILON], cadence, judge_after
     )
     settled = years.latest is not None and years.latest.at >= due_at - EPSILON
-    trail = path.flat(years.latest, aim, direction) if years.latest is not None else None
+    trail = path.flat(years.latest, aim, case.direction) if years.latest is not None else None
     return Standing(
         latest=years.latest or story.latest,
         settled=settled,
@@ -201,24 +207,19 @@ def every_year(
     )
 
 
-def milestone(target: Target, story: History, due_at: float) -> Standing:
-    achieved = kinds.meets(target, story.latest.value, None)
+def milestone(case: Case) -> Standing:
+    latest = case.story.latest
+    achieved = kinds.meets(case.target, latest.value, None)
     return Standing(
-        latest=story.latest,
-        settled=achieved or story.latest.at >= due_at - EPSILON,
+        latest=latest,
+        settled=achieved or latest.at >= case.due_at - EPSILON,
         achieved=achieved,
     )
 
 
-def on_a_path(
-    target: Target,
-    direction: Direction,
-    story: History,
-    aim: float | None,
-    due_at: float,
-    shape: PathShape | None,
-) -> Standing:
+def on_a_path(case: Case, shape: PathShape | None) -> Standing:
     """Level, range, growth: the latest figure against the expected path to the aim."""
+    target, story, aim, due_at = case.target, case.story, case.aim, case.due_at
     latest = story.latest
     trail: PathResult | None = None
     used: PathShape | None = None
@@ -226,7 +227,7 @@ def on_a_path(
         used = shape or default_shape(target)
         if used is PathShape.CONSTANT_GROWTH and not path.grows(story.base.value, aim):
             used = PathShape.LINEAR
-        trail = path.follow(latest, story.base, aim, due_at, direction, used)
+        trail = path.follow(latest, story.base, aim, due_at, case.direction, used)
     return Standing(
         latest=latest,
         settled=latest.at >= due_at - EPSILON,
@@ -236,16 +237,9 @@ def on_a_path(
     )
 
 
-def trends(
-    target: Target,
-    direction: Direction,
-    story: History,
-    stand: Standing,
-    aim: float | None,
-    due_at: float,
-    settings: Settings,
-) -> Trends:
-    kind = kinds.kind_of(target)
+def trends(case: Case, stand: Standing, settings: Settings) -> Trends:
+    target, kind, direction, story = case.target, case.kind, case.direction, case.story
+    aim, due_at = case.aim, case.due_at
     measure = chart = ahead = None
     if kind in TREND_KINDS and aim is not None:
         measure = statcan.progress_measure(story.base, stand.latest, aim, due_at, direction)
@@ -266,16 +260,8 @@ def trends(
     return Trends(measure, chart, ahead)
 
 
-def facts(
-    target: Target,
-    direction: Direction,
-    story: History,
-    stand: Standing,
-    trend: Trends,
-    aim: float | None,
-    stale: bool,
-) -> status.Facts:
-    kind = kinds.kind_of(target)
+def facts(case: Case, stand: Standing, trend: Trends, stale: bool) -> status.Facts:
+    kind, direction, story, aim = case.kind, case.direction, case.story, case.aim
     d = direction.sign
     return status.Facts(
         kind=kind,
@@ -286,7 +272,7 @@ def facts(
         years_judged=len(stand.years.judged),
         years_missed=stand.years.missed,
         beyond_range=kind is TargetKind.RANGE
-        and kinds.beyond_range(target, stand.latest.value, direction),
+        and kinds.beyond_range(case.target, stand.latest.value, direction),
         has_aim=aim is not None,
         has_trend=story.has_trend,
         progress_required=aim is not None and d * (aim - story.base.value) > 0,
@@ -298,16 +284,8 @@ def facts(
     )
 
 
-def assessment(
-    target: Target,
-    direction: Direction,
-    story: History,
-    stand: Standing,
-    trend: Trends,
-    aim: float | None,
-    due_at: float,
-    verdict: status.Verdict,
-) -> Assessment:
+def assessment(case: Case, stand: Standing, trend: Trends, verdict: status.Verdict) -> Assessment:
+    story, aim, due_at = case.story, case.aim, case.due_at
     measure, chart, ahead, latest, trail = (
         trend.measure,
         trend.chart,
@@ -315,13 +293,13 @@ def assessment(
         stand.latest,
         stand.trail,
     )
-    needs = aim is not None and kinds.kind_of(target) is not TargetKind.COUNT_PER_YEAR
+    needs = aim is not None and case.kind is not TargetKind.COUNT_PER_YEAR
     needed = aim if needs and not stand.settled else None
     return Assessment(
-        target_id=target.id,
-        kind=kinds.kind_of(target),
-        comparator=target.comparator,
-        direction=direction,
+        target_id=case.target.id,
+        kind=case.kind,
+        comparator=case.target.comparator,
+        direction=case.direction,
         due_at=due_at,
         status=verdict.status,
         reason=verdict.reason,

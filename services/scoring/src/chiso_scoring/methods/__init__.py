@@ -7,7 +7,8 @@
               and probability, from the figures within LOOKBACK_YEARS
 5. kinds      ranges, growth rates, counts per year, thresholds held every year, milestones
 6. status     one status per target from the above
-`assess` runs them all for one target and jurisdiction.
+`assess` runs them all for one target and jurisdiction; `state` keeps what they read of a series
+as a small fold of its figures, and judges it the same.
 """
 
 from chiso_scoring.methods.assess import (

@@ -5,7 +5,7 @@ The caller passes the figures up to the period being scored; the figures after t
 not change a target's judgement (a target 'by 2030' is judged on the 2030 figure).
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -115,10 +115,36 @@ def assess(
     `series`: (position on the year axis, value) for the target's indicator and jurisdiction;
     `now`: today, for staleness; `shape`: the expected path's shape when the target's own is
     not the default (see default_shape)."""
-    kind = kinds.kind_of(target)
     due_at = year_end(target.due_year)
     points = ordered(series)
     story = history(points, baseline, due_at)
+
+    def years(after: float | None) -> kinds.Years:
+        inside = [p for p in points if p.at <= due_at + EPSILON]
+        return kinds.every_year(target, inside, cadence, after)
+
+    return judge(target, direction, cadence, story, years, now, shape=shape, settings=settings)
+
+
+# The every-year judgement of a target's figures after a position (None: all of them).
+YearsAfter = Callable[[float | None], kinds.Years]
+
+
+def judge(
+    target: Target,
+    direction: Direction,
+    cadence: Cadence,
+    story: History | None,
+    years: YearsAfter,
+    now: date,
+    *,
+    shape: PathShape | None = None,
+    settings: Settings = DEFAULT_SETTINGS,
+) -> Assessment:
+    """`assess` from what it reads of the figures: the history (None: no figure) and the
+    every-year judgement (chiso_scoring.methods.state gives both from a small state)."""
+    kind = kinds.kind_of(target)
+    due_at = year_end(target.due_year)
     if story is None:
         verdict = status.decide(
             status.Facts(kind=kind, has_figures=False, stale=False, settled=False, achieved=False)
@@ -135,7 +161,7 @@ def assess(
     aim = kinds.aim(target, direction, story.base, due_at)
     case = Case(target, kind, direction, story, aim, due_at)
     if kind in kinds.EVERY_YEAR:
-        stand = every_year(case, cadence, points)
+        stand = every_year(case, years)
     elif kind is TargetKind.MILESTONE:
         stand = milestone(case)
     else:
@@ -186,15 +212,12 @@ class Trends:
     pace_source: str | None = None
 
 
-def every_year(case: Case, cadence: Cadence, points: tuple[Point, ...]) -> Standing:
+def every_year(case: Case, years_after: YearsAfter) -> Standing:
     """Count per year, maintain: each year judged against the threshold, from after a stated
     baseline (all years without one) to the due year."""
-    target, story, aim, due_at = case.target, case.story, case.aim, case.due_at
+    story, aim, due_at = case.story, case.aim, case.due_at
     assert aim is not None  # every-year kinds always have their threshold
-    judge_after = story.base.at if story.base_stated else None
-    years = kinds.every_year(
-        target, [p for p in points if p.at <= due_at + EPSILON], cadence, judge_after
-    )
+    years = years_after(story.base.at if story.base_stated else None)
     settled = years.latest is not None and years.latest.at >= due_at - EPSILON
     trail = path.flat(years.latest, aim, case.direction) if years.latest is not None else None
     return Standing(

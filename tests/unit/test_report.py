@@ -14,7 +14,7 @@ from chiso_core.catalog import Comparator, Indicator, Plan, Target
 from chiso_core.periods import Period
 from chiso_scoring.reads import Projection as ScoredProjection
 from chiso_scoring.reads import ScoreOut, StatCan, TargetCard, Unsd
-from chiso_scoring.report import chart, content, vietnamese
+from chiso_scoring.report import chart, content, render, vietnamese
 
 
 @pytest.mark.parametrize(
@@ -216,3 +216,34 @@ def test_a_maintain_target_names_the_years_it_missed() -> None:
         }
     )
     assert content._missed(plan, target, indicator, history) == (2024,)
+
+
+@pytest.mark.parametrize(
+    ("bounds", "value", "shown"),
+    [
+        ((0.0, 100.0), 126.48, 100.0),
+        ((0.0, 100.0), -5.0, 0.0),
+        ((0.0, 100.0), 70.77, 70.77),
+        ((None, None), 126.48, 126.48),
+        ((None, None), -5.0, -5.0),
+    ],
+)
+def test_an_interval_is_printed_within_what_the_indicator_can_be(
+    bounds: tuple[float | None, float | None], value: float, shown: float
+) -> None:
+    """A share's 95 % interval of 70.77–126.48 is printed as 70.77–100."""
+    indicator = Indicator.model_validate(
+        {
+            "code": "i",
+            "name_vi": "i",
+            "name_en": "i",
+            "unit": "percent",
+            "direction": "higher_is_better",
+            "kind": "level",
+            "cadence": "year",
+            "rollup": "none",
+            "valid_min": bounds[0],
+            "valid_max": bounds[1],
+        }
+    )
+    assert render._within_range(value, indicator) == shown

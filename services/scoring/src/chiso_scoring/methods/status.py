@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 from chiso_core.catalog.models import Cadence
 from chiso_core.status import Status
+from chiso_core.words.probability import percent
 from chiso_scoring.methods import statcan
 from chiso_scoring.methods.kinds import TargetKind
 from chiso_scoring.methods.series import EPSILON, PERIOD_YEARS
@@ -115,12 +116,8 @@ def decide(f: Facts) -> Verdict:
         named = verdict.reason
         if "projection" not in named:  # rule 8's reason does not name it yet
             named = f"{named}; projection {percent(f.probability)}"
-        return Verdict(Status.NEEDS_ACCELERATION, f"{named}, under {DOUBTFUL:.0%}")
+        return Verdict(Status.NEEDS_ACCELERATION, f"{named}, under {percent(DOUBTFUL)}")
     return verdict
-
-
-def percent(probability: float) -> str:
-    return f"P {probability:.1%}" if probability >= 0.001 else "P < 0.1%"
 
 
 def trend_reason(f: Facts) -> str:

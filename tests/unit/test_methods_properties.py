@@ -71,15 +71,8 @@ def on_date(position: float, days_later: int) -> date:
 
 
 @st.composite
-def scenarios(draw: st.DrawFn, comparators: list[Comparator]) -> Scenario:
-    comparator = draw(st.sampled_from(comparators))
-    # the comparator agrees with the direction, as in the catalog ("≤ 15th" for a rank);
-    # "> x" of a lower-is-better figure would make a better figure a miss
-    if comparator is Comparator.BETWEEN:
-        direction = draw(st.sampled_from([UP, DOWN]))
-    else:
-        direction = DOWN if comparator in (Comparator.LT, Comparator.LTE) else UP
-    due_year = draw(st.integers(min_value=2025, max_value=2034))
+def targets(draw: st.DrawFn, comparator: Comparator, due_year: int) -> Target:
+    """A target of any kind: a range's edges, a growth rate, a milestone, or a level."""
     if comparator is Comparator.BETWEEN:
         low, high = sorted((draw(values), draw(values)))
         value, pair = None, (low, high)
@@ -89,7 +82,7 @@ def scenarios(draw: st.DrawFn, comparators: list[Comparator]) -> Scenario:
         value, pair = draw(st.integers(min_value=-20, max_value=40).map(float)), None
     else:
         value, pair = draw(values), None
-    target = Target(
+    return Target(
         id="t",
         indicator="i",
         comparator=comparator,
@@ -99,6 +92,19 @@ def scenarios(draw: st.DrawFn, comparators: list[Comparator]) -> Scenario:
         due_year=due_year,
         quote="q",
     )
+
+
+@st.composite
+def scenarios(draw: st.DrawFn, comparators: list[Comparator]) -> Scenario:
+    comparator = draw(st.sampled_from(comparators))
+    # the comparator agrees with the direction, as in the catalog ("≤ 15th" for a rank);
+    # "> x" of a lower-is-better figure would make a better figure a miss
+    if comparator is Comparator.BETWEEN:
+        direction = draw(st.sampled_from([UP, DOWN]))
+    else:
+        direction = DOWN if comparator in (Comparator.LT, Comparator.LTE) else UP
+    due_year = draw(st.integers(min_value=2025, max_value=2034))
+    target = draw(targets(comparator, due_year))
     cadence = draw(st.sampled_from(list(Cadence)))
     step = PERIOD_YEARS[cadence]
     first = draw(st.integers(min_value=0, max_value=int(8 / step)))

@@ -13,11 +13,7 @@ from chiso_core.catalog.models import Cadence
 from chiso_scoring.methods import assess
 from chiso_scoring.methods.series import PERIOD_YEARS, Point
 from chiso_scoring.methods.state import build, fold, judge_state
-
-LEVELS = [Comparator.GT, Comparator.GTE, Comparator.LT, Comparator.LTE]
-values = st.integers(min_value=-400, max_value=400).map(lambda i: i / 4) | st.floats(
-    min_value=-1e3, max_value=1e3, allow_nan=False
-)
+from tests.unit.test_methods_properties import targets, values
 
 
 @st.composite
@@ -31,28 +27,9 @@ def cases(draw: st.DrawFn) -> tuple[Target, Direction, Cadence, Baseline | None,
         points.append(Point(round(at, 9), draw(values)))
         at += gap * step
     latest_year = int(points[-1].at - 1e-9)
-    comparator = draw(st.sampled_from([*LEVELS, *Comparator]))
-    value: float | None = draw(values)
-    pair = None
-    if comparator is Comparator.BETWEEN:
-        low, high = sorted((draw(values), draw(values)))
-        value, pair = None, (low, high)
-    elif comparator is Comparator.MILESTONE:
-        value = None
-    elif comparator is Comparator.GROWTH_GTE:
-        value = float(draw(st.integers(min_value=-20, max_value=40)))
     first_due = max(latest_year, 2025)
     due_year = draw(st.integers(min_value=first_due, max_value=first_due + 10))
-    target = Target(
-        id="t",
-        indicator="i",
-        comparator=comparator,
-        value=value,
-        values=pair,
-        unit="u",
-        due_year=due_year,
-        quote="q",
-    )
+    target = draw(targets(draw(st.sampled_from(list(Comparator))), due_year))
     direction = draw(st.sampled_from(list(Direction)))
     baseline = None
     if draw(st.booleans()):

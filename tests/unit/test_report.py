@@ -176,6 +176,23 @@ def test_the_chance_shown(
     assert content._chance(card, as_of, date(2026, 1, 5)) == shown
 
 
+def yearly_share(valid_min: float | None = None, valid_max: float | None = None) -> Indicator:
+    return Indicator.model_validate(
+        {
+            "code": "i",
+            "name_vi": "i",
+            "name_en": "i",
+            "unit": "percent",
+            "direction": "higher_is_better",
+            "kind": "level",
+            "cadence": "year",
+            "rollup": "none",
+            "valid_min": valid_min,
+            "valid_max": valid_max,
+        }
+    )
+
+
 def test_a_maintain_target_names_the_years_it_missed() -> None:
     """≥ 3 % every year from a baseline for 2022: 3.5 (2023), 2.1 (2024), 3.2 (2025): 2024 missed;
     a figure for 2022, the baseline year itself, is not judged."""
@@ -203,18 +220,7 @@ def test_a_maintain_target_names_the_years_it_missed() -> None:
         _score(period).model_copy(update={"actual": v})
         for period, v in (("2022", 1.0), ("2023", 3.5), ("2024", 2.1), ("2025", 3.2))
     ]
-    indicator = Indicator.model_validate(
-        {
-            "code": "i",
-            "name_vi": "i",
-            "name_en": "i",
-            "unit": "percent",
-            "direction": "higher_is_better",
-            "kind": "level",
-            "cadence": "year",
-            "rollup": "none",
-        }
-    )
+    indicator = yearly_share()
     assert content._missed(plan, target, indicator, history) == (2024,)
 
 
@@ -232,18 +238,5 @@ def test_an_interval_is_printed_within_what_the_indicator_can_be(
     bounds: tuple[float | None, float | None], value: float, shown: float
 ) -> None:
     """A share's 95 % interval of 70.77–126.48 is printed as 70.77–100."""
-    indicator = Indicator.model_validate(
-        {
-            "code": "i",
-            "name_vi": "i",
-            "name_en": "i",
-            "unit": "percent",
-            "direction": "higher_is_better",
-            "kind": "level",
-            "cadence": "year",
-            "rollup": "none",
-            "valid_min": bounds[0],
-            "valid_max": bounds[1],
-        }
-    )
+    indicator = yearly_share(*bounds)
     assert render._within_range(value, indicator) == shown

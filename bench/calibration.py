@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import statsmodels.api as sm  # type: ignore[import-untyped]
-from scipy.stats import t as student_t
+from scipy.special import stdtr, stdtrit
 
 from chiso_scoring.methods import projection
 from chiso_scoring.methods.projection import Region
@@ -83,10 +83,10 @@ def old(
     distance = due_at - points[-1].at - t_mean
     centre = y_mean + slope * distance
     se = sigma * math.sqrt(1 + 1 / total + distance * distance / s_tt)
-    half = float(student_t.ppf((1 + LEVEL) / 2, df)) * se
+    half = float(stdtrit(df, (1 + LEVEL) / 2)) * se
     if se == 0:
         return Forecast(centre, centre, 1.0 if centre >= aim else 0.0)
-    return Forecast(centre - half, centre + half, float(student_t.sf((aim - centre) / se, df)))
+    return Forecast(centre - half, centre + half, float(stdtr(df, (centre - aim) / se)))
 
 
 def fertility() -> Iterator[list[Point]]:

@@ -4,6 +4,7 @@ printed, and a screenshot is taken."""
 
 import asyncio
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -91,6 +92,10 @@ async def test_the_scorecard_opens_in_chromium_with_every_target(
     assert "tháng 6/2025" in dom
     assert "Tỷ lệ sử dụng dịch vụ công trực tuyến" in dom
     assert "Khánh Hòa" in dom
+    # a probability is never said as certain: "< 1 %" and "> 99 %" beyond that range
+    assert "khả năng đạt 0" not in dom
+    assert "khả năng đạt 100" not in dom
+    assert re.search(r"khả năng đạt (< 1 %|> 99 %|[1-9][0-9]? %)", dom) or "khả năng đạt" not in dom
 
     screenshot = tmp_path / "scorecard.png"
     await _chromium(

@@ -329,14 +329,15 @@ def first_active(rule_active: tuple[bool, ...], window: Window) -> Period:
 
 
 def test_drift_catches_a_slow_slide_before_the_status_flips() -> None:
-    """The status rests on the pace since the base, which a late slide moves slowly: scoring
-    still says on track until 2027-12. The CUSUM of the years behind the path crosses h in
-    2027-05 — seven months earlier."""
+    """The status rests on the pace since the base, which a late slide moves slowly: the pace
+    alone says on track through 2027-12, and only the projection's probability falling under
+    10 % (19 % in 2027-05, 8 % in 2027-08) flips it in 2027-08. The CUSUM of the years behind
+    the path crosses h in 2027-05 — three months earlier still."""
     window = scored_slide()
     drift_active = drift(KEY, window, DEFAULTS, NAMES).active
     status_active = status(KEY, window, DEFAULTS, NAMES).active
     assert first_active(drift_active, window) == Period.parse("2027-05")
-    assert first_active(status_active, window) == Period.parse("2027-12")
+    assert first_active(status_active, window) == Period.parse("2027-08")
 
 
 def test_drift_stays_quiet_on_the_path() -> None:
@@ -368,9 +369,13 @@ def test_projection_is_active_below_the_threshold() -> None:
     assert v.active == (False, True, False, True)
     assert (v.labels["alertname"], v.labels["rule"]) == ("TargetProjectionMiss", "projection")
     assert v.annotations["summary"] == (
-        "Tỉ lệ sử dụng dịch vụ công trực tuyến tại Tam Đường: khả năng đạt mục tiêu năm 2030 là 20%"
+        "Tỉ lệ sử dụng dịch vụ công trực tuyến tại Tam Đường: "
+        "khả năng đạt mục tiêu năm 2030 là 20 %"
     )
     assert v.severity is Severity.WARNING
+    # never "0%": a probability below one in a hundred reads "< 1 %"
+    tiny = projection(KEY, (point("2025-06", probability=0.001),), DEFAULTS, NAMES)
+    assert tiny.annotations["summary"].endswith("là < 1 %")
     near = projection(KEY, (point("2029-06", probability=0.2),), DEFAULTS, NAMES)
     assert near.severity is Severity.CRITICAL
 

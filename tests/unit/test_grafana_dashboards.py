@@ -6,6 +6,7 @@ from pathlib import Path
 
 from grafana_foundation_sdk.models.dashboard import Dashboard, Panel
 
+from chiso_core.words.probability import percent
 from chiso_grafana import build
 from chiso_grafana.sql_query import SqlQuery
 from chiso_grafana.texts import EN, VI
@@ -49,3 +50,29 @@ def test_sql_targets_read_back_as_the_custom_query_type() -> None:
     assert targets
     assert all(isinstance(t, SqlQuery) for t in targets)
     assert all("dash_scores_latest" in t.raw_sql for t in targets if isinstance(t, SqlQuery))
+
+
+def test_the_probability_column_says_what_the_words_module_says() -> None:
+    """Every probability from 0 to 1 in steps of 0.001 reads on the scorecard as
+    chiso_core.words.probability.percent says it: a range mapping gives "< 1 %" / "> 99 %",
+    the unit (percentunit, no decimals) the whole percentage between."""
+    summary = next(
+        p
+        for p in json.loads((DASHBOARDS / "scorecard.json").read_text())["panels"]
+        if "probability" in p["targets"][0]["rawSql"]
+    )
+    assert "WHEN s.status IN ('achieved', 'stale')" in summary["targets"][0]["rawSql"]
+    (override,) = [
+        o for o in summary["fieldConfig"]["overrides"] if o["matcher"]["options"] == "probability"
+    ]
+    props = {x["id"]: x["value"] for x in override["properties"]}
+    assert (props["unit"], props["decimals"]) == ("percentunit", 0)
+    for k in range(1001):
+        p = k / 1000
+        mapped = [
+            m["options"]["result"]["text"]
+            for m in props["mappings"]
+            if m["options"]["from"] <= p <= m["options"]["to"]
+        ]
+        shown = mapped[0] if mapped else f"{round(p * 100)} %"
+        assert shown == percent(p), p

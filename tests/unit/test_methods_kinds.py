@@ -12,7 +12,7 @@ from chiso_scoring.methods.kinds import (
     kind_of,
     meets,
     region,
-    year_totals,
+    summarise,
 )
 from chiso_scoring.methods.projection import Region
 from chiso_scoring.methods.series import Point
@@ -105,6 +105,11 @@ def test_milestone_is_done_at_one() -> None:
     assert aim(MILESTONE, UP, Point(2025.0, 0.0), DUE) is None
     assert meets(MILESTONE, 1.0, None)
     assert not meets(MILESTONE, 0.0, None)
+
+
+def year_totals(points: list[Point], cadence: Cadence) -> list[Point]:
+    """The complete years' totals, at the years' ends."""
+    return [Point(y.year + 1.0, y.total) for y in summarise(points) if y.complete(cadence)]
 
 
 def test_yearly_counts_are_the_yearly_figures() -> None:

@@ -5,6 +5,8 @@
   on_track, achieved);
 - mirroring (negating every value and swapping the comparator and the direction) mirrors the
   result: the same status, gaps, ratios and probabilities, negated levels;
+- no target is on_track while the projection gives it less than 10 %, and a status judged on
+  the trend names the probability in its reason;
 - scaling units (every value and target times k > 0) changes nothing but the levels, which
   scale by k. k is drawn among powers of two, whose products are exact in floating point, so
   "nothing" means bit for bit; other factors are checked on worked examples, approximately.
@@ -69,15 +71,8 @@ def on_date(position: float, days_later: int) -> date:
 
 
 @st.composite
-def scenarios(draw: st.DrawFn, comparators: list[Comparator]) -> Scenario:
-    comparator = draw(st.sampled_from(comparators))
-    # the comparator agrees with the direction, as in the catalog ("≤ 15th" for a rank);
-    # "> x" of a lower-is-better figure would make a better figure a miss
-    if comparator is Comparator.BETWEEN:
-        direction = draw(st.sampled_from([UP, DOWN]))
-    else:
-        direction = DOWN if comparator in (Comparator.LT, Comparator.LTE) else UP
-    due_year = draw(st.integers(min_value=2025, max_value=2034))
+def targets(draw: st.DrawFn, comparator: Comparator, due_year: int) -> Target:
+    """A target of any kind: a range's edges, a growth rate, a milestone, or a level."""
     if comparator is Comparator.BETWEEN:
         low, high = sorted((draw(values), draw(values)))
         value, pair = None, (low, high)
@@ -87,7 +82,7 @@ def scenarios(draw: st.DrawFn, comparators: list[Comparator]) -> Scenario:
         value, pair = draw(st.integers(min_value=-20, max_value=40).map(float)), None
     else:
         value, pair = draw(values), None
-    target = Target(
+    return Target(
         id="t",
         indicator="i",
         comparator=comparator,
@@ -97,6 +92,19 @@ def scenarios(draw: st.DrawFn, comparators: list[Comparator]) -> Scenario:
         due_year=due_year,
         quote="q",
     )
+
+
+@st.composite
+def scenarios(draw: st.DrawFn, comparators: list[Comparator]) -> Scenario:
+    comparator = draw(st.sampled_from(comparators))
+    # the comparator agrees with the direction, as in the catalog ("≤ 15th" for a rank);
+    # "> x" of a lower-is-better figure would make a better figure a miss
+    if comparator is Comparator.BETWEEN:
+        direction = draw(st.sampled_from([UP, DOWN]))
+    else:
+        direction = DOWN if comparator in (Comparator.LT, Comparator.LTE) else UP
+    due_year = draw(st.integers(min_value=2025, max_value=2034))
+    target = draw(targets(comparator, due_year))
     cadence = draw(st.sampled_from(list(Cadence)))
     step = PERIOD_YEARS[cadence]
     first = draw(st.integers(min_value=0, max_value=int(8 / step)))
@@ -128,6 +136,21 @@ def test_a_better_figure_never_gives_a_worse_status(scenario: Scenario, a: float
     worse_status = scenario.run(worse).status
     better_status = scenario.run(better).status
     assert rank(better_status) >= rank(worse_status), (worse_status, better_status)
+
+
+@settings(max_examples=400)
+@given(scenario=scenarios(list(Comparator)), latest=values)
+def test_never_on_track_while_the_projection_doubts_it(scenario: Scenario, latest: float) -> None:
+    """No target is on_track while its probability is below 10 %; where the status and the
+    probability could seem to differ (any status judged on the trend), the reason names the
+    probability beside the pace that decided."""
+    r = scenario.run(latest)
+    if r.probability is None:
+        return
+    assert not (r.status is Status.ON_TRACK and r.probability < 0.10), r.reason
+    if r.pace is not None and r.reason.startswith("pace"):
+        assert "pace" in r.reason
+        assert "projection" in r.reason
 
 
 def mirror(s: Scenario) -> Scenario:

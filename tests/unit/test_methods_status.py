@@ -9,6 +9,7 @@ from chiso_core.status import Status
 from chiso_scoring.methods.kinds import TargetKind
 from chiso_scoring.methods.series import axis_position
 from chiso_scoring.methods.status import ORDER, Facts, decide, from_pace, is_stale, rank
+from chiso_scoring.methods.unsd import UnsdCategory
 
 LEVEL = TargetKind.LEVEL
 
@@ -110,3 +111,28 @@ def test_staleness_worked_examples() -> None:
     # quarterly: Q1 (2025.25) → Q2 due at 2025.5, plus two months: 2025.667
     assert not is_stale(2025.25, axis_position(date(2025, 9, 1)), Cadence.QUARTER)
     assert is_stale(2025.25, axis_position(date(2025, 9, 2)), Cadence.QUARTER)
+
+
+@pytest.mark.parametrize("probability", [0.0, 0.001, 0.05, 0.0999])
+def test_on_track_with_little_chance_needs_acceleration(probability: float) -> None:
+    """Rule 13: pace 1 says on track, the projection gives under 10 %: needs_acceleration, the
+    reason naming both. The same for a maintain target met every year so far (rule 8)."""
+    for changes in ({}, {"kind": TargetKind.MAINTAIN, "years_judged": 2}):
+        v = decide(facts(probability=probability, pace_source="statcan", **changes))
+        assert v.status is Status.NEEDS_ACCELERATION
+        assert "; projection " in v.reason
+        assert v.reason.endswith(" %, under 10 %")
+
+
+@pytest.mark.parametrize("probability", [0.1, 0.5, 1.0, None])
+def test_on_track_with_a_fair_chance_stays(probability: float | None) -> None:
+    v = decide(facts(probability=probability))
+    assert v.status is Status.ON_TRACK
+    assert ("projection" in v.reason) is (probability is not None)
+
+
+def test_the_reason_names_every_measure_of_the_trend() -> None:
+    """Pace 0.7 from StatCan (needs acceleration), UNSD on track, probability 34 %."""
+    v = decide(facts(pace=0.7, pace_source="statcan", unsd=UnsdCategory.ON_TRACK, probability=0.34))
+    assert v.status is Status.NEEDS_ACCELERATION
+    assert v.reason == "pace 0.7 (statcan); UNSD on_track; projection 34 %"

@@ -4,17 +4,17 @@ marks, which scores an as-of period takes."""
 import itertools
 import math
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chiso_core.catalog import Comparator
+from chiso_core.catalog import Comparator, Indicator, Plan, Target
 from chiso_core.periods import Period
 from chiso_scoring.reads import Projection as ScoredProjection
-from chiso_scoring.reads import ScoreOut, StatCan, Unsd
-from chiso_scoring.report import chart, content, vietnamese
+from chiso_scoring.reads import ScoreOut, StatCan, TargetCard, Unsd
+from chiso_scoring.report import chart, content, render, vietnamese
 
 
 @pytest.mark.parametrize(
@@ -140,3 +140,103 @@ def _score(period: str) -> ScoreOut:
 def test_as_of_june_takes_the_periods_over_by_then(period: str, within: bool) -> None:
     assert content._within(_score(period), Period.parse("2025-06")) is within
     assert content._within(_score(period), None)
+
+
+@pytest.mark.parametrize(
+    ("status", "probability", "as_of", "shown"),
+    [
+        ("on_track", 1.0, None, "> 99 %"),
+        ("off_track", 0.0, None, "< 1 %"),
+        ("needs_acceleration", 0.3749, None, "37 %"),
+        ("achieved", 1.0, None, "—"),
+        ("stale", 1.0, None, "> 99 % (tính đến tháng 6/2025)"),
+        ("on_track", None, None, "—"),
+        ("on_track", 0.5, Period.parse("2031-01"), "—"),  # past due
+    ],
+)
+def test_the_chance_shown(
+    status: str, probability: float | None, as_of: Period | None, shown: str
+) -> None:
+    """The printed report never says 0 % or 100 %, and says nothing for a met target or one
+    past its due year; a stale one says which figure it rests on."""
+    score = _score("2025-06").model_copy(update={"status": status})
+    score.projection.probability = probability
+    card = TargetCard(
+        target_id="t",
+        indicator="i",
+        comparator=Comparator.GTE,
+        value=2.0,
+        values=None,
+        unit="percent",
+        due_year=2030,
+        quote="q",
+        status=status,
+        latest=score,
+    )
+    assert content._chance(card, as_of, date(2026, 1, 5)) == shown
+
+
+def yearly_share(valid_min: float | None = None, valid_max: float | None = None) -> Indicator:
+    return Indicator.model_validate(
+        {
+            "code": "i",
+            "name_vi": "i",
+            "name_en": "i",
+            "unit": "percent",
+            "direction": "higher_is_better",
+            "kind": "level",
+            "cadence": "year",
+            "rollup": "none",
+            "valid_min": valid_min,
+            "valid_max": valid_max,
+        }
+    )
+
+
+def test_a_maintain_target_names_the_years_it_missed() -> None:
+    """≥ 3 % every year from a baseline for 2022: 3.5 (2023), 2.1 (2024), 3.2 (2025): 2024 missed;
+    a figure for 2022, the baseline year itself, is not judged."""
+    target = Target(
+        id="t",
+        indicator="i",
+        comparator=Comparator.MAINTAIN_GTE,
+        value=3.0,
+        unit="percent",
+        due_year=2030,
+        quote="q",
+    )
+    plan = Plan.model_validate(
+        {
+            "id": "p",
+            "jurisdiction": "j",
+            "title": "t",
+            "issuing_body": "b",
+            "source_file": "f",
+            "baselines": [{"indicator": "i", "value": 2.0, "year": 2022, "quote": "q"}],
+            "targets": [target.model_dump()],
+        }
+    )
+    history = [
+        _score(period).model_copy(update={"actual": v})
+        for period, v in (("2022", 1.0), ("2023", 3.5), ("2024", 2.1), ("2025", 3.2))
+    ]
+    indicator = yearly_share()
+    assert content._missed(plan, target, indicator, history) == (2024,)
+
+
+@pytest.mark.parametrize(
+    ("bounds", "value", "shown"),
+    [
+        ((0.0, 100.0), 126.48, 100.0),
+        ((0.0, 100.0), -5.0, 0.0),
+        ((0.0, 100.0), 70.77, 70.77),
+        ((None, None), 126.48, 126.48),
+        ((None, None), -5.0, -5.0),
+    ],
+)
+def test_an_interval_is_printed_within_what_the_indicator_can_be(
+    bounds: tuple[float | None, float | None], value: float, shown: float
+) -> None:
+    """A share's 95 % interval of 70.77–126.48 is printed as 70.77–100."""
+    indicator = yearly_share(*bounds)
+    assert render._within_range(value, indicator) == shown

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from chiso_core.catalog import Catalog
 from chiso_core.periods import Period
+from chiso_core.words.probability import Language, chance
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class Line:
     target_value: float
     due_year: int
     status: str
+    probability: float | None
     alert: str | None
 
 
@@ -49,7 +51,7 @@ def read(conn: psycopg.Connection) -> list[Line]:
         SELECT DISTINCT ON (s.plan_id, s.target_id, s.jurisdiction_id)
                s.plan_id, s.target_id, s.jurisdiction_id, s.indicator_code, s.grain,
                s.period_start, s.actual, s.expected, s.target_value, s.due_year, s.status,
-               a.state
+               s.probability, a.state
           FROM scores s
           LEFT JOIN alerts a
             ON a.labels->>'plan' = s.plan_id AND a.labels->>'target' = s.target_id
@@ -58,8 +60,8 @@ def read(conn: psycopg.Connection) -> list[Line]:
         """
     ).fetchall()
     return [
-        Line(p, t, j, i, Period.of(g, start), actual, expected, target, due, status, alert)
-        for p, t, j, i, g, start, actual, expected, target, due, status, alert in rows
+        Line(p, t, j, i, Period.of(g, start), actual, expected, target, due, status, chance, alert)
+        for p, t, j, i, g, start, actual, expected, target, due, status, chance, alert in rows
     ]
 
 
@@ -76,6 +78,7 @@ def render(lines: list[Line], catalog: Catalog, console: Console) -> None:
         "expected",
         "target",
         "status",
+        "chance",
         "alert",
     ):
         table.add_column(
@@ -91,6 +94,8 @@ def render(lines: list[Line], catalog: Catalog, console: Console) -> None:
             f"{line.expected:.1f}",
             f"{_SYMBOL[target.comparator]} {line.target_value:g} by {line.due_year}",
             line.status,
+            chance(line.probability, line.status, as_of=str(line.period), language=Language.EN)
+            or "-",
             line.alert or "-",
         )
     console.print(table)

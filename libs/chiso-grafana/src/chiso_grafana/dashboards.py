@@ -15,6 +15,7 @@ from grafana_foundation_sdk.builders import (
 from grafana_foundation_sdk.models import common as common_models
 from grafana_foundation_sdk.models import dashboard as models
 
+from chiso_core.words.probability import SURE, UNLIKELY, percent
 from chiso_grafana.sql_query import DATASOURCE, Format, Sql, SqlAnnotation
 from chiso_grafana.texts import Language, Texts
 
@@ -42,6 +43,27 @@ def status_mapping(t: Texts) -> list[models.ValueMapping]:
                 for k, (status, colour) in enumerate(STATUS_COLOURS.items())
             }
         )
+    ]
+
+
+def probability_mapping() -> list[models.ValueMapping]:
+    """Beyond 1 % and 99 % a projection says only "< 1 %" / "> 99 %" (chiso_core.words)."""
+    tiny = 1e-12  # the edges of a Grafana range are inclusive; 1 % itself reads "1 %"
+    return [
+        models.RangeMap(
+            models.DashboardRangeMapOptions(
+                from_val=0.0,
+                to=UNLIKELY - tiny,
+                result=models.ValueMappingResult(text=percent(0.0), index=0),
+            )
+        ),
+        models.RangeMap(
+            models.DashboardRangeMapOptions(
+                from_val=SURE + tiny,
+                to=1.0,
+                result=models.ValueMappingResult(text=percent(1.0), index=1),
+            )
+        ),
     ]
 
 
@@ -297,13 +319,25 @@ def scorecard(t: Texts) -> dashboard.Dashboard:
         .with_target(
             Sql(
                 "SELECT s.target_id, i.$name AS indicator, s.period_start, s.actual,"
-                " s.expected, s.target_value, s.due_year, s.progress, s.projected, s.status"
+                " s.expected, s.target_value, s.due_year, s.progress, s.projected,"
+                # nothing for a target met, stale or past due (chiso_core.words.probability)
+                " CASE WHEN s.status IN ('achieved', 'stale')"
+                " OR s.due_year < extract(year FROM now()) THEN NULL"
+                " ELSE s.probability END AS probability, s.status"
                 " FROM dash_scores_latest s JOIN dash_indicators i USING (indicator_code)"
                 " WHERE s.plan_id = '$plan' AND s.jurisdiction_id = '$jurisdiction'"
                 " ORDER BY s.target_id"
             )
         )
         .mappings(status_mapping(t))
+        .with_override(
+            models.MatcherConfig(id_val="byName", options="probability"),
+            [
+                models.DynamicConfigValue(id_val="unit", value="percentunit"),
+                models.DynamicConfigValue(id_val="decimals", value=0),
+                models.DynamicConfigValue(id_val="mappings", value=probability_mapping()),
+            ],
+        )
     )
     return (
         base("scorecard", t.scorecard, t)

@@ -11,6 +11,7 @@ from chiso_alerts.rules.model import (
 from chiso_alerts.rules.params import RuleParams
 from chiso_alerts.rules.severity import graded
 from chiso_alerts.rules.window import Window
+from chiso_core.words.probability import chance
 
 ALERTNAME = "TargetProjectionMiss"
 RULE = "projection"
@@ -23,11 +24,15 @@ def projection(key: SeriesKey, window: Window, params: RuleParams, names: Names)
     p = params.projection
     active = tuple(x.probability is not None and x.probability < p.threshold for x in window)
     latest = window[-1] if window else None
-    chance = latest.probability if latest is not None else None
+    shown = (
+        chance(latest.probability, latest.status, as_of=str(latest.period))
+        if latest is not None
+        else None
+    )
     annotations = name_annotations(names)
     annotations["summary"] = (
         f"{names.indicator} tại {names.jurisdiction}: khả năng đạt mục tiêu năm {key.due_year} "
-        + (f"là {chance:.0%}" if chance is not None else "chưa ước tính được")
+        + (f"là {shown}" if shown is not None else "chưa ước tính được")
     )
     annotations["description"] = (
         "Xác suất đạt mục tiêu theo dự báo xu hướng"

@@ -5,7 +5,7 @@ The caller passes the figures up to the period being scored; the figures after t
 not change a target's judgement (a target 'by 2030' is judged on the 2030 figure).
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,12 +16,19 @@ from chiso_core.status import Status
 from chiso_scoring.methods import kinds, path, projection, statcan, status, unsd
 from chiso_scoring.methods.kinds import TargetKind
 from chiso_scoring.methods.path import PathResult, PathShape
-from chiso_scoring.methods.series import EPSILON, Point, axis_position, history, ordered
+from chiso_scoring.methods.series import (
+    EPSILON,
+    History,
+    Point,
+    axis_position,
+    history,
+    ordered,
+)
 from chiso_scoring.methods.statcan import StatCanCategory, StatCanResult
 from chiso_scoring.methods.unsd import UnsdCategory, UnsdResult
 
 METHOD = "published_methods"
-METHOD_VERSION = "1"
+METHOD_VERSION = "2"
 
 # The kinds the trend methods (StatCan, UNSD, projection) apply to: the figure at the due date
 # decides them. Counts per year are judged year by year; milestones are done or not.
@@ -30,7 +37,7 @@ TREND_KINDS = kinds.ON_A_PATH | {TargetKind.MAINTAIN}
 
 @dataclass(frozen=True)
 class Settings:
-    half_life: float = projection.HALF_LIFE_YEARS
+    lookback: float = projection.LOOKBACK_YEARS
     level: float = projection.LEVEL
     grace: Mapping[Cadence, float] = field(default_factory=lambda: dict(status.GRACE_YEARS))
 
@@ -108,10 +115,36 @@ def assess(
     `series`: (position on the year axis, value) for the target's indicator and jurisdiction;
     `now`: today, for staleness; `shape`: the expected path's shape when the target's own is
     not the default (see default_shape)."""
-    kind = kinds.kind_of(target)
     due_at = year_end(target.due_year)
     points = ordered(series)
     story = history(points, baseline, due_at)
+
+    def years(after: float | None) -> kinds.Years:
+        inside = [p for p in points if p.at <= due_at + EPSILON]
+        return kinds.every_year(target, inside, cadence, after)
+
+    return judge(target, direction, cadence, story, years, now, shape=shape, settings=settings)
+
+
+# The every-year judgement of a target's figures after a position (None: all of them).
+YearsAfter = Callable[[float | None], kinds.Years]
+
+
+def judge(
+    target: Target,
+    direction: Direction,
+    cadence: Cadence,
+    story: History | None,
+    years: YearsAfter,
+    now: date,
+    *,
+    shape: PathShape | None = None,
+    settings: Settings = DEFAULT_SETTINGS,
+) -> Assessment:
+    """`assess` from what it reads of the figures: the history (None: no figure) and the
+    every-year judgement (chiso_scoring.methods.state gives both from a small state)."""
+    kind = kinds.kind_of(target)
+    due_at = year_end(target.due_year)
     if story is None:
         verdict = status.decide(
             status.Facts(kind=kind, has_figures=False, stale=False, settled=False, achieved=False)
@@ -125,102 +158,186 @@ def assess(
             status=verdict.status,
             reason=verdict.reason,
         )
-
-    base, latest = story.base, story.latest
-    d = direction.sign
+    aim = kinds.aim(target, direction, story.base, due_at)
+    case = Case(target, kind, direction, story, aim, due_at)
+    if kind in kinds.EVERY_YEAR:
+        stand = every_year(case, years)
+    elif kind is TargetKind.MILESTONE:
+        stand = milestone(case)
+    else:
+        stand = on_a_path(case, shape)
+    trend = trends(case, stand, settings)
     stale = status.is_stale(
         story.latest_observed_at, axis_position(now), cadence, dict(settings.grace)
     )
-    aim = kinds.aim(target, direction, base, due_at)
+    verdict = status.decide(facts(case, stand, trend, stale))
+    return assessment(case, stand, trend, verdict)
 
-    years = kinds.Years(judged=(), missed=(), latest=None)
+
+NO_YEARS = kinds.Years(judged=(), missed=(), latest=None)
+
+
+@dataclass(frozen=True)
+class Case:
+    """What every step of a judgement reads: the target, its figures, its aim."""
+
+    target: Target
+    kind: TargetKind
+    direction: Direction
+    story: History
+    aim: float | None
+    due_at: float
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a target stands by its kind: the figure judged, whether it is settled or met."""
+
+    latest: Point
+    settled: bool
+    achieved: bool
+    years: kinds.Years = NO_YEARS
     trail: PathResult | None = None
-    used_shape: PathShape | None = None
-    if kind in kinds.EVERY_YEAR:
-        assert aim is not None
-        judge_after = base.at if story.base_stated else None
-        years = kinds.every_year(
-            target, [p for p in points if p.at <= due_at + EPSILON], cadence, judge_after
-        )
-        latest = years.latest or latest
-        settled = years.latest is not None and years.latest.at >= due_at - EPSILON
-        achieved = settled and not years.missed
-        if years.latest is not None:
-            trail = path.flat(years.latest, aim, direction)
-            used_shape = trail.shape
-    elif kind is TargetKind.MILESTONE:
-        achieved = kinds.meets(target, latest.value, None)
-        settled = achieved or latest.at >= due_at - EPSILON
-    else:
-        achieved = kinds.meets(target, latest.value, aim)
-        settled = latest.at >= due_at - EPSILON
-        if aim is not None:
-            used_shape = shape or default_shape(target)
-            if used_shape is PathShape.CONSTANT_GROWTH and not path.grows(base.value, aim):
-                used_shape = PathShape.LINEAR
-            trail = path.follow(latest, base, aim, due_at, direction, used_shape)
+    shape: PathShape | None = None
+
+
+@dataclass(frozen=True)
+class Trends:
+    """Methods 2 to 4, for the kinds the figure at the due date decides."""
 
     measure: StatCanResult | None = None
     chart: UnsdResult | None = None
     ahead: projection.Projection | None = None
+    pace: float | None = None  # the figure rule 12 of the status uses
+    pace_source: str | None = None
+
+
+def every_year(case: Case, years_after: YearsAfter) -> Standing:
+    """Count per year, maintain: each year judged against the threshold, from after a stated
+    baseline (all years without one) to the due year."""
+    story, aim, due_at = case.story, case.aim, case.due_at
+    assert aim is not None  # every-year kinds always have their threshold
+    years = years_after(story.base.at if story.base_stated else None)
+    settled = years.latest is not None and years.latest.at >= due_at - EPSILON
+    trail = path.flat(years.latest, aim, case.direction) if years.latest is not None else None
+    return Standing(
+        latest=years.latest or story.latest,
+        settled=settled,
+        achieved=settled and not years.missed,
+        years=years,
+        trail=trail,
+        shape=trail.shape if trail else None,
+    )
+
+
+def milestone(case: Case) -> Standing:
+    latest = case.story.latest
+    achieved = kinds.meets(case.target, latest.value, None)
+    return Standing(
+        latest=latest,
+        settled=achieved or latest.at >= case.due_at - EPSILON,
+        achieved=achieved,
+    )
+
+
+def on_a_path(case: Case, shape: PathShape | None) -> Standing:
+    """Level, range, growth: the latest figure against the expected path to the aim."""
+    target, story, aim, due_at = case.target, case.story, case.aim, case.due_at
+    latest = story.latest
+    trail: PathResult | None = None
+    used: PathShape | None = None
+    if aim is not None:
+        used = shape or default_shape(target)
+        if used is PathShape.CONSTANT_GROWTH and not path.grows(story.base.value, aim):
+            used = PathShape.LINEAR
+        trail = path.follow(latest, story.base, aim, due_at, case.direction, used)
+    return Standing(
+        latest=latest,
+        settled=latest.at >= due_at - EPSILON,
+        achieved=kinds.meets(target, latest.value, aim),
+        trail=trail,
+        shape=used,
+    )
+
+
+def trends(case: Case, stand: Standing, settings: Settings) -> Trends:
+    target, kind, direction, story = case.target, case.kind, case.direction, case.story
+    aim, due_at = case.aim, case.due_at
+    measure = chart = ahead = None
     if kind in TREND_KINDS and aim is not None:
-        measure = statcan.progress_measure(base, latest, aim, due_at, direction)
-        chart = unsd.progress_chart(base, latest, aim, due_at, direction)
-        if not settled:
+        measure = statcan.progress_measure(story.base, stand.latest, aim, due_at, direction)
+        chart = unsd.progress_chart(story.base, stand.latest, aim, due_at, direction)
+        if not stand.settled:
             ahead = projection.project(
                 story.points,
                 due_at,
                 kinds.region(target, aim),
-                half_life=settings.half_life,
                 level=settings.level,
+                lookback=settings.lookback,
             )
-
-    pace: float | None = None
-    pace_source: str | None = None
+    # the StatCan ratio where sdg-build's 0 → 0.001 stand-in was not needed, else the path's
     if measure is not None and measure.ratio is not None and not measure.substituted:
-        pace, pace_source = measure.ratio, "statcan"
-    elif trail is not None and trail.pace is not None and kind in kinds.ON_A_PATH:
-        pace, pace_source = trail.pace, "path"
+        return Trends(measure, chart, ahead, measure.ratio, "statcan")
+    if stand.trail is not None and stand.trail.pace is not None and kind in kinds.ON_A_PATH:
+        return Trends(measure, chart, ahead, stand.trail.pace, "path")
+    return Trends(measure, chart, ahead)
 
-    verdict = status.decide(
-        status.Facts(
-            kind=kind,
-            has_figures=True,
-            stale=stale,
-            settled=settled,
-            achieved=achieved,
-            years_judged=len(years.judged),
-            years_missed=years.missed,
-            beyond_range=kind is TargetKind.RANGE
-            and kinds.beyond_range(target, latest.value, direction),
-            has_aim=aim is not None,
-            has_trend=story.has_trend,
-            progress_required=aim is not None and d * (aim - base.value) > 0,
-            moved=d * (latest.value - base.value),
-            pace=pace,
-        )
-    )
-    needs_change = aim is not None and kind is not TargetKind.COUNT_PER_YEAR and not settled
-    return Assessment(
-        target_id=target.id,
+
+def facts(case: Case, stand: Standing, trend: Trends, stale: bool) -> status.Facts:
+    kind, direction, story, aim = case.kind, case.direction, case.story, case.aim
+    d = direction.sign
+    return status.Facts(
         kind=kind,
-        comparator=target.comparator,
-        direction=direction,
+        has_figures=True,
+        stale=stale,
+        settled=stand.settled,
+        achieved=stand.achieved,
+        years_judged=len(stand.years.judged),
+        years_missed=stand.years.missed,
+        beyond_range=kind is TargetKind.RANGE
+        and kinds.beyond_range(case.target, stand.latest.value, direction),
+        has_aim=aim is not None,
+        has_trend=story.has_trend,
+        progress_required=aim is not None and d * (aim - story.base.value) > 0,
+        moved=d * (stand.latest.value - story.base.value),
+        pace=trend.pace,
+        pace_source=trend.pace_source,
+        unsd=trend.chart.category if trend.chart else None,
+        probability=trend.ahead.probability if trend.ahead else None,
+    )
+
+
+def assessment(case: Case, stand: Standing, trend: Trends, verdict: status.Verdict) -> Assessment:
+    story, aim, due_at = case.story, case.aim, case.due_at
+    measure, chart, ahead, latest, trail = (
+        trend.measure,
+        trend.chart,
+        trend.ahead,
+        stand.latest,
+        stand.trail,
+    )
+    needs = aim is not None and case.kind is not TargetKind.COUNT_PER_YEAR
+    needed = aim if needs and not stand.settled else None
+    return Assessment(
+        target_id=case.target.id,
+        kind=case.kind,
+        comparator=case.target.comparator,
+        direction=case.direction,
         due_at=due_at,
         status=verdict.status,
         reason=verdict.reason,
-        base_at=base.at,
-        base_value=base.value,
+        base_at=story.base.at,
+        base_value=story.base.value,
         base_stated=story.base_stated,
         latest_at=latest.at,
         latest_value=latest.value,
         aim=aim,
-        path_shape=used_shape,
+        path_shape=stand.shape,
         expected=trail.expected if trail else None,
         gap=trail.gap if trail else None,
         progress=trail.progress if trail else None,
-        pace=pace,
-        pace_source=pace_source,
+        pace=trend.pace,
+        pace_source=trend.pace_source,
         statcan_ratio=measure.ratio if measure else None,
         statcan_category=measure.category if measure else None,
         statcan_score=measure.score if measure else None,
@@ -236,12 +353,12 @@ def assess(
         projection_level=ahead.level if ahead and ahead.low is not None else None,
         probability=ahead.probability if ahead else None,
         slope=ahead.slope if ahead else None,
-        needed_annual_change=projection.needed_annual_change(latest, aim, due_at)
-        if needs_change and aim is not None
+        needed_annual_change=projection.needed_annual_change(latest, needed, due_at)
+        if needed is not None
         else None,
-        needed_annual_growth=projection.needed_annual_growth(latest, aim, due_at)
-        if needs_change and aim is not None
+        needed_annual_growth=projection.needed_annual_growth(latest, needed, due_at)
+        if needed is not None
         else None,
-        years_judged=years.judged,
-        years_missed=years.missed,
+        years_judged=stand.years.judged,
+        years_missed=stand.years.missed,
     )

@@ -13,7 +13,6 @@ An average annual growth of at least g from the base b to the due date is the sa
 b · (1 + g)^(t_due − t_base) by then, so a growth target is judged as that level.
 """
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -115,31 +114,62 @@ class Years:
     latest: Point | None  # the last judged figure (a year's total for counts)
 
 
-def year_totals(points: Sequence[Point], cadence: Cadence) -> list[Point]:
-    """One total per complete calendar year, at the year's end: a yearly figure as it is; the
-    sum of a year's months or quarters once all of them are in."""
-    if cadence is Cadence.YEAR:
-        return [p for p in points if abs(p.at - round(p.at)) < EPSILON]
-    by_year: dict[int, list[Point]] = defaultdict(list)
+@dataclass(frozen=True)
+class YearSummary:
+    """What the every-year kinds read of one calendar year's figures: a fold of them."""
+
+    year: int
+    periods: int
+    total: float  # summed in the figures' order, as sum() does
+    lowest: float
+    last: Point
+
+    def complete(self, cadence: Cadence) -> bool:
+        """All of the year's periods are in (a yearly figure sits at a year's end)."""
+        if cadence is Cadence.YEAR:
+            return self.periods == 1 and abs(self.last.at - round(self.last.at)) < EPSILON
+        return self.periods == PERIODS_PER_YEAR[cadence]
+
+
+def add(years: tuple[YearSummary, ...], p: Point) -> tuple[YearSummary, ...]:
+    """The summaries with one more figure, later than every figure already in."""
+    year = year_of(p.at)
+    if years and years[-1].year == year:
+        y = years[-1]
+        summary = YearSummary(year, y.periods + 1, y.total + p.value, min(y.lowest, p.value), p)
+        return (*years[:-1], summary)
+    return (*years, YearSummary(year, 1, 0 + p.value, p.value, p))
+
+
+def summarise(points: Sequence[Point]) -> tuple[YearSummary, ...]:
+    """The summaries of figures ordered by position."""
+    years: tuple[YearSummary, ...] = ()
     for p in points:
-        by_year[year_of(p.at)].append(p)
-    return [
-        Point(float(year + 1), sum(p.value for p in figures))
-        for year, figures in sorted(by_year.items())
-        if len(figures) == PERIODS_PER_YEAR[cadence]
-    ]
+        years = add(years, p)
+    return years
+
+
+def judge_years(target: Target, years: Sequence[YearSummary], cadence: Cadence) -> Years:
+    """Count per year: each complete year's total, at the year's end; maintain: each figure
+    (a year misses when its lowest figure does: maintain targets are all 'above')."""
+    if kind_of(target) is TargetKind.COUNT_PER_YEAR:
+        totals = [Point(float(y.year + 1), y.total) for y in years if y.complete(cadence)]
+        return Years(
+            judged=tuple(year_of(p.at) for p in totals),
+            missed=tuple(year_of(p.at) for p in totals if not target.met_by(p.value)),
+            latest=totals[-1] if totals else None,
+        )
+    return Years(
+        judged=tuple(y.year for y in years),
+        missed=tuple(y.year for y in years if not target.met_by(y.lowest)),
+        latest=years[-1].last if years else None,
+    )
 
 
 def every_year(
     target: Target, points: Sequence[Point], cadence: Cadence, judge_after: float | None
 ) -> Years:
-    """Count per year: each complete year's total; maintain: each figure. Only figures after
+    """The years judged and missed from figures ordered by position. Only figures after
     `judge_after` (the plan's stated baseline: the plan starts after it) count."""
-    if kind_of(target) is TargetKind.COUNT_PER_YEAR:
-        points = year_totals(points, cadence)
     judged = [p for p in points if judge_after is None or p.at > judge_after + EPSILON]
-    return Years(
-        judged=tuple(sorted({year_of(p.at) for p in judged})),
-        missed=tuple(sorted({year_of(p.at) for p in judged if not target.met_by(p.value)})),
-        latest=judged[-1] if judged else None,
-    )
+    return judge_years(target, summarise(judged), cadence)

@@ -1,53 +1,74 @@
-"""Method 4, the projection to the due date (pure).
+"""Method 4, the projection to the due date: a random walk with drift whose trend is itself
+uncertain (pure; docs/scoring.md has the formulas with a worked example).
 
-A straight line fitted by weighted least squares, the weights favouring recent figures: a
-figure h years older than the latest counts half as much (w_i = 2^(−(t_last − t_i) / h), h the
-half-life; the latest figure weighs 1). With W = Σ w_i, t̄ = Σ w_i t_i / W, ȳ = Σ w_i y_i / W,
-S_tt = Σ w_i (t_i − t̄)², S_ty = Σ w_i (t_i − t̄)(y_i − ȳ):
+The figures are read as a random walk with drift observed at their positions t_0 < … < t_n
+(Hyndman & Athanasopoulos, Forecasting: Principles and Practice, 3rd ed., §5.5, "drift
+method", written for unequal spacing): over Δt years a figure moves by μ·Δt plus a random step
+of variance σ²·Δt. With the span S = t_n − t_0 and the increments Δy_i over Δt_i:
 
-    slope β = S_ty / S_tt,  ŷ(t) = ȳ + β · (t − t̄)
-    σ̂² = Σ w_i (y_i − ŷ(t_i))² / (n − 2)                  (n − 2 degrees of freedom)
-    se  = σ̂ · √(1 + 1/W + (t_due − t̄)² / S_tt)             (a new figure of weight 1)
-    interval: ŷ(t_due) ± t_{n−2, (1+level)/2} · se
+    drift      μ̂  = (y_n − y_0) / S
+    step       σ̂² = (Σ Δy_i² / Δt_i − (y_n − y_0)² / S) / (n − 1)        (n − 1 degrees of freedom)
+    centre     ŷ  = y_n + μ̂ · H,   H = t_due − t_n
+    variance   V  = σ̂² · (H + H² / S)  +  (κ · μ̂ · H)²
 
-The weights are read as precisions (a figure of weight w has variance σ²/w), which makes this
-the textbook weighted-least-squares prediction interval for a new figure as precise as the
-latest. The probability of meeting the target is the t distribution's mass on the target's side
-of the bound (between both bounds for a range). Two positions give a line but no interval (no
-degree of freedom left); the interval and the probability need three.
+The first term is the drift method's: the steps still to come (σ̂²·H) and the drift's own
+sampling error carried over the horizon (σ̂²·H²/S). The second is the trend's own uncertainty
+beyond its sampling error: the pace of the coming years is not the pace of the past ones
+(growth rates persist little from one period to the next: Easterly, Kremer, Pritchett &
+Summers 1993), so the drift over the horizon is taken as μ̂·(1 + κ·Z), κ = TREND_SPREAD. A
+smooth series is therefore not a certain one: without it, 18 months of a near-perfect line
+would make a five-year extrapolation sure.
 
-The annual change needed from now on: (T − y_latest) / (t_due − t_latest) in the figure's units
-per year, and the growth rate (T / y_latest)^(1 / (t_due − t_latest)) − 1 where it exists.
+The interval is ŷ ± t_{n−1, (1+L)/2} · √V and the probability of meeting the target is the
+t distribution's mass on the target's side (between the edges for a range). Three positions
+are needed (two increments, one degree of freedom); two give the centre only.
+
+Only the figures within LOOKBACK_YEARS before the latest are read, and the base: what a
+judgement depends on does not grow with the history.
 """
 
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
-from chiso_scoring.methods import student_t
+# scipy.special's Student t, not scipy.stats': the same functions without the per-call
+# argument handling that costs a hundred times more on the scoring path
+from scipy.special import stdtr, stdtrit
+
 from chiso_scoring.methods.series import EPSILON, Point, finite
 
-HALF_LIFE_YEARS = 3.0
 LEVEL = 0.95
+# The drift over the horizon is μ̂·(1 + κ·Z): about ±50 % of the recent pace at 95 %.
+TREND_SPREAD = 0.25
+# The figures older than this before the latest one are not read (the base always is).
+LOOKBACK_YEARS: float = 10.0
 
 
 @dataclass(frozen=True)
-class Fit:
-    origin: float  # the latest position: times are taken from it, for precision
-    slope: float
-    t_mean: float  # from the origin
-    y_mean: float
-    weight_sum: float
-    s_tt: float
-    df: int
-    sigma: float | None  # None without a degree of freedom
+class Drift:
+    """What the projection reads from the figures: a state of five numbers."""
 
-    def at(self, t: float) -> float:
-        return self.y_mean + self.slope * ((t - self.origin) - self.t_mean)
+    first: Point
+    last: Point
+    increments: int  # n
+    squares: float  # Σ Δy_i² / Δt_i
 
-    def distance(self, t: float) -> float:
-        """t − t̄."""
-        return (t - self.origin) - self.t_mean
+    @property
+    def span(self) -> float:
+        return self.last.at - self.first.at
+
+    @property
+    def slope(self) -> float:
+        return (self.last.value - self.first.value) / self.span
+
+    @property
+    def step_variance(self) -> float | None:
+        """σ̂² per year; None without a degree of freedom."""
+        if self.increments < 2:
+            return None
+        rise = self.last.value - self.first.value
+        return max(self.squares - rise * rise / self.span, 0.0) / (self.increments - 1)
 
 
 @dataclass(frozen=True)
@@ -69,60 +90,49 @@ class Region:
     high: float | None = None
 
 
-def weights(ats: Sequence[float], half_life: float) -> list[float]:
-    latest = max(ats)
-    return [0.5 ** ((latest - t) / half_life) for t in ats]
+def window(points: Sequence[Point], lookback: float = LOOKBACK_YEARS) -> tuple[Point, ...]:
+    """The base (the first point) and the figures within `lookback` years before the latest."""
+    if not points:
+        return ()
+    start = points[-1].at - lookback - EPSILON
+    return (points[0], *(p for p in points[1:] if p.at >= start))
 
 
-def fit(points: Sequence[Point], half_life: float = HALF_LIFE_YEARS) -> Fit | None:
-    """None with fewer than two positions."""
-    if len(points) < 2 or max(p.at for p in points) - min(p.at for p in points) < EPSILON:
+def drift(points: Sequence[Point]) -> Drift | None:
+    """None with fewer than two positions (points by position, one per position)."""
+    if len(points) < 2 or points[-1].at - points[0].at < EPSILON:
         return None
-    origin = max(p.at for p in points)
-    u = [p.at - origin for p in points]
-    y = [p.value for p in points]
-    w = weights([p.at for p in points], half_life)
-    total = math.fsum(w)
-    t_mean = math.fsum(wi * ui for wi, ui in zip(w, u, strict=True)) / total
-    y_mean = math.fsum(wi * yi for wi, yi in zip(w, y, strict=True)) / total
-    s_tt = math.fsum(wi * (ui - t_mean) * (ui - t_mean) for wi, ui in zip(w, u, strict=True))
-    s_ty = math.fsum(wi * (ui - t_mean) * (yi - y_mean) for wi, ui, yi in zip(w, u, y, strict=True))
-    slope = s_ty / s_tt
-    df = len(points) - 2
-    sigma: float | None = None
-    if df > 0:
-        # r · r, not r ** 2: pow() need not be correctly rounded, a product is (which keeps
-        # the fit exactly proportional when the figures are scaled by a power of two)
-        errors = [yi - (y_mean + slope * (ui - t_mean)) for ui, yi in zip(u, y, strict=True)]
-        residuals = math.fsum(wi * r * r for wi, r in zip(w, errors, strict=True))
-        sigma = math.sqrt(residuals / df)
-    return Fit(
-        origin=origin,
-        slope=slope,
-        t_mean=t_mean,
-        y_mean=y_mean,
-        weight_sum=total,
-        s_tt=s_tt,
-        df=df,
-        sigma=sigma,
+    # r · r, not r ** 2: pow() need not be correctly rounded, a product is (which keeps the
+    # result exactly proportional when the figures are scaled by a power of two)
+    squares = math.fsum(
+        (b.value - a.value) * (b.value - a.value) / (b.at - a.at) for a, b in pairwise(points)
     )
+    return Drift(first=points[0], last=points[-1], increments=len(points) - 1, squares=squares)
 
 
-def probability_in(region: Region, centre: float, se: float, df: int) -> float:
-    """P(centre + se · T ∈ region), T with df degrees of freedom; a sure thing when se = 0."""
-    if se == 0:
+def spread(state: Drift, horizon: float) -> float | None:
+    """√V at `horizon` years after the latest figure; None without a degree of freedom."""
+    step = state.step_variance
+    if step is None:
+        return None
+    trend = TREND_SPREAD * state.slope * horizon
+    return math.sqrt(step * (horizon + horizon * horizon / state.span) + trend * trend)
+
+
+def probability_in(region: Region, centre: float, sd: float, df: int) -> float:
+    """P(centre + sd · T ∈ region), T with df degrees of freedom; a sure thing when sd = 0."""
+    if sd == 0:
         inside = (region.low is None or centre >= region.low) and (
             region.high is None or centre <= region.high
         )
         return 1.0 if inside else 0.0
     if region.low is not None and region.high is not None:
-        return student_t.cdf((region.high - centre) / se, df) - student_t.cdf(
-            (region.low - centre) / se, df
-        )
+        return float(stdtr(df, (region.high - centre) / sd) - stdtr(df, (region.low - centre) / sd))
     if region.low is not None:
-        return student_t.cdf((centre - region.low) / se, df)
+        # the upper tail as the lower tail of the mirror image, not 1 − cdf: no precision lost
+        return float(stdtr(df, (centre - region.low) / sd))
     if region.high is not None:
-        return student_t.cdf((region.high - centre) / se, df)
+        return float(stdtr(df, (region.high - centre) / sd))
     return 1.0
 
 
@@ -131,26 +141,27 @@ def project(
     due_at: float,
     region: Region | None,
     *,
-    half_life: float = HALF_LIFE_YEARS,
     level: float = LEVEL,
+    lookback: float = LOOKBACK_YEARS,
 ) -> Projection | None:
-    line = fit(points, half_life)
-    if line is None:
+    """`points`: the base, then the figures after it, by position."""
+    state = drift(window(points, lookback))
+    if state is None:
         return None
-    value = line.at(due_at)
+    horizon = max(due_at - state.last.at, 0.0)
+    value = state.last.value + state.slope * horizon
+    sd = spread(state, horizon)
     low = high = probability = None
-    if line.sigma is not None:
-        se = line.sigma * math.sqrt(
-            1 + 1 / line.weight_sum + line.distance(due_at) * line.distance(due_at) / line.s_tt
-        )
-        half_width = student_t.ppf((1 + level) / 2, line.df) * se
+    if sd is not None:
+        df = state.increments - 1
+        half_width = float(stdtrit(df, (1 + level) / 2)) * sd
         low, high = value - half_width, value + half_width
         if region is not None:
-            probability = probability_in(region, value, se, line.df)
+            probability = probability_in(region, value, sd, df)
     return Projection(
         at=due_at,
         value=value,
-        slope=line.slope,
+        slope=state.slope,
         low=low,
         high=high,
         level=level,

@@ -18,7 +18,12 @@ same table):
 10. no figure after the base (no trend): insufficient_data;
 11. the target asks for no move from the base (met there, not now): deteriorating when worse
     than the base, else off_track;
-12. pace ≥ 0.95: on_track; ≥ 0.6: needs_acceleration; ≥ 0: off_track; < 0: deteriorating.
+12. pace ≥ 0.95: on_track; ≥ 0.6: needs_acceleration; ≥ 0: off_track; < 0: deteriorating;
+13. on_track by rules 8 or 12 while the projection gives less than 10 % (DOUBTFUL) to meet the
+    target: needs_acceleration, the reason naming both.
+
+The reason of rule 12 names every measure that judged the trend (the pace and its source, the
+UNSD chart's category, the projection's probability), so that they never differ unseen.
 
 The pace is the StatCan ratio where it is available without sdg-build's 0 → 0.001 stand-in,
 else the expected path's pace (progress made over progress expected by now); the thresholds are
@@ -29,11 +34,16 @@ from dataclasses import dataclass
 
 from chiso_core.catalog.models import Cadence
 from chiso_core.status import Status
+from chiso_core.words.probability import percent
 from chiso_scoring.methods import statcan
 from chiso_scoring.methods.kinds import TargetKind
 from chiso_scoring.methods.series import EPSILON, PERIOD_YEARS
+from chiso_scoring.methods.unsd import UnsdCategory
 
 # How long after a period's expected successor is due a figure may still come: publication lag.
+# Below this probability of meeting the target, "on track" would mislead (rule 13).
+DOUBTFUL = 0.10
+
 GRACE_YEARS = {Cadence.MONTH: 1 / 12, Cadence.QUARTER: 2 / 12, Cadence.YEAR: 6 / 12}
 
 # Worst to best, for "a better figure never gives a worse status". insufficient_data and stale
@@ -69,6 +79,9 @@ class Facts:
     progress_required: bool = True  # d · (aim − base) > 0
     moved: float = 0.0  # d · (latest − base)
     pace: float | None = None
+    pace_source: str | None = None  # "statcan" or "path"
+    unsd: UnsdCategory | None = None
+    probability: float | None = None  # the projection's, of meeting the target
 
 
 @dataclass(frozen=True)
@@ -97,7 +110,28 @@ def from_pace(pace: float) -> Status:
 
 
 def decide(f: Facts) -> Verdict:
-    """The first rule of the table that holds."""
+    """The first rule of the table that holds, then rule 13."""
+    verdict = first_rule(f)
+    if verdict.status is Status.ON_TRACK and f.probability is not None and f.probability < DOUBTFUL:
+        named = verdict.reason
+        if "projection" not in named:  # rule 8's reason does not name it yet
+            named = f"{named}; projection {percent(f.probability)}"
+        return Verdict(Status.NEEDS_ACCELERATION, f"{named}, under {percent(DOUBTFUL)}")
+    return verdict
+
+
+def trend_reason(f: Facts) -> str:
+    """Rule 12's reason: the pace that decided, and every other measure of the trend."""
+    assert f.pace is not None
+    parts = [f"pace {f.pace + 0.0:.3g} ({f.pace_source or 'path'})"]  # + 0.0: no "-0"
+    if f.unsd is not None:
+        parts.append(f"UNSD {f.unsd.value}")
+    if f.probability is not None:
+        parts.append(f"projection {percent(f.probability)}")
+    return "; ".join(parts)
+
+
+def first_rule(f: Facts) -> Verdict:
     if not f.has_figures:
         return Verdict(Status.INSUFFICIENT_DATA, "no figure")
     if f.stale and not f.settled:
@@ -126,4 +160,4 @@ def decide(f: Facts) -> Verdict:
             return Verdict(Status.DETERIORATING, "met at the base, fallen back since")
         return Verdict(Status.OFF_TRACK, "met at the base, not met now")
     assert f.pace is not None
-    return Verdict(from_pace(f.pace), f"pace {f.pace + 0.0:.3g}")  # no "-0"
+    return Verdict(from_pace(f.pace), trend_reason(f))

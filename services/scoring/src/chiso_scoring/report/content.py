@@ -7,10 +7,12 @@ from datetime import date
 
 from markupsafe import Markup
 
-from chiso_core.catalog import Catalog, Indicator, Jurisdiction, Plan
+from chiso_core.catalog import Catalog, Indicator, Jurisdiction, Plan, Target
 from chiso_core.periods import Period, year_end
+from chiso_core.words.probability import chance
+from chiso_scoring.methods import Point, kinds
 from chiso_scoring.reads import ScoreOut, TargetCard, scorecard
-from chiso_scoring.report import chart
+from chiso_scoring.report import chart, vietnamese
 from chiso_scoring.report.vietnamese import STATUS_ORDER
 
 
@@ -19,6 +21,8 @@ class Section:
     card: TargetCard
     indicator: Indicator
     chart: Markup | None  # None without a figure
+    chance: str  # the probability of meeting the target as shown ("—": nothing to show)
+    missed: tuple[int, ...] = ()  # the years an every-year target missed
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,34 @@ def _chart(card: TargetCard, indicator: Indicator, history: list[ScoreOut]) -> M
     return chart.render(data, key=card.target_id, label=card.quote)
 
 
+def _missed(
+    plan: Plan, target: Target, indicator: Indicator, history: list[ScoreOut]
+) -> tuple[int, ...]:
+    """The years a count-per-year or maintain target missed, judged as scoring judges them."""
+    if kinds.kind_of(target) not in kinds.EVERY_YEAR:
+        return ()
+    due_at = year_end(target.due_year)
+    points = [Point(Period.parse(s.period).end_year_fraction, s.actual) for s in history]
+    base = plan.baseline_for(target)
+    judge_after = year_end(base.year) if base is not None else None
+    inside = [p for p in points if p.at <= due_at]
+    return kinds.every_year(target, inside, indicator.cadence, judge_after).missed
+
+
+def _chance(card: TargetCard, as_of: Period | None, printed_on: date) -> str:
+    latest = card.latest
+    if latest is None:
+        return "—"
+    now_year = as_of.year if as_of is not None else printed_on.year
+    shown = chance(
+        latest.projection.probability,
+        card.status,
+        past_due=now_year > card.due_year,
+        as_of=vietnamese.period(latest.period),
+    )
+    return shown or "—"
+
+
 def build(
     catalog: Catalog,
     plan_id: str,
@@ -77,6 +109,7 @@ def build(
     for s in scores:
         by_target.setdefault(s.target_id, []).append(s)
     card = scorecard(plan, plan.jurisdiction, {t: h[-1] for t, h in by_target.items() if h})
+    targets = {t.id: t for t in plan.targets}
     sections = [
         Section(
             c,
@@ -84,6 +117,10 @@ def build(
             _chart(c, catalog.indicators[c.indicator], by_target[c.target_id])
             if by_target[c.target_id]
             else None,
+            _chance(c, as_of, printed_on),
+            _missed(
+                plan, targets[c.target_id], catalog.indicators[c.indicator], by_target[c.target_id]
+            ),
         )
         for c in card.targets
     ]

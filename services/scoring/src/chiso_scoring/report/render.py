@@ -2,6 +2,7 @@
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from chiso_core.catalog import Indicator
 from chiso_scoring.report import vietnamese
 from chiso_scoring.report.content import Report
 
@@ -20,6 +21,18 @@ _ENV.filters.update(
     status=vietnamese.STATUS.__getitem__,
 )
 _ENV.globals["target"] = vietnamese.target
+
+
+def _within_range(value: float, indicator: Indicator) -> float:
+    """An interval's edge held to what the indicator can be (a share above 100 % is not)."""
+    if indicator.valid_min is not None:
+        value = max(value, indicator.valid_min)
+    if indicator.valid_max is not None:
+        value = min(value, indicator.valid_max)
+    return value
+
+
+_ENV.filters["within_range"] = _within_range
 
 
 def html(report: Report) -> str:

@@ -1,0 +1,86 @@
+"""A series' state: the fold of its figures that every judgement reads, small whatever the
+length of the history (pure).
+
+What a target's judgement reads of its series (docs/scoring.md, "4. Projection" and "5. Target
+kinds"): the first figure (the base where the plan states none), the figures within the
+lookback before the latest (the projection; the path, StatCan and UNSD read only the base and
+the latest), and, for the every-year kinds, one summary per calendar year (its periods, total
+and lowest figure). `judge` on the state equals `assess` on the whole history for every target
+not yet past its due date (due at or after the latest figure) whose baseline is the plan's or
+none: a target past its due date is settled, its judgement final.
+
+Figures are folded in in order of position; one before the latest (a revision, a late
+back-fill) means building the state again from the history.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from chiso_core.catalog import Baseline, Direction, Target
+from chiso_core.catalog.models import Cadence
+from chiso_core.periods import year_end
+from chiso_scoring.methods import kinds
+from chiso_scoring.methods.assess import DEFAULT_SETTINGS, Assessment, Settings, judge
+from chiso_scoring.methods.kinds import YearSummary
+from chiso_scoring.methods.path import PathShape
+from chiso_scoring.methods.projection import LOOKBACK_YEARS
+from chiso_scoring.methods.series import EPSILON, Point, history
+
+
+@dataclass(frozen=True)
+class SeriesState:
+    first: Point
+    recent: tuple[Point, ...]  # the figures within the lookback before the latest, the latest last
+    years: tuple[YearSummary, ...]
+    lookback: float = LOOKBACK_YEARS
+
+    @property
+    def points(self) -> tuple[Point, ...]:
+        """The figures a judgement reads, by position."""
+        return self.recent if self.recent[0] == self.first else (self.first, *self.recent)
+
+
+def fold(state: SeriesState | None, figure: Point, lookback: float = LOOKBACK_YEARS) -> SeriesState:
+    """The state with one more figure, later than the latest."""
+    if state is None:
+        return SeriesState(figure, (figure,), kinds.add((), figure), lookback)
+    if figure.at <= state.recent[-1].at + EPSILON:
+        raise ValueError(
+            f"figure at {figure.at} is not after the latest ({state.recent[-1].at}): "
+            "build the state again from the history"
+        )
+    start = figure.at - state.lookback - EPSILON
+    recent = tuple(p for p in (*state.recent, figure) if p.at >= start)
+    return SeriesState(state.first, recent, kinds.add(state.years, figure), state.lookback)
+
+
+def build(figures: Iterable[Point], lookback: float = LOOKBACK_YEARS) -> SeriesState | None:
+    state: SeriesState | None = None
+    for figure in sorted(figures):
+        state = fold(state, figure, lookback)
+    return state
+
+
+def judge_state(
+    target: Target,
+    direction: Direction,
+    cadence: Cadence,
+    baseline: Baseline | None,
+    state: SeriesState | None,
+    now: date,
+    *,
+    shape: PathShape | None = None,
+    settings: Settings = DEFAULT_SETTINGS,
+) -> Assessment:
+    """`assess` from the state (its settings' lookback must be the state's)."""
+    due_at = year_end(target.due_year)
+    story = history(state.points, baseline, due_at) if state is not None else None
+    summaries = state.years if state is not None else ()
+
+    def years(after: float | None) -> kinds.Years:
+        # a stated baseline is at a year's end: each year is wholly before or after it
+        judged = [y for y in summaries if after is None or y.last.at > after + EPSILON]
+        return kinds.judge_years(target, judged, cadence)
+
+    return judge(target, direction, cadence, story, years, now, shape=shape, settings=settings)

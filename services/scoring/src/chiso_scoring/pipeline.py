@@ -8,7 +8,7 @@
 """
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
 import structlog
@@ -22,11 +22,11 @@ from chiso_core.catalog.store import CatalogCache
 from chiso_core.messaging import Record, rejected
 from chiso_core.publisher import Publisher
 from chiso_scoring import intake, store
-from chiso_scoring.intake import PointKey
+from chiso_scoring.intake import PointKey, SeriesKey
 from chiso_scoring.revisions import Current, assign_revisions
 from chiso_scoring.rollup import ancestors, deepest, derive, parent_keys
-from chiso_scoring.scorer import ScoreRow, score_points, to_message
-from chiso_scoring.series import first_touched
+from chiso_scoring.scorer import ScoreRow, reach, score_points, to_message
+from chiso_scoring.series import Change, changes, due_ends
 
 log = structlog.get_logger(__name__)
 
@@ -67,6 +67,14 @@ async def _roll_up(
     return rolled
 
 
+def _due(
+    catalog: Catalog, stored: Mapping[SeriesKey, Change]
+) -> Callable[[SeriesKey, Sequence[int], Sequence[int]], set[int] | None]:
+    """What the batch's stored figures make due in each series (see series.due_ends)."""
+    reaches = {key: reach(catalog, key) for key in stored}
+    return lambda key, ends, spans: due_ends(ends, spans, stored[key], reaches[key])
+
+
 class ScoringPipeline:
     def __init__(
         self, pool: AsyncConnectionPool, publisher: Publisher, catalog: CatalogCache
@@ -92,19 +100,19 @@ class ScoringPipeline:
             await store.record_receipts(conn, {r.message_id for r in rows} - known)
             await store.copy_observations(conn, new)
             rolled = await _roll_up(conn, catalog, touched, state | touched)
-            # Read after the COPY, so that the series include this batch's figures.
-            scored = {
-                key: end
-                for key, end in first_touched(touched.keys() | rolled.keys()).items()
-                if catalog.targets_for(key[1], key[0])
-            }
-            scores: list[ScoreRow] = []
+            stored = changes(
+                [(r.key, revision == 1) for r, revision in new]
+                + [(key, c.revision == 1) for key, c in rolled.items()]
+            )
+            targeted = {k: c for k, c in stored.items() if catalog.targets_for(k[1], k[0])}
+            judged: list[ScoreRow] = []
             failures: list[str] = []
-            async for chunk in store.read_series(conn, scored):
-                judged, failed = score_points(chunk, catalog, date.today())
-                scores += judged
+            # Read after the COPY, so that the series include this batch's figures.
+            async for chunk in store.read_series(conn, targeted, _due(catalog, targeted)):
+                rows_judged, failed = score_points(chunk, catalog, date.today())
+                judged += rows_judged
                 failures += failed
-            await store.upsert_scores(conn, scores)
+            scores = await store.upsert_scores(conn, judged)
             failpoints.hit("scoring.before_commit")
         failpoints.hit("scoring.after_commit")
         await self.publisher.publish(topics.SCORES, (to_message(s, catalog) for s in scores))
@@ -121,6 +129,7 @@ class ScoringPipeline:
             records=len(records),
             stored=len(new),
             derived=len(rolled),
+            judged=len(judged),
             scores=len(scores),
             rejected=len(bad),
         )

@@ -10,7 +10,10 @@ from chiso_core.contracts.v1 import score_pb2
 from chiso_core.messaging import new_meta
 from chiso_core.periods import Period
 from chiso_core.topics import message_key
+from chiso_scoring import methods
+from chiso_scoring.intake import SeriesKey
 from chiso_scoring.methods import METHOD, METHOD_VERSION, Assessment, assess
+from chiso_scoring.methods.kinds import EVERY_YEAR, kind_of
 from chiso_scoring.series import Series
 
 
@@ -78,6 +81,19 @@ def score_points(
                     )
                 )
     return rows, failures
+
+
+def reach(catalog: Catalog, key: SeriesKey) -> float | None:
+    """How many months after a figure the judgements of a series' targets read it: the
+    methods' look-back; None (every later point) when they read all, or when a target is
+    judged every year (those read every year since the base)."""
+    jurisdiction, indicator = key
+    lookback = methods.LOOKBACK_YEARS
+    if lookback is None or any(
+        kind_of(target) in EVERY_YEAR for _, target in catalog.targets_for(indicator, jurisdiction)
+    ):
+        return None
+    return 12 * lookback
 
 
 def to_message(row: ScoreRow, catalog: Catalog) -> tuple[bytes, score_pb2.Score]:

@@ -1,6 +1,6 @@
 """Scoring's SQL: every query is one round trip for the whole batch."""
 
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Iterable, Sequence
 
 from psycopg import AsyncConnection, sql
 
@@ -39,15 +39,23 @@ async def record_receipts(conn: AsyncConnection, ids: Iterable[str]) -> None:
             await copy.write_row((message_id,))
 
 
+def every_point(key: SeriesKey, ends: Sequence[int], spans: Sequence[int]) -> set[int] | None:
+    """Every point of a series is due (a rescore)."""
+    return None
+
+
+DueEnds = Callable[[SeriesKey, Sequence[int], Sequence[int]], set[int] | None]
+
+
 async def read_series(
-    conn: AsyncConnection, score_from: Mapping[SeriesKey, int], chunk: int = 200
+    conn: AsyncConnection, keys: Collection[SeriesKey], due: DueEnds = every_point, chunk: int = 200
 ) -> AsyncIterator[list[Series]]:
-    """The latest revision of every point of the given series, by series key, each with the
-    end (a month count) from which its points are due for scoring. One row a series, its points
-    as arrays: a batch reads hundreds of thousands of points, so only the due ones become
-    objects, and only `chunk` series at a time (the memory a batch needs stays flat however
-    long the series grow)."""
-    keys = list(score_from)
+    """The latest revision of every point of the given series, by series key; `due` picks,
+    from a series' ends and spans (months), the ends whose points are due (None: all). One row a
+    series, its points as arrays: a batch reads hundreds of thousands of points, so only the due
+    ones become objects, and only `chunk` series at a time (the memory a batch needs stays flat
+    however long the series grow)."""
+    keys = list(keys)
     cur = conn.cursor(binary=True)
     await cur.execute(
         """
@@ -79,7 +87,7 @@ async def read_series(
     )
     while rows := await cur.fetchmany(chunk):
         yield [
-            series.build((j, i), ends, spans, values, revisions, derived, score_from[(j, i)])
+            series.build((j, i), ends, spans, values, revisions, derived, due((j, i), ends, spans))
             for j, i, ends, spans, values, revisions, derived in rows
         ]
 
@@ -248,28 +256,39 @@ def _identifiers(names: Sequence[str]) -> sql.Composed:
     return sql.SQL(", ").join(map(sql.Identifier, names))
 
 
+_CONTENT = [c for c in _SCORE_COLUMNS if c not in _SCORE_KEY]
+
+# A re-judged score that came out the same is left alone: not rewritten, not returned, so not
+# published again.
 _UPSERT_SCORES = sql.SQL(
     "INSERT INTO scores ({columns}) SELECT {columns} FROM scores_stage"
     " ON CONFLICT ({key}) DO UPDATE SET {updates}, computed_at = now()"
+    " WHERE ({current}) IS DISTINCT FROM ({excluded})"
+    " RETURNING {key}"
 ).format(
     columns=_identifiers(_SCORE_COLUMNS),
     key=_identifiers(_SCORE_KEY),
     updates=sql.SQL(", ").join(
-        sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c))
-        for c in _SCORE_COLUMNS
-        if c not in _SCORE_KEY
+        sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in _CONTENT
     ),
+    current=sql.SQL(", ").join(sql.Identifier("scores", c) for c in _CONTENT),
+    excluded=sql.SQL(", ").join(sql.Identifier("excluded", c) for c in _CONTENT),
 )
 
 
-async def upsert_scores(conn: AsyncConnection, rows: Sequence[ScoreRow]) -> None:
-    """Staged COPY, then one upsert: a re-scored period replaces its score."""
+async def upsert_scores(conn: AsyncConnection, rows: Sequence[ScoreRow]) -> list[ScoreRow]:
+    """Staged COPY, then one upsert: a re-scored period replaces its score. Returns the rows
+    that are new or differ from the stored score."""
     await conn.execute(
         "CREATE TEMP TABLE IF NOT EXISTS scores_stage (LIKE scores INCLUDING DEFAULTS)"
         " ON COMMIT DELETE ROWS"
     )
     copy_sql = sql.SQL("COPY scores_stage ({}) FROM STDIN").format(_identifiers(_SCORE_COLUMNS))
-    async with conn.cursor() as cur, cur.copy(copy_sql) as copy:
-        for s in rows:
-            await copy.write_row(_score_values(s))
-    await conn.execute(_UPSERT_SCORES)
+    values = [_score_values(s) for s in rows]
+    async with conn.cursor() as cur:
+        async with cur.copy(copy_sql) as copy:
+            for v in values:
+                await copy.write_row(v)
+        await cur.execute(_UPSERT_SCORES)
+        written = set(await cur.fetchall())
+    return [s for s, v in zip(rows, values, strict=True) if v[: len(_SCORE_KEY)] in written]

@@ -23,6 +23,8 @@ from chiso_scoring.methods.series import Point
 from chiso_scoring.methods.statcan import StatCanCategory
 from chiso_scoring.methods.unsd import UnsdCategory
 
+LOOKBACK_YEARS: float | None = None  # the trend figures read this far back; None = all
+
 __all__ = [
     "DEFAULT_SETTINGS",
     "METHOD",

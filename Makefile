@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.local/bin:$(PATH)
 UV := uv run --frozen
 
-.PHONY: bootstrap demo test lint typecheck proto bench bench-scoring bench-ingest
+.PHONY: bootstrap demo test lint typecheck proto bench bench-scoring bench-ingest bench-backfill
 
 bootstrap:
 	@scripts/bootstrap
@@ -33,3 +33,6 @@ bench-scoring: bootstrap
 
 bench-ingest: bootstrap
 	$(UV) python bench/ingest.py
+
+bench-backfill: bootstrap
+	$(UV) python bench/backfill.py

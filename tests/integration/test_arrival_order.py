@@ -6,6 +6,7 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
+from google.protobuf.message import Message
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from psycopg_pool import AsyncConnectionPool
@@ -13,11 +14,14 @@ from psycopg_pool import AsyncConnectionPool
 from chiso_core import topics
 from chiso_core.catalog import Catalog
 from chiso_core.catalog.store import CatalogCache
+from chiso_core.contracts.v1 import score_pb2
 from chiso_core.publisher import Publisher
 from chiso_core.settings import BrokerSettings, ScoringSettings
+from chiso_ingest.convert import to_message
+from chiso_ingest.models import ObservationIn
 from chiso_scoring.pipeline import ScoringPipeline
 from chiso_scoring.rescore import rescore
-from tests.integration.conftest import observation
+from tests.integration.conftest import Harness, observation
 from tests.kafka_io import produce, read_topic
 
 # Months of 2019..2025 and the years 2019..2025 (a year ends with its December: both kinds of
@@ -97,3 +101,40 @@ def test_stored_scores_equal_a_rescore_whatever_the_arrival(
         assert _scores(database_url) == stored
 
     check()
+
+
+def digital_economy(catalog: Catalog, year: str, value: float) -> tuple[bytes, Message]:
+    item = ObservationIn(
+        indicator="digital_economy_share_grdp", jurisdiction="tien_giang", period=year, value=value
+    )
+    return to_message(item, catalog, source="test")
+
+
+async def test_the_previous_latest_is_re_judged_as_of_its_own_period(
+    harness: Harness, catalog: Catalog
+) -> None:
+    """Tiền Giang's digital economy 2018 = 16.5 and 2019 = 18.0: 2019, the latest, is judged as
+    of today (years overdue: stale). 2020 = 18.6 arrives in a later batch: 2019 is judged again
+    as of the end of 2019, when its figure was current (not stale), and republished."""
+    await harness.run(
+        [digital_economy(catalog, "2018", 16.5), digital_economy(catalog, "2019", 18.0)]
+    )
+    assert harness.rows("SELECT period_start::text, status FROM scores ORDER BY 1")[-1] == (
+        "2019-01-01",
+        "stale",
+    )
+    before = len(await read_topic(harness.bootstrap, topics.SCORES))
+
+    await harness.run([digital_economy(catalog, "2020", 18.6)])
+
+    statuses = harness.rows("SELECT DISTINCT period_start::text, status FROM scores ORDER BY 1")
+    assert [s for s in statuses if s[0] >= "2019"] == [
+        ("2019-01-01", "on_track"),
+        ("2020-01-01", "stale"),
+    ]
+    republished = [
+        score_pb2.Score.FromString(r.value or b"")
+        for r in (await read_topic(harness.bootstrap, topics.SCORES))[before:]
+    ]
+    # each of the plan's targets on the indicator; 2018 read neither figure
+    assert {s.period.year for s in republished} == {2019, 2020}

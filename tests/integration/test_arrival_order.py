@@ -6,7 +6,6 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
-from google.protobuf.message import Message
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from psycopg_pool import AsyncConnectionPool
@@ -14,7 +13,7 @@ from psycopg_pool import AsyncConnectionPool
 from chiso_core import topics
 from chiso_core.catalog import Catalog
 from chiso_core.catalog.store import CatalogCache
-from chiso_core.contracts.v1 import score_pb2
+from chiso_core.contracts.v1 import observation_pb2, score_pb2
 from chiso_core.publisher import Publisher
 from chiso_core.settings import BrokerSettings, ScoringSettings
 from chiso_ingest.convert import to_message
@@ -103,7 +102,9 @@ def test_stored_scores_equal_a_rescore_whatever_the_arrival(
     check()
 
 
-def digital_economy(catalog: Catalog, year: str, value: float) -> tuple[bytes, Message]:
+def digital_economy(
+    catalog: Catalog, year: str, value: float
+) -> tuple[bytes, observation_pb2.Observation]:
     item = ObservationIn(
         indicator="digital_economy_share_grdp", jurisdiction="tien_giang", period=year, value=value
     )
@@ -128,7 +129,7 @@ async def test_the_previous_latest_is_re_judged_as_of_its_own_period(
     await harness.run([digital_economy(catalog, "2020", 18.6)])
 
     statuses = harness.rows("SELECT DISTINCT period_start::text, status FROM scores ORDER BY 1")
-    assert [s for s in statuses if s[0] >= "2019"] == [
+    assert [s for s in statuses if str(s[0]) >= "2019"] == [
         ("2019-01-01", "on_track"),
         ("2020-01-01", "stale"),
     ]

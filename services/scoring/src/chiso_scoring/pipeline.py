@@ -93,9 +93,12 @@ class ScoringPipeline:
                 rows.append(intake.decode(record.value or b"", catalog))
             except intake.Invalid as e:
                 bad.append(rejected("scoring", record, str(e)))
+        read = _points_read_by(rows, catalog)
         async with self.pool.connection() as conn, conn.transaction():
+            # first, so that what this batch reads stays true until it commits
+            await store.lock_series(conn, {(j, i) for j, i, _ in read})
             known = await store.known_message_ids(conn, [r.message_id for r in rows])
-            state = await store.points_at(conn, _points_read_by(rows, catalog))
+            state = await store.points_at(conn, read)
             new, touched = assign_revisions(rows, known, state)
             await store.record_receipts(conn, {r.message_id for r in rows} - known)
             await store.copy_observations(conn, new)

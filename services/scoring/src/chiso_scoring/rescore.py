@@ -27,6 +27,7 @@ async def rescore(settings: ScoringSettings, plan_id: str | None = None) -> int:
             plans = [catalog.plans[plan_id]] if plan_id else list(catalog.plans.values())
             every_series = {(p.jurisdiction, t.indicator) for p in plans for t in p.targets}
             wanted = {p.id for p in plans}
+            await store.lock_series(conn, every_series)
             judged = [
                 s
                 async for chunk in store.read_series(conn, every_series)

@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator, Callable, Collection, Iterable, Seque
 
 from psycopg import AsyncConnection, sql
 
+from chiso_core.db import LATEST_FIRST
 from chiso_core.periods import Period
 from chiso_scoring import series
 from chiso_scoring.intake import ObservationRow, PointKey, SeriesKey
@@ -21,6 +22,22 @@ def _columns(keys: Sequence[PointKey]) -> list[list[object]]:
         [str(k[2].grain) for k in keys],
         [k[2].start for k in keys],
     ]
+
+
+async def lock_series(conn: AsyncConnection, keys: Collection[SeriesKey]) -> None:
+    """Waits until no other transaction writes any of these series, and keeps them until this
+    one ends: one writer per series, whatever partition a producer put a figure on. The locks
+    are taken in one statement, in the order of their lock ids, so that two batches sharing
+    series queue behind each other instead of deadlocking."""
+    await conn.execute(
+        """
+        SELECT pg_advisory_xact_lock(id)
+          FROM (SELECT DISTINCT hashtextextended(j || '/' || i, 0) AS id
+                  FROM unnest(%s::text[], %s::text[]) AS k(j, i)
+                 ORDER BY id) AS ordered
+        """,
+        [[j for j, _ in keys], [i for _, i in keys]],
+    )
 
 
 async def known_message_ids(conn: AsyncConnection, ids: Sequence[str]) -> set[str]:
@@ -58,7 +75,7 @@ async def read_series(
     keys = list(keys)
     cur = conn.cursor(binary=True)
     await cur.execute(
-        """
+        sql.SQL("""
         WITH wanted AS (
             SELECT * FROM unnest(%s::text[], %s::text[]) AS w(j, i)
         ), latest AS (
@@ -71,8 +88,7 @@ async def read_series(
               JOIN observations o ON o.jurisdiction_id = w.j AND o.indicator_code = w.i
               JOIN (VALUES ('month', 1), ('quarter', 3), ('year', 12)) AS s(grain, span)
                 ON s.grain = o.grain
-             ORDER BY o.jurisdiction_id, o.indicator_code, o.grain, o.period_start,
-                      o.revision DESC
+             ORDER BY o.jurisdiction_id, o.indicator_code, o.grain, o.period_start, {latest}
         )
         SELECT j, i,
                array_agg(e ORDER BY e, span DESC), array_agg(span ORDER BY e, span DESC),
@@ -82,7 +98,7 @@ async def read_series(
           FROM latest
          GROUP BY j, i
          ORDER BY j, i
-        """,
+        """).format(latest=LATEST_FIRST),
         [[k[0] for k in keys], [k[1] for k in keys]],
     )
     while rows := await cur.fetchmany(chunk):
@@ -93,24 +109,27 @@ async def read_series(
 
 
 async def points_at(conn: AsyncConnection, keys: Iterable[PointKey]) -> dict[PointKey, Current]:
-    """The latest revision of each given point (those that exist)."""
+    """The latest revision of each given point (those that exist), with the highest revision
+    number stored for it."""
     keys = list(set(keys))
     cur = await conn.execute(
-        """
+        sql.SQL("""
         SELECT DISTINCT ON (o.jurisdiction_id, o.indicator_code, o.grain, o.period_start)
                o.jurisdiction_id, o.indicator_code, o.grain, o.period_start,
-               o.revision, o.content_hash, o.derived
+               o.revision, o.content_hash, o.derived, o.reported_at, o.message_id,
+               max(o.revision) OVER (
+                   PARTITION BY o.jurisdiction_id, o.indicator_code, o.grain, o.period_start)
           FROM observations o
           JOIN unnest(%s::text[], %s::text[], %s::text[], %s::date[]) AS k(j, i, g, p)
             ON o.jurisdiction_id = k.j AND o.indicator_code = k.i
            AND o.grain = k.g AND o.period_start = k.p
-         ORDER BY o.jurisdiction_id, o.indicator_code, o.grain, o.period_start, o.revision DESC
-        """,
+         ORDER BY o.jurisdiction_id, o.indicator_code, o.grain, o.period_start, {latest}
+        """).format(latest=LATEST_FIRST),
         _columns(keys),
     )
     return {
-        (j, i, Period.of(g, p)): Current(rev, bytes(h), derived)
-        for j, i, g, p, rev, h, derived in await cur.fetchall()
+        (j, i, Period.of(g, p)): Current(rev, bytes(h), derived, at, message_id, top)
+        for j, i, g, p, rev, h, derived, at, message_id, top in await cur.fetchall()
     }
 
 
@@ -122,7 +141,7 @@ async def child_sums(
     sums add in the children's order, so that the same figures always give the same sum (and
     an unchanged roll-up is recognised as unchanged)."""
     cur = await conn.execute(
-        """
+        sql.SQL("""
         WITH wanted AS (
             SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::date[]) AS w(j, i, g, p)
         ), latest AS (
@@ -133,7 +152,7 @@ async def child_sums(
               JOIN catalog_jurisdictions c ON c.body ->> 'parent' = w.j
               JOIN observations o ON o.jurisdiction_id = c.id AND o.indicator_code = w.i
                                  AND o.grain = w.g AND o.period_start = w.p
-             ORDER BY w.j, w.i, w.g, w.p, o.jurisdiction_id, o.revision DESC
+             ORDER BY w.j, w.i, w.g, w.p, o.jurisdiction_id, {latest}
         )
         SELECT j, i, g, p, count(*),
                count(*) FILTER (WHERE numerator IS NULL OR denominator IS NULL),
@@ -142,7 +161,7 @@ async def child_sums(
                sum(value ORDER BY child)
           FROM latest
          GROUP BY j, i, g, p
-        """,
+        """).format(latest=LATEST_FIRST),
         _columns(list(set(parents))),
     )
     return {

@@ -1,0 +1,22 @@
+-- depends: 0007.dashboards
+-- The latest revision of a figure is decided by the figure's own order, not by which consumer
+-- stored it last: a reported figure before a derived one, then the time it was reported, then
+-- its message id (chiso_core.db.LATEST_FIRST orders the same way).
+
+CREATE OR REPLACE VIEW observations_latest AS
+SELECT DISTINCT ON (jurisdiction_id, indicator_code, grain, period_start)
+       period_start, grain, jurisdiction_id, indicator_code, revision, value,
+       numerator, denominator, source, reported_at, recorded_at, derived
+  FROM observations o
+ ORDER BY jurisdiction_id, indicator_code, grain, period_start,
+          o.derived, o.reported_at DESC, o.message_id COLLATE "C" DESC;
+
+-- Every revision of every figure, and which one is the latest (the one scored).
+CREATE OR REPLACE VIEW dash_observations AS
+SELECT period_start, grain, jurisdiction_id, indicator_code, revision, value, derived, source,
+       recorded_at,
+       row_number() OVER (
+           PARTITION BY jurisdiction_id, indicator_code, grain, period_start
+           ORDER BY derived, reported_at DESC, message_id COLLATE "C" DESC
+       ) = 1 AS latest
+  FROM observations;

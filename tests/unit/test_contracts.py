@@ -2,12 +2,17 @@
 
 import subprocess
 import uuid
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 
+from chiso_alerts.rules.model import ScorePoint
 from chiso_core.contracts.v1 import alert_pb2, common_pb2, score_pb2
 from chiso_core.messaging import message_ids
+from chiso_scoring import store
+from chiso_scoring.reads import ScoreOut
+from chiso_scoring.scorer import FIGURES
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "libs/chiso-core/src/chiso_core/contracts/v1"
@@ -124,3 +129,16 @@ def test_message_ids_are_distinct_version_4_uuids() -> None:
     for text in ids[:50]:
         parsed = uuid.UUID(text)
         assert (parsed.version, parsed.variant, str(parsed)) == (4, uuid.RFC_4122, text)
+
+
+def test_a_score_field_has_one_name_everywhere() -> None:
+    """scorer.FIGURES names a score's judged figures once: the scores table's columns (store),
+    score.proto, the read API and the alerts' reader all use those names, and the API carries
+    every field a Score message does."""
+    published = set(score_pb2.Score.DESCRIPTOR.fields_by_name) - {"meta", "province_code"}
+    api = set(ScoreOut.model_fields) - {"computed_at"}
+    table = set(store._SCORE_COLUMNS) - {"grain", "period_start"} | {"period"}
+    figures = {name for name, _ in FIGURES}
+    assert figures <= published
+    assert api == published == table
+    assert {f.name for f in fields(ScorePoint)} <= published

@@ -10,7 +10,7 @@ from chiso_scoring import series
 from chiso_scoring.intake import ObservationRow, PointKey, SeriesKey
 from chiso_scoring.revisions import Current
 from chiso_scoring.rollup import ChildSums
-from chiso_scoring.scorer import ScoreRow
+from chiso_scoring.scorer import FIGURES, ScoreRow
 from chiso_scoring.series import Series
 
 
@@ -215,24 +215,11 @@ _SCORE_COLUMNS = (
     "indicator_code",
     "method_version",
     "actual",
-    "expected",
-    "target_value",
     "due_year",
-    "gap",
-    "progress",
     "status",
     "observation_revision",
     "derived",
-    "statcan_ratio",
-    "statcan_category",
-    "statcan_score",
-    "unsd_ratio",
-    "unsd_category",
-    "projected",
-    "projected_low",
-    "projected_high",
-    "probability",
-    "needed_annual_change",
+    *(name for name, _ in FIGURES),
 )
 
 
@@ -250,24 +237,11 @@ def _score_values(s: ScoreRow) -> tuple[object, ...]:
         s.indicator,
         s.method_version,
         s.actual,
-        a.expected,
-        a.aim,
         s.due_year,
-        a.gap,
-        a.progress,
         str(a.status),
         s.observation_revision,
         s.derived,
-        a.statcan_ratio,
-        a.statcan_category,
-        a.statcan_score,
-        a.unsd_ratio,
-        a.unsd_category,
-        a.projection,
-        a.projection_low,
-        a.projection_high,
-        a.probability,
-        a.needed_annual_change,
+        *(read(a) for _, read in FIGURES),
     )
 
 

@@ -1,5 +1,6 @@
 """The generated protobuf code is what proto/ says, and the wire form round-trips."""
 
+import shutil
 import subprocess
 import uuid
 from dataclasses import fields
@@ -17,6 +18,7 @@ from chiso_scoring.scorer import FIGURES
 ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "libs/chiso-core/src/chiso_core/contracts/v1"
 GENERATED_SUFFIXES = (".py", ".pyi")
+BASELINE = ROOT / "proto/breaking-baseline.json"  # main's proto, as `make proto-baseline` built it
 
 
 @pytest.fixture(scope="module")
@@ -142,3 +144,39 @@ def test_a_score_field_has_one_name_everywhere() -> None:
     assert figures <= published
     assert api == published == table
     assert {f.name for f in fields(ScorePoint)} <= published
+
+
+def _breaking(proto: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(ROOT / ".venv/bin/buf"), "breaking", "--against", str(BASELINE)],
+        cwd=proto,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_contracts_keep_what_main_published() -> None:
+    """`make lint`'s check: proto/ breaks nothing of the committed baseline (main's proto)."""
+    result = _breaking(ROOT / "proto")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("double actual = 9;", "double actual = 30;"),  # renumbered
+        ("  optional double probability = 28;\n", ""),  # removed, not reserved
+        ("string method = 16;", "int32 method = 16;"),  # retyped
+    ],
+)
+def test_a_breaking_change_to_a_score_is_caught(tmp_path: Path, before: str, after: str) -> None:
+    shutil.copytree(ROOT / "proto", tmp_path / "proto")
+    score = tmp_path / "proto/chiso/v1/score.proto"
+    text = score.read_text(encoding="utf-8")
+    assert before in text
+    score.write_text(text.replace(before, after), encoding="utf-8")
+    result = _breaking(tmp_path / "proto")
+    assert result.returncode != 0
+    assert "score.proto" in result.stdout

@@ -4,8 +4,10 @@ exactly what `chiso scoring rescore` computes from the stored figures."""
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 
 import psycopg
+from google.protobuf.timestamp_pb2 import Timestamp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from psycopg_pool import AsyncConnectionPool
@@ -14,13 +16,15 @@ from chiso_core import topics
 from chiso_core.catalog import Catalog
 from chiso_core.catalog.store import CatalogCache
 from chiso_core.contracts.v1 import observation_pb2, score_pb2
+from chiso_core.contracts.v1.observation_pb2 import Observation
+from chiso_core.periods import Period
 from chiso_core.publisher import Publisher
 from chiso_core.settings import BrokerSettings, ScoringSettings
 from chiso_ingest.convert import to_message
 from chiso_ingest.models import ObservationIn
 from chiso_scoring.pipeline import ScoringPipeline
 from chiso_scoring.rescore import rescore
-from tests.integration.conftest import Harness, observation
+from tests.integration.conftest import Harness
 from tests.kafka_io import produce, read_topic
 
 # Months of 2019..2025 and the years 2019..2025 (a year ends with its December: both kinds of
@@ -32,18 +36,35 @@ Figure = tuple[str, float]
 
 
 @st.composite
-def arrivals(draw: st.DrawFn) -> list[list[Figure]]:
-    """Figures of one series (some periods sent twice: a revision, or the same figure again),
-    in a random order, cut into random batches."""
+def arrivals(draw: st.DrawFn) -> tuple[list[Figure], list[list[int]]]:
+    """Figures of one series in the order they were reported (some periods twice: a
+    revision, or the same figure again), and the batches they arrive in: a random order, cut
+    at random (as indices into the figures)."""
     periods = draw(st.lists(st.sampled_from(PERIODS), min_size=2, max_size=8, unique=True))
     value = st.integers(100, 900).map(lambda v: v / 10)
     figures = [(p, draw(value)) for p in periods]
-    figures += [
-        (p, draw(st.sampled_from([v, draw(value)]))) for p, v in figures if draw(st.booleans())
-    ]
-    order = draw(st.permutations(figures))
+    again = [(p, v) for p, v in figures if draw(st.booleans())]
+    figures += [(p, draw(st.sampled_from([v, draw(value)]))) for p, v in again]
+    order = draw(st.permutations(range(len(figures))))
     cuts = sorted(draw(st.sets(st.integers(1, len(order) - 1), max_size=3)))
-    return [list(order[a:b]) for a, b in zip([0, *cuts], [*cuts, len(order)], strict=True)]
+    batches = [list(order[a:b]) for a, b in zip([0, *cuts], [*cuts, len(order)], strict=True)]
+    return figures, batches
+
+
+def reported(catalog: Catalog, figures: list[Figure]) -> list[tuple[bytes, Observation]]:
+    """The figures' messages, each reported a second after the one before."""
+    messages = []
+    for k, (period, value) in enumerate(figures):
+        at = Timestamp()
+        at.FromDatetime(datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=k))
+        item = ObservationIn(
+            indicator="online_public_service_usage",
+            jurisdiction="tam_duong",
+            period=period,
+            value=value,
+        )
+        messages.append(to_message(item, catalog, source="test", at=at))
+    return messages
 
 
 def _scores(database_url: str) -> list[tuple[object, ...]]:
@@ -54,7 +75,10 @@ def _scores(database_url: str) -> list[tuple[object, ...]]:
 
 
 async def _drive(
-    bootstrap: str, database_url: str, catalog: Catalog, batches: list[list[Figure]]
+    bootstrap: str,
+    database_url: str,
+    messages: list[tuple[bytes, Observation]],
+    batches: list[list[int]],
 ) -> None:
     """Each batch over the broker into the pipeline, as a consumer would hand it over."""
     async with (
@@ -64,7 +88,7 @@ async def _drive(
         pipeline = ScoringPipeline(pool, pub, CatalogCache(pool))
         seen = len(await read_topic(bootstrap, topics.OBSERVATIONS))
         for batch in batches:
-            await produce(bootstrap, topics.OBSERVATIONS, [observation(catalog, *f) for f in batch])
+            await produce(bootstrap, topics.OBSERVATIONS, [messages[k] for k in batch])
             records = await read_topic(bootstrap, topics.OBSERVATIONS)
             await pipeline.handle(records[seen:])
             seen = len(records)
@@ -81,12 +105,14 @@ def test_stored_scores_equal_a_rescore_whatever_the_arrival(
         suppress_health_check=[HealthCheck.function_scoped_fixture],
     )
     @given(arrivals())
-    def check(batches: list[list[Figure]]) -> None:
+    def check(arrival: tuple[list[Figure], list[list[int]]]) -> None:
+        figures, batches = arrival
         with psycopg.connect(database_url) as conn:
             conn.execute("TRUNCATE observations, observation_receipts, scores")
+        messages = reported(catalog, figures)
         with ThreadPoolExecutor(1) as thread:
             thread.submit(
-                asyncio.run, _drive(bootstrap_servers, database_url, catalog, batches)
+                asyncio.run, _drive(bootstrap_servers, database_url, messages, batches)
             ).result()
             stored = _scores(database_url)
             changed = thread.submit(asyncio.run, rescore(scoring)).result()
@@ -95,7 +121,13 @@ def test_stored_scores_equal_a_rescore_whatever_the_arrival(
                 "SELECT count(DISTINCT (grain, period_start)) FROM scores"
                 " WHERE jurisdiction_id = 'tam_duong'"
             ).fetchone()
-        assert judged == (len({p for batch in batches for p, _ in batch}),)
+            latest = conn.execute(
+                "SELECT DISTINCT grain, period_start, actual FROM scores"
+                " WHERE jurisdiction_id = 'tam_duong'"
+            ).fetchall()
+        # the figure reported last for a period is the one scored, whatever the arrival
+        assert {(str(Period.of(g, p)), v) for g, p, v in latest} == set(dict(figures).items())
+        assert judged == (len(dict(figures)),)
         assert changed == 0
         assert _scores(database_url) == stored
 

@@ -8,7 +8,7 @@
 """
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 import structlog
@@ -26,7 +26,7 @@ from chiso_scoring.intake import PointKey, SeriesKey
 from chiso_scoring.revisions import Current, assign_revisions
 from chiso_scoring.rollup import ancestors, deepest, derive, parent_keys
 from chiso_scoring.scorer import ScoreRow, reach, score_points, to_message
-from chiso_scoring.series import Change, changes, due_ends
+from chiso_scoring.series import changes, due_ends
 
 log = structlog.get_logger(__name__)
 
@@ -67,12 +67,32 @@ async def _roll_up(
     return rolled
 
 
-def _due(
-    catalog: Catalog, stored: Mapping[SeriesKey, Change]
-) -> Callable[[SeriesKey, Sequence[int], Sequence[int]], set[int] | None]:
-    """What the batch's stored figures make due in each series (see series.due_ends)."""
-    reaches = {key: reach(catalog, key) for key in stored}
-    return lambda key, ends, spans: due_ends(ends, spans, stored[key], reaches[key])
+async def _judge(
+    conn: AsyncConnection,
+    catalog: Catalog,
+    new: Sequence[tuple[intake.ObservationRow, int]],
+    rolled: Mapping[PointKey, Current],
+) -> tuple[list[ScoreRow], list[str]]:
+    """Judges what the figures a batch stored can affect (see series.due_ends), reading the
+    series after the COPY so that they include the batch; returns the scores and what could
+    not be scored."""
+    stored = changes(
+        [(r.key, revision == 1) for r, revision in new]
+        + [(key, c.revision == 1) for key, c in rolled.items()]
+    )
+    targeted = {k: c for k, c in stored.items() if catalog.targets_for(k[1], k[0])}
+    reaches = {key: reach(catalog, key) for key in targeted}
+
+    def due(key: SeriesKey, ends: Sequence[int], spans: Sequence[int]) -> set[int] | None:
+        return due_ends(ends, spans, targeted[key], reaches[key])
+
+    judged: list[ScoreRow] = []
+    failures: list[str] = []
+    async for chunk in store.read_series(conn, targeted, due):
+        rows, failed = score_points(chunk, catalog, date.today())
+        judged += rows
+        failures += failed
+    return judged, failures
 
 
 class ScoringPipeline:
@@ -103,18 +123,7 @@ class ScoringPipeline:
             await store.record_receipts(conn, {r.message_id for r in rows} - known)
             await store.copy_observations(conn, new)
             rolled = await _roll_up(conn, catalog, touched, state | touched)
-            stored = changes(
-                [(r.key, revision == 1) for r, revision in new]
-                + [(key, c.revision == 1) for key, c in rolled.items()]
-            )
-            targeted = {k: c for k, c in stored.items() if catalog.targets_for(k[1], k[0])}
-            judged: list[ScoreRow] = []
-            failures: list[str] = []
-            # Read after the COPY, so that the series include this batch's figures.
-            async for chunk in store.read_series(conn, targeted, _due(catalog, targeted)):
-                rows_judged, failed = score_points(chunk, catalog, date.today())
-                judged += rows_judged
-                failures += failed
+            judged, failures = await _judge(conn, catalog, new, rolled)
             scores = await store.upsert_scores(conn, judged)
             failpoints.hit("scoring.before_commit")
         failpoints.hit("scoring.after_commit")

@@ -130,6 +130,7 @@ def _score(period: str) -> ScoreOut:
         projected_high=None,
         probability=None,
         needed_annual_change=None,
+        reason=None,
         method="m",
         method_version="1",
         observation_revision=1,

@@ -39,6 +39,7 @@ class ScoreOut(BaseModel):
     projected_high: float | None
     probability: float | None
     needed_annual_change: float | None
+    reason: str | None  # None for scores stored before reasons were kept
     method: str
     method_version: str
     observation_revision: int

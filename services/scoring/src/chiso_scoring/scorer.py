@@ -36,6 +36,7 @@ FIGURES: tuple[tuple[str, Callable[[Assessment], float | str | None]], ...] = (
     ("projected_high", attrgetter("projection_high")),
     ("probability", attrgetter("probability")),
     ("needed_annual_change", attrgetter("needed_annual_change")),
+    ("reason", attrgetter("reason")),
 )
 
 

@@ -20,3 +20,6 @@ SELECT period_start, grain, jurisdiction_id, indicator_code, revision, value, de
            ORDER BY derived, reported_at DESC, message_id COLLATE "C" DESC
        ) = 1 AS latest
   FROM observations;
+
+-- Why a score's status is what it is (scorer.FIGURES: the same name in score.proto and the API).
+ALTER TABLE scores ADD COLUMN reason text;

@@ -172,7 +172,10 @@ async def test_the_previous_latest_is_re_judged_as_of_its_own_period(
     # each of the plan's targets on the indicator; 2018 read neither figure
     assert {s.period.year for s in republished} == {2019, 2020}
     # and each says why, as the table does
-    reasons = dict(
-        harness.rows("SELECT target_id || extract(year FROM period_start), reason FROM scores")
-    )
+    reasons = {
+        str(key): reason
+        for key, reason in harness.rows(
+            "SELECT target_id || extract(year FROM period_start), reason FROM scores"
+        )
+    }
     assert all(reasons[f"{s.target_id}{s.period.year}"] == s.reason != "" for s in republished)

@@ -23,3 +23,20 @@ SELECT period_start, grain, jurisdiction_id, indicator_code, revision, value, de
 
 -- Why a score's status is what it is (scorer.FIGURES: the same name in score.proto and the API).
 ALTER TABLE scores ADD COLUMN reason text;
+
+-- The dashboards show why, too (columns appended: the views' contract keeps its order).
+CREATE OR REPLACE VIEW dash_scores AS
+SELECT s.period_start, s.grain, s.plan_id, s.plan_revision, s.target_id, s.jurisdiction_id,
+       s.indicator_code, s.method, s.actual, s.expected, s.target_value, s.due_year, s.gap,
+       s.progress, s.status, s.projected, s.projected_low, s.projected_high, s.probability,
+       s.needed_annual_change, s.derived, s.observation_revision, s.computed_at,
+       t.comparator, t.unit, t.quote, s.reason
+  FROM scores s
+  JOIN plans_current p ON p.plan_id = s.plan_id AND p.revision = s.plan_revision
+  JOIN plan_targets t
+    ON t.plan_id = s.plan_id AND t.revision = s.plan_revision AND t.target_id = s.target_id;
+
+CREATE OR REPLACE VIEW dash_scores_latest AS
+SELECT DISTINCT ON (plan_id, target_id, jurisdiction_id, method) *
+  FROM dash_scores
+ ORDER BY plan_id, target_id, jurisdiction_id, method, period_start DESC, grain;

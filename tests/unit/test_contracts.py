@@ -1,17 +1,24 @@
 """The generated protobuf code is what proto/ says, and the wire form round-trips."""
 
+import shutil
 import subprocess
 import uuid
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 
+from chiso_alerts.rules.model import ScorePoint
 from chiso_core.contracts.v1 import alert_pb2, common_pb2, score_pb2
 from chiso_core.messaging import message_ids
+from chiso_scoring import store
+from chiso_scoring.reads import ScoreOut
+from chiso_scoring.scorer import FIGURES
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "libs/chiso-core/src/chiso_core/contracts/v1"
 GENERATED_SUFFIXES = (".py", ".pyi")
+BASELINE = ROOT / "proto/breaking-baseline.json"  # main's proto, as `make proto-baseline` built it
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +131,52 @@ def test_message_ids_are_distinct_version_4_uuids() -> None:
     for text in ids[:50]:
         parsed = uuid.UUID(text)
         assert (parsed.version, parsed.variant, str(parsed)) == (4, uuid.RFC_4122, text)
+
+
+def test_a_score_field_has_one_name_everywhere() -> None:
+    """scorer.FIGURES names a score's judged figures once: the scores table's columns (store),
+    score.proto, the read API and the alerts' reader all use those names, and the API carries
+    every field a Score message does."""
+    published = set(score_pb2.Score.DESCRIPTOR.fields_by_name) - {"meta", "province_code"}
+    api = set(ScoreOut.model_fields) - {"computed_at"}
+    table = set(store._SCORE_COLUMNS) - {"grain", "period_start"} | {"period"}
+    figures = {name for name, _ in FIGURES}
+    assert figures <= published
+    assert api == published == table
+    assert {f.name for f in fields(ScorePoint)} <= published
+
+
+def _breaking(proto: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(ROOT / ".venv/bin/buf"), "breaking", "--against", str(BASELINE)],
+        cwd=proto,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_contracts_keep_what_main_published() -> None:
+    """`make lint`'s check: proto/ breaks nothing of the committed baseline (main's proto)."""
+    result = _breaking(ROOT / "proto")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("double actual = 9;", "double actual = 30;"),  # renumbered
+        ("  optional double probability = 28;\n", ""),  # removed, not reserved
+        ("string method = 16;", "int32 method = 16;"),  # retyped
+    ],
+)
+def test_a_breaking_change_to_a_score_is_caught(tmp_path: Path, before: str, after: str) -> None:
+    shutil.copytree(ROOT / "proto", tmp_path / "proto")
+    score = tmp_path / "proto/chiso/v1/score.proto"
+    text = score.read_text(encoding="utf-8")
+    assert before in text
+    score.write_text(text.replace(before, after), encoding="utf-8")
+    result = _breaking(tmp_path / "proto")
+    assert result.returncode != 0
+    assert "score.proto" in result.stdout

@@ -12,8 +12,7 @@ from hypothesis import strategies as st
 
 from chiso_core.catalog import Comparator, Indicator, Plan, Target
 from chiso_core.periods import Period
-from chiso_scoring.reads import Projection as ScoredProjection
-from chiso_scoring.reads import ScoreOut, StatCan, TargetCard, Unsd
+from chiso_scoring.reads import ScoreOut, TargetCard
 from chiso_scoring.report import chart, content, render, vietnamese
 
 
@@ -110,8 +109,8 @@ def _score(period: str) -> ScoreOut:
         plan_id="p",
         plan_revision=1,
         target_id="t",
-        jurisdiction="j",
-        indicator="i",
+        jurisdiction_id="j",
+        indicator_code="i",
         period=period,
         actual=1.0,
         expected=1.0,
@@ -121,11 +120,17 @@ def _score(period: str) -> ScoreOut:
         due_year=2030,
         status="on_track",
         derived=False,
-        statcan=StatCan(ratio=None, category=None, score=None),
-        unsd=Unsd(ratio=None, category=None),
-        projection=ScoredProjection(
-            value=None, low=None, high=None, probability=None, needed_annual_change=None
-        ),
+        statcan_ratio=None,
+        statcan_category=None,
+        statcan_score=None,
+        unsd_ratio=None,
+        unsd_category=None,
+        projected=None,
+        projected_low=None,
+        projected_high=None,
+        probability=None,
+        needed_annual_change=None,
+        reason=None,
         method="m",
         method_version="1",
         observation_revision=1,
@@ -159,8 +164,7 @@ def test_the_chance_shown(
 ) -> None:
     """The printed report never says 0 % or 100 %, and says nothing for a met target or one
     past its due year; a stale one says which figure it rests on."""
-    score = _score("2025-06").model_copy(update={"status": status})
-    score.projection.probability = probability
+    score = _score("2025-06").model_copy(update={"status": status, "probability": probability})
     card = TargetCard(
         target_id="t",
         indicator="i",

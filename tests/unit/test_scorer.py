@@ -18,7 +18,7 @@ def monthly(indicator: str, figures: dict[str, float]) -> Series:
     ends = [Period.parse(p).end_month for p in figures]
     n = len(figures)
     return build(
-        ("tam_duong", indicator), ends, [1] * n, list(figures.values()), [1] * n, [False] * n, 0
+        ("tam_duong", indicator), ends, [1] * n, list(figures.values()), [1] * n, [False] * n, None
     )
 
 

@@ -2,12 +2,19 @@
 
 from pathlib import Path
 
+from psycopg import sql
 from psycopg_pool import AsyncConnectionPool
 from yoyo import get_backend, read_migrations
 
 from chiso_core.settings import DatabaseSettings
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+
+# A point's revisions, latest first: a reported figure before a derived one, then by the
+# figure's own order (the time it was reported, then its message id), never by which consumer
+# happened to store it last. The view observations_latest orders the same way (migration 0008);
+# every query that picks "the latest revision" names the observations table `o` and uses this.
+LATEST_FIRST = sql.SQL('o.derived, o.reported_at DESC, o.message_id COLLATE "C" DESC')
 
 
 def _yoyo_url(database_url: str) -> str:

@@ -22,11 +22,11 @@ from chiso_core.catalog.store import CatalogCache
 from chiso_core.messaging import Record, rejected
 from chiso_core.publisher import Publisher
 from chiso_scoring import intake, store
-from chiso_scoring.intake import PointKey
+from chiso_scoring.intake import PointKey, SeriesKey
 from chiso_scoring.revisions import Current, assign_revisions
 from chiso_scoring.rollup import ancestors, deepest, derive, parent_keys
-from chiso_scoring.scorer import ScoreRow, score_points, to_message
-from chiso_scoring.series import first_touched
+from chiso_scoring.scorer import ScoreRow, reach, score_points, to_message
+from chiso_scoring.series import changes, due_ends
 
 log = structlog.get_logger(__name__)
 
@@ -67,6 +67,34 @@ async def _roll_up(
     return rolled
 
 
+async def _judge(
+    conn: AsyncConnection,
+    catalog: Catalog,
+    new: Sequence[tuple[intake.ObservationRow, int]],
+    rolled: Mapping[PointKey, Current],
+) -> tuple[list[ScoreRow], list[str]]:
+    """Judges what the figures a batch stored can affect (see series.due_ends), reading the
+    series after the COPY so that they include the batch; returns the scores and what could
+    not be scored."""
+    stored = changes(
+        [(r.key, revision == 1) for r, revision in new]
+        + [(key, c.revision == 1) for key, c in rolled.items()]
+    )
+    targeted = {k: c for k, c in stored.items() if catalog.targets_for(k[1], k[0])}
+    reaches = {key: reach(catalog, key) for key in targeted}
+
+    def due(key: SeriesKey, ends: Sequence[int], spans: Sequence[int]) -> set[int] | None:
+        return due_ends(ends, spans, targeted[key], reaches[key])
+
+    judged: list[ScoreRow] = []
+    failures: list[str] = []
+    async for chunk in store.read_series(conn, targeted, due):
+        rows, failed = score_points(chunk, catalog, date.today())
+        judged += rows
+        failures += failed
+    return judged, failures
+
+
 class ScoringPipeline:
     def __init__(
         self, pool: AsyncConnectionPool, publisher: Publisher, catalog: CatalogCache
@@ -85,26 +113,18 @@ class ScoringPipeline:
                 rows.append(intake.decode(record.value or b"", catalog))
             except intake.Invalid as e:
                 bad.append(rejected("scoring", record, str(e)))
+        read = _points_read_by(rows, catalog)
         async with self.pool.connection() as conn, conn.transaction():
+            # first, so that what this batch reads stays true until it commits
+            await store.lock_series(conn, {(j, i) for j, i, _ in read})
             known = await store.known_message_ids(conn, [r.message_id for r in rows])
-            state = await store.points_at(conn, _points_read_by(rows, catalog))
+            state = await store.points_at(conn, read)
             new, touched = assign_revisions(rows, known, state)
             await store.record_receipts(conn, {r.message_id for r in rows} - known)
             await store.copy_observations(conn, new)
             rolled = await _roll_up(conn, catalog, touched, state | touched)
-            # Read after the COPY, so that the series include this batch's figures.
-            scored = {
-                key: end
-                for key, end in first_touched(touched.keys() | rolled.keys()).items()
-                if catalog.targets_for(key[1], key[0])
-            }
-            scores: list[ScoreRow] = []
-            failures: list[str] = []
-            async for chunk in store.read_series(conn, scored):
-                judged, failed = score_points(chunk, catalog, date.today())
-                scores += judged
-                failures += failed
-            await store.upsert_scores(conn, scores)
+            judged, failures = await _judge(conn, catalog, new, rolled)
+            scores = await store.upsert_scores(conn, judged)
             failpoints.hit("scoring.before_commit")
         failpoints.hit("scoring.after_commit")
         await self.publisher.publish(topics.SCORES, (to_message(s, catalog) for s in scores))
@@ -121,6 +141,7 @@ class ScoringPipeline:
             records=len(records),
             stored=len(new),
             derived=len(rolled),
+            judged=len(judged),
             scores=len(scores),
             rejected=len(bad),
         )

@@ -12,43 +12,34 @@ from chiso_core.catalog import Comparator, Plan
 from chiso_core.periods import Period
 
 
-class StatCan(BaseModel):
-    ratio: float | None
-    category: str | None
-    score: float | None
-
-
-class Unsd(BaseModel):
-    ratio: float | None
-    category: str | None
-
-
-class Projection(BaseModel):
-    value: float | None
-    low: float | None
-    high: float | None
-    probability: float | None
-    needed_annual_change: float | None
-
-
 class ScoreOut(BaseModel):
+    """One score, its fields named as in the scores table and score.proto (scorer.FIGURES)."""
+
     plan_id: str
     plan_revision: int
     target_id: str
-    jurisdiction: str
-    indicator: str
+    jurisdiction_id: str
+    indicator_code: str
     period: str
     actual: float
-    expected: float | None
-    gap: float | None
-    progress: float | None
-    target_value: float | None
     due_year: int
     status: str
     derived: bool
-    statcan: StatCan
-    unsd: Unsd
-    projection: Projection
+    expected: float | None
+    target_value: float | None
+    gap: float | None
+    progress: float | None
+    statcan_ratio: float | None
+    statcan_category: str | None
+    statcan_score: float | None
+    unsd_ratio: float | None
+    unsd_category: str | None
+    projected: float | None
+    projected_low: float | None
+    projected_high: float | None
+    probability: float | None
+    needed_annual_change: float | None
+    reason: str | None  # None for scores stored before reasons were kept
     method: str
     method_version: str
     observation_revision: int
@@ -75,47 +66,16 @@ class Scorecard(BaseModel):
     targets: list[TargetCard]
 
 
-_SELECT = sql.SQL("""
-SELECT plan_id, plan_revision, target_id, jurisdiction_id, indicator_code, grain, period_start,
-       actual, expected, gap, progress, target_value, due_year, status, derived,
-       statcan_ratio, statcan_category, statcan_score, unsd_ratio, unsd_category,
-       projected, projected_low, projected_high, probability, needed_annual_change,
-       method, method_version, observation_revision, computed_at
-  FROM scores
-""")
+# Every field of ScoreOut is a column of the same name, but the period (grain, period_start).
+_COLUMNS = [name for name in ScoreOut.model_fields if name != "period"]
+_SELECT = sql.SQL("SELECT {columns}, grain, period_start FROM scores").format(
+    columns=sql.SQL(", ").join(map(sql.Identifier, _COLUMNS))
+)
 
 
 def _score(r: dict[str, Any]) -> ScoreOut:
     return ScoreOut(
-        plan_id=r["plan_id"],
-        plan_revision=r["plan_revision"],
-        target_id=r["target_id"],
-        jurisdiction=r["jurisdiction_id"],
-        indicator=r["indicator_code"],
-        period=str(Period.of(r["grain"], r["period_start"])),
-        actual=r["actual"],
-        expected=r["expected"],
-        gap=r["gap"],
-        progress=r["progress"],
-        target_value=r["target_value"],
-        due_year=r["due_year"],
-        status=r["status"],
-        derived=r["derived"],
-        statcan=StatCan(
-            ratio=r["statcan_ratio"], category=r["statcan_category"], score=r["statcan_score"]
-        ),
-        unsd=Unsd(ratio=r["unsd_ratio"], category=r["unsd_category"]),
-        projection=Projection(
-            value=r["projected"],
-            low=r["projected_low"],
-            high=r["projected_high"],
-            probability=r["probability"],
-            needed_annual_change=r["needed_annual_change"],
-        ),
-        method=r["method"],
-        method_version=r["method_version"],
-        observation_revision=r["observation_revision"],
-        computed_at=r["computed_at"],
+        period=str(Period.of(r["grain"], r["period_start"])), **{c: r[c] for c in _COLUMNS}
     )
 
 

@@ -11,7 +11,7 @@ communes is one row of sums, not ten thousand figures read back at every batch.
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from chiso_core.catalog import Catalog, Level, RollUp
 from chiso_scoring.intake import ObservationRow, PointKey, content_hash
@@ -54,6 +54,9 @@ def _parent(catalog: Catalog, jurisdiction: str) -> str | None:
     return parent
 
 
+_TICK = timedelta(microseconds=1)  # the resolution of timestamptz
+
+
 def derive(
     sums: Mapping[PointKey, ChildSums], current: Mapping[PointKey, Current], catalog: Catalog
 ) -> tuple[list[tuple[ObservationRow, int]], dict[PointKey, Current]]:
@@ -75,7 +78,7 @@ def derive(
         digest = content_hash(value, numerator, denominator)
         if existing is not None and existing.content_hash == digest:
             continue
-        revision = existing.revision + 1 if existing else 1
+        revision = existing.next_revision() if existing else 1
         row = ObservationRow(
             jurisdiction=parent,
             indicator=indicator_code,
@@ -85,11 +88,14 @@ def derive(
             denominator=denominator,
             source=f"rollup of {summed.children} of {len(catalog.children(parent))} children",
             message_id=f"derived:{uuid.uuid4()}",
-            reported_at=datetime.now(UTC),
+            # after the figure it replaces, whatever this replica's clock says
+            reported_at=max(datetime.now(UTC), existing.reported_at + _TICK)
+            if existing
+            else datetime.now(UTC),
             content_hash=digest,
             derived=True,
         )
-        updates[key] = Current(revision, digest, derived=True)
+        updates[key] = Current(revision, digest, True, row.reported_at, row.message_id)
         out.append((row, revision))
     return out, updates
 

@@ -1,17 +1,43 @@
 """Scores for every plan target whose series a batch touched (pure): each due point is judged
 by every method on the series up to that point."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 
 from chiso_core.catalog import Catalog
 from chiso_core.contracts.v1 import score_pb2
 from chiso_core.messaging import new_meta
 from chiso_core.periods import Period
 from chiso_core.topics import message_key
+from chiso_scoring import methods
+from chiso_scoring.intake import SeriesKey
 from chiso_scoring.methods import METHOD, METHOD_VERSION, Assessment, assess
+from chiso_scoring.methods.kinds import EVERY_YEAR, kind_of
 from chiso_scoring.series import Series
+
+# A score's judged figures, each with its one name: the same in the scores table, score.proto,
+# the read API and the alerts' reader (tests/unit/test_contracts.py holds them to it), and how
+# it is read from the methods' Assessment (whose names are the methods' own). A figure the
+# methods leave out is None: NULL in the table, unset in the message, null in the API.
+FIGURES: tuple[tuple[str, Callable[[Assessment], float | str | None]], ...] = (
+    ("expected", attrgetter("expected")),
+    ("target_value", attrgetter("aim")),
+    ("gap", attrgetter("gap")),
+    ("progress", attrgetter("progress")),
+    ("statcan_ratio", attrgetter("statcan_ratio")),
+    ("statcan_category", attrgetter("statcan_category")),
+    ("statcan_score", attrgetter("statcan_score")),
+    ("unsd_ratio", attrgetter("unsd_ratio")),
+    ("unsd_category", attrgetter("unsd_category")),
+    ("projected", attrgetter("projection")),
+    ("projected_low", attrgetter("projection_low")),
+    ("projected_high", attrgetter("projection_high")),
+    ("probability", attrgetter("probability")),
+    ("needed_annual_change", attrgetter("needed_annual_change")),
+    ("reason", attrgetter("reason")),
+)
 
 
 @dataclass(frozen=True)
@@ -80,9 +106,21 @@ def score_points(
     return rows, failures
 
 
+def reach(catalog: Catalog, key: SeriesKey) -> float | None:
+    """How many months after a figure the judgements of a series' targets read it: the
+    methods' look-back; None (every later point) when they read all, or when a target is
+    judged every year (those read every year since the base)."""
+    jurisdiction, indicator = key
+    lookback = methods.LOOKBACK_YEARS
+    if lookback is None or any(
+        kind_of(target) in EVERY_YEAR for _, target in catalog.targets_for(indicator, jurisdiction)
+    ):
+        return None
+    return 12 * lookback
+
+
 def to_message(row: ScoreRow, catalog: Catalog) -> tuple[bytes, score_pb2.Score]:
     province = catalog.province_code(row.jurisdiction)
-    a = row.assessment
     message = score_pb2.Score(
         meta=new_meta("scoring"),
         plan_id=row.plan_id,
@@ -94,28 +132,14 @@ def to_message(row: ScoreRow, catalog: Catalog) -> tuple[bytes, score_pb2.Score]
         period=row.period.to_proto(),
         actual=row.actual,
         due_year=row.due_year,
-        status=a.status.to_proto(),
+        status=row.assessment.status.to_proto(),
         method=row.method,
         method_version=row.method_version,
         observation_revision=row.observation_revision,
         derived=row.derived,
-        statcan_category=a.statcan_category or "",
-        unsd_category=a.unsd_category or "",
     )
-    for name, value in (
-        ("expected", a.expected),
-        ("target_value", a.aim),
-        ("gap", a.gap),
-        ("progress", a.progress),
-        ("statcan_ratio", a.statcan_ratio),
-        ("statcan_score", a.statcan_score),
-        ("unsd_ratio", a.unsd_ratio),
-        ("projected", a.projection),
-        ("projected_low", a.projection_low),
-        ("projected_high", a.projection_high),
-        ("probability", a.probability),
-        ("needed_annual_change", a.needed_annual_change),
-    ):
+    for name, read in FIGURES:
+        value = read(row.assessment)
         if value is not None:
             setattr(message, name, value)
     return message_key(province, row.indicator), message

@@ -1,9 +1,15 @@
-"""A series as scoring reads it: its curve on the year axis and the points a batch re-scores
+"""A series as scoring reads it: its curve on the year axis and the points a batch re-judges
 (pure).
 
-A figure changes more than its own period's score: the first figure can be the baseline, and
-later methods read the series up to a period. So a batch re-scores every point of a touched
-series from its earliest touched period on.
+A figure changes more than its own period's score. A judgement at a point depends on the base
+(the first figure, when the plan states none), the figures within the methods' look-back before
+the point, the point itself, and, for the series' latest point only, today. So a batch
+re-judges exactly what a change can reach (docs/scoring.md, "What a judgement depends on"):
+- a change at the series' first position: every point (the base moved);
+- otherwise the points from each changed figure up to `reach` months after it (every later
+  point when `reach` is None: the every-year kinds read every year since the base);
+- the previous latest point when a later one arrived: it was judged as of today, and is now
+  judged as of the end of its own period.
 
 Points arrive as the database gives them, in compact parallel arrays (see store.read_series):
 the end of each period as a month count (Period.end_month), its length in months, and its
@@ -11,6 +17,7 @@ latest revision. Only the points to score become Periods; the rest of the histor
 numbers.
 """
 
+import bisect
 import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -53,6 +60,51 @@ class Series:
     due: list[Due]
 
 
+@dataclass(frozen=True)
+class Change:
+    """What one batch stored in one series: the figures it changed, as (end, span) in months,
+    and of those the ones that did not exist before (a first revision)."""
+
+    changed: frozenset[tuple[int, int]]
+    fresh: frozenset[tuple[int, int]]
+
+
+def changes(stored: Iterable[tuple[PointKey, bool]]) -> dict[SeriesKey, Change]:
+    """The points a batch stored (`True`: the point's first revision), by series."""
+    changed: dict[SeriesKey, set[tuple[int, int]]] = {}
+    fresh: dict[SeriesKey, set[tuple[int, int]]] = {}
+    for (jurisdiction, indicator, period), first in stored:
+        figure = (period.end_month, period.end_month - (period.year * 12 + period.month - 1))
+        changed.setdefault((jurisdiction, indicator), set()).add(figure)
+        if first:
+            fresh.setdefault((jurisdiction, indicator), set()).add(figure)
+    return {
+        key: Change(frozenset(figures), frozenset(fresh.get(key, ())))
+        for key, figures in changed.items()
+    }
+
+
+def due_ends(
+    ends: Sequence[int], spans: Sequence[int], change: Change, reach: float | None
+) -> set[int] | None:
+    """The ends (ascending `ends`) whose points a change re-judges; None: every point.
+    `reach`: how many months after a figure the judgements read it (None: all later ones)."""
+    starts = sorted({end for end, _ in change.changed})
+    if starts[0] <= ends[0]:
+        return None
+    before = [e for e, s in zip(ends, spans, strict=True) if (e, s) not in change.fresh]
+    due = {before[-1]} if before and before[-1] < ends[-1] else set()
+    for end in ends:
+        # the nearest changed figure at or before this end reaches the furthest
+        nearest = bisect.bisect_right(starts, end) - 1
+        if nearest >= 0 and (reach is None or end <= starts[nearest] + reach + _TOLERANCE):
+            due.add(end)
+    return due
+
+
+_TOLERANCE = 1e-6  # months: a reach in years times 12 need not be a whole number
+
+
 def build(
     key: SeriesKey,
     ends: Sequence[int],
@@ -60,28 +112,19 @@ def build(
     values: Sequence[float],
     revisions: Sequence[int],
     derived: Sequence[bool],
-    score_from: int,
+    due: set[int] | None,
 ) -> Series:
     """`ends` ascending, the coarsest first where several are equal (a year's own figure is the
-    official one); the points ending at or after `score_from` are due."""
+    official one); the points ending at one of the `due` ends are due (None: all)."""
     curve: list[Point] = []
-    due: list[Due] = []
+    points: list[Due] = []
     last = None
     for k, end in enumerate(ends):
         if end != last:
             curve.append(Point(_position(end), values[k]))
             last = end
-        if end >= score_from:
-            due.append(Due(_period(end, spans[k]), values[k], revisions[k], derived[k], len(curve)))
-    return Series(key, curve, due)
-
-
-def first_touched(touched: Iterable[PointKey]) -> dict[SeriesKey, int]:
-    """Each touched series and the end (Period.end_month) of its earliest touched period: the
-    points to re-score start there."""
-    first: dict[SeriesKey, int] = {}
-    for jurisdiction, indicator, period in touched:
-        end = period.end_month
-        key = (jurisdiction, indicator)
-        first[key] = min(end, first.get(key, end))
-    return first
+        if due is None or end in due:
+            points.append(
+                Due(_period(end, spans[k]), values[k], revisions[k], derived[k], len(curve))
+            )
+    return Series(key, curve, points)

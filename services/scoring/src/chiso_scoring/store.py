@@ -1,15 +1,16 @@
 """Scoring's SQL: every query is one round trip for the whole batch."""
 
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Iterable, Sequence
 
 from psycopg import AsyncConnection, sql
 
+from chiso_core.db import LATEST_FIRST
 from chiso_core.periods import Period
 from chiso_scoring import series
 from chiso_scoring.intake import ObservationRow, PointKey, SeriesKey
 from chiso_scoring.revisions import Current
 from chiso_scoring.rollup import ChildSums
-from chiso_scoring.scorer import ScoreRow
+from chiso_scoring.scorer import FIGURES, ScoreRow
 from chiso_scoring.series import Series
 
 
@@ -21,6 +22,22 @@ def _columns(keys: Sequence[PointKey]) -> list[list[object]]:
         [str(k[2].grain) for k in keys],
         [k[2].start for k in keys],
     ]
+
+
+async def lock_series(conn: AsyncConnection, keys: Collection[SeriesKey]) -> None:
+    """Waits until no other transaction writes any of these series, and keeps them until this
+    one ends: one writer per series, whatever partition a producer put a figure on. The locks
+    are taken in one statement, in the order of their lock ids, so that two batches sharing
+    series queue behind each other instead of deadlocking."""
+    await conn.execute(
+        """
+        SELECT pg_advisory_xact_lock(id)
+          FROM (SELECT DISTINCT hashtextextended(j || '/' || i, 0) AS id
+                  FROM unnest(%s::text[], %s::text[]) AS k(j, i)
+                 ORDER BY id) AS ordered
+        """,
+        [[j for j, _ in keys], [i for _, i in keys]],
+    )
 
 
 async def known_message_ids(conn: AsyncConnection, ids: Sequence[str]) -> set[str]:
@@ -39,18 +56,26 @@ async def record_receipts(conn: AsyncConnection, ids: Iterable[str]) -> None:
             await copy.write_row((message_id,))
 
 
+def every_point(key: SeriesKey, ends: Sequence[int], spans: Sequence[int]) -> set[int] | None:
+    """Every point of a series is due (a rescore)."""
+    return None
+
+
+DueEnds = Callable[[SeriesKey, Sequence[int], Sequence[int]], set[int] | None]
+
+
 async def read_series(
-    conn: AsyncConnection, score_from: Mapping[SeriesKey, int], chunk: int = 200
+    conn: AsyncConnection, keys: Collection[SeriesKey], due: DueEnds = every_point, chunk: int = 200
 ) -> AsyncIterator[list[Series]]:
-    """The latest revision of every point of the given series, by series key, each with the
-    end (a month count) from which its points are due for scoring. One row a series, its points
-    as arrays: a batch reads hundreds of thousands of points, so only the due ones become
-    objects, and only `chunk` series at a time (the memory a batch needs stays flat however
-    long the series grow)."""
-    keys = list(score_from)
+    """The latest revision of every point of the given series, by series key; `due` picks,
+    from a series' ends and spans (months), the ends whose points are due (None: all). One row a
+    series, its points as arrays: a batch reads hundreds of thousands of points, so only the due
+    ones become objects, and only `chunk` series at a time (the memory a batch needs stays flat
+    however long the series grow)."""
+    keys = list(keys)
     cur = conn.cursor(binary=True)
     await cur.execute(
-        """
+        sql.SQL("""
         WITH wanted AS (
             SELECT * FROM unnest(%s::text[], %s::text[]) AS w(j, i)
         ), latest AS (
@@ -63,8 +88,7 @@ async def read_series(
               JOIN observations o ON o.jurisdiction_id = w.j AND o.indicator_code = w.i
               JOIN (VALUES ('month', 1), ('quarter', 3), ('year', 12)) AS s(grain, span)
                 ON s.grain = o.grain
-             ORDER BY o.jurisdiction_id, o.indicator_code, o.grain, o.period_start,
-                      o.revision DESC
+             ORDER BY o.jurisdiction_id, o.indicator_code, o.grain, o.period_start, {latest}
         )
         SELECT j, i,
                array_agg(e ORDER BY e, span DESC), array_agg(span ORDER BY e, span DESC),
@@ -74,35 +98,38 @@ async def read_series(
           FROM latest
          GROUP BY j, i
          ORDER BY j, i
-        """,
+        """).format(latest=LATEST_FIRST),
         [[k[0] for k in keys], [k[1] for k in keys]],
     )
     while rows := await cur.fetchmany(chunk):
         yield [
-            series.build((j, i), ends, spans, values, revisions, derived, score_from[(j, i)])
+            series.build((j, i), ends, spans, values, revisions, derived, due((j, i), ends, spans))
             for j, i, ends, spans, values, revisions, derived in rows
         ]
 
 
 async def points_at(conn: AsyncConnection, keys: Iterable[PointKey]) -> dict[PointKey, Current]:
-    """The latest revision of each given point (those that exist)."""
+    """The latest revision of each given point (those that exist), with the highest revision
+    number stored for it."""
     keys = list(set(keys))
     cur = await conn.execute(
-        """
+        sql.SQL("""
         SELECT DISTINCT ON (o.jurisdiction_id, o.indicator_code, o.grain, o.period_start)
                o.jurisdiction_id, o.indicator_code, o.grain, o.period_start,
-               o.revision, o.content_hash, o.derived
+               o.revision, o.content_hash, o.derived, o.reported_at, o.message_id,
+               max(o.revision) OVER (
+                   PARTITION BY o.jurisdiction_id, o.indicator_code, o.grain, o.period_start)
           FROM observations o
           JOIN unnest(%s::text[], %s::text[], %s::text[], %s::date[]) AS k(j, i, g, p)
             ON o.jurisdiction_id = k.j AND o.indicator_code = k.i
            AND o.grain = k.g AND o.period_start = k.p
-         ORDER BY o.jurisdiction_id, o.indicator_code, o.grain, o.period_start, o.revision DESC
-        """,
+         ORDER BY o.jurisdiction_id, o.indicator_code, o.grain, o.period_start, {latest}
+        """).format(latest=LATEST_FIRST),
         _columns(keys),
     )
     return {
-        (j, i, Period.of(g, p)): Current(rev, bytes(h), derived)
-        for j, i, g, p, rev, h, derived in await cur.fetchall()
+        (j, i, Period.of(g, p)): Current(rev, bytes(h), derived, at, message_id, top)
+        for j, i, g, p, rev, h, derived, at, message_id, top in await cur.fetchall()
     }
 
 
@@ -114,7 +141,7 @@ async def child_sums(
     sums add in the children's order, so that the same figures always give the same sum (and
     an unchanged roll-up is recognised as unchanged)."""
     cur = await conn.execute(
-        """
+        sql.SQL("""
         WITH wanted AS (
             SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::date[]) AS w(j, i, g, p)
         ), latest AS (
@@ -125,7 +152,7 @@ async def child_sums(
               JOIN catalog_jurisdictions c ON c.body ->> 'parent' = w.j
               JOIN observations o ON o.jurisdiction_id = c.id AND o.indicator_code = w.i
                                  AND o.grain = w.g AND o.period_start = w.p
-             ORDER BY w.j, w.i, w.g, w.p, o.jurisdiction_id, o.revision DESC
+             ORDER BY w.j, w.i, w.g, w.p, o.jurisdiction_id, {latest}
         )
         SELECT j, i, g, p, count(*),
                count(*) FILTER (WHERE numerator IS NULL OR denominator IS NULL),
@@ -134,7 +161,7 @@ async def child_sums(
                sum(value ORDER BY child)
           FROM latest
          GROUP BY j, i, g, p
-        """,
+        """).format(latest=LATEST_FIRST),
         _columns(list(set(parents))),
     )
     return {
@@ -188,24 +215,11 @@ _SCORE_COLUMNS = (
     "indicator_code",
     "method_version",
     "actual",
-    "expected",
-    "target_value",
     "due_year",
-    "gap",
-    "progress",
     "status",
     "observation_revision",
     "derived",
-    "statcan_ratio",
-    "statcan_category",
-    "statcan_score",
-    "unsd_ratio",
-    "unsd_category",
-    "projected",
-    "projected_low",
-    "projected_high",
-    "probability",
-    "needed_annual_change",
+    *(name for name, _ in FIGURES),
 )
 
 
@@ -223,24 +237,11 @@ def _score_values(s: ScoreRow) -> tuple[object, ...]:
         s.indicator,
         s.method_version,
         s.actual,
-        a.expected,
-        a.aim,
         s.due_year,
-        a.gap,
-        a.progress,
         str(a.status),
         s.observation_revision,
         s.derived,
-        a.statcan_ratio,
-        a.statcan_category,
-        a.statcan_score,
-        a.unsd_ratio,
-        a.unsd_category,
-        a.projection,
-        a.projection_low,
-        a.projection_high,
-        a.probability,
-        a.needed_annual_change,
+        *(read(a) for _, read in FIGURES),
     )
 
 
@@ -248,28 +249,39 @@ def _identifiers(names: Sequence[str]) -> sql.Composed:
     return sql.SQL(", ").join(map(sql.Identifier, names))
 
 
+_CONTENT = [c for c in _SCORE_COLUMNS if c not in _SCORE_KEY]
+
+# A re-judged score that came out the same is left alone: not rewritten, not returned, so not
+# published again.
 _UPSERT_SCORES = sql.SQL(
     "INSERT INTO scores ({columns}) SELECT {columns} FROM scores_stage"
     " ON CONFLICT ({key}) DO UPDATE SET {updates}, computed_at = now()"
+    " WHERE ({current}) IS DISTINCT FROM ({excluded})"
+    " RETURNING {key}"
 ).format(
     columns=_identifiers(_SCORE_COLUMNS),
     key=_identifiers(_SCORE_KEY),
     updates=sql.SQL(", ").join(
-        sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c))
-        for c in _SCORE_COLUMNS
-        if c not in _SCORE_KEY
+        sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in _CONTENT
     ),
+    current=sql.SQL(", ").join(sql.Identifier("scores", c) for c in _CONTENT),
+    excluded=sql.SQL(", ").join(sql.Identifier("excluded", c) for c in _CONTENT),
 )
 
 
-async def upsert_scores(conn: AsyncConnection, rows: Sequence[ScoreRow]) -> None:
-    """Staged COPY, then one upsert: a re-scored period replaces its score."""
+async def upsert_scores(conn: AsyncConnection, rows: Sequence[ScoreRow]) -> list[ScoreRow]:
+    """Staged COPY, then one upsert: a re-scored period replaces its score. Returns the rows
+    that are new or differ from the stored score."""
     await conn.execute(
         "CREATE TEMP TABLE IF NOT EXISTS scores_stage (LIKE scores INCLUDING DEFAULTS)"
         " ON COMMIT DELETE ROWS"
     )
     copy_sql = sql.SQL("COPY scores_stage ({}) FROM STDIN").format(_identifiers(_SCORE_COLUMNS))
-    async with conn.cursor() as cur, cur.copy(copy_sql) as copy:
-        for s in rows:
-            await copy.write_row(_score_values(s))
-    await conn.execute(_UPSERT_SCORES)
+    values = [_score_values(s) for s in rows]
+    async with conn.cursor() as cur:
+        async with cur.copy(copy_sql) as copy:
+            for v in values:
+                await copy.write_row(v)
+        await cur.execute(_UPSERT_SCORES)
+        written = set(await cur.fetchall())
+    return [s for s, v in zip(rows, values, strict=True) if v[: len(_SCORE_KEY)] in written]

@@ -44,12 +44,12 @@ def _within(score: ScoreOut, as_of: Period | None) -> bool:
 def _chart(card: TargetCard, indicator: Indicator, history: list[ScoreOut]) -> Markup:
     latest = history[-1]
     projection = None
-    if latest.projection.value is not None:
+    if latest.projected is not None:
         projection = chart.Projection(
             at=year_end(card.due_year),
-            value=latest.projection.value,
-            low=latest.projection.low,
-            high=latest.projection.high,
+            value=latest.projected,
+            low=latest.projected_low,
+            high=latest.projected_high,
         )
     at = [Period.parse(s.period).end_year_fraction for s in history]
     expected = [(x, s.expected) for x, s in zip(at, history, strict=True) if s.expected is not None]
@@ -86,7 +86,7 @@ def _chance(card: TargetCard, as_of: Period | None, printed_on: date) -> str:
         return "—"
     now_year = as_of.year if as_of is not None else printed_on.year
     shown = chance(
-        latest.projection.probability,
+        latest.probability,
         card.status,
         past_due=now_year > card.due_year,
         as_of=vietnamese.period(latest.period),

@@ -27,7 +27,7 @@ STATUS_INSUFFICIENT_DATA: Status
 STATUS_STALE: Status
 
 class Score(_message.Message):
-    __slots__ = ("meta", "plan_id", "plan_revision", "target_id", "indicator_code", "jurisdiction_id", "province_code", "period", "actual", "expected", "target_value", "due_year", "gap", "progress", "status", "method", "method_version", "observation_revision", "derived", "statcan_ratio", "statcan_category", "statcan_score", "unsd_ratio", "unsd_category", "projected", "projected_low", "projected_high", "probability", "needed_annual_change")
+    __slots__ = ("meta", "plan_id", "plan_revision", "target_id", "indicator_code", "jurisdiction_id", "province_code", "period", "actual", "expected", "target_value", "due_year", "gap", "progress", "status", "method", "method_version", "observation_revision", "derived", "statcan_ratio", "statcan_category", "statcan_score", "unsd_ratio", "unsd_category", "projected", "projected_low", "projected_high", "probability", "needed_annual_change", "reason")
     META_FIELD_NUMBER: _ClassVar[int]
     PLAN_ID_FIELD_NUMBER: _ClassVar[int]
     PLAN_REVISION_FIELD_NUMBER: _ClassVar[int]
@@ -57,6 +57,7 @@ class Score(_message.Message):
     PROJECTED_HIGH_FIELD_NUMBER: _ClassVar[int]
     PROBABILITY_FIELD_NUMBER: _ClassVar[int]
     NEEDED_ANNUAL_CHANGE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
     meta: _common_pb2.Meta
     plan_id: str
     plan_revision: int
@@ -86,4 +87,5 @@ class Score(_message.Message):
     projected_high: float
     probability: float
     needed_annual_change: float
-    def __init__(self, meta: _Optional[_Union[_common_pb2.Meta, _Mapping]] = ..., plan_id: _Optional[str] = ..., plan_revision: _Optional[int] = ..., target_id: _Optional[str] = ..., indicator_code: _Optional[str] = ..., jurisdiction_id: _Optional[str] = ..., province_code: _Optional[str] = ..., period: _Optional[_Union[_common_pb2.Period, _Mapping]] = ..., actual: _Optional[float] = ..., expected: _Optional[float] = ..., target_value: _Optional[float] = ..., due_year: _Optional[int] = ..., gap: _Optional[float] = ..., progress: _Optional[float] = ..., status: _Optional[_Union[Status, str]] = ..., method: _Optional[str] = ..., method_version: _Optional[str] = ..., observation_revision: _Optional[int] = ..., derived: _Optional[bool] = ..., statcan_ratio: _Optional[float] = ..., statcan_category: _Optional[str] = ..., statcan_score: _Optional[float] = ..., unsd_ratio: _Optional[float] = ..., unsd_category: _Optional[str] = ..., projected: _Optional[float] = ..., projected_low: _Optional[float] = ..., projected_high: _Optional[float] = ..., probability: _Optional[float] = ..., needed_annual_change: _Optional[float] = ...) -> None: ...
+    reason: str
+    def __init__(self, meta: _Optional[_Union[_common_pb2.Meta, _Mapping]] = ..., plan_id: _Optional[str] = ..., plan_revision: _Optional[int] = ..., target_id: _Optional[str] = ..., indicator_code: _Optional[str] = ..., jurisdiction_id: _Optional[str] = ..., province_code: _Optional[str] = ..., period: _Optional[_Union[_common_pb2.Period, _Mapping]] = ..., actual: _Optional[float] = ..., expected: _Optional[float] = ..., target_value: _Optional[float] = ..., due_year: _Optional[int] = ..., gap: _Optional[float] = ..., progress: _Optional[float] = ..., status: _Optional[_Union[Status, str]] = ..., method: _Optional[str] = ..., method_version: _Optional[str] = ..., observation_revision: _Optional[int] = ..., derived: _Optional[bool] = ..., statcan_ratio: _Optional[float] = ..., statcan_category: _Optional[str] = ..., statcan_score: _Optional[float] = ..., unsd_ratio: _Optional[float] = ..., unsd_category: _Optional[str] = ..., projected: _Optional[float] = ..., projected_low: _Optional[float] = ..., projected_high: _Optional[float] = ..., probability: _Optional[float] = ..., needed_annual_change: _Optional[float] = ..., reason: _Optional[str] = ...) -> None: ...

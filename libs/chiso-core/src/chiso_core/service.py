@@ -14,6 +14,7 @@ from psycopg_pool import AsyncConnectionPool
 from chiso_core.broker import ensure_topics, make_broker
 from chiso_core.db import make_pool
 from chiso_core.http import ops_router, service_app
+from chiso_core.lag import LagProbe
 from chiso_core.messaging import BatchHandler, subscribe_batches
 from chiso_core.publisher import Publisher
 from chiso_core.readiness import broker_and_database_ready
@@ -62,6 +63,8 @@ def consumer_app(
     pool = make_pool(settings)
     publisher = Publisher(settings, client_id=f"chiso-{name}")
     parts = build(pool, publisher)
+    lag = LagProbe(settings, settings.group_id, topic)
+    loops = [*parts.loops, Loop("consumer-lag", settings.lag_interval_s, lag.run_once)]
     subscribe_batches(
         broker,
         topic,
@@ -77,7 +80,7 @@ def consumer_app(
         await pool.open(wait=True)
         await publisher.start()
         await broker.start()
-        tasks = [asyncio.create_task(loop.run(), name=loop.name) for loop in parts.loops]
+        tasks = [asyncio.create_task(loop.run(), name=loop.name) for loop in loops]
         log.info(f"{name} ready", group_id=settings.group_id, topic=topic)
         yield
         for task in tasks:

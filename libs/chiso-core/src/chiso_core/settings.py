@@ -83,6 +83,9 @@ class ConsumerSettings(HttpSettings, BrokerSettings, DatabaseSettings, LogSettin
     )
     batch_max_records: int = Field(default=1000, ge=1)
     batch_timeout_ms: int = Field(default=200, ge=1)
+    lag_interval_s: float = Field(
+        default=15, gt=0, description="how often the group's consumer lag is read (/metrics)"
+    )
 
 
 class ScoringSettings(ConsumerSettings, CatalogReaderSettings):

@@ -5,7 +5,7 @@ import asyncio
 import random
 from collections.abc import Coroutine, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, get_args
 from uuid import UUID
 
 import httpx
@@ -17,16 +17,21 @@ from chiso_alerts import outbox
 from chiso_alerts.directory import load_subscriptions
 from chiso_alerts.notify.email import render_email, send_email
 from chiso_alerts.notify.grafana import annotate
-from chiso_alerts.notify.outcome import Outcome
+from chiso_alerts.notify.outcome import Kind, Outcome
 from chiso_alerts.notify.webhook import send_webhook
 from chiso_alerts.subscriptions import Subscription
 from chiso_core import failpoints
+from chiso_core.metrics import at_zero
 from chiso_core.settings import AlertsSettings
 
 log = structlog.get_logger(__name__)
 
-NOTIFICATIONS = Counter(
-    "chiso_alerts_notifications", "Notification attempts by outcome", ["channel", "outcome"]
+NOTIFICATIONS = at_zero(
+    Counter(
+        "chiso_alerts_notifications", "Notification attempts by outcome", ["channel", "outcome"]
+    ),
+    channel=("webhook", "email", "grafana"),
+    outcome=get_args(Kind),
 )
 BATCH = 50
 BACKOFF_CAP = timedelta(hours=1)

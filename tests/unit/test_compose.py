@@ -461,3 +461,20 @@ def test_caddy_accepts_the_caddyfile(tls: str, tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_retention_and_backups_run_on_a_timer() -> None:
+    retention = _service("retention")
+    assert retention["command"][:2] == ["chiso", "retention"]
+    assert "--every" in retention["command"]
+    assert set(_environment(retention)) >= {
+        "CHISO_DATABASE_URL",
+        "CHISO_RETENTION_SCORE_YEARS",
+        "CHISO_RETENTION_NOTIFICATION_LOG_DAYS",
+        "CHISO_RETENTION_ALERT_EVENTS_DAYS",
+    }
+    backup = _service("backup")
+    script = "\n".join(backup["entrypoint"])
+    assert "pg_dump -Fc" in script
+    assert "sleep" in script
+    assert any(str(v).startswith("backups:/") for v in backup["volumes"])

@@ -138,6 +138,16 @@ class MigrateSettings(DatabaseSettings, CatalogSettings, LogSettings):
     pass
 
 
+class RetentionSettings(DatabaseSettings, LogSettings):
+    """`chiso retention`: how long what may go is kept (docs/operations.md, "Retention")."""
+
+    retention_score_years: int = Field(
+        default=15, ge=1, description="scores of periods older than this are dropped (by chunk)"
+    )
+    retention_notification_log_days: int = Field(default=180, ge=1)
+    retention_alert_events_days: int = Field(default=730, ge=1)
+
+
 class GrafanaSettings(_Base):
     """`chiso grafana publish`."""
 

@@ -21,19 +21,11 @@ from chiso_devstack.embedded import free_port, stop_process
 from chiso_grafana import build
 from chiso_grafana.dashboards import PROMETHEUS
 from tests.e2e.conftest import StartService
+from tests.e2e.support import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "deploy/prometheus/pipeline-rules.yml"
 SCRAPE_S = 1
-
-
-def wait_for(check: Callable[[], Any], timeout: float = 60, what: str = "") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := check():
-            return result
-        time.sleep(0.5)
-    raise AssertionError(f"not reached within {timeout} s: {what}")
 
 
 @pytest.fixture

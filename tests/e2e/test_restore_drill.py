@@ -5,9 +5,7 @@ restored observations: the scorecard is the one before, row for row."""
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
-from typing import Any
 
 import httpx
 import psycopg
@@ -15,8 +13,7 @@ from psycopg import sql
 
 from chiso_devstack.embedded import EmbeddedPostgres
 from tests.e2e.conftest import StartService
-
-MONTHS = 24
+from tests.e2e.support import count, monthly_figures, rows, wait_for
 
 # The scorecard: every score but when it was computed.
 SCORECARD = (
@@ -25,25 +22,6 @@ SCORECARD = (
     " progress, status, observation_revision FROM scores ORDER BY plan_id, target_id,"
     " jurisdiction_id, grain, period_start, method"
 )
-
-
-def figures() -> list[dict[str, Any]]:
-    return [
-        {
-            "indicator": indicator,
-            "jurisdiction": jurisdiction,
-            "period": f"{2021 + i // 12}-{i % 12 + 1:02d}",
-            "value": 35.0 + i * 0.4,
-        }
-        for jurisdiction in ("khanh_hoa", "tien_giang", "tam_duong")
-        for indicator in ("online_public_service_usage", "cashless_transaction_share")
-        for i in range(MONTHS)
-    ]
-
-
-def rows(database_url: str, query: str) -> list[tuple[Any, ...]]:
-    with psycopg.connect(database_url) as conn:
-        return conn.execute(query).fetchall()
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> str:
@@ -62,15 +40,13 @@ def test_dump_wipe_restore_rescore_gives_the_same_scorecard(
 ) -> None:
     ingest = start_service("ingest")
     scoring = start_service("scoring")
+    figures = monthly_figures(24, 2021, 35.0, 0.4)
     answer = httpx.post(
-        f"{ingest.url}/v1/observations", json={"observations": figures()}, headers=auth, timeout=60
+        f"{ingest.url}/v1/observations", json={"observations": figures}, headers=auth, timeout=60
     )
     assert answer.status_code == 202, answer.text
-    n = len(figures())
-    deadline = time.monotonic() + 60
-    while rows(database_url, "SELECT count(*) FROM scores")[0][0] < n:
-        assert time.monotonic() < deadline, "not scored"
-        time.sleep(0.3)
+    scored = "SELECT count(*) FROM scores"
+    wait_for(lambda: count(database_url, scored) == len(figures), 60, "every figure scored")
     before = rows(database_url, SCORECARD)
     for service in (ingest, scoring):  # nothing may hold the database being wiped
         service.stop()
@@ -81,26 +57,14 @@ def test_dump_wipe_restore_rescore_gives_the_same_scorecard(
     with psycopg.connect(postgres.url, autocommit=True) as conn:
         conn.execute(sql.SQL("DROP DATABASE {}").format(sql.Identifier(name)))
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    psql = postgres.tool("psql")
-    run(
-        psql,
-        "-v",
-        "ON_ERROR_STOP=1",
-        "-d",
-        database_url,
-        "-c",
-        "CREATE EXTENSION IF NOT EXISTS timescaledb; SELECT timescaledb_pre_restore();",
-    )
+
+    def psql(command: str) -> None:
+        run(postgres.tool("psql"), "-v", "ON_ERROR_STOP=1", "-d", database_url, "-c", command)
+
+    # docs/operations.md, "Backups": TimescaleDB's restore procedure
+    psql("CREATE EXTENSION IF NOT EXISTS timescaledb; SELECT timescaledb_pre_restore();")
     run(postgres.tool("pg_restore"), "-Fc", "-d", database_url, str(dump))
-    run(
-        psql,
-        "-v",
-        "ON_ERROR_STOP=1",
-        "-d",
-        database_url,
-        "-c",
-        "SELECT timescaledb_post_restore();",
-    )
+    psql("SELECT timescaledb_post_restore();")
     assert rows(database_url, SCORECARD) == before, "the restore changed the scores"
 
     # The scores are derived: wiped and recomputed from the restored observations and plans.

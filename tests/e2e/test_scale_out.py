@@ -6,8 +6,6 @@ Idempotency-Key. The time from the kill until each group has committed everythin
 import asyncio
 import json
 import time
-from collections.abc import Callable
-from typing import Any
 
 import httpx
 import psycopg
@@ -19,9 +17,9 @@ from chiso_core.lag import LagProbe
 from chiso_core.settings import BrokerSettings
 from tests.alerting import subscribe
 from tests.e2e.conftest import StartService
+from tests.e2e.support import count, monthly_figures, wait_for
 from tests.http_recorder import http_recorder
 
-MONTHS = 100  # per series: 2 indicators x 3 provinces x 100 months = 600 figures
 SMALL_BATCHES = {"CHISO_BATCH_MAX_RECORDS": "20", "CHISO_BATCH_TIMEOUT_MS": "20"}
 ALERTS_ENV = {
     **SMALL_BATCHES,
@@ -31,27 +29,6 @@ ALERTS_ENV = {
     "CHISO_SWEEP_INTERVAL_S": "3600",
     "CHISO_GROUP_ID": "alerts-scale",
 }
-
-
-def figures() -> list[dict[str, Any]]:
-    return [
-        {
-            "indicator": indicator,
-            "jurisdiction": jurisdiction,
-            "period": f"{2016 + i // 12}-{i % 12 + 1:02d}",
-            "value": 30.0 + i * 0.1,
-        }
-        for jurisdiction in ("khanh_hoa", "tien_giang", "tam_duong")
-        for indicator in ("online_public_service_usage", "cashless_transaction_share")
-        for i in range(MONTHS)
-    ]
-
-
-def count(database_url: str, query: str) -> int:
-    with psycopg.connect(database_url) as conn:
-        row = conn.execute(query).fetchone()
-        assert row is not None
-        return int(row[0])
 
 
 def lag(bootstrap: str, group: str, topic: str) -> float:
@@ -68,19 +45,12 @@ def lag(bootstrap: str, group: str, topic: str) -> float:
     )
 
 
-def wait_for(check: Callable[[], bool], timeout: float, what: str) -> float:
-    started = time.monotonic()
-    while not check():
-        assert time.monotonic() - started < timeout, f"not within {timeout} s: {what}"
-        time.sleep(0.2)
-    return time.monotonic() - started
-
-
 def test_two_of_each_one_killed_mid_stream(
     start_service: StartService, database_url: str, bootstrap_servers: str, auth: dict[str, str]
 ) -> None:
     asyncio.run(ensure_topics(BrokerSettings(kafka_bootstrap_servers=bootstrap_servers)))
-    n = len(figures())
+    figures = monthly_figures(100, 2016, 30.0, 0.1)  # 3 provinces x 2 indicators x 100 months
+    n = len(figures)
     scoring_env = {**SMALL_BATCHES, "CHISO_GROUP_ID": "scoring-scale"}
     with http_recorder() as hook:
         subscribe(database_url, hook.url("/hook"))
@@ -96,7 +66,7 @@ def test_two_of_each_one_killed_mid_stream(
 
         answer = httpx.post(
             f"{ingest.url}/v1/observations",
-            json={"observations": figures()},
+            json={"observations": figures},
             headers=auth,
             timeout=60,
         )

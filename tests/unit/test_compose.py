@@ -425,7 +425,7 @@ def test_the_proxy_serves_each_service_on_its_port_and_hides_metrics() -> None:
     caddyfile = CADDYFILE.read_text(encoding="utf-8")
     for service in ("ingest", "alerts", "scoring", "grafana"):
         exposed = [str(p) for p in _service(service).get("expose") or []] or ["3000"]
-        assert f"reverse_proxy {service}:{exposed[0]}" in caddyfile, service
+        assert re.search(rf"reverse_proxy {{\$\w+_UPSTREAM:{service}:{exposed[0]}}}", caddyfile)
     assert caddyfile.count("import edge") == 4
     assert "respond /metrics* 404" in caddyfile
 

@@ -16,6 +16,7 @@ from chiso_core.settings import (
     FeedsSettings,
     IngestSettings,
     MigrateSettings,
+    RetentionSettings,
     ScoringSettings,
 )
 
@@ -28,6 +29,7 @@ APP_SETTINGS: dict[str, type[BaseSettings]] = {
     "alerts": AlertsSettings,
     "migrate": MigrateSettings,
     "feeds": FeedsSettings,
+    "retention": RetentionSettings,
 }
 # the long-running services, each serving /healthz, /readyz and /metrics on its http_port
 HTTP_SERVICES = ("ingest", "scoring", "alerts", "feeds")

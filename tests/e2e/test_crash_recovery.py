@@ -7,35 +7,18 @@ import time
 from typing import Any
 
 import httpx
-import psycopg
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from chiso_core import topics
 from tests.e2e.conftest import StartService
+from tests.e2e.support import count, monthly_figures
 
 N = 200
 
 
 def figures() -> list[dict[str, Any]]:
-    return [
-        {
-            "indicator": indicator,
-            "jurisdiction": jurisdiction,
-            "period": f"{2020 + i // 12}-{i % 12 + 1:02d}",
-            "value": 30.0 + i * 0.1,
-        }
-        for jurisdiction in ("khanh_hoa", "tien_giang", "tam_duong")
-        for indicator in ("online_public_service_usage", "cashless_transaction_share")
-        for i in range(N // 6 + 1)
-    ][:N]
-
-
-def count(database_url: str, query: str) -> int:
-    with psycopg.connect(database_url) as conn:
-        row = conn.execute(query).fetchone()
-        assert row is not None
-        return int(row[0])
+    return monthly_figures(N // 6 + 1, 2020, 30.0, 0.1)[:N]
 
 
 async def committed_everything(bootstrap: str, group_id: str) -> bool:

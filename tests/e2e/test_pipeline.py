@@ -1,31 +1,14 @@
 """One figure per seed jurisdiction travels HTTP → broker → scoring → TimescaleDB → alerts,
 through the three services running as separate processes."""
 
-import time
 from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 import httpx
-import psycopg
 
 from chiso_core.periods import Period
 from tests.e2e.conftest import StartService
-
-
-def wait_for(check: Callable[[], Any], timeout: float = 60) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := check():
-            return result
-        time.sleep(0.2)
-    raise AssertionError(f"not reached within {timeout} s")
-
-
-def rows(database_url: str, query: str) -> list[tuple[Any, ...]]:
-    with psycopg.connect(database_url) as conn:
-        return conn.execute(query).fetchall()
-
+from tests.e2e.support import rows, wait_for
 
 # Recent months: a latest figure is judged as of today, and an old one would be stale.
 EARLIER, LAST = (Period.month_of(date.today(), back) for back in (6, 1))

@@ -8,6 +8,8 @@ shared with the Kubernetes manifests' test.
 """
 
 import re
+import shutil
+import subprocess
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -329,3 +331,150 @@ def test_dockerfiles_run_as_non_root_with_a_healthcheck() -> None:
         if not checks or checks[-1].upper() == "NONE":
             problems.append(f"{where}: the final stage has no HEALTHCHECK")
     assert not problems, "\n".join(problems)
+
+
+# --- (f) production: one door, no default secrets, limits, three brokers -------------------
+
+PROXY = "proxy"
+CADDYFILE = REPO_ROOT / "deploy/caddy/Caddyfile"
+HA_ENV = REPO_ROOT / "deploy/compose/ha.env"
+_SECRET = re.compile(r"PASSWORD|SECRET|TOKEN|_KEY$")
+_ANY_INTERPOLATION = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<rest>[^}]*)\}")
+
+
+def test_the_proxy_is_the_only_service_that_publishes_a_port() -> None:
+    publishing = sorted(name for name, service in _services().items() if _published(service, name))
+    assert publishing == [PROXY]
+    assert {port for port, _ in _published(_service(PROXY), PROXY)} == {80, 443}
+
+
+def test_no_secret_has_a_default() -> None:
+    """A secret variable is required (${VAR:?…}) or, in an optional profile, left unset
+    (${VAR}); a secret setting is never a literal."""
+    text = COMPOSE_FILE.read_text(encoding="utf-8")
+    defaults = [
+        m.group(0)
+        for m in _ANY_INTERPOLATION.finditer(text)
+        if _SECRET.search(m.group("name")) and m.group("rest")[:2] not in ("", ":?")
+    ]
+    assert not defaults, f"secrets with a default: {defaults}"
+    literal = [
+        f"{name}: {key}"
+        for name, service in _services().items()
+        for key, value in _environment(service).items()
+        if _SECRET.search(key) and (value is None or "${" not in value)
+    ]
+    assert not literal, f"secret settings not taken from the environment: {literal}"
+    required = {
+        m.group("name")
+        for m in _ANY_INTERPOLATION.finditer(text)
+        if m.group("rest").startswith(":?")
+    }
+    assert {"POSTGRES_PASSWORD", "GRAFANA_ADMIN_PASSWORD", "GRAFANA_DB_PASSWORD"} <= required
+
+
+def test_every_service_has_cpu_and_memory_limits() -> None:
+    missing = [
+        name
+        for name, service in _services().items()
+        if not {"cpus", "memory"}
+        <= set(((service.get("deploy") or {}).get("resources") or {}).get("limits") or {})
+    ]
+    assert not missing, f"services without deploy.resources.limits cpus and memory: {missing}"
+
+
+def _ha_environment(name: str) -> dict[str, str]:
+    """A service's environment as compose sees it with deploy/compose/ha.env."""
+    ha = dict(
+        line.split("=", 1)
+        for line in HA_ENV.read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    )
+
+    def value(m: re.Match[str]) -> str:
+        rest = m.group("rest")
+        return ha.get(m.group("name")) or (rest[2:] if rest.startswith(":-") else "")
+
+    return {
+        k: _ANY_INTERPOLATION.sub(value, v or "") for k, v in _environment(_service(name)).items()
+    }
+
+
+def test_the_ha_profile_runs_three_kraft_brokers_replicating_three_times() -> None:
+    brokers = [n for n, s in _services().items() if "kafka" in str(s.get("image", ""))]
+    assert sorted(brokers) == ["kafka", "kafka-2", "kafka-3"]
+    assert all(_service(n).get("profiles") == ["ha"] for n in ("kafka-2", "kafka-3"))
+    envs = {n: _ha_environment(n) for n in brokers}
+    voters = {env["KAFKA_CONTROLLER_QUORUM_VOTERS"] for env in envs.values()}
+    assert len(voters) == 1
+    ids = {v.split("@")[0]: v.split("@")[1].split(":")[0] for v in voters.pop().split(",")}
+    assert ids == {env["KAFKA_NODE_ID"]: n for n, env in envs.items()}
+    for env in envs.values():
+        assert env["KAFKA_DEFAULT_REPLICATION_FACTOR"] == "3"
+        assert env["KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR"] == "3"
+        assert env["KAFKA_MIN_INSYNC_REPLICAS"] == "2"
+    for name in ("ingest", "scoring", "alerts"):
+        env = _ha_environment(name)
+        assert set(env["CHISO_KAFKA_BOOTSTRAP_SERVERS"].split(",")) == {
+            f"{n}:9092" for n in brokers
+        }
+        assert env["CHISO_TOPIC_REPLICATION_FACTOR"] == "3"
+
+
+def test_the_proxy_serves_each_service_on_its_port_and_hides_metrics() -> None:
+    caddyfile = CADDYFILE.read_text(encoding="utf-8")
+    for service in ("ingest", "alerts", "scoring", "grafana"):
+        exposed = [str(p) for p in _service(service).get("expose") or []] or ["3000"]
+        assert re.search(rf"reverse_proxy {{\$\w+_UPSTREAM:{service}:{exposed[0]}}}", caddyfile)
+    assert caddyfile.count("import edge") == 4
+    assert "respond /metrics* 404" in caddyfile
+
+
+@pytest.mark.parametrize("tls", ["acme", "files"])
+def test_caddy_accepts_the_caddyfile(tls: str, tmp_path: Path) -> None:
+    caddy = shutil.which("caddy")
+    if caddy is None:
+        pytest.skip("caddy is not installed (Debian package caddy) to validate the Caddyfile")
+    # files mode loads the certificate: a throwaway self-signed pair
+    openssl = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+    subprocess.run(
+        [
+            *openssl,
+            "-subj",
+            "/CN=*.chiso.test",
+            "-keyout",
+            str(tmp_path / "tls.key"),
+            "-out",
+            str(tmp_path / "tls.crt"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    env = {"CHISO_DOMAIN": "chiso.test", "CADDY_TLS": tls, "CADDY_CERTS": str(tmp_path)}
+    result = subprocess.run(
+        [caddy, "validate", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
+        env={**env, "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_retention_and_backups_run_on_a_timer() -> None:
+    retention = _service("retention")
+    assert retention["command"][:2] == ["chiso", "retention"]
+    assert "--every" in retention["command"]
+    assert set(_environment(retention)) >= {
+        "CHISO_DATABASE_URL",
+        "CHISO_RETENTION_SCORE_YEARS",
+        "CHISO_RETENTION_NOTIFICATION_LOG_DAYS",
+        "CHISO_RETENTION_ALERT_EVENTS_DAYS",
+    }
+    backup = _service("backup")
+    script = "\n".join(backup["entrypoint"])
+    assert "pg_dump -Fc" in script
+    assert "sleep" in script
+    assert any(str(v).startswith("backups:/") for v in backup["volumes"])

@@ -43,6 +43,7 @@ WORKLOADS: dict[str, tuple[str, str]] = {
     "alerts": ("Deployment", "chiso-alerts"),
     "migrate": ("Job", "chiso-migrate"),
     "feeds": ("Deployment", "chiso-feeds"),
+    "retention": ("CronJob", "chiso-retention"),
 }
 # the image each one runs (built from deploy/docker/service.Dockerfile with SERVICE=...) and its
 # command; migrations live in chiso-core, which the scoring image carries
@@ -52,6 +53,7 @@ IMAGES = {
     "alerts": "chiso/alerts",
     "migrate": "chiso/scoring",
     "feeds": "chiso/ingest",  # the feed adapters are part of the ingest service
+    "retention": "chiso/scoring",
 }
 COMMANDS = {
     "ingest": ["chiso", "ingest", "serve"],
@@ -59,6 +61,7 @@ COMMANDS = {
     "alerts": ["chiso", "alerts", "serve"],
     "migrate": ["sh", "-c", "chiso migrate && chiso catalog load"],
     "feeds": ["chiso", "ingest", "feeds"],
+    "retention": ["chiso", "retention"],
 }
 # where CHISO_DATABASE_URL comes from: Secret name, key (created by hand, never committed)
 DATABASE_ENV = "CHISO_DATABASE_URL"

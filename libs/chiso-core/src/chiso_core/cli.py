@@ -2,15 +2,17 @@
 `chiso.commands` entry-point group, so this kernel knows none of them."""
 
 import asyncio
+import time
 from importlib.metadata import entry_points
+from typing import Annotated
 
 import typer
 
-from chiso_core import db
+from chiso_core import db, retention
 from chiso_core.access.cli import app as agency_app
 from chiso_core.broker import ensure_topics
 from chiso_core.catalog.cli import app as catalog_app
-from chiso_core.settings import BrokerSettings, MigrateSettings
+from chiso_core.settings import BrokerSettings, MigrateSettings, RetentionSettings
 from chiso_core.telemetry import configure_logging
 
 app = typer.Typer(no_args_is_help=True, help="chiso: indicators against Resolution 57 plan targets")
@@ -34,6 +36,24 @@ def create_topics() -> None:
     """Create the chiso topics that are missing (CHISO_KAFKA_BOOTSTRAP_SERVERS)."""
     created = asyncio.run(ensure_topics(BrokerSettings()))
     typer.echo(f"created {len(created)} topic(s)" + (f": {', '.join(created)}" if created else ""))
+
+
+@app.command("retention")
+def retention_command(
+    every: Annotated[
+        float | None, typer.Option(help="seconds between passes; once when not given")
+    ] = None,
+) -> None:
+    """Drop what the retention settings say may go: old score chunks, expired idempotency keys,
+    old notification logs and alert events (CHISO_RETENTION_*, docs/operations.md)."""
+    settings = RetentionSettings()
+    configure_logging(settings)
+    while True:
+        removed = retention.run(settings.database_url, settings)
+        typer.echo("retention: " + ", ".join(f"{table} {n}" for table, n in removed.items()))
+        if every is None:
+            return
+        time.sleep(every)  # a process of its own (compose `retention`): nothing else to do
 
 
 def main() -> None:

@@ -18,9 +18,13 @@ from google.protobuf.message import Message
 from prometheus_client import Counter
 
 from chiso_core import topics
+from chiso_core.metrics import at_zero
 from chiso_core.settings import BrokerSettings
 
-PUBLISHED = Counter("chiso_published_messages", "Messages the broker acknowledged", ["topic"])
+PUBLISHED = at_zero(
+    Counter("chiso_published_messages", "Messages the broker acknowledged", ["topic"]),
+    topic=topics.ALL,
+)
 
 
 def _read_outcome(future: "asyncio.Future[Any]") -> None:

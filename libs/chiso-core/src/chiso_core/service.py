@@ -9,18 +9,27 @@ from dataclasses import dataclass
 
 import structlog
 from fastapi import APIRouter, FastAPI
+from prometheus_client import Gauge
 from psycopg_pool import AsyncConnectionPool
 
 from chiso_core.broker import ensure_topics, make_broker
 from chiso_core.db import make_pool
 from chiso_core.http import ops_router, service_app
+from chiso_core.lag import LagProbe
 from chiso_core.messaging import BatchHandler, subscribe_batches
 from chiso_core.publisher import Publisher
-from chiso_core.readiness import broker_and_database_ready
+from chiso_core.readiness import broker_and_database_ready, dependency_probe
 from chiso_core.settings import ConsumerSettings
 from chiso_core.telemetry import configure_logging
 
 log = structlog.get_logger(__name__)
+
+# A loop that stops succeeding (the stale sweep, the outbox) says so on /metrics: the alerting
+# rules compare the last success with the loop's own interval.
+LOOP_INTERVAL = Gauge("chiso_loop_interval_seconds", "How often a loop runs", ["loop"])
+LOOP_LAST_SUCCESS = Gauge(
+    "chiso_loop_last_success_timestamp_seconds", "When a round of the loop last succeeded", ["loop"]
+)
 
 
 @dataclass(frozen=True)
@@ -33,9 +42,11 @@ class Loop:
     run_once: Callable[[], Awaitable[int]]
 
     async def run(self) -> None:
+        LOOP_INTERVAL.labels(self.name).set(self.interval_s)
         while True:
             try:
                 busy = await self.run_once() > 0
+                LOOP_LAST_SUCCESS.labels(self.name).set_to_current_time()
             except Exception:  # the next round retries; a loop that dies would stop silently
                 log.exception("loop round failed", loop=self.name)
                 busy = False
@@ -62,6 +73,13 @@ def consumer_app(
     pool = make_pool(settings)
     publisher = Publisher(settings, client_id=f"chiso-{name}")
     parts = build(pool, publisher)
+    lag = LagProbe(settings, settings.group_id, topic)
+    probe = dependency_probe(lambda: broker.ping(timeout=None), pool)
+    loops = [
+        *parts.loops,
+        Loop("consumer-lag", settings.lag_interval_s, lag.run_once),
+        Loop("dependencies", settings.lag_interval_s, probe),
+    ]
     subscribe_batches(
         broker,
         topic,
@@ -77,7 +95,7 @@ def consumer_app(
         await pool.open(wait=True)
         await publisher.start()
         await broker.start()
-        tasks = [asyncio.create_task(loop.run(), name=loop.name) for loop in parts.loops]
+        tasks = [asyncio.create_task(loop.run(), name=loop.name) for loop in loops]
         log.info(f"{name} ready", group_id=settings.group_id, topic=topic)
         yield
         for task in tasks:

@@ -83,6 +83,9 @@ class ConsumerSettings(HttpSettings, BrokerSettings, DatabaseSettings, LogSettin
     )
     batch_max_records: int = Field(default=1000, ge=1)
     batch_timeout_ms: int = Field(default=200, ge=1)
+    lag_interval_s: float = Field(
+        default=15, gt=0, description="how often the group's consumer lag is read (/metrics)"
+    )
 
 
 class ScoringSettings(ConsumerSettings, CatalogReaderSettings):
@@ -133,6 +136,16 @@ class AlertsSettings(ConsumerSettings, CatalogReaderSettings):
 
 class MigrateSettings(DatabaseSettings, CatalogSettings, LogSettings):
     pass
+
+
+class RetentionSettings(DatabaseSettings, LogSettings):
+    """`chiso retention`: how long what may go is kept (docs/operations.md, "Retention")."""
+
+    retention_score_years: int = Field(
+        default=15, ge=1, description="scores of periods older than this are dropped (by chunk)"
+    )
+    retention_notification_log_days: int = Field(default=180, ge=1)
+    retention_alert_events_days: int = Field(default=730, ge=1)
 
 
 class GrafanaSettings(_Base):

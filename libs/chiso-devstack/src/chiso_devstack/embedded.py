@@ -139,6 +139,10 @@ class EmbeddedPostgres(_Managed):
     def url(self) -> str:
         return f"postgresql://{_PG_USER}@127.0.0.1:{self.port}/{_DATABASE}"
 
+    def tool(self, name: str) -> str:
+        """One of the server's client programs (pg_dump, pg_restore, psql), same version."""
+        return str(self._bindir / name)
+
     def _cmd(self, *args: str) -> list[str]:
         return [str(self._bindir / args[0]), *args[1:]]
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from grafana_foundation_sdk.cog.encoder import JSONEncoder
 
 from chiso_grafana.dashboards import DASHBOARDS, UID_PREFIX
+from chiso_grafana.grafana11 import for_grafana11
 from chiso_grafana.texts import TEXTS, Language
 
 # Where deploy/grafana/provisioning/dashboards/dashboards.yml has Grafana look (mounted).
@@ -19,9 +20,14 @@ def file_name(stem: str, lang: Language) -> str:
 
 def render() -> dict[str, str]:
     """File name → content; stable text (sorted keys, a final newline) so a diff shows a change."""
-    encoder = JSONEncoder(sort_keys=True, indent=2, ensure_ascii=False)
     return {
-        file_name(stem, lang): encoder.encode(build(TEXTS[lang]).build()) + "\n"
+        file_name(stem, lang): json.dumps(
+            for_grafana11(json.loads(JSONEncoder().encode(build(TEXTS[lang]).build()))),
+            sort_keys=True,
+            indent=2,
+            ensure_ascii=False,
+        )
+        + "\n"
         for stem, build in DASHBOARDS.items()
         for lang in Language
     }

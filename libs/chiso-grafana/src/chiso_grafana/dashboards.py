@@ -15,6 +15,7 @@ from grafana_foundation_sdk.builders import (
 from grafana_foundation_sdk.models import common as common_models
 from grafana_foundation_sdk.models import dashboard as models
 
+from chiso_core import topics
 from chiso_core.words.probability import SURE, UNLIKELY, percent
 from chiso_grafana.sql_query import DATASOURCE, Format, Sql, SqlAnnotation
 from chiso_grafana.texts import Language, Texts
@@ -414,15 +415,17 @@ def pipeline_health(t: Texts) -> dashboard.Dashboard:
             panel = panel.with_target(query)
         return panel
 
+    # Every stage sends what it refuses to the rejected topic (ingest's API and files, the
+    # feeds, scoring's intake, alerts' intake): one counter of that topic, by the job that sent.
+    rejected_sent = f'chiso_published_messages_total{{topic="{topics.OBSERVATIONS_REJECTED}"}}'
     rejected = (
         stat.Panel()
         .title(t.rejected_items)
         .span(12)
         .height(8)
         .datasource(PROMETHEUS)
-        .with_target(
-            promql('sum(increase(chiso_ingest_items_total{outcome="rejected"}[$__range]))', "")
-        )
+        .with_target(promql(f"sum by (job) (increase({rejected_sent}[$__range]))", "{{job}}"))
+        .with_target(promql(f"sum(increase({rejected_sent}[$__range]))", "Σ"))
     )
     return (
         base("pipeline-health", t.pipeline_health, t)
@@ -432,17 +435,21 @@ def pipeline_health(t: Texts) -> dashboard.Dashboard:
                 t.ingest_rate,
                 promql(
                     "sum by (outcome) (rate(chiso_ingest_items_total[$__rate_interval]))",
-                    "{{outcome}}",
+                    "API {{outcome}}",
                 ),
-            ).unit("reqps")
+                promql(
+                    "sum by (outcome) (rate(chiso_feed_observations_total[$__rate_interval]))",
+                    "feeds {{outcome}}",
+                ),
+            ).unit(f"suffix: {t.items_per_second}")
         )
         .with_panel(
             series(
                 t.consumer_lag,
-                # Published by a Kafka exporter scraping the broker (docs/dashboards.md).
+                # Every replica reports its whole group's lag (chiso_core.lag): max, then sum.
                 promql(
-                    "sum by (consumergroup, topic) (kafka_consumergroup_lag)",
-                    "{{consumergroup}} {{topic}}",
+                    "sum by (group, topic) (max by (group, topic, partition) (chiso_consumer_lag))",
+                    "{{group}} {{topic}}",
                 ),
             )
         )

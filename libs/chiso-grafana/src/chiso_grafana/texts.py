@@ -35,6 +35,7 @@ class Texts:
     alert_annotations: str
     pipeline_health: str
     ingest_rate: str
+    items_per_second: str
     consumer_lag: str
     batch_latency: str
     rejected_items: str
@@ -67,6 +68,7 @@ VI = Texts(
     alert_annotations="Chú thích cảnh báo",
     pipeline_health="Tình trạng hệ thống xử lý",
     ingest_rate="Tốc độ tiếp nhận số liệu",
+    items_per_second="số liệu/s",
     consumer_lag="Độ trễ của bộ tiêu thụ",
     batch_latency="Thời gian xử lý một lô (p95)",
     rejected_items="Số liệu bị từ chối",
@@ -107,6 +109,7 @@ EN = Texts(
     alert_annotations="Alert annotations",
     pipeline_health="Pipeline health",
     ingest_rate="Ingest rate",
+    items_per_second="items/s",
     consumer_lag="Consumer lag",
     batch_latency="Batch latency (p95)",
     rejected_items="Rejected items",

@@ -7,7 +7,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from chiso_alerts.api.routes import routers
 from chiso_alerts.context import Judging
-from chiso_alerts.delivery import Sender
+from chiso_alerts.delivery import Sender, outbox_backlog
 from chiso_alerts.dispatcher import Dispatcher
 from chiso_alerts.pipeline import AlertsPipeline
 from chiso_alerts.rules.params import load_params
@@ -45,6 +45,7 @@ def create_app(settings: AlertsSettings | None = None) -> FastAPI:
                 ),
                 Loop("dispatch", every, Dispatcher(pool, settings.external_url).run_once),
                 Loop("deliver", every, Sender(pool, settings, client).run_once),
+                Loop("outbox-backlog", settings.lag_interval_s, outbox_backlog(pool)),
             ],
         )
 

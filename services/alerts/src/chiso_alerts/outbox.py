@@ -61,6 +61,17 @@ async def annotate(conn: AsyncConnection, alerts: Sequence[NotifiedAlert]) -> No
     )
 
 
+async def backlog(conn: AsyncConnection) -> tuple[int, float]:
+    """Rows waiting, and the age in seconds of the oldest (0 when none)."""
+    cur = await conn.execute(
+        "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8"
+        " FROM notification_outbox"
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    return int(row[0]), float(row[1])
+
+
 async def lease(
     conn: AsyncConnection, now: datetime, lease_for: timedelta, limit: int
 ) -> list[Pending]:

@@ -18,10 +18,13 @@ from chiso_alerts.subscriptions import Subscription
 from chiso_core import topics
 from chiso_core.contracts.v1 import alert_pb2
 from chiso_core.messaging import new_meta
+from chiso_core.metrics import at_zero
 from chiso_core.publisher import Publisher
 from chiso_core.topics import message_key
 
-TRANSITIONS = Counter("chiso_alerts_transitions", "Alert state changes", ["state"])
+TRANSITIONS = at_zero(
+    Counter("chiso_alerts_transitions", "Alert state changes", ["state"]), state=State
+)
 
 _WIRE = {
     State.PENDING: alert_pb2.ALERT_STATE_PENDING,

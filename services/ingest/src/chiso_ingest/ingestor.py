@@ -18,6 +18,7 @@ from chiso_core.catalog import Catalog
 from chiso_core.catalog.store import CatalogCache
 from chiso_core.contracts.v1 import observation_pb2
 from chiso_core.messaging import new_meta
+from chiso_core.metrics import at_zero
 from chiso_core.problems import ApiError, retry_later
 from chiso_core.publisher import Publisher
 from chiso_ingest import intake
@@ -25,7 +26,11 @@ from chiso_ingest.intake import Figure, Item, PointKey
 from chiso_ingest.store import latest_figures
 
 log = structlog.get_logger(__name__)
-ITEMS = Counter("chiso_ingest_items", "Observations received over HTTP, by outcome", ["outcome"])
+OUTCOMES = ("accepted", "unchanged", "rejected")
+ITEMS = at_zero(
+    Counter("chiso_ingest_items", "Observations received over HTTP, by outcome", ["outcome"]),
+    outcome=OUTCOMES,
+)
 
 
 def _as_sent(item: Item) -> bytes:
@@ -90,7 +95,7 @@ class Ingestor:
             await self._publish(items, agency, origin)
         result = intake.summary(items, dry_run)
         if not dry_run:
-            for outcome in ("accepted", "unchanged", "rejected"):
+            for outcome in OUTCOMES:
                 ITEMS.labels(outcome).inc(result[outcome])
         return result
 

@@ -20,6 +20,7 @@ from chiso_core import failpoints, topics
 from chiso_core.catalog import Catalog
 from chiso_core.catalog.store import CatalogCache
 from chiso_core.messaging import Record, rejected
+from chiso_core.metrics import at_zero
 from chiso_core.publisher import Publisher
 from chiso_scoring import intake, store
 from chiso_scoring.intake import PointKey, SeriesKey
@@ -30,8 +31,9 @@ from chiso_scoring.series import changes, due_ends
 
 log = structlog.get_logger(__name__)
 
-OBSERVATIONS = Counter(
-    "chiso_scoring_observations", "Observations consumed, by outcome", ["outcome"]
+OBSERVATIONS = at_zero(
+    Counter("chiso_scoring_observations", "Observations consumed, by outcome", ["outcome"]),
+    outcome=("stored", "unchanged", "rejected"),
 )
 UNSCORED = Counter("chiso_scoring_unscored", "Targets the methods could not judge at a period")
 BATCH_SECONDS = Histogram("chiso_scoring_batch_seconds", "Time to store, score and publish a batch")

@@ -26,6 +26,7 @@ from chiso_core import topics
 from chiso_core.catalog.store import CatalogCache
 from chiso_core.contracts.v1 import observation_pb2
 from chiso_core.messaging import new_meta
+from chiso_core.metrics import at_zero
 from chiso_core.publisher import Publisher
 from chiso_ingest.convert import to_message
 from chiso_ingest.feeds import cursors
@@ -111,6 +112,8 @@ class Poller:
 
     async def run(self) -> None:
         """Polls on the feed's schedule until cancelled."""
+        at_zero(FETCHES, feed=[self.feed.name], outcome=Outcome)
+        at_zero(ROWS, feed=[self.feed.name], outcome=("published", "rejected"))
         try:
             async with self.pool.connection() as conn:
                 if cursor := await cursors.read(conn, self.feed.name):

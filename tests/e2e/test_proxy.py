@@ -32,7 +32,7 @@ def certificate(tmp_path: Path) -> Path:
 def caddy() -> Path:
     binary = shutil.which("caddy")
     if binary is None:
-        pytest.skip("caddy is not installed (Debian package caddy) to run the proxy")
+        pytest.skip("caddy is not installed (scripts/bootstrap unpacks it from Debian's package caddy)")
     return Path(binary)
 
 

@@ -32,7 +32,9 @@ def certificate(tmp_path: Path) -> Path:
 def caddy() -> Path:
     binary = shutil.which("caddy")
     if binary is None:
-        pytest.skip("caddy is not installed (scripts/bootstrap unpacks it from Debian's package caddy)")
+        pytest.skip(
+            "caddy is not installed (scripts/bootstrap unpacks it from Debian's package caddy)"
+        )
     return Path(binary)
 
 

@@ -17,6 +17,7 @@ from psycopg_pool import AsyncConnectionPool
 from chiso_core import topics
 from chiso_core.catalog import Catalog
 from chiso_core.catalog.store import CatalogCache
+from chiso_core.checks import Checked, Reported, check, today_in_vietnam
 from chiso_core.contracts.v1 import observation_pb2
 from chiso_core.messaging import Record
 from chiso_core.publisher import Publisher
@@ -24,7 +25,6 @@ from chiso_core.settings import BrokerSettings, IngestSettings
 from chiso_devstack.embedded import free_port
 from chiso_ingest.app import create_app
 from chiso_ingest.convert import to_message
-from chiso_ingest.models import ObservationIn
 from chiso_scoring.pipeline import ScoringPipeline
 from tests.kafka_io import produce, read_topic
 
@@ -61,13 +61,22 @@ async def harness(
 def observation(
     catalog: Catalog, period: str, value: float, jurisdiction: str = "tam_duong"
 ) -> tuple[bytes, observation_pb2.Observation]:
-    item = ObservationIn(
-        indicator="online_public_service_usage",
-        jurisdiction=jurisdiction,
-        period=period,
-        value=value,
+    return message_of(
+        catalog,
+        {
+            "indicator": "online_public_service_usage",
+            "jurisdiction": jurisdiction,
+            "period": period,
+            "value": value,
+        },
     )
-    return to_message(item, catalog, source="test")
+
+
+def message_of(catalog: Catalog, item: dict[str, Any]) -> tuple[bytes, observation_pb2.Observation]:
+    """The message ingest would publish for a figure (which must pass the checks)."""
+    checked = check(Reported(**item), catalog, today_in_vietnam())
+    assert isinstance(checked, Checked), checked
+    return to_message(checked, source="test")
 
 
 # --- the ingest API -------------------------------------------------------------------------

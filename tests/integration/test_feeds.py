@@ -259,7 +259,7 @@ async def test_the_cursor_does_not_advance_when_the_broker_did_not_acknowledge(
     server.documents["/usage"] = usage_document(USAGE)
     feed = usage_feed(server)
     async with pollers(settings, [feed]) as [poller]:
-        await poller.publisher.stop()  # every send now fails: nothing is acknowledged
+        await poller.ingestor.publisher.stop()  # every send now fails: nothing is acknowledged
         assert await poller.poll() == Outcome.FAILED
         assert len(server.requests_to("/usage")) == 3  # retried as a transient failure
         assert cursor(database_url, feed.name) is None

@@ -3,9 +3,7 @@
 from chiso_core import topics
 from chiso_core.catalog import Catalog
 from chiso_core.contracts.v1 import observation_pb2, score_pb2
-from chiso_ingest.convert import to_message
-from chiso_ingest.models import ObservationIn
-from tests.integration.conftest import Harness, observation
+from tests.integration.conftest import Harness, message_of, observation
 from tests.kafka_io import read_topic
 
 
@@ -104,15 +102,15 @@ async def test_correcting_the_first_figure_rescores_the_later_periods(
 
 def my_tho_march(catalog: Catalog) -> tuple[bytes, observation_pb2.Observation]:
     """Mỹ Tho (a city of Tiền Giang): 6,150 of 10,000 dossiers online in 2025-03."""
-    item = ObservationIn(
-        indicator="online_public_service_usage",
-        jurisdiction="my_tho",
-        period="2025-03",
-        value=61.5,
-        numerator=6150,
-        denominator=10000,
-    )
-    return to_message(item, catalog, source="test")
+    item = {
+        "indicator": "online_public_service_usage",
+        "jurisdiction": "my_tho",
+        "period": "2025-03",
+        "value": 61.5,
+        "numerator": 6150.0,
+        "denominator": 10000.0,
+    }
+    return message_of(catalog, item)
 
 
 async def test_a_city_figure_rolls_up_into_its_province_and_is_scored_there(

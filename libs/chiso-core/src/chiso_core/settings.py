@@ -46,15 +46,31 @@ class HttpSettings(_Base):
     http_port: int = Field(ge=1, le=65535)
 
 
+class IntakeSettings(_Base):
+    """What every way a figure comes in (API, files, feeds) shares."""
+
+    publish_timeout_s: float = Field(
+        default=10, gt=0, description="how long a request waits for the broker's acknowledgement"
+    )
+    held_ttl_s: float = Field(
+        default=14 * 86_400,
+        gt=0,
+        description="how long a figure held as unusual waits for its confirmation (then it is "
+        "dropped: sent again, it is weighed again)",
+    )
+
+
 class IngestSettings(
-    HttpSettings, BrokerSettings, DatabaseSettings, CatalogReaderSettings, LogSettings
+    HttpSettings,
+    BrokerSettings,
+    DatabaseSettings,
+    CatalogReaderSettings,
+    IntakeSettings,
+    LogSettings,
 ):
     http_port: int = 8001
     max_body_bytes: int = Field(default=1_048_576, ge=1024, description="request body size limit")
     max_items: int = Field(default=5000, ge=1, description="observations per request")
-    publish_timeout_s: float = Field(
-        default=10, gt=0, description="how long a request waits for the broker's acknowledgement"
-    )
     rate_limit_per_s: float = Field(
         default=20, gt=0, description="requests per second per API key, in each replica"
     )
@@ -71,7 +87,12 @@ class IngestSettings(
 
 
 class FeedsSettings(
-    HttpSettings, BrokerSettings, DatabaseSettings, CatalogReaderSettings, LogSettings
+    HttpSettings,
+    BrokerSettings,
+    DatabaseSettings,
+    CatalogReaderSettings,
+    IntakeSettings,
+    LogSettings,
 ):
     http_port: int = 8004
     feeds_dir: Path = Field(description="folder of feed configurations (*.yaml), see docs/feeds.md")

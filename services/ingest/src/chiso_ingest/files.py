@@ -38,7 +38,7 @@ def _header(cells: Sequence[object]) -> dict[str, int]:
 
 
 def _at(row: int, column: str, problem: str) -> Problem:
-    return Problem(field=f"row {row}, {column}", problem=problem)
+    return Problem(field=f"rows[{row}].{column}", problem=problem)
 
 
 def _text(value: object) -> str | None:

@@ -1,0 +1,1 @@
+"""Every word and format a person reads, in Vietnamese first and English."""

@@ -2,9 +2,10 @@
 database."""
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import httpx
@@ -87,7 +88,12 @@ MAX_ITEMS = 5
 PUBLISH_TIMEOUT_S = 2.0
 
 
-def make_app(bootstrap_servers: str, database_url: str, **settings: Any) -> FastAPI:
+def make_app(
+    bootstrap_servers: str,
+    database_url: str,
+    today: Callable[[], date] = today_in_vietnam,
+    **settings: Any,
+) -> FastAPI:
     return create_app(
         IngestSettings(
             **{
@@ -101,15 +107,17 @@ def make_app(bootstrap_servers: str, database_url: str, **settings: Any) -> Fast
                 "key_cache_s": 0,
                 **settings,
             }
-        )
+        ),
+        today,
     )
 
 
 @pytest.fixture
 def client(bootstrap_servers: str, database_url: str, auth: dict[str, str]) -> Iterator[TestClient]:
     """The app with its lifespan run (topics ensured, the producer connected), sending the test
-    agency's key with every request."""
-    with TestClient(make_app(bootstrap_servers, database_url), headers=auth) as c:
+    agency's key with every request, and asking for problems in English."""
+    headers = auth | {"Accept-Language": "en"}
+    with TestClient(make_app(bootstrap_servers, database_url), headers=headers) as c:
         yield c
 
 

@@ -29,7 +29,7 @@ def scoped(bootstrap_servers: str, database_url: str) -> Iterator[TestClient]:
     )
     with TestClient(
         make_app(bootstrap_servers, database_url, max_items=50, max_body_bytes=1 << 16),
-        headers={"Authorization": f"Bearer {key}"},
+        headers={"Authorization": f"Bearer {key}", "Accept-Language": "en"},
     ) as c:
         yield c
 
@@ -68,16 +68,16 @@ def test_a_csv_upload_reports_every_row_by_its_number(
         (3, 7, "rejected"),
     ]
     assert item_problems(body, 1) == [
-        ("row 3, value", "expected a number such as 61.5, found '61,5'")
+        ("rows[3].value", "expected a number such as 61.5, found '61,5'")
     ]
     assert item_problems(body, 2) == [
         (
-            "row 4.jurisdiction",
+            "rows[4].jurisdiction",
             "unknown jurisdiction 'atlantis' (a catalog id, or an official code in force in "
             "the period)",
         )
     ]
-    assert item_problems(body, 3) == [("row 7, period", "is empty")]
+    assert item_problems(body, 3) == [("rows[7].period", "is empty")]
     [(_, message)] = published(bootstrap_servers)
     assert (message.jurisdiction_id, message.value, message.numerator) == ("lai_chau", 61.5, 6150)
     assert message.source == "file:stats_lai_chau"
@@ -104,7 +104,7 @@ def test_an_xlsx_upload_reads_percent_cells_as_shown_and_months_typed_as_dates(
 
     assert [i["status"] for i in body["items"]] == ["accepted", "accepted", "rejected"]
     assert item_problems(body, 2) == [
-        ("row 4.value", "150.0 is outside the valid range 0.0..100.0 percent")
+        ("rows[4].value", "150.0 is outside the valid range 0.0..100.0 percent")
     ]
     values = sorted(
         (m.jurisdiction_id, m.period.month, m.value) for _, m in published(bootstrap_servers)
@@ -126,11 +126,11 @@ def test_a_percent_cell_for_an_indicator_not_in_percent_is_refused(
     book.save(out)
     with TestClient(
         make_app(bootstrap_servers, database_url, max_body_bytes=1 << 16),
-        headers={"Authorization": f"Bearer {key}"},
+        headers={"Authorization": f"Bearer {key}", "Accept-Language": "en"},
     ) as c:
         body = upload(c, "dti.xlsx", out.getvalue())
     assert item_problems(body, 0) == [
-        ("row 2.unit", "dti_rank is reported in rank, not 'percent'; values are never converted")
+        ("rows[2].unit", "dti_rank is reported in rank, not 'percent'; values are never converted")
     ]
 
 
@@ -188,7 +188,7 @@ def test_a_filled_in_template_uploads_and_its_empty_rows_are_skipped(
         (
             "june.csv",
             b"indicator;jurisdiction;period;value\r\n",
-            "row 1, header",
+            "rows[1].header",
             "the header must name the columns indicator, jurisdiction, period, value, numerator,"
             " denominator (numerator and denominator optional); found"
             " indicator;jurisdiction;period;value",

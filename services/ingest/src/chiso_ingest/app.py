@@ -174,7 +174,11 @@ def _count(items: int, settings: IngestSettings) -> None:
         raise ApiError(
             413,
             "too many observations",
-            [Problem(field="observations", problem=f"at most {settings.max_items} per request")],
+            [
+                Problem(
+                    field="observations", problem=f"at most {settings.max_items} items per request"
+                )
+            ],
         )
 
 

@@ -21,7 +21,7 @@ from chiso_core.catalog import Catalog
 from chiso_core.catalog.store import CatalogCache
 from chiso_core.checks import Checked, Held, Rejected, today_in_vietnam
 from chiso_core.contracts.v1 import observation_pb2
-from chiso_core.messaging import message_ids, new_meta, now
+from chiso_core.messaging import message_ids, now, refused
 from chiso_core.problems import ApiError, Problem, retry_later
 from chiso_core.publisher import Publisher
 from chiso_core.words.problems import Lang
@@ -41,24 +41,19 @@ def _as_sent(item: Item) -> bytes:
 
 
 def reason(item: Item, outcome: Unreadable | Rejected) -> str:
-    """Why an item was refused, as the rejected topic carries it (scoring's intake words a
-    figure it refuses the same way)."""
+    """Why an item was refused, as the rejected topic carries it: in Vietnamese, each problem
+    naming its field as the API's answer does."""
     if isinstance(outcome, Rejected):
-        return outcome.reason()
+        return "; ".join(f"{item.where}.{i.field}: {i.text.vi}" for i in outcome.issues)
     return "; ".join(f"{p.field}: {p.problem}" for p in outcome.problems)
 
 
 def audit(
     item: Item, outcome: Unreadable | Rejected, agency: str, origin: str
 ) -> tuple[bytes, observation_pb2.Rejected]:
-    """The audit copy of a refused item: the one builder of ingest's Rejected messages."""
-    return agency.encode(), observation_pb2.Rejected(
-        meta=new_meta("ingest"),
-        origin=f"{origin} {item.where}",
-        key=agency.encode(),
-        payload=_as_sent(item),
-        reason=reason(item, outcome),
-    )
+    """The audit copy of a refused item, keyed by the agency that sent it."""
+    key = agency.encode()
+    return refused("ingest", f"{origin} {item.where}", key, _as_sent(item), reason(item, outcome))
 
 
 @dataclass(frozen=True)

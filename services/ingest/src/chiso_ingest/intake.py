@@ -47,7 +47,7 @@ class Item:
 
     def as_sent(self) -> object:
         if self.data is None and self.parsed is not None:
-            return self.parsed.model_dump(exclude_none=True)
+            return self.parsed.model_dump(exclude_defaults=True)
         return self.data
 
 

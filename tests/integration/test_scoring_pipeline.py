@@ -1,8 +1,14 @@
 """The scoring pipeline over the real broker and TimescaleDB: store, revise, score, reject."""
 
+from typing import Any
+
+import pytest
+
 from chiso_core import topics
 from chiso_core.catalog import Catalog
+from chiso_core.checks import Rejected, Reported, check, today_in_vietnam
 from chiso_core.contracts.v1 import observation_pb2, score_pb2
+from chiso_core.periods import Period
 from tests.integration.conftest import Harness, message_of, observation
 from tests.kafka_io import read_topic
 
@@ -166,3 +172,51 @@ async def test_a_year_and_its_december_are_scored_on_the_year_figure(
         ("month", "2024-12-01", "insufficient_data"),
         ("month", "2025-06-01", "stale"),
     ]
+
+
+def _straight(catalog: Catalog, **changes: Any) -> tuple[bytes, observation_pb2.Observation]:
+    """A message produced straight to the topic, skipping ingest: a valid one, then changed."""
+    key, message = observation(catalog, "2025-01", 40.0)
+    for name, value in changes.items():
+        if name == "period":
+            message.period.CopyFrom(Period.parse(value).to_proto())
+        else:
+            setattr(message, name, value)
+    return key, message
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"value": 150.0}, "value: 150 nằm ngoài khoảng hợp lệ 0..100 percent"),
+        (
+            {"value": 70.0, "numerator": 6150.0, "denominator": 10000.0},
+            "numerator: giá trị 70 không khớp tử số/mẫu số (61,5 percent)",
+        ),
+        ({"period": "2099-01"}, "period: kỳ 2099-01 chưa kết thúc"),
+        ({"jurisdiction_id": "ninh_thuan", "period": "2026-06"}, "jurisdiction: Tỉnh Ninh Thuận"),
+        ({"indicator_code": "nope"}, "indicator: không có chỉ tiêu 'nope' trong danh mục"),
+    ],
+)
+async def test_a_figure_ingest_would_refuse_is_rejected_with_its_reason_and_no_row(
+    harness: Harness, catalog: Catalog, changes: dict[str, Any], reason: str
+) -> None:
+    """Scoring trusts no wire: the checks ingest runs, with the reason ingest gives."""
+    bad = _straight(catalog, **changes)
+    await harness.run([bad, observation(catalog, "2025-02", 41.0)])
+
+    assert harness.rows("SELECT period_start::text FROM observations") == [("2025-02-01",)]
+    [rejected] = [
+        observation_pb2.Rejected.FromString(r.value or b"")
+        for r in await read_topic(harness.bootstrap, topics.OBSERVATIONS_REJECTED)
+    ]
+    assert rejected.reason.startswith(reason), rejected.reason
+    m = bad[1]
+    parts = (m.numerator, m.denominator) if m.HasField("numerator") else (None, None)
+    figure = Reported(
+        m.indicator_code, m.jurisdiction_id, Period.from_proto(m.period), m.value, *parts
+    )
+    verdict = check(figure, catalog, today_in_vietnam())
+    assert isinstance(verdict, Rejected)
+    assert rejected.reason == verdict.reason()
+    assert rejected.payload == m.SerializeToString()

@@ -74,7 +74,7 @@ def test_a_csv_upload_reports_every_row_by_its_number(
         (
             "rows[4].jurisdiction",
             "unknown jurisdiction 'atlantis' (a catalog id, or an official code in force in "
-            "the period)",
+            "the period 2025-06)",
         )
     ]
     assert item_problems(body, 3) == [("rows[7].period", "is empty")]

@@ -225,7 +225,11 @@ def test_a_ceased_unit_in_2026_is_refused_naming_its_successor(
 # --- held figures ---------------------------------------------------------------------------
 
 
-async def _history(harness: Harness, catalog: Catalog) -> None:
+SLIP = obs(indicator=CASHLESS, jurisdiction="khanh_hoa", period="2024-09", value=0.475)
+
+
+@pytest.fixture
+async def history(harness: Harness, catalog: Catalog) -> Harness:
     """Khánh Hòa's cashless share for 2024-01..08, around 48 %, stored by scoring."""
     await harness.run(
         [
@@ -241,6 +245,7 @@ async def _history(harness: Harness, catalog: Catalog) -> None:
             for m, v in enumerate(AROUND_48, start=1)
         ]
     )
+    return harness
 
 
 def _stored(harness: Harness, period: str) -> list[tuple[object, ...]]:
@@ -252,18 +257,13 @@ def _stored(harness: Harness, period: str) -> list[tuple[object, ...]]:
 
 
 async def test_a_slip_is_held_not_scored_then_scored_once_confirmed(
-    harness: Harness,
-    catalog: Catalog,
-    bootstrap_servers: str,
-    database_url: str,
-    auth: dict[str, str],
+    history: Harness, bootstrap_servers: str, database_url: str, auth: dict[str, str]
 ) -> None:
     """0.475 meant 47.5 %: held with the reason, listed, not on the topic; re-sent with
     `confirm: true` it is published and stored."""
-    await _history(harness, catalog)
-    slip = obs(indicator=CASHLESS, jurisdiction="khanh_hoa", period="2024-09", value=0.475)
+    harness = history
     with client_on(bootstrap_servers, database_url, auth) as c:
-        response = c.post(URL, json={"observations": [slip]})
+        response = c.post(URL, json={"observations": [SLIP]})
         assert response.status_code == 202, response.text
         body = response.json()
         assert (body["accepted"], body["held"], body["rejected"]) == (0, 1, 0)
@@ -277,7 +277,7 @@ async def test_a_slip_is_held_not_scored_then_scored_once_confirmed(
         await harness.run([])
         assert _stored(harness, "2024-09") == []
 
-        again = c.post(URL, json={"observations": [slip | {"confirm": True}]})
+        again = c.post(URL, json={"observations": [SLIP | {"confirm": True}]})
         assert statuses(again) == ["accepted"], again.text
         assert c.get("/v1/held").json() == []
     await harness.run([])
@@ -285,17 +285,12 @@ async def test_a_slip_is_held_not_scored_then_scored_once_confirmed(
 
 
 async def test_a_correction_releases_the_held_figure(
-    harness: Harness,
-    catalog: Catalog,
-    bootstrap_servers: str,
-    database_url: str,
-    auth: dict[str, str],
+    history: Harness, bootstrap_servers: str, database_url: str, auth: dict[str, str]
 ) -> None:
-    await _history(harness, catalog)
-    slip = obs(indicator=CASHLESS, jurisdiction="khanh_hoa", period="2024-09", value=0.475)
+    harness = history
     with client_on(bootstrap_servers, database_url, auth) as c:
-        assert statuses(c.post(URL, json={"observations": [slip]})) == ["held"]
-        fixed = c.post(URL, json={"observations": [slip | {"value": 47.5}]})
+        assert statuses(c.post(URL, json={"observations": [SLIP]})) == ["held"]
+        fixed = c.post(URL, json={"observations": [SLIP | {"value": 47.5}]})
         assert statuses(fixed) == ["accepted"]
         assert c.get("/v1/held").json() == []
     await harness.run([])
@@ -303,18 +298,12 @@ async def test_a_correction_releases_the_held_figure(
 
 
 async def test_held_figures_expire_and_a_late_confirmation_is_weighed_again(
-    harness: Harness,
-    catalog: Catalog,
-    bootstrap_servers: str,
-    database_url: str,
-    auth: dict[str, str],
+    history: Harness, bootstrap_servers: str, database_url: str, auth: dict[str, str]
 ) -> None:
-    await _history(harness, catalog)
-    slip = obs(indicator=CASHLESS, jurisdiction="khanh_hoa", period="2024-09", value=0.475)
     with client_on(bootstrap_servers, database_url, auth, held_ttl_s=0.5) as c:
-        assert statuses(c.post(URL, json={"observations": [slip]})) == ["held"]
+        assert statuses(c.post(URL, json={"observations": [SLIP]})) == ["held"]
         await asyncio.sleep(1.0)
         assert c.get("/v1/held").json() == []
-        late = c.post(URL, json={"observations": [slip | {"confirm": True}]})
+        late = c.post(URL, json={"observations": [SLIP | {"confirm": True}]})
         assert statuses(late) == ["held"]
     assert len(published(bootstrap_servers)) == 8

@@ -9,6 +9,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from chiso_core.catalog import Catalog, Indicator, Jurisdiction, Kind
@@ -41,8 +42,7 @@ def today_in_vietnam() -> date:
     return datetime.now(VIETNAM).date()
 
 
-@dataclass(frozen=True, slots=True)
-class Reported:
+class Reported(NamedTuple):
     """A figure as it came in: the jurisdiction as an id or an official code, the period as
     text or already read."""
 
@@ -64,8 +64,7 @@ class Issue:
         return f"{self.field}: {self.text.in_(lang)}"
 
 
-@dataclass(frozen=True, slots=True)
-class Checked:
+class Checked(NamedTuple):
     """A figure that passed every check: its indicator and jurisdiction resolved."""
 
     indicator: Indicator
@@ -75,6 +74,7 @@ class Checked:
     numerator: float | None
     denominator: float | None
     province_code: str  # what keys its messages
+    point: tuple[str, str, str, date]  # jurisdiction id, indicator, grain, first day: its place
     resolved_from: Text | None = None  # how an official code was read, e.g. "code 82 in 2024 is …"
 
 
@@ -117,6 +117,7 @@ def check(figure: Reported, catalog: Catalog, today: date) -> Checked | Rejected
         figure.numerator if figure.denominator is not None else None,
         figure.denominator if figure.numerator is not None else None,
         catalog.province_code(jurisdiction.id),
+        (jurisdiction.id, indicator.code, period.grain, period.start),
         resolved,
     )
 
@@ -172,8 +173,14 @@ def _ended(period: Period, indicator: Indicator, today: date, issues: list[Issue
     """A figure for a period that has not ended (plus the indicator's publication lag) cannot
     be final: on 2026-12-01 neither 2026 nor 2027-01 nor 2030 has a figure yet."""
     lag = indicator.publication_lag_days
-    if today < period.end + timedelta(days=lag):
+    if today < _earliest(period, lag):
         issues.append(Issue("period", say.period_not_ended(str(period), period.end, lag, today)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _earliest(period: Period, lag_days: int) -> date:
+    # Batches repeat their periods: the day is worked out once for each.
+    return period.end + timedelta(days=lag_days)
 
 
 def unit_means(sent: str, unit: str) -> bool:

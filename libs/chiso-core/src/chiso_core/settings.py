@@ -60,7 +60,7 @@ class IntakeSettings(_Base):
     )
 
 
-class IngestSettings(
+class _IntakeService(
     HttpSettings,
     BrokerSettings,
     DatabaseSettings,
@@ -68,6 +68,10 @@ class IngestSettings(
     IntakeSettings,
     LogSettings,
 ):
+    """A process that takes figures in: the API or the feed poller."""
+
+
+class IngestSettings(_IntakeService):
     http_port: int = 8001
     max_body_bytes: int = Field(default=1_048_576, ge=1024, description="request body size limit")
     max_items: int = Field(default=5000, ge=1, description="observations per request")
@@ -86,14 +90,7 @@ class IngestSettings(
     )
 
 
-class FeedsSettings(
-    HttpSettings,
-    BrokerSettings,
-    DatabaseSettings,
-    CatalogReaderSettings,
-    IntakeSettings,
-    LogSettings,
-):
+class FeedsSettings(_IntakeService):
     http_port: int = 8004
     feeds_dir: Path = Field(description="folder of feed configurations (*.yaml), see docs/feeds.md")
 

@@ -135,41 +135,32 @@ class Ingestor:
         and the points where the agency has a figure held."""
         figures = [v for v in verdicts if isinstance(v, Checked)]
         points = [intake.point(c) for c in figures]
-        latest, history, held = await self._stored(points, request.agency.name)
+        found = await self._stored(points, request.agency.name)
         weighed = []
         for item, verdict in zip(items, verdicts, strict=True):
             confirmed = False
             if isinstance(verdict, Checked) and item.parsed is not None and item.parsed.confirm:
                 sent = (verdict.value, verdict.numerator, verdict.denominator)
-                confirmed = held.get(intake.point(verdict)) == sent
-            weighed.append(intake.weighed(verdict, history, confirmed))
+                confirmed = found.held.get(intake.point(verdict)) == sent
+            weighed.append(intake.weighed(verdict, found.history, confirmed))
         at = now()
         ids = iter(message_ids(len(weighed)))
         messages = [
             to_message(v, request.source, at, next(ids)) if isinstance(v, Checked) else None
             for v in weighed
         ]
-        return intake.decide(weighed, latest, messages), set(held)
+        return intake.decide(weighed, found.latest, messages), set(found.held)
 
-    async def _stored(
-        self, points: list[intake.PointKey], agency: str
-    ) -> tuple[
-        dict[intake.PointKey, intake.Figure],
-        dict[intake.SeriesKey, list[tuple[date, float]]],
-        dict[intake.PointKey, intake.Figure],
-    ]:
-        """The latest figures, the series' histories and the agency's held figures; without
-        the database every figure counts as new and none is weighed (nothing is lost: a
-        re-sent figure makes no revision in scoring either)."""
+    async def _stored(self, points: list[intake.PointKey], agency: str) -> store.Stored:
+        """What the batch is judged against; without the database every figure counts as
+        new and none is weighed (nothing is lost: a re-sent figure makes no revision in
+        scoring either)."""
         try:
             async with self.pool.connection() as conn:
-                latest = await store.latest_figures(conn, points)
-                history = await store.series_history(conn, {p[:3] for p in points})
-                held = await store.held_figures(conn, agency, points)
+                return await store.stored_for(conn, agency, points)
         except (psycopg.Error, PoolTimeout) as e:
             log.warning("stored figures not read; none weighed or unchanged", error=repr(e))
-            return {}, {}, {}
-        return latest, history, held
+            return store.Stored({}, {}, {})
 
     async def _publish(
         self, items: Sequence[Item], outcomes: Sequence[Outcome], request: Request

@@ -5,7 +5,7 @@ Held`) and compared with the latest stored figure (`Accepted | Unchanged`); then
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -58,14 +58,12 @@ class Unreadable:
     problems: tuple[Problem, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Accepted:
+class Accepted(NamedTuple):
     checked: Checked
     message: tuple[bytes, observation_pb2.Observation]
 
 
-@dataclass(frozen=True, slots=True)
-class Unchanged:
+class Unchanged(NamedTuple):
     checked: Checked
 
 
@@ -74,8 +72,7 @@ Outcome = Unreadable | Rejected | Held | Accepted | Unchanged
 
 
 def point(checked: Checked) -> PointKey:
-    p = checked.period
-    return checked.jurisdiction.id, checked.indicator.code, p.grain.value, p.start
+    return checked.point
 
 
 def read(items: Sequence[Item]) -> None:
@@ -130,9 +127,10 @@ def weighed(
     unless the agency confirmed the very figure that was held."""
     if not isinstance(verdict, Checked) or confirmed:
         return verdict
-    j, i, g, start = point(verdict)
-    earlier = [value for day, value in history.get((j, i, g), ()) if day != start]
-    return plausible(verdict, earlier)
+    j, i, g, start = verdict.point
+    if not (series := history.get((j, i, g))):
+        return verdict
+    return plausible(verdict, [value for day, value in series if day != start])
 
 
 def decide(
@@ -203,13 +201,14 @@ def summary(
     return {"dry_run": dry_run, **counts, "items": results}
 
 
+_STATUS = {
+    Accepted: "accepted",
+    Unchanged: "unchanged",
+    Held: "held",
+    Rejected: "rejected",
+    Unreadable: "rejected",
+}
+
+
 def status_of(outcome: Outcome) -> str:
-    match outcome:
-        case Accepted():
-            return "accepted"
-        case Unchanged():
-            return "unchanged"
-        case Held():
-            return "held"
-        case _:
-            return "rejected"
+    return _STATUS[type(outcome)]

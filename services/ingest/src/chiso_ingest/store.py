@@ -3,6 +3,7 @@ its own table of held figures. One round trip per read, whatever the batch's siz
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -21,75 +22,64 @@ def _keys(points: Iterable[tuple[Any, ...]], names: str) -> str:
     return orjson.dumps([dict(zip(names, k, strict=True)) for k in points]).decode()
 
 
-async def latest_figures(
-    conn: AsyncConnection, points: Iterable[PointKey]
-) -> dict[PointKey, Figure]:
-    """The latest stored figure of each given point (those that exist)."""
+_LATEST = """
+    SELECT DISTINCT ON (o.jurisdiction_id, o.indicator_code, o.grain, o.period_start)
+           o.jurisdiction_id, o.indicator_code, o.grain, o.period_start,
+           o.value, o.numerator, o.denominator
+      FROM reported_figures o
+      JOIN jsonb_to_recordset(%s::jsonb) AS k(j text, i text, g text, p date)
+        ON o.jurisdiction_id = k.j AND o.indicator_code = k.i
+       AND o.grain = k.g AND o.period_start = k.p
+     ORDER BY o.jurisdiction_id, o.indicator_code, o.grain, o.period_start, o.revision DESC
+"""
+_HISTORY = """
+    SELECT k.j, k.i, k.g, h.period_start, h.value
+      FROM jsonb_to_recordset(%s::jsonb) AS k(j text, i text, g text)
+      CROSS JOIN LATERAL (
+            SELECT DISTINCT ON (o.period_start) o.period_start, o.value
+              FROM reported_figures o
+             WHERE o.jurisdiction_id = k.j AND o.indicator_code = k.i AND o.grain = k.g
+             ORDER BY o.period_start DESC, o.revision DESC
+             LIMIT %s) AS h
+"""
+_HELD = """
+    SELECT h.jurisdiction_id, h.indicator_code, h.grain, h.period_start,
+           h.value, h.numerator, h.denominator
+      FROM held_figures h
+      JOIN jsonb_to_recordset(%s::jsonb) AS k(j text, i text, g text, p date)
+        ON h.jurisdiction_id = k.j AND h.indicator_code = k.i
+       AND h.grain = k.g AND h.period_start = k.p
+     WHERE h.agency = %s AND h.expires_at > now()
+"""
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What a batch is judged against."""
+
+    latest: dict[PointKey, Figure]  # the latest stored figure of each point sent
+    history: dict[SeriesKey, list[tuple[date, float]]]  # each series' latest periods
+    held: dict[PointKey, Figure]  # the agency's unexpired held figures at the points sent
+
+
+async def stored_for(conn: AsyncConnection, agency: str, points: Iterable[PointKey]) -> Stored:
+    """The three reads in one round trip (pipeline mode)."""
     keys = set(points)
     if not keys:
-        return {}
-    cur = await conn.execute(
-        """
-        SELECT DISTINCT ON (o.jurisdiction_id, o.indicator_code, o.grain, o.period_start)
-               o.jurisdiction_id, o.indicator_code, o.grain, o.period_start,
-               o.value, o.numerator, o.denominator
-          FROM reported_figures o
-          JOIN jsonb_to_recordset(%s::jsonb) AS k(j text, i text, g text, p date)
-            ON o.jurisdiction_id = k.j AND o.indicator_code = k.i
-           AND o.grain = k.g AND o.period_start = k.p
-         ORDER BY o.jurisdiction_id, o.indicator_code, o.grain, o.period_start, o.revision DESC
-        """,
-        [_keys(keys, "jigp")],
+        return Stored({}, {}, {})
+    at = _keys(keys, "jigp")
+    async with conn.pipeline():
+        latest = await conn.execute(_LATEST, [at])
+        history = await conn.execute(_HISTORY, [_keys({k[:3] for k in keys}, "jig"), HISTORY])
+        held = await conn.execute(_HELD, [at, agency])
+    series: dict[SeriesKey, list[tuple[date, float]]] = defaultdict(list)
+    for j, i, g, day, value in await history.fetchall():
+        series[(j, i, g)].append((day, value))
+    return Stored(
+        {(j, i, g, p): (v, n, d) for j, i, g, p, v, n, d in await latest.fetchall()},
+        series,
+        {(j, i, g, p): (v, n, d) for j, i, g, p, v, n, d in await held.fetchall()},
     )
-    return {(j, i, g, p): (v, n, d) for j, i, g, p, v, n, d in await cur.fetchall()}
-
-
-async def series_history(
-    conn: AsyncConnection, series: Iterable[SeriesKey]
-) -> dict[SeriesKey, list[tuple[date, float]]]:
-    """The latest figure of each of the series' latest periods (at most HISTORY)."""
-    keys = set(series)
-    if not keys:
-        return {}
-    cur = await conn.execute(
-        """
-        SELECT k.j, k.i, k.g, h.period_start, h.value
-          FROM jsonb_to_recordset(%s::jsonb) AS k(j text, i text, g text)
-          CROSS JOIN LATERAL (
-                SELECT DISTINCT ON (o.period_start) o.period_start, o.value
-                  FROM reported_figures o
-                 WHERE o.jurisdiction_id = k.j AND o.indicator_code = k.i AND o.grain = k.g
-                 ORDER BY o.period_start DESC, o.revision DESC
-                 LIMIT %s) AS h
-        """,
-        [_keys(keys, "jig"), HISTORY],
-    )
-    found: dict[SeriesKey, list[tuple[date, float]]] = defaultdict(list)
-    for j, i, g, day, value in await cur.fetchall():
-        found[(j, i, g)].append((day, value))
-    return found
-
-
-async def held_figures(
-    conn: AsyncConnection, agency: str, points: Iterable[PointKey]
-) -> dict[PointKey, Figure]:
-    """The agency's unexpired held figures at the given points."""
-    keys = set(points)
-    if not keys:
-        return {}
-    cur = await conn.execute(
-        """
-        SELECT h.jurisdiction_id, h.indicator_code, h.grain, h.period_start,
-               h.value, h.numerator, h.denominator
-          FROM held_figures h
-          JOIN jsonb_to_recordset(%s::jsonb) AS k(j text, i text, g text, p date)
-            ON h.jurisdiction_id = k.j AND h.indicator_code = k.i
-           AND h.grain = k.g AND h.period_start = k.p
-         WHERE h.agency = %s AND h.expires_at > now()
-        """,
-        [_keys(keys, "jigp"), agency],
-    )
-    return {(j, i, g, p): (v, n, d) for j, i, g, p, v, n, d in await cur.fetchall()}
 
 
 async def settle(

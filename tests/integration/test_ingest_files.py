@@ -139,8 +139,17 @@ def test_the_templates_list_the_keys_indicators_and_jurisdictions(scoped: TestCl
     assert csv.status_code == 200
     assert csv.headers["content-type"] == "text/csv; charset=utf-8"
     lines = csv.content.decode("utf-8-sig").splitlines()
-    assert lines == [
-        "indicator,jurisdiction,period,value,numerator,denominator",
+    assert lines[0] == "indicator,jurisdiction,period,value,numerator,denominator"
+    assert lines[1].startswith("# Hướng dẫn / Guide: mỗi dòng một số liệu")
+    assert lines[2:4] == [
+        '"# online_public_service_usage: tháng / month, kỳ / period YYYY-MM, đơn vị / unit '
+        "percent, khoảng / range 0..100; dòng mẫu / example: "
+        'online_public_service_usage,lai_chau,2025-06,50,500,1000"',
+        '"# cashless_transaction_share: tháng / month, kỳ / period YYYY-MM, đơn vị / unit '
+        "percent, khoảng / range 0..100; dòng mẫu / example: "
+        'cashless_transaction_share,lai_chau,2025-06,50,500,1000"',
+    ]
+    assert lines[4:] == [
         "online_public_service_usage,lai_chau,,,,",
         "online_public_service_usage,tam_duong,,,,",
         "cashless_transaction_share,lai_chau,,,,",
@@ -160,9 +169,30 @@ def test_the_templates_list_the_keys_indicators_and_jurisdictions(scoped: TestCl
         "cashless_transaction_share,lai_chau",
         "cashless_transaction_share,tam_duong",
     ]
+    indicators = list(book["indicators"].iter_rows(values_only=True))
+    assert indicators[0][:2] == ("mã chỉ tiêu / code", "tên chỉ tiêu")
+    assert indicators[1][0] == "online_public_service_usage"
+    assert indicators[1][3:] == (
+        "percent",
+        "ratio",
+        "tháng / month",
+        "YYYY-MM",
+        "0..100",
+        "online_public_service_usage,lai_chau,2025-06,50,500,1000",
+    )
     units = [r[0] for r in book["jurisdictions"].iter_rows(min_row=2, values_only=True)]
     assert units == ["lai_chau", "tam_duong"]
     assert book["observations"]["C2"].number_format == "@"
+
+
+def test_the_csv_templates_example_rows_are_accepted_and_its_guide_skipped(
+    scoped: TestClient, bootstrap_servers: str
+) -> None:
+    lines = scoped.get("/v1/templates/observations.csv").content.decode("utf-8-sig").splitlines()
+    examples = [line.split("example: ")[1].rstrip('"') for line in lines[2:4]]
+    body = upload(scoped, "t.csv", "\r\n".join([*lines[:4], *examples]).encode(), dry_run="true")
+    assert [(i["row"], i["status"]) for i in body["items"]] == [(5, "accepted"), (6, "accepted")]
+    assert published(bootstrap_servers) == []
 
 
 def test_a_filled_in_template_uploads_and_its_empty_rows_are_skipped(

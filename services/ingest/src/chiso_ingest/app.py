@@ -37,7 +37,7 @@ from chiso_core.readiness import broker_and_database_ready
 from chiso_core.settings import IngestSettings
 from chiso_core.telemetry import configure_logging
 from chiso_core.words.problems import Lang, language
-from chiso_ingest import files, idempotency, store
+from chiso_ingest import files, idempotency, store, templates
 from chiso_ingest.idempotency import JSON
 from chiso_ingest.ingestor import Ingestor
 from chiso_ingest.ingestor import Request as Intake
@@ -282,7 +282,7 @@ async def list_held(wired: Wired, agency: Caller) -> list[dict[str, Any]]:
 )
 async def xlsx_template(wired: Wired, agency: Caller) -> Response:
     return Response(
-        files.template_xlsx(agency, await wired.ingestor.current_catalog()),
+        templates.template_xlsx(agency, await wired.ingestor.current_catalog()),
         media_type=XLSX,
         headers={"Content-Disposition": 'attachment; filename="observations.xlsx"'},
     )
@@ -296,7 +296,7 @@ async def xlsx_template(wired: Wired, agency: Caller) -> Response:
 )
 async def csv_template(wired: Wired, agency: Caller) -> Response:
     return Response(
-        files.template_csv(agency, await wired.ingestor.current_catalog()),
+        templates.template_csv(agency, await wired.ingestor.current_catalog()),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="observations.csv"'},
     )

@@ -118,6 +118,30 @@ def test_problems_are_in_vietnamese_unless_english_is_asked_for(
     ]
 
 
+@pytest.mark.parametrize(
+    ("bad", "field", "vi", "en"),
+    [
+        (obs(value="61.5"), "value", "phải là một số", "Input should be a valid number"),
+        (obs(colour="red"), "colour", "trường không có trong mẫu", "unknown field"),
+        ({"value": 1.0}, "indicator", "thiếu trường này", "Field required"),
+    ],
+)
+def test_an_item_that_is_no_figure_is_named_in_either_language(
+    bootstrap_servers: str,
+    database_url: str,
+    auth: dict[str, str],
+    bad: dict[str, Any],
+    field: str,
+    vi: str,
+    en: str,
+) -> None:
+    for lang, expected in (("vi", vi), ("en", en)):
+        headers = auth | {"Accept-Language": lang}
+        with client_on(bootstrap_servers, database_url, headers) as c:
+            response = c.post(URL, json={"observations": [bad]}, params={"dry_run": "true"})
+        assert (f"observations[0].{field}", expected) in _pairs(response.json()["items"][0])
+
+
 def _pairs(item: dict[str, Any]) -> list[tuple[str, str]]:
     return [(p["field"], p["problem"]) for p in item.get("problems", [])]
 

@@ -107,7 +107,7 @@ class Ingestor:
 
     def _checked(self, items: Sequence[Item], catalog: Catalog, request: Request) -> list[Verdict]:
         """Every item checked and kept to the agency's scope; 403 only when no item is in it."""
-        intake.read(items)
+        intake.read(items, request.lang)
         agency = request.agency
         today, allowed = self.today(), agency.subtree(catalog)
         verdicts: list[Verdict] = []
@@ -120,10 +120,10 @@ class Ingestor:
             verdicts.append(scoped)
         if request.whole and items and outside == len(items):
             problems = [
-                Problem(field=f"{item.where}.{issue.field}", problem=issue.text.in_(request.lang))
+                Problem.model_validate(p)
                 for item, v in zip(items, verdicts, strict=True)
                 if isinstance(v, Rejected)
-                for issue in v.issues
+                for p in intake.problems(item, v, request.lang)
             ]
             raise ApiError(403, "outside this key's scope; nothing was published", problems)
         return verdicts

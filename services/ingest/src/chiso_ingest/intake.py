@@ -75,7 +75,7 @@ def point(checked: Checked) -> PointKey:
     return checked.point
 
 
-def read(items: Sequence[Item]) -> None:
+def read(items: Sequence[Item], lang: Lang = "vi") -> None:
     """Sets each item's `parsed`, or its problems, each naming the item's field."""
     todo = [i for i in items if i.parsed is None and not i.problems]
     try:
@@ -88,10 +88,13 @@ def read(items: Sequence[Item]) -> None:
         try:
             item.parsed = ObservationIn.model_validate(item.data)
         except ValidationError as e:
-            item.problems = [
-                problem_of(err, item.where, "an object with the fields of a figure")
-                for err in e.errors()
-            ]
+            item.problems = [_unreadable(err, item.where, lang) for err in e.errors()]
+
+
+def _unreadable(error: Any, where: str, lang: Lang) -> Problem:
+    found = problem_of(error, where, "an object with the fields of a figure")
+    text = say.unreadable(error["type"], found.problem).in_(lang)
+    return Problem(field=found.field, problem=text)
 
 
 def checked(item: Item, catalog: Catalog, today: date) -> Unreadable | Checked | Rejected:
@@ -156,9 +159,8 @@ def decide(
     return outcomes
 
 
-def _problems(
-    item: Item, outcome: Unreadable | Rejected | Held, lang: Lang
-) -> list[dict[str, str]]:
+def problems(item: Item, outcome: Unreadable | Rejected | Held, lang: Lang) -> list[dict[str, str]]:
+    """An item's problems as the answer names them: the item's place, then the field."""
     if isinstance(outcome, Unreadable):
         return [p.model_dump() for p in outcome.problems]
     issues = outcome.issues if isinstance(outcome, Rejected) else (outcome.issue,)
@@ -193,7 +195,7 @@ def summary(
         if isinstance(outcome, Accepted) and not dry_run:
             result["message_id"] = outcome.message[1].meta.message_id
         if isinstance(outcome, Unreadable | Rejected | Held):
-            result["problems"] = _problems(item, outcome, lang)
+            result["problems"] = problems(item, outcome, lang)
         if dry_run and isinstance(outcome, Accepted | Unchanged | Held):
             result["stored"] = stored(outcome.checked)
         counts[status] += 1

@@ -162,3 +162,24 @@ def outlier(value: float, lo: float, hi: float, count: int, methods: Iterable[st
         f'({lo:g}..{hi:g}; by {by}): held, not published; re-send it with "confirm": true '
         "if it is right, or send the corrected figure",
     )
+
+
+_READ_VI = {
+    "missing": "thiếu trường này",
+    "extra_forbidden": "trường không có trong mẫu",
+    "model_type": "phải là một đối tượng có các trường của một số liệu",
+    "float_type": "phải là một số",
+    "float_parsing": "phải là một số",
+    "finite_number": "phải là một số hữu hạn",
+    "string_type": "phải là một chuỗi ký tự",
+    "bool_type": "phải là true hoặc false",
+    "string_too_short": "không được để trống",
+    "string_too_long": "quá dài",
+    "greater_than": "phải lớn hơn 0",
+    "greater_than_equal": "không được âm",
+}
+
+
+def unreadable(error_type: str, english: str) -> Text:
+    """Why a field could not be read as part of a figure (pydantic's error type and message)."""
+    return _both(_READ_VI.get(error_type, f"không đọc được: {english}"), english)

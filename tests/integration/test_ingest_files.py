@@ -140,7 +140,7 @@ def test_the_templates_list_the_keys_indicators_and_jurisdictions(scoped: TestCl
     assert csv.headers["content-type"] == "text/csv; charset=utf-8"
     lines = csv.content.decode("utf-8-sig").splitlines()
     assert lines[0] == "indicator,jurisdiction,period,value,numerator,denominator"
-    assert lines[1].startswith("# Hướng dẫn / Guide: mỗi dòng một số liệu")
+    assert lines[1].startswith('"# Hướng dẫn / Guide: mỗi dòng một số liệu')
     assert lines[2:4] == [
         '"# online_public_service_usage: tháng / month, kỳ / period YYYY-MM, đơn vị / unit '
         "percent, khoảng / range 0..100; dòng mẫu / example: "

@@ -165,10 +165,6 @@ def _items(body: bytes) -> list[Item]:
         ) from e
 
 
-def _by(agency: Agency) -> str:
-    return f"by {agency.name} (key {agency.key_id})"
-
-
 def _count(items: int, settings: IngestSettings) -> None:
     if items > settings.max_items:
         raise ApiError(
@@ -182,19 +178,49 @@ def _count(items: int, settings: IngestSettings) -> None:
         )
 
 
-async def _answer(
-    wired: Wiring, items: list[Item], intake: Intake, key: str | None, digest: bytes
-) -> Response:
-    _count(len(items), wired.settings)
-    return await idempotency.once(
-        wired.pool,
-        intake.agency.key_id,
-        key,
-        digest,
-        200 if intake.dry_run else 202,
-        lambda: wired.ingestor.ingest(items, intake),
-        timedelta(seconds=wired.settings.idempotency_ttl_s),
-    )
+@dataclass(frozen=True)
+class Submission:
+    """What every request that sends figures carries besides them."""
+
+    wired: Wiring
+    agency: Agency
+    lang: Lang
+    dry_run: bool
+    idempotency_key: str | None
+
+    def intake(self, channel: str, what: str) -> Intake:
+        origin = f"{what} by {self.agency.name} (key {self.agency.key_id})"
+        return Intake(self.agency, channel, origin, self.dry_run, self.lang)
+
+    async def answer(
+        self, items: list[Item], intake: Intake, kind: bytes, content: bytes
+    ) -> Response:
+        """The summary, once, under the request's Idempotency-Key (if any): a retry of the same
+        kind, dry run or not, and content gets the first answer."""
+        settings = self.wired.settings
+        _count(len(items), settings)
+        return await idempotency.once(
+            self.wired.pool,
+            self.agency.key_id,
+            self.idempotency_key,
+            idempotency.request_hash(kind, str(self.dry_run).encode(), content),
+            200 if self.dry_run else 202,
+            lambda: self.wired.ingestor.ingest(items, intake),
+            timedelta(seconds=settings.idempotency_ttl_s),
+        )
+
+
+def submission(
+    wired: Wired,
+    agency: Caller,
+    lang: Language,
+    dry_run: DryRun = False,
+    idempotency_key: IdempotencyKey = None,
+) -> Submission:
+    return Submission(wired, agency, lang, dry_run, idempotency_key)
+
+
+Sent = Annotated[Submission, Depends(submission)]
 
 
 router = APIRouter(tags=["observations"])
@@ -208,21 +234,13 @@ router = APIRouter(tags=["observations"])
     openapi_extra={"requestBody": {"required": True, "content": {JSON: {"schema": _BATCH_SCHEMA}}}},
     summary="Report a batch of figures",
 )
-async def post_observations(
-    request: Request,
-    wired: Wired,
-    agency: Caller,
-    lang: Language,
-    dry_run: DryRun = False,
-    idempotency_key: IdempotencyKey = None,
-) -> Response:
+async def post_observations(request: Request, sent: Sent) -> Response:
     """Each item is accepted, unchanged, held or rejected (with its reasons); the valid items
     of a batch count even when others are rejected. 202 once the broker acknowledged every
     accepted item (and the audit copy of every rejected one)."""
     body = await request.body()
-    intake = Intake(agency, "api", f"POST /v1/observations {_by(agency)}", dry_run, lang)
-    digest = idempotency.request_hash(b"json", str(dry_run).encode(), body)
-    return await _answer(wired, _items(body), intake, idempotency_key, digest)
+    intake = sent.intake("api", "POST /v1/observations")
+    return await sent.answer(_items(body), intake, b"json", body)
 
 
 @router.post(
@@ -232,14 +250,7 @@ async def post_observations(
     responses={**_SUMMARIES, **_ERRORS},
     summary="Upload a CSV or Excel (.xlsx) file of figures",
 )
-async def post_file(
-    file: UploadFile,
-    wired: Wired,
-    agency: Caller,
-    lang: Language,
-    dry_run: DryRun = False,
-    idempotency_key: IdempotencyKey = None,
-) -> Response:
+async def post_file(file: UploadFile, sent: Sent) -> Response:
     """The template's columns (GET /v1/templates/observations.xlsx or .csv); the same
     summary as a JSON batch, each item with its row number, every problem naming its row."""
     content = await file.read()
@@ -254,9 +265,8 @@ async def post_file(
             "not a CSV or .xlsx file",
             [Problem(field="file", problem="expected a file named *.csv or *.xlsx")],
         )
-    intake = Intake(agency, "file", f"upload {file.filename} {_by(agency)}", dry_run, lang)
-    digest = idempotency.request_hash(name.encode(), str(dry_run).encode(), content)
-    return await _answer(wired, items, intake, idempotency_key, digest)
+    intake = sent.intake("file", f"upload {file.filename}")
+    return await sent.answer(items, intake, name.encode(), content)
 
 
 @router.get(

@@ -24,13 +24,13 @@ from chiso_core import db, topics
 from chiso_core.catalog import Catalog, load_catalog
 from chiso_core.catalog import store as catalog_store
 from chiso_core.catalog.store import CatalogCache
+from chiso_core.checks import Checked, Reported, check, today_in_vietnam
 from chiso_core.contracts.v1 import observation_pb2
 from chiso_core.messaging import Record
 from chiso_core.publisher import Publisher
 from chiso_core.settings import BrokerSettings
 from chiso_devstack.embedded import EmbeddedBroker, EmbeddedPostgres, free_port
 from chiso_ingest.convert import to_message
-from chiso_ingest.models import ObservationIn
 from chiso_scoring.pipeline import ScoringPipeline
 
 CATALOG = Path(__file__).resolve().parents[1] / "catalog"
@@ -55,20 +55,21 @@ def figures(
     series = sorted(
         {(p.jurisdiction, t.indicator) for p in catalog.plans.values() for t in p.targets}
     )
-    return [
-        to_message(
-            ObservationIn(
-                indicator=indicator,
-                jurisdiction=jurisdiction,
-                period=f"{m // 12}-{m % 12 + 1:02d}",
-                value=round(20 + 0.05 * (m - 2000 * 12), 3),
-            ),
-            catalog,
-            source="bench",
-        )
-        for m in months
-        for jurisdiction, indicator in series
-    ]
+    today = today_in_vietnam()
+    messages = []
+    for m in months:
+        for jurisdiction, indicator in series:
+            figure = Reported(
+                indicator,
+                jurisdiction,
+                f"{m // 12}-{m % 12 + 1:02d}",
+                round(20 + 0.05 * (m - 24000), 3),
+            )
+            checked = check(figure, catalog, today)
+            if not isinstance(checked, Checked):
+                raise SystemExit(f"the bench's own figure is refused: {figure}: {checked}")
+            messages.append(to_message(checked, source="bench"))
+    return messages
 
 
 def records(items: list[tuple[bytes, observation_pb2.Observation]]) -> list[Record]:

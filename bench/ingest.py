@@ -26,7 +26,9 @@ from chiso_devstack.processes import ServiceProcess, agency_key
 CATALOG = Path(__file__).resolve().parents[1] / "catalog"
 INDICATORS = ("online_public_service_usage", "cashless_transaction_share")
 JURISDICTIONS = ("khanh_hoa", "tien_giang", "tam_duong", "lai_chau", "nha_trang", "my_tho")
-MONTHS = 100 * 12  # 1950-2049: every figure of a run is a distinct point
+# 1900-1999: every figure of a run is a distinct point, and every period has ended (a figure
+# for a period still to come is refused at the door, which would measure refusals instead)
+MONTHS = 100 * 12
 
 
 def figures(n: int, offset: int) -> list[dict[str, Any]]:
@@ -39,7 +41,7 @@ def figures(n: int, offset: int) -> list[dict[str, Any]]:
             {
                 "indicator": indicator,
                 "jurisdiction": jurisdiction,
-                "period": f"{1950 + month // 12}-{month % 12 + 1:02d}",
+                "period": f"{1900 + month // 12}-{month % 12 + 1:02d}",
                 "value": round(10 + (k % 797) / 10, 1),
             }
         )

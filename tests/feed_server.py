@@ -106,5 +106,9 @@ def usage_config(name: str, url: str, **changes: Any) -> dict[str, Any]:
             "numerator": {"field": "online"},
             "denominator": {"field": "total"},
         },
+        "scope": {
+            "jurisdictions": ["vn"],
+            "indicators": ["online_public_service_usage", "cashless_transaction_share"],
+        },
     }
     return config | changes

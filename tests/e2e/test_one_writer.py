@@ -19,11 +19,10 @@ from aiokafka.partitioner import DefaultPartitioner
 from chiso_core import topics
 from chiso_core.catalog import Catalog
 from chiso_core.settings import ScoringSettings
-from chiso_ingest.convert import to_message
-from chiso_ingest.models import ObservationIn
 from chiso_scoring.rescore import rescore
 from tests.e2e.conftest import StartService
 from tests.e2e.test_crash_recovery import committed_everything
+from tests.integration.conftest import message_of
 
 GROUP = "scoring-two"
 SERIES = [
@@ -48,15 +47,14 @@ def figures(catalog: Catalog, shift: float) -> list[tuple[bytes, bytes]]:
         for jurisdiction, indicator in SERIES
         for m in range(MONTHS)
         for key, message in [
-            to_message(
-                ObservationIn(
-                    indicator=indicator,
-                    jurisdiction=jurisdiction,
-                    period=f"{2023 + m // 12}-{m % 12 + 1:02d}",
-                    value=30.0 + m + shift,
-                ),
+            message_of(
                 catalog,
-                source="test",
+                {
+                    "indicator": indicator,
+                    "jurisdiction": jurisdiction,
+                    "period": f"{2023 + m // 12}-{m % 12 + 1:02d}",
+                    "value": 30.0 + m + shift,
+                },
             )
         ]
     ]

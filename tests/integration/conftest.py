@@ -2,9 +2,10 @@
 database."""
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import httpx
@@ -12,11 +13,13 @@ import psycopg
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from google.protobuf.timestamp_pb2 import Timestamp
 from psycopg_pool import AsyncConnectionPool
 
 from chiso_core import topics
 from chiso_core.catalog import Catalog
 from chiso_core.catalog.store import CatalogCache
+from chiso_core.checks import Checked, Reported, check, today_in_vietnam
 from chiso_core.contracts.v1 import observation_pb2
 from chiso_core.messaging import Record
 from chiso_core.publisher import Publisher
@@ -24,7 +27,6 @@ from chiso_core.settings import BrokerSettings, IngestSettings
 from chiso_devstack.embedded import free_port
 from chiso_ingest.app import create_app
 from chiso_ingest.convert import to_message
-from chiso_ingest.models import ObservationIn
 from chiso_scoring.pipeline import ScoringPipeline
 from tests.kafka_io import produce, read_topic
 
@@ -61,13 +63,25 @@ async def harness(
 def observation(
     catalog: Catalog, period: str, value: float, jurisdiction: str = "tam_duong"
 ) -> tuple[bytes, observation_pb2.Observation]:
-    item = ObservationIn(
-        indicator="online_public_service_usage",
-        jurisdiction=jurisdiction,
-        period=period,
-        value=value,
+    return message_of(
+        catalog,
+        {
+            "indicator": "online_public_service_usage",
+            "jurisdiction": jurisdiction,
+            "period": period,
+            "value": value,
+        },
     )
-    return to_message(item, catalog, source="test")
+
+
+def message_of(
+    catalog: Catalog, item: dict[str, Any], at: Timestamp | None = None
+) -> tuple[bytes, observation_pb2.Observation]:
+    """The message ingest would publish for a figure (which must pass the checks), reported
+    `at` (now unless given)."""
+    checked = check(Reported(**item), catalog, today_in_vietnam())
+    assert isinstance(checked, Checked), checked
+    return to_message(checked, source="test", at=at)
 
 
 # --- the ingest API -------------------------------------------------------------------------
@@ -78,7 +92,12 @@ MAX_ITEMS = 5
 PUBLISH_TIMEOUT_S = 2.0
 
 
-def make_app(bootstrap_servers: str, database_url: str, **settings: Any) -> FastAPI:
+def make_app(
+    bootstrap_servers: str,
+    database_url: str,
+    today: Callable[[], date] = today_in_vietnam,
+    **settings: Any,
+) -> FastAPI:
     return create_app(
         IngestSettings(
             **{
@@ -92,15 +111,17 @@ def make_app(bootstrap_servers: str, database_url: str, **settings: Any) -> Fast
                 "key_cache_s": 0,
                 **settings,
             }
-        )
+        ),
+        today,
     )
 
 
 @pytest.fixture
 def client(bootstrap_servers: str, database_url: str, auth: dict[str, str]) -> Iterator[TestClient]:
     """The app with its lifespan run (topics ensured, the producer connected), sending the test
-    agency's key with every request."""
-    with TestClient(make_app(bootstrap_servers, database_url), headers=auth) as c:
+    agency's key with every request, and asking for problems in English."""
+    headers = auth | {"Accept-Language": "en"}
+    with TestClient(make_app(bootstrap_servers, database_url), headers=headers) as c:
         yield c
 
 

@@ -20,11 +20,9 @@ from chiso_core.contracts.v1.observation_pb2 import Observation
 from chiso_core.periods import Period
 from chiso_core.publisher import Publisher
 from chiso_core.settings import BrokerSettings, ScoringSettings
-from chiso_ingest.convert import to_message
-from chiso_ingest.models import ObservationIn
 from chiso_scoring.pipeline import ScoringPipeline
 from chiso_scoring.rescore import rescore
-from tests.integration.conftest import Harness
+from tests.integration.conftest import Harness, message_of
 from tests.kafka_io import produce, read_topic
 
 # Months of 2019..2025 and the years 2019..2025 (a year ends with its December: both kinds of
@@ -57,13 +55,13 @@ def reported(catalog: Catalog, figures: list[Figure]) -> list[tuple[bytes, Obser
     for k, (period, value) in enumerate(figures):
         at = Timestamp()
         at.FromDatetime(datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=k))
-        item = ObservationIn(
-            indicator="online_public_service_usage",
-            jurisdiction="tam_duong",
-            period=period,
-            value=value,
-        )
-        messages.append(to_message(item, catalog, source="test", at=at))
+        item = {
+            "indicator": "online_public_service_usage",
+            "jurisdiction": "tam_duong",
+            "period": period,
+            "value": value,
+        }
+        messages.append(message_of(catalog, item, at=at))
     return messages
 
 
@@ -137,10 +135,13 @@ def test_stored_scores_equal_a_rescore_whatever_the_arrival(
 def digital_economy(
     catalog: Catalog, year: str, value: float
 ) -> tuple[bytes, observation_pb2.Observation]:
-    item = ObservationIn(
-        indicator="digital_economy_share_grdp", jurisdiction="tien_giang", period=year, value=value
-    )
-    return to_message(item, catalog, source="test")
+    item = {
+        "indicator": "digital_economy_share_grdp",
+        "jurisdiction": "tien_giang",
+        "period": year,
+        "value": value,
+    }
+    return message_of(catalog, item)
 
 
 async def test_the_previous_latest_is_re_judged_as_of_its_own_period(

@@ -202,14 +202,14 @@ async def test_bad_csv_rows_are_rejected_with_the_reason_and_the_rest_published(
     ]
     assert sorted((r.origin, r.reason) for r in rejected) == [
         (
-            f"feed:{feed.name} line 3",
-            "line 3.jurisdiction: unknown jurisdiction '99' (a catalog id, or an official code "
-            "in force in the period)",
+            f"feed:{feed.name} rows[3]",
+            "rows[3].jurisdiction: không có đơn vị hành chính '99' trong kỳ 2025-04 (mã danh "
+            "mục, hoặc mã hành chính có hiệu lực trong kỳ)",
         ),
-        (f"feed:{feed.name} line 4", "line 4.numerator: field 'khong_tien_mat' is missing"),
+        (f"feed:{feed.name} rows[4]", "rows[4].numerator: field 'khong_tien_mat' is missing"),
         (
-            f"feed:{feed.name} line 5",
-            "line 5.value: 120.0 is outside the valid range 0.0..100.0 percent",
+            f"feed:{feed.name} rows[5]",
+            "rows[5].value: 120 nằm ngoài khoảng hợp lệ 0..100 percent",
         ),
     ]
     assert json.loads(rejected[0].payload)["ma_tinh"] in ("99", "82")
@@ -259,7 +259,7 @@ async def test_the_cursor_does_not_advance_when_the_broker_did_not_acknowledge(
     server.documents["/usage"] = usage_document(USAGE)
     feed = usage_feed(server)
     async with pollers(settings, [feed]) as [poller]:
-        await poller.publisher.stop()  # every send now fails: nothing is acknowledged
+        await poller.ingestor.publisher.stop()  # every send now fails: nothing is acknowledged
         assert await poller.poll() == Outcome.FAILED
         assert len(server.requests_to("/usage")) == 3  # retried as a transient failure
         assert cursor(database_url, feed.name) is None
@@ -268,3 +268,27 @@ async def test_the_cursor_does_not_advance_when_the_broker_did_not_acknowledge(
         assert await restarted.poll() == Outcome.PUBLISHED  # the same document, not skipped
     assert len(await observations(bootstrap_servers)) == 3
     assert cursor(database_url, feed.name) == ('"v1"', 3, 0)
+
+
+async def test_the_feed_path_refuses_a_figure_outside_its_scope(
+    server: FeedServer, settings: FeedsSettings, bootstrap_servers: str, database_url: str
+) -> None:
+    """The poller goes through the API's ingestor: a row outside the feed's scope is rejected
+    on its own (code 82 in 2025-02 is Tiền Giang, outside a Khánh Hòa feed), the rest go."""
+    server.documents["/usage"] = usage_document(USAGE)
+    scope = {"jurisdictions": ["khanh_hoa"], "indicators": ["online_public_service_usage"]}
+    feed = usage_feed(server, scope=scope)
+    async with pollers(settings, [feed]) as [poller]:
+        assert await poller.poll() == Outcome.PUBLISHED
+
+    assert [o.jurisdiction_id for o in await observations(bootstrap_servers)] == ["khanh_hoa"] * 2
+    [rejected] = [
+        observation_pb2.Rejected.FromString(r.value or b"")
+        for r in await read_topic(bootstrap_servers, topics.OBSERVATIONS_REJECTED)
+    ]
+    assert rejected.origin == f"feed:{feed.name} items[2]"
+    assert rejected.reason == (
+        "items[2].jurisdiction: '82' nằm ngoài các đơn vị của khóa này (khanh_hoa và các đơn vị "
+        "trực thuộc); mã 82 trong kỳ 2025-02 là Tỉnh Tiền Giang (tien_giang)"
+    )
+    assert cursor(database_url, feed.name) == ('"v1"', 2, 1)

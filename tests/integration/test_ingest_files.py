@@ -29,7 +29,7 @@ def scoped(bootstrap_servers: str, database_url: str) -> Iterator[TestClient]:
     )
     with TestClient(
         make_app(bootstrap_servers, database_url, max_items=50, max_body_bytes=1 << 16),
-        headers={"Authorization": f"Bearer {key}"},
+        headers={"Authorization": f"Bearer {key}", "Accept-Language": "en"},
     ) as c:
         yield c
 
@@ -68,16 +68,16 @@ def test_a_csv_upload_reports_every_row_by_its_number(
         (3, 7, "rejected"),
     ]
     assert item_problems(body, 1) == [
-        ("row 3, value", "expected a number such as 61.5, found '61,5'")
+        ("rows[3].value", "expected a number such as 61.5, found '61,5'")
     ]
     assert item_problems(body, 2) == [
         (
-            "row 4.jurisdiction",
+            "rows[4].jurisdiction",
             "unknown jurisdiction 'atlantis' (a catalog id, or an official code in force in "
-            "the period)",
+            "the period 2025-06)",
         )
     ]
-    assert item_problems(body, 3) == [("row 7, period", "is empty")]
+    assert item_problems(body, 3) == [("rows[7].period", "is empty")]
     [(_, message)] = published(bootstrap_servers)
     assert (message.jurisdiction_id, message.value, message.numerator) == ("lai_chau", 61.5, 6150)
     assert message.source == "file:stats_lai_chau"
@@ -104,7 +104,7 @@ def test_an_xlsx_upload_reads_percent_cells_as_shown_and_months_typed_as_dates(
 
     assert [i["status"] for i in body["items"]] == ["accepted", "accepted", "rejected"]
     assert item_problems(body, 2) == [
-        ("row 4.value", "150.0 is outside the valid range 0.0..100.0 percent")
+        ("rows[4].value", "150.0 is outside the valid range 0.0..100.0 percent")
     ]
     values = sorted(
         (m.jurisdiction_id, m.period.month, m.value) for _, m in published(bootstrap_servers)
@@ -126,11 +126,11 @@ def test_a_percent_cell_for_an_indicator_not_in_percent_is_refused(
     book.save(out)
     with TestClient(
         make_app(bootstrap_servers, database_url, max_body_bytes=1 << 16),
-        headers={"Authorization": f"Bearer {key}"},
+        headers={"Authorization": f"Bearer {key}", "Accept-Language": "en"},
     ) as c:
         body = upload(c, "dti.xlsx", out.getvalue())
     assert item_problems(body, 0) == [
-        ("row 2.unit", "dti_rank is reported in rank, not 'percent'; values are never converted")
+        ("rows[2].unit", "dti_rank is reported in rank, not 'percent'; values are never converted")
     ]
 
 
@@ -139,8 +139,17 @@ def test_the_templates_list_the_keys_indicators_and_jurisdictions(scoped: TestCl
     assert csv.status_code == 200
     assert csv.headers["content-type"] == "text/csv; charset=utf-8"
     lines = csv.content.decode("utf-8-sig").splitlines()
-    assert lines == [
-        "indicator,jurisdiction,period,value,numerator,denominator",
+    assert lines[0] == "indicator,jurisdiction,period,value,numerator,denominator"
+    assert lines[1].startswith('"# Hướng dẫn / Guide: mỗi dòng một số liệu')
+    assert lines[2:4] == [
+        '"# online_public_service_usage: tháng / month, kỳ / period YYYY-MM, đơn vị / unit '
+        "percent, khoảng / range 0..100; dòng mẫu / example: "
+        'online_public_service_usage,lai_chau,2025-06,50,500,1000"',
+        '"# cashless_transaction_share: tháng / month, kỳ / period YYYY-MM, đơn vị / unit '
+        "percent, khoảng / range 0..100; dòng mẫu / example: "
+        'cashless_transaction_share,lai_chau,2025-06,50,500,1000"',
+    ]
+    assert lines[4:] == [
         "online_public_service_usage,lai_chau,,,,",
         "online_public_service_usage,tam_duong,,,,",
         "cashless_transaction_share,lai_chau,,,,",
@@ -160,9 +169,30 @@ def test_the_templates_list_the_keys_indicators_and_jurisdictions(scoped: TestCl
         "cashless_transaction_share,lai_chau",
         "cashless_transaction_share,tam_duong",
     ]
+    indicators = list(book["indicators"].iter_rows(values_only=True))
+    assert indicators[0][:2] == ("mã chỉ tiêu / code", "tên chỉ tiêu")
+    assert indicators[1][0] == "online_public_service_usage"
+    assert indicators[1][3:] == (
+        "percent",
+        "ratio",
+        "tháng / month",
+        "YYYY-MM",
+        "0..100",
+        "online_public_service_usage,lai_chau,2025-06,50,500,1000",
+    )
     units = [r[0] for r in book["jurisdictions"].iter_rows(min_row=2, values_only=True)]
     assert units == ["lai_chau", "tam_duong"]
     assert book["observations"]["C2"].number_format == "@"
+
+
+def test_the_csv_templates_example_rows_are_accepted_and_its_guide_skipped(
+    scoped: TestClient, bootstrap_servers: str
+) -> None:
+    lines = scoped.get("/v1/templates/observations.csv").content.decode("utf-8-sig").splitlines()
+    examples = [line.split("example: ")[1].rstrip('"') for line in lines[2:4]]
+    body = upload(scoped, "t.csv", "\r\n".join([*lines[:4], *examples]).encode(), dry_run="true")
+    assert [(i["row"], i["status"]) for i in body["items"]] == [(5, "accepted"), (6, "accepted")]
+    assert published(bootstrap_servers) == []
 
 
 def test_a_filled_in_template_uploads_and_its_empty_rows_are_skipped(
@@ -188,7 +218,7 @@ def test_a_filled_in_template_uploads_and_its_empty_rows_are_skipped(
         (
             "june.csv",
             b"indicator;jurisdiction;period;value\r\n",
-            "row 1, header",
+            "rows[1].header",
             "the header must name the columns indicator, jurisdiction, period, value, numerator,"
             " denominator (numerator and denominator optional); found"
             " indicator;jurisdiction;period;value",

@@ -125,10 +125,12 @@ def test_a_wrong_secret_for_a_known_key_id_is_401(
     assert answer.status_code == 401
 
 
-def test_out_of_scope_items_are_403_naming_each_and_nothing_is_published(
+def test_each_out_of_scope_item_is_rejected_and_403_only_when_none_is_within(
     app_client: TestClient, database_url: str, bootstrap_servers: str
 ) -> None:
-    """Lai Châu and the units below it (Tam Đường, by the parent links), one indicator."""
+    """Lai Châu and the units below it (Tam Đường, by the parent links), one indicator: the
+    items outside are rejected naming why, the one inside is published; a request with
+    nothing inside is refused whole."""
     key = agency_key(database_url, "so_tttt_lai_chau", *SCOPE)
     batch = [
         obs(jurisdiction="tam_duong"),
@@ -136,11 +138,14 @@ def test_out_of_scope_items_are_403_naming_each_and_nothing_is_published(
         obs(jurisdiction="12", indicator="cashless_transaction_share"),
         obs(jurisdiction="atlantis"),
     ]
+    headers = bearer(key) | {"Accept-Language": "en"}
 
-    answer = app_client.post(URL, json={"observations": batch}, headers=bearer(key))
+    answer = app_client.post(URL, json={"observations": batch}, headers=headers)
 
-    assert answer.status_code == 403, answer.text
-    assert problems(answer) == [
+    assert answer.status_code == 202, answer.text
+    assert statuses(answer) == ["accepted", "rejected", "rejected", "rejected"]
+    items = answer.json()["items"]
+    assert [(p["field"], p["problem"]) for i in items[1:3] for p in i["problems"]] == [
         (
             "observations[1].jurisdiction",
             "'khanh_hoa' is outside this key's jurisdictions (lai_chau and the units below them)",
@@ -151,9 +156,14 @@ def test_out_of_scope_items_are_403_naming_each_and_nothing_is_published(
             " (online_public_service_usage)",
         ),
     ]
-    assert published(bootstrap_servers) == []
-    within = app_client.post(URL, json={"observations": [batch[0], batch[3]]}, headers=bearer(key))
-    assert statuses(within) == ["accepted", "rejected"]  # unknown: rejected, not out of scope
+    assert [m.jurisdiction_id for _, m in published(bootstrap_servers)] == ["tam_duong"]
+    outside = app_client.post(URL, json={"observations": batch[1:3]}, headers=headers)
+    assert outside.status_code == 403, outside.text
+    assert [f for f, _ in problems(outside)] == [
+        "observations[0].jurisdiction",
+        "observations[1].indicator",
+    ]
+    assert len(published(bootstrap_servers)) == 1
 
 
 def test_over_the_rate_limit_is_429_with_retry_after(

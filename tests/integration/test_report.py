@@ -13,9 +13,7 @@ from pathlib import Path
 from chiso_core.catalog import Catalog
 from chiso_core.periods import Period
 from chiso_devstack.simulation import simulate
-from chiso_ingest.convert import to_message
-from chiso_ingest.models import ObservationIn
-from tests.integration.conftest import Harness
+from tests.integration.conftest import Harness, message_of
 
 PLAN = "khanh_hoa_nq57"
 # Every host but the page itself is unreachable: an asset from elsewhere would be missing.
@@ -33,12 +31,7 @@ CHROMIUM_FLAGS = [
 
 async def _scored(harness: Harness, catalog: Catalog, until: str) -> None:
     figures = simulate(7, Period.parse(until))
-    await harness.run(
-        [
-            to_message(ObservationIn.model_validate(item), catalog, source="test")
-            for item in figures.reports + figures.revisions
-        ]
-    )
+    await harness.run([message_of(catalog, item) for item in figures.reports + figures.revisions])
 
 
 async def _run(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:

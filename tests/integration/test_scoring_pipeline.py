@@ -1,11 +1,15 @@
 """The scoring pipeline over the real broker and TimescaleDB: store, revise, score, reject."""
 
+from typing import Any
+
+import pytest
+
 from chiso_core import topics
 from chiso_core.catalog import Catalog
+from chiso_core.checks import Rejected, Reported, check, today_in_vietnam
 from chiso_core.contracts.v1 import observation_pb2, score_pb2
-from chiso_ingest.convert import to_message
-from chiso_ingest.models import ObservationIn
-from tests.integration.conftest import Harness, observation
+from chiso_core.periods import Period
+from tests.integration.conftest import Harness, message_of, observation
 from tests.kafka_io import read_topic
 
 
@@ -104,15 +108,15 @@ async def test_correcting_the_first_figure_rescores_the_later_periods(
 
 def my_tho_march(catalog: Catalog) -> tuple[bytes, observation_pb2.Observation]:
     """Mỹ Tho (a city of Tiền Giang): 6,150 of 10,000 dossiers online in 2025-03."""
-    item = ObservationIn(
-        indicator="online_public_service_usage",
-        jurisdiction="my_tho",
-        period="2025-03",
-        value=61.5,
-        numerator=6150,
-        denominator=10000,
-    )
-    return to_message(item, catalog, source="test")
+    item = {
+        "indicator": "online_public_service_usage",
+        "jurisdiction": "my_tho",
+        "period": "2025-03",
+        "value": 61.5,
+        "numerator": 6150.0,
+        "denominator": 10000.0,
+    }
+    return message_of(catalog, item)
 
 
 async def test_a_city_figure_rolls_up_into_its_province_and_is_scored_there(
@@ -168,3 +172,51 @@ async def test_a_year_and_its_december_are_scored_on_the_year_figure(
         ("month", "2024-12-01", "insufficient_data"),
         ("month", "2025-06-01", "stale"),
     ]
+
+
+def _straight(catalog: Catalog, **changes: Any) -> tuple[bytes, observation_pb2.Observation]:
+    """A message produced straight to the topic, skipping ingest: a valid one, then changed."""
+    key, message = observation(catalog, "2025-01", 40.0)
+    for name, value in changes.items():
+        if name == "period":
+            message.period.CopyFrom(Period.parse(value).to_proto())
+        else:
+            setattr(message, name, value)
+    return key, message
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"value": 150.0}, "value: 150 nằm ngoài khoảng hợp lệ 0..100 percent"),
+        (
+            {"value": 70.0, "numerator": 6150.0, "denominator": 10000.0},
+            "numerator: giá trị 70 không khớp tử số/mẫu số (61,5 percent)",
+        ),
+        ({"period": "2099-01"}, "period: kỳ 2099-01 chưa kết thúc"),
+        ({"jurisdiction_id": "ninh_thuan", "period": "2026-06"}, "jurisdiction: Tỉnh Ninh Thuận"),
+        ({"indicator_code": "nope"}, "indicator: không có chỉ tiêu 'nope' trong danh mục"),
+    ],
+)
+async def test_a_figure_ingest_would_refuse_is_rejected_with_its_reason_and_no_row(
+    harness: Harness, catalog: Catalog, changes: dict[str, Any], reason: str
+) -> None:
+    """Scoring trusts no wire: the checks ingest runs, with the reason ingest gives."""
+    bad = _straight(catalog, **changes)
+    await harness.run([bad, observation(catalog, "2025-02", 41.0)])
+
+    assert harness.rows("SELECT period_start::text FROM observations") == [("2025-02-01",)]
+    [rejected] = [
+        observation_pb2.Rejected.FromString(r.value or b"")
+        for r in await read_topic(harness.bootstrap, topics.OBSERVATIONS_REJECTED)
+    ]
+    assert rejected.reason.startswith(reason), rejected.reason
+    m = bad[1]
+    parts = (m.numerator, m.denominator) if m.HasField("numerator") else (None, None)
+    figure = Reported(
+        m.indicator_code, m.jurisdiction_id, Period.from_proto(m.period), m.value, *parts
+    )
+    verdict = check(figure, catalog, today_in_vietnam())
+    assert isinstance(verdict, Rejected)
+    assert rejected.reason == verdict.reason()
+    assert rejected.payload == m.SerializeToString()

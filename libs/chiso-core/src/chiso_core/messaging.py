@@ -53,16 +53,19 @@ def new_meta(
     )
 
 
+def refused(
+    producer: str, origin: str, key: bytes, payload: bytes, reason: str
+) -> tuple[bytes, observation_pb2.Rejected]:
+    """The audit copy of anything refused, for the rejected topic: the one builder of it."""
+    return key, observation_pb2.Rejected(
+        meta=new_meta(producer), origin=origin, key=key, payload=payload, reason=reason
+    )
+
+
 def rejected(producer: str, record: Record, reason: str) -> tuple[bytes, observation_pb2.Rejected]:
     """The audit copy of a message that could not be processed, keyed like the original."""
-    key = record.key or b""
-    return key, observation_pb2.Rejected(
-        meta=new_meta(producer),
-        origin=f"{record.topic}/{record.partition}/{record.offset}",
-        key=key,
-        payload=record.value or b"",
-        reason=reason,
-    )
+    origin = f"{record.topic}/{record.partition}/{record.offset}"
+    return refused(producer, origin, record.key or b"", record.value or b"", reason)
 
 
 def subscribe_batches(

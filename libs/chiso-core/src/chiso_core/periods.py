@@ -70,8 +70,9 @@ class Period:
     def to_proto(self) -> common_pb2.Period:
         return common_pb2.Period(grain=_TO_PROTO[self.grain], year=self.year, month=self.month)
 
-    @property
+    @functools.cached_property
     def start(self) -> date:
+        # Kept: parsed periods are shared (cached) and their start is asked for per figure.
         return date(self.year, self.month, 1)
 
     @property

@@ -46,15 +46,35 @@ class HttpSettings(_Base):
     http_port: int = Field(ge=1, le=65535)
 
 
-class IngestSettings(
-    HttpSettings, BrokerSettings, DatabaseSettings, CatalogReaderSettings, LogSettings
-):
-    http_port: int = 8001
-    max_body_bytes: int = Field(default=1_048_576, ge=1024, description="request body size limit")
-    max_items: int = Field(default=5000, ge=1, description="observations per request")
+class IntakeSettings(_Base):
+    """What every way a figure comes in (API, files, feeds) shares."""
+
     publish_timeout_s: float = Field(
         default=10, gt=0, description="how long a request waits for the broker's acknowledgement"
     )
+    held_ttl_s: float = Field(
+        default=14 * 86_400,
+        gt=0,
+        description="how long a figure held as unusual waits for its confirmation (then it is "
+        "dropped: sent again, it is weighed again)",
+    )
+
+
+class _IntakeService(
+    HttpSettings,
+    BrokerSettings,
+    DatabaseSettings,
+    CatalogReaderSettings,
+    IntakeSettings,
+    LogSettings,
+):
+    """A process that takes figures in: the API or the feed poller."""
+
+
+class IngestSettings(_IntakeService):
+    http_port: int = 8001
+    max_body_bytes: int = Field(default=1_048_576, ge=1024, description="request body size limit")
+    max_items: int = Field(default=5000, ge=1, description="observations per request")
     rate_limit_per_s: float = Field(
         default=20, gt=0, description="requests per second per API key, in each replica"
     )
@@ -70,9 +90,7 @@ class IngestSettings(
     )
 
 
-class FeedsSettings(
-    HttpSettings, BrokerSettings, DatabaseSettings, CatalogReaderSettings, LogSettings
-):
+class FeedsSettings(_IntakeService):
     http_port: int = 8004
     feeds_dir: Path = Field(description="folder of feed configurations (*.yaml), see docs/feeds.md")
 

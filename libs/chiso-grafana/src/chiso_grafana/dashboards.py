@@ -433,13 +433,11 @@ def pipeline_health(t: Texts) -> dashboard.Dashboard:
         .with_panel(
             series(
                 t.ingest_rate,
+                # The API, files and feeds share one ingestor and its counter; the job tells
+                # the API's process from the feed adapters'.
                 promql(
-                    "sum by (outcome) (rate(chiso_ingest_items_total[$__rate_interval]))",
-                    "API {{outcome}}",
-                ),
-                promql(
-                    "sum by (outcome) (rate(chiso_feed_observations_total[$__rate_interval]))",
-                    "feeds {{outcome}}",
+                    "sum by (job, outcome) (rate(chiso_ingest_items_total[$__rate_interval]))",
+                    "{{job}} {{outcome}}",
                 ),
             ).unit(f"suffix: {t.items_per_second}")
         )

@@ -1,23 +1,27 @@
-"""Wiring of the ingest service: agencies' HTTP API → checked protobuf → chiso.observations.v1."""
+"""Wiring of the ingest service: agencies' HTTP API → checked protobuf → chiso.observations.v1.
+Route handlers live at module level and get what they use through `Depends`; `create_app`
+builds the collaborators once and assembles the app at the bottom."""
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Annotated, Any
 
-import orjson
 import psycopg
 import structlog
-from fastapi import Depends, FastAPI, Header, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request, UploadFile
 from fastapi.responses import Response
-from psycopg_pool import PoolTimeout
+from fastapi.security import HTTPAuthorizationCredentials
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 from pydantic import ValidationError
 
 from chiso_core.access.agencies import Agency, Permission
-from chiso_core.access.auth import Authenticator
+from chiso_core.access.auth import Authenticator, bearer
 from chiso_core.broker import ensure_topics
 from chiso_core.catalog.api import catalog_router
 from chiso_core.catalog.store import CatalogCache
+from chiso_core.checks import today_in_vietnam
 from chiso_core.db import make_pool
 from chiso_core.http import ops_router, service_app
 from chiso_core.problems import (
@@ -32,15 +36,23 @@ from chiso_core.publisher import Publisher
 from chiso_core.readiness import broker_and_database_ready
 from chiso_core.settings import IngestSettings
 from chiso_core.telemetry import configure_logging
-from chiso_ingest import files, idempotency
+from chiso_core.words.problems import Lang, language
+from chiso_ingest import files, idempotency, store, templates
+from chiso_ingest.idempotency import JSON
 from chiso_ingest.ingestor import Ingestor
+from chiso_ingest.ingestor import Request as Intake
 from chiso_ingest.intake import Item
 from chiso_ingest.limits import BodySizeLimit
-from chiso_ingest.models import Envelope, ImportSummary, ObservationBatch, ObservationIn
+from chiso_ingest.models import (
+    Envelope,
+    HeldFigure,
+    ImportSummary,
+    ObservationBatch,
+    ObservationIn,
+)
 from chiso_ingest.ratelimit import RateLimit
 
 log = structlog.get_logger(__name__)
-JSON = "application/json"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -48,7 +60,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     for code, text in {
         400: "malformed JSON, or a form that cannot be read",
         401: "no API key, or an unknown or revoked one",
-        403: "the key may not report figures, or an item is outside its jurisdictions or "
+        403: "the key may not report figures, or no item is within its jurisdictions and "
         "indicators; nothing was published",
         413: "body or item count over the limit",
         409: "this Idempotency-Key was used for another request",
@@ -70,6 +82,7 @@ _BATCH_SCHEMA = {
         "observations": {"type": "array", "minItems": 1, "items": ObservationIn.model_json_schema()}
     },
 }
+_TEMPLATE_ERRORS: dict[int | str, dict[str, Any]] = {c: _ERRORS[c] for c in (401, 429, 503)}
 DryRun = Annotated[bool, Query(description="check every item, publish nothing")]
 IdempotencyKey = Annotated[
     str | None,
@@ -83,8 +96,52 @@ IdempotencyKey = Annotated[
 ]
 
 
-def _json(status: int, body: dict[str, Any]) -> Response:
-    return Response(orjson.dumps(body), status_code=status, media_type=JSON)
+@dataclass(frozen=True)
+class Wiring:
+    """The collaborators the handlers use, built once per app."""
+
+    settings: IngestSettings
+    pool: AsyncConnectionPool
+    publisher: Publisher
+    ingestor: Ingestor
+    authenticate: Authenticator
+    rate_limit: RateLimit
+
+
+def wiring(request: Request) -> Wiring:
+    found: Wiring = request.app.state.wiring
+    return found
+
+
+Wired = Annotated[Wiring, Depends(wiring)]
+
+
+async def caller(
+    wired: Wired,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Agency:
+    """The agency behind the key, within its rate limit."""
+    found = await wired.authenticate(credentials)
+    if wait := wired.rate_limit.take(found.key_id):
+        raise ApiError(
+            429,
+            f"over this key's rate limit of {wired.settings.rate_limit_per_s:g} requests/s",
+            headers={"Retry-After": str(wait)},
+        )
+    return found
+
+
+def reader_language(
+    accept_language: Annotated[
+        str | None,
+        Header(description="problems in Vietnamese (default), or English with `en`"),
+    ] = None,
+) -> Lang:
+    return language(accept_language)
+
+
+Caller = Annotated[Agency, Depends(caller)]
+Language = Annotated[Lang, Depends(reader_language)]
 
 
 def _items(body: bytes) -> list[Item]:
@@ -108,27 +165,170 @@ def _items(body: bytes) -> list[Item]:
         ) from e
 
 
-def create_app(settings: IngestSettings | None = None) -> FastAPI:
+def _count(items: int, settings: IngestSettings) -> None:
+    if items > settings.max_items:
+        raise ApiError(
+            413,
+            "too many observations",
+            [
+                Problem(
+                    field="observations", problem=f"at most {settings.max_items} items per request"
+                )
+            ],
+        )
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What every request that sends figures carries besides them."""
+
+    wired: Wiring
+    agency: Agency
+    lang: Lang
+    dry_run: bool
+    idempotency_key: str | None
+
+    def intake(self, channel: str, what: str) -> Intake:
+        origin = f"{what} by {self.agency.name} (key {self.agency.key_id})"
+        return Intake(self.agency, channel, origin, self.dry_run, self.lang)
+
+    async def answer(
+        self, items: list[Item], intake: Intake, kind: bytes, content: bytes
+    ) -> Response:
+        """The summary, once, under the request's Idempotency-Key (if any): a retry of the same
+        kind, dry run or not, and content gets the first answer."""
+        settings = self.wired.settings
+        _count(len(items), settings)
+        return await idempotency.once(
+            self.wired.pool,
+            self.agency.key_id,
+            self.idempotency_key,
+            idempotency.request_hash(kind, str(self.dry_run).encode(), content),
+            200 if self.dry_run else 202,
+            lambda: self.wired.ingestor.ingest(items, intake),
+            timedelta(seconds=settings.idempotency_ttl_s),
+        )
+
+
+def submission(
+    wired: Wired,
+    agency: Caller,
+    lang: Language,
+    dry_run: DryRun = False,
+    idempotency_key: IdempotencyKey = None,
+) -> Submission:
+    return Submission(wired, agency, lang, dry_run, idempotency_key)
+
+
+Sent = Annotated[Submission, Depends(submission)]
+
+
+router = APIRouter(tags=["observations"])
+
+
+@router.post(
+    "/v1/observations",
+    status_code=202,
+    response_model=ImportSummary,
+    responses={**_SUMMARIES, **_ERRORS},
+    openapi_extra={"requestBody": {"required": True, "content": {JSON: {"schema": _BATCH_SCHEMA}}}},
+    summary="Report a batch of figures",
+)
+async def post_observations(request: Request, sent: Sent) -> Response:
+    """Each item is accepted, unchanged, held or rejected (with its reasons); the valid items
+    of a batch count even when others are rejected. 202 once the broker acknowledged every
+    accepted item (and the audit copy of every rejected one)."""
+    body = await request.body()
+    intake = sent.intake("api", "POST /v1/observations")
+    return await sent.answer(_items(body), intake, b"json", body)
+
+
+@router.post(
+    "/v1/observations/file",
+    status_code=202,
+    response_model=ImportSummary,
+    responses={**_SUMMARIES, **_ERRORS},
+    summary="Upload a CSV or Excel (.xlsx) file of figures",
+)
+async def post_file(file: UploadFile, sent: Sent) -> Response:
+    """The template's columns (GET /v1/templates/observations.xlsx or .csv); the same
+    summary as a JSON batch, each item with its row number, every problem naming its row."""
+    content = await file.read()
+    name = (file.filename or "").lower()
+    if name.endswith(".csv"):
+        items = files.read_csv(content)
+    elif name.endswith(".xlsx"):
+        items = files.read_xlsx(content)
+    else:
+        raise ApiError(
+            422,
+            "not a CSV or .xlsx file",
+            [Problem(field="file", problem="expected a file named *.csv or *.xlsx")],
+        )
+    intake = sent.intake("file", f"upload {file.filename}")
+    return await sent.answer(items, intake, name.encode(), content)
+
+
+@router.get(
+    "/v1/held",
+    response_model=list[HeldFigure],
+    responses={code: _ERRORS[code] for code in (401, 403, 429, 503)},
+    summary="The figures of this key's agency held as unusual, waiting for confirmation",
+)
+async def list_held(wired: Wired, agency: Caller) -> list[dict[str, Any]]:
+    """Oldest first; each until it is confirmed, corrected or expires."""
+    try:
+        async with wired.pool.connection() as conn:
+            return await store.list_held(conn, agency.name)
+    except (psycopg.Error, PoolTimeout) as e:
+        raise retry_later("the database is not available; retry later") from e
+
+
+@router.get(
+    "/v1/templates/observations.xlsx",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}}, **_TEMPLATE_ERRORS},
+    summary="The Excel template for this key: its indicators and jurisdictions filled in",
+)
+async def xlsx_template(wired: Wired, agency: Caller) -> Response:
+    return Response(
+        templates.template_xlsx(agency, await wired.ingestor.current_catalog()),
+        media_type=XLSX,
+        headers={"Content-Disposition": 'attachment; filename="observations.xlsx"'},
+    )
+
+
+@router.get(
+    "/v1/templates/observations.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}, **_TEMPLATE_ERRORS},
+    summary="The CSV template for this key: its indicators and jurisdictions filled in",
+)
+async def csv_template(wired: Wired, agency: Caller) -> Response:
+    return Response(
+        templates.template_csv(agency, await wired.ingestor.current_catalog()),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="observations.csv"'},
+    )
+
+
+def create_app(
+    settings: IngestSettings | None = None, today: Callable[[], date] = today_in_vietnam
+) -> FastAPI:
+    """The app; `today` (a function returning a date) fixes what "today" is, for tests."""
     settings = settings or IngestSettings()
     configure_logging(settings)
     publisher = Publisher(settings, client_id="chiso-ingest")
     pool = make_pool(settings, autocommit=True)  # every statement here stands alone
     catalog = CatalogCache(pool, settings.catalog_ttl_s)
-    ingestor = Ingestor(publisher, pool, catalog, settings.publish_timeout_s)
-    authenticate = Authenticator(pool, settings.key_cache_s, Permission.REPORT)
-    rate_limit = RateLimit(settings.rate_limit_per_s, settings.rate_limit_burst)
-    remember_for = timedelta(seconds=settings.idempotency_ttl_s)
-
-    async def agency(found: Annotated[Agency, Depends(authenticate)]) -> Agency:
-        if wait := rate_limit.take(found.key_id):
-            raise ApiError(
-                429,
-                f"over this key's rate limit of {settings.rate_limit_per_s:g} requests/s",
-                headers={"Retry-After": str(wait)},
-            )
-        return found
-
-    Caller = Annotated[Agency, Depends(agency)]
+    ingestor = Ingestor(
+        publisher,
+        pool,
+        catalog,
+        settings.publish_timeout_s,
+        timedelta(seconds=settings.held_ttl_s),
+        today,
+    )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -146,161 +346,17 @@ def create_app(settings: IngestSettings | None = None) -> FastAPI:
         version="1",
         lifespan=lifespan,
     )
+    app.state.wiring = Wiring(
+        settings,
+        pool,
+        publisher,
+        ingestor,
+        Authenticator(pool, settings.key_cache_s, Permission.REPORT),
+        RateLimit(settings.rate_limit_per_s, settings.rate_limit_burst),
+    )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     add_problem_handlers(app, "invalid observations")
-
     app.include_router(ops_router(broker_and_database_ready(publisher.ping, pool)))
     app.include_router(catalog_router(catalog.get))
-
-    async def once(
-        caller: Agency,
-        key: str | None,
-        request: bytes,
-        answer: Callable[[], Awaitable[dict[str, Any]]],
-        dry_run: bool,
-    ) -> Response:
-        """The answer, or with an Idempotency-Key the first answer given to that key."""
-        if key is None:
-            return _json(200 if dry_run else 202, await answer())
-        try:
-            async with pool.connection() as conn:
-                kept = await idempotency.recall(conn, caller.key_id, key)
-            if kept is not None:
-                digest, status, body = kept
-                if digest != request:
-                    raise ApiError(
-                        409,
-                        "this Idempotency-Key was used for another request",
-                        [Problem(field="Idempotency-Key", problem="use a new key for new data")],
-                    )
-                return Response(body, status_code=status, media_type=JSON)
-            status, body = 200 if dry_run else 202, orjson.dumps(await answer())
-            async with pool.connection() as conn:
-                await idempotency.remember(
-                    conn, caller.key_id, key, request, status, body, remember_for
-                )
-        except (psycopg.Error, PoolTimeout) as e:
-            log.warning("idempotency store unavailable", error=repr(e))
-            raise retry_later("the database is not available; retry later") from e
-        return Response(body, status_code=status, media_type=JSON)
-
-    def _count(items: int) -> None:
-        if items > settings.max_items:
-            raise ApiError(
-                413,
-                "too many observations",
-                [
-                    Problem(
-                        field="observations",
-                        problem=f"at most {settings.max_items} items per request",
-                    )
-                ],
-            )
-
-    @app.post(
-        "/v1/observations",
-        status_code=202,
-        response_model=ImportSummary,
-        responses={**_SUMMARIES, **_ERRORS},
-        openapi_extra={
-            "requestBody": {"required": True, "content": {JSON: {"schema": _BATCH_SCHEMA}}}
-        },
-        tags=["observations"],
-        summary="Report a batch of figures",
-    )
-    async def post_observations(
-        request: Request,
-        caller: Caller,
-        dry_run: DryRun = False,
-        idempotency_key: IdempotencyKey = None,
-    ) -> Response:
-        """Each item is accepted, unchanged or rejected (with its reasons); the valid items of
-        a batch count even when others are rejected. 202 once the broker acknowledged every
-        accepted item (and the audit copy of every rejected one)."""
-        body = await request.body()
-        items = _items(body)
-        _count(len(items))
-        return await once(
-            caller,
-            idempotency_key,
-            idempotency.request_hash(b"json", str(dry_run).encode(), body),
-            lambda: ingestor.ingest(
-                items, caller, dry_run=dry_run, channel="api", origin="POST /v1/observations"
-            ),
-            dry_run,
-        )
-
-    @app.post(
-        "/v1/observations/file",
-        status_code=202,
-        response_model=ImportSummary,
-        responses={**_SUMMARIES, **_ERRORS},
-        tags=["observations"],
-        summary="Upload a CSV or Excel (.xlsx) file of figures",
-    )
-    async def post_file(
-        file: UploadFile,
-        caller: Caller,
-        dry_run: DryRun = False,
-        idempotency_key: IdempotencyKey = None,
-    ) -> Response:
-        """The template's columns (GET /v1/templates/observations.xlsx or .csv); the same
-        summary as a JSON batch, each item with its row number, every problem naming its row."""
-        content = await file.read()
-        name = (file.filename or "").lower()
-        if name.endswith(".csv"):
-            items = files.read_csv(content)
-        elif name.endswith(".xlsx"):
-            items = files.read_xlsx(content)
-        else:
-            raise ApiError(
-                422,
-                "not a CSV or .xlsx file",
-                [Problem(field="file", problem="expected a file named *.csv or *.xlsx")],
-            )
-        _count(len(items))
-        return await once(
-            caller,
-            idempotency_key,
-            idempotency.request_hash(name.encode(), str(dry_run).encode(), content),
-            lambda: ingestor.ingest(
-                items, caller, dry_run=dry_run, channel="file", origin=f"upload {file.filename}"
-            ),
-            dry_run,
-        )
-
-    template_responses: dict[int | str, dict[str, Any]] = {
-        401: _ERRORS[401],
-        429: _ERRORS[429],
-        503: _ERRORS[503],
-    }
-
-    @app.get(
-        "/v1/templates/observations.xlsx",
-        response_class=Response,
-        responses={200: {"content": {XLSX: {}}}, **template_responses},
-        tags=["observations"],
-        summary="The Excel template for this key: its indicators and jurisdictions filled in",
-    )
-    async def xlsx_template(caller: Caller) -> Response:
-        return Response(
-            files.template_xlsx(caller, await ingestor.current_catalog()),
-            media_type=XLSX,
-            headers={"Content-Disposition": 'attachment; filename="observations.xlsx"'},
-        )
-
-    @app.get(
-        "/v1/templates/observations.csv",
-        response_class=Response,
-        responses={200: {"content": {"text/csv": {}}}, **template_responses},
-        tags=["observations"],
-        summary="The CSV template for this key: its indicators and jurisdictions filled in",
-    )
-    async def csv_template(caller: Caller) -> Response:
-        return Response(
-            files.template_csv(caller, await ingestor.current_catalog()),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": 'attachment; filename="observations.csv"'},
-        )
-
+    app.include_router(router)
     return app

@@ -1,5 +1,5 @@
-"""Spreadsheets (pure): CSV and .xlsx uploads read into items with their row numbers, and the
-template an agency fills in. Row 1 is the header; row numbers are the ones the sheet shows."""
+"""Spreadsheets (pure): CSV and .xlsx uploads read into items with their row numbers (the
+templates are in `templates`). Row 1 is the header; row numbers are the ones the sheet shows."""
 
 import csv
 import io
@@ -8,20 +8,15 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
+from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.datavalidation import DataValidation
 
-from chiso_core.access.agencies import Agency
-from chiso_core.catalog import Catalog
 from chiso_core.problems import ApiError, Problem
 from chiso_ingest.intake import Item
 
 REQUIRED = ("indicator", "jurisdiction", "period", "value")
 COLUMNS = (*REQUIRED, "numerator", "denominator")
 _NUMBERS = ("value", "numerator", "denominator")
-_TEXT_FORMAT = "@"
 MAX_UNPACKED_BYTES = 64 << 20
 
 
@@ -38,7 +33,7 @@ def _header(cells: Sequence[object]) -> dict[str, int]:
 
 
 def _at(row: int, column: str, problem: str) -> Problem:
-    return Problem(field=f"row {row}, {column}", problem=problem)
+    return Problem(field=f"rows[{row}].{column}", problem=problem)
 
 
 def _text(value: object) -> str | None:
@@ -176,58 +171,3 @@ def _numbered(items: Iterable[Item | None]) -> list[Item]:
     for index, item in enumerate(kept):
         item.index = index
     return kept
-
-
-def template_rows(agency: Agency, catalog: Catalog) -> list[tuple[str, str]]:
-    """(indicator, jurisdiction) of every series the agency reports; abolished units too, whose
-    past figures are still reported."""
-    units = sorted(agency.subtree(catalog))
-    return [(i, j) for i in agency.indicators if i in catalog.indicators for j in units]
-
-
-def template_csv(agency: Agency, catalog: Catalog) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerows([i, j, "", "", "", ""] for i, j in template_rows(agency, catalog))
-    return ("\ufeff" + out.getvalue()).encode()  # the mark makes Excel read it as UTF-8
-
-
-def template_xlsx(agency: Agency, catalog: Catalog) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "observations"
-    sheet.append(COLUMNS)
-    for i, j in template_rows(agency, catalog):
-        sheet.append([i, j])
-    rows = sheet.max_row + 500  # room to add periods
-    for column, width in zip("ABCDEF", (34, 20, 10, 12, 14, 14), strict=True):
-        sheet.column_dimensions[column].width = width
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for (cell,) in sheet.iter_rows(min_row=2, max_row=rows, min_col=3, max_col=3):
-        cell.number_format = _TEXT_FORMAT  # keeps "2025-06" from becoming a date
-    indicators = book.create_sheet("indicators")
-    indicators.append(["code", "name_vi", "name_en", "unit", "kind", "valid_min", "valid_max"])
-    for code in agency.indicators:
-        if ind := catalog.indicators.get(code):
-            indicators.append(
-                [code, ind.name_vi, ind.name_en, ind.unit, ind.kind, ind.valid_min, ind.valid_max]
-            )
-    units = book.create_sheet("jurisdictions")
-    units.append(["id", "code", "name_vi", "name_en", "level", "parent"])
-    for j in sorted({j for _, j in template_rows(agency, catalog)}):
-        u = catalog.jurisdictions[j]
-        units.append([u.id, u.code, u.name_vi, u.name_en, u.level, u.parent])
-    for column, source in (("A", indicators), ("B", units)):
-        listed = DataValidation(
-            type="list", formula1=f"={source.title}!$A$2:$A${max(source.max_row, 2)}"
-        )
-        listed.error = f"not listed on the {source.title} sheet"
-        listed.errorStyle = "warning"  # a hint: official codes are accepted too
-        listed.add(f"{column}2:{column}{rows}")
-        sheet.add_data_validation(listed)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()

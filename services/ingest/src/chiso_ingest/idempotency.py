@@ -2,9 +2,21 @@
 expires, so that a retry gets that answer instead of being processed again."""
 
 import hashlib
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import Any
 
+import orjson
+import psycopg
+import structlog
+from fastapi.responses import Response
 from psycopg import AsyncConnection
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
+
+from chiso_core.problems import ApiError, Problem, retry_later
+
+log = structlog.get_logger(__name__)
+JSON = "application/json"
 
 
 def request_hash(*parts: bytes) -> bytes:
@@ -48,3 +60,37 @@ async def remember(
         " VALUES (%s, %s, %s, %s, %s, now() + %s) ON CONFLICT DO NOTHING",
         (key_id, idempotency_key, digest, status, body, ttl),
     )
+
+
+async def once(
+    pool: AsyncConnectionPool,
+    key_id: str,
+    idempotency_key: str | None,
+    digest: bytes,
+    status: int,
+    answer: Callable[[], Awaitable[dict[str, Any]]],
+    ttl: timedelta,
+) -> Response:
+    """The answer, or with an Idempotency-Key the first answer given to that key (409 when the
+    key came with another request)."""
+    if idempotency_key is None:
+        return Response(orjson.dumps(await answer()), status_code=status, media_type=JSON)
+    try:
+        async with pool.connection() as conn:
+            kept = await recall(conn, key_id, idempotency_key)
+        if kept is not None:
+            first, status, body = kept
+            if first != digest:
+                raise ApiError(
+                    409,
+                    "this Idempotency-Key was used for another request",
+                    [Problem(field="Idempotency-Key", problem="use a new key for new data")],
+                )
+            return Response(body, status_code=status, media_type=JSON)
+        body = orjson.dumps(await answer())
+        async with pool.connection() as conn:
+            await remember(conn, key_id, idempotency_key, digest, status, body, ttl)
+    except (psycopg.Error, PoolTimeout) as e:
+        log.warning("idempotency store unavailable", error=repr(e))
+        raise retry_later("the database is not available; retry later") from e
+    return Response(body, status_code=status, media_type=JSON)

@@ -1,23 +1,26 @@
-"""One batch of figures, item by item (pure): read, checked against the catalog and the
-agency's scope, compared with the latest stored figures; the import summary of the outcome."""
+"""One batch of figures, item by item, as a flow of values (pure): each item is read, checked
+(`Checked | Rejected`), kept to the agency's scope, weighed against its series (`Checked |
+Held`) and compared with the latest stored figure (`Accepted | Unchanged`); then the summary."""
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import TypeAdapter, ValidationError
 
 from chiso_core.access.agencies import Agency
 from chiso_core.catalog import Catalog
+from chiso_core.checks import Checked, Held, Issue, Rejected, Reported, check, plausible
 from chiso_core.contracts.v1 import observation_pb2
-from chiso_core.messaging import message_ids, now
 from chiso_core.problems import Problem, problem_of
-from chiso_ingest.convert import check, parse_period, to_message
+from chiso_core.words import problems as say
+from chiso_core.words.problems import Lang
 from chiso_ingest.models import ObservationIn
 
 # jurisdiction id, indicator, grain, first day: one figure's place in the observations table
 PointKey = tuple[str, str, str, date]
+SeriesKey = tuple[str, str, str]  # jurisdiction id, indicator, grain
 Figure = tuple[float, float | None, float | None]  # value, numerator, denominator
 
 _ALL = TypeAdapter(list[ObservationIn])
@@ -30,29 +33,49 @@ class Item:
     index: int
     data: object  # as sent (None when it was read straight into `parsed`)
     row: int | None = None
-    problems: list[Problem] = field(default_factory=list)  # none: valid so far
+    problems: list[Problem] = field(default_factory=list)  # found while reading a file row
     parsed: ObservationIn | None = None
-    outcome: str = "rejected"
-    message: tuple[bytes, observation_pb2.Observation] | None = None
-    point: PointKey | None = None  # where the message's figure is stored
-    message_id: str | None = None
+    at: str | None = None  # where a feed's record is in its document, e.g. records[3]
 
     @property
     def where(self) -> str:
-        """How problems name the item: observations[3], or row 5 of a file."""
-        return f"observations[{self.index}]" if self.row is None else f"row {self.row}"
-
-    @property
-    def valid(self) -> bool:
-        return self.parsed is not None and not self.problems
+        """How problems name the item: observations[3], rows[5] (the sheet's row 5), or the
+        feed record's place."""
+        if self.at is not None:
+            return self.at
+        return f"observations[{self.index}]" if self.row is None else f"rows[{self.row}]"
 
     def as_sent(self) -> object:
         if self.data is None and self.parsed is not None:
-            return self.parsed.model_dump(exclude_none=True)
+            return self.parsed.model_dump(exclude_defaults=True)
         return self.data
 
 
-def read(items: Sequence[Item]) -> None:
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """An item that is not a figure at all: its problems already name their fields."""
+
+    problems: tuple[Problem, ...]
+
+
+class Accepted(NamedTuple):
+    checked: Checked
+    message: tuple[bytes, observation_pb2.Observation]
+
+
+class Unchanged(NamedTuple):
+    checked: Checked
+
+
+Verdict = Unreadable | Rejected | Checked | Held
+Outcome = Unreadable | Rejected | Held | Accepted | Unchanged
+
+
+def point(checked: Checked) -> PointKey:
+    return checked.point
+
+
+def read(items: Sequence[Item], lang: Lang = "vi") -> None:
     """Sets each item's `parsed`, or its problems, each naming the item's field."""
     todo = [i for i in items if i.parsed is None and not i.problems]
     try:
@@ -65,91 +88,129 @@ def read(items: Sequence[Item]) -> None:
         try:
             item.parsed = ObservationIn.model_validate(item.data)
         except ValidationError as e:
-            item.problems = [
-                problem_of(err, item.where, "an object with the fields of a figure")
-                for err in e.errors()
-            ]
+            item.problems = [_unreadable(err, item.where, lang) for err in e.errors()]
 
 
-def check_all(items: Sequence[Item], catalog: Catalog) -> None:
-    for item in items:
-        if item.parsed is not None:
-            item.problems = check(item.parsed, catalog, item.where)
+def _unreadable(error: Any, where: str, lang: Lang) -> Problem:
+    found = problem_of(error, where, "an object with the fields of a figure")
+    text = say.unreadable(error["type"], found.problem).in_(lang)
+    return Problem(field=found.field, problem=text)
 
 
-def out_of_scope(items: Sequence[Item], catalog: Catalog, agency: Agency) -> list[Problem]:
-    """What the agency may not report, among the items that are otherwise valid."""
-    allowed = agency.subtree(catalog)
-    problems = []
-    for item in items:
-        if not item.valid or item.parsed is None:
-            continue
-        if item.parsed.indicator not in agency.indicators:
-            problems.append(
-                agency.outside_indicators(f"{item.where}.indicator", item.parsed.indicator)
-            )
-        jurisdiction = catalog.resolve(item.parsed.jurisdiction, _start(item.parsed))
-        if jurisdiction is not None and jurisdiction.id not in allowed:
-            problems.append(
-                agency.outside_jurisdictions(f"{item.where}.jurisdiction", item.parsed.jurisdiction)
-            )
-    return problems
-
-
-def _start(item: ObservationIn) -> date:
-    return parse_period(item.period).start
-
-
-def to_messages(items: Sequence[Item], catalog: Catalog, source: str) -> None:
-    at, ids = now(), iter(message_ids(len(items)))
-    for item in items:
-        if item.valid and item.parsed is not None:
-            item.message_id = next(ids)
-            item.message = to_message(item.parsed, catalog, source, at, item.message_id)
-            period = parse_period(item.parsed.period)
-            item.point = (
-                item.message[1].jurisdiction_id,
-                item.parsed.indicator,
-                period.grain.value,
-                period.start,
-            )
-
-
-def figure(message: observation_pb2.Observation) -> Figure:
-    return (
-        message.value,
-        message.numerator if message.HasField("numerator") else None,
-        message.denominator if message.HasField("denominator") else None,
+def checked(item: Item, catalog: Catalog, today: date) -> Unreadable | Checked | Rejected:
+    """The item through the checks every figure passes."""
+    o = item.parsed
+    if o is None or item.problems:
+        return Unreadable(tuple(item.problems))
+    figure = Reported(
+        o.indicator, o.jurisdiction, o.period, o.value, o.numerator, o.denominator, o.unit
     )
+    return check(figure, catalog, today)
 
 
-def decide(items: Sequence[Item], latest: Mapping[PointKey, Figure]) -> None:
+def in_scope(verdict: Verdict, agency: Agency, allowed: frozenset[str], sent: str) -> Verdict:
+    """A checked figure the agency may not report is rejected, naming what the jurisdiction it
+    sent resolved to (an official code can name another unit in another period)."""
+    if not isinstance(verdict, Checked):
+        return verdict
+    issues = []
+    if verdict.indicator.code not in agency.indicators:
+        text = say.outside_indicators(verdict.indicator.code, agency.indicators)
+        issues.append(Issue("indicator", text))
+    if verdict.jurisdiction.id not in allowed:
+        text = say.outside_jurisdictions(sent, agency.jurisdictions, verdict.resolved_from)
+        issues.append(Issue("jurisdiction", text))
+    return Rejected(tuple(issues)) if issues else verdict
+
+
+def weighed(
+    verdict: Verdict, history: Mapping[SeriesKey, Sequence[tuple[date, float]]], confirmed: bool
+) -> Verdict:
+    """A checked figure weighed against the earlier figures of its series (other periods),
+    unless the agency confirmed the very figure that was held."""
+    if not isinstance(verdict, Checked) or confirmed:
+        return verdict
+    j, i, g, start = verdict.point
+    if not (series := history.get((j, i, g))):
+        return verdict
+    return plausible(verdict, [value for day, value in series if day != start])
+
+
+def decide(
+    verdicts: Sequence[Verdict],
+    latest: Mapping[PointKey, Figure],
+    messages: Sequence[tuple[bytes, observation_pb2.Observation] | None],
+) -> list[Outcome]:
     """accepted, or unchanged: the same figure as the latest stored (or as an earlier item of
     the batch) makes no new revision, so it is not published."""
     current = dict(latest)
-    for item in items:
-        if item.message is None or item.point is None:
+    outcomes: list[Outcome] = []
+    for verdict, message in zip(verdicts, messages, strict=True):
+        if not isinstance(verdict, Checked) or message is None:
+            assert not isinstance(verdict, Checked)
+            outcomes.append(verdict)
             continue
-        sent = figure(item.message[1])
-        if current.get(item.point) == sent:
-            item.outcome = "unchanged"
+        at, sent = point(verdict), (verdict.value, verdict.numerator, verdict.denominator)
+        if current.get(at) == sent:
+            outcomes.append(Unchanged(verdict))
         else:
-            item.outcome = "accepted"
-            current[item.point] = sent
+            current[at] = sent
+            outcomes.append(Accepted(verdict, message))
+    return outcomes
 
 
-def summary(items: Sequence[Item], dry_run: bool) -> dict[str, Any]:
+def problems(item: Item, outcome: Unreadable | Rejected | Held, lang: Lang) -> list[dict[str, str]]:
+    """An item's problems as the answer names them: the item's place, then the field."""
+    if isinstance(outcome, Unreadable):
+        return [p.model_dump() for p in outcome.problems]
+    issues = outcome.issues if isinstance(outcome, Rejected) else (outcome.issue,)
+    return [{"field": f"{item.where}.{i.field}", "problem": i.text.in_(lang)} for i in issues]
+
+
+def stored(c: Checked) -> dict[str, Any]:
+    """A figure as it would be stored: what a dry run echoes."""
+    return {
+        "indicator": c.indicator.code,
+        "unit": c.indicator.unit,
+        "period": str(c.period),
+        "value": c.value,
+        "numerator": c.numerator,
+        "denominator": c.denominator,
+        "jurisdiction": c.jurisdiction.id,
+        "jurisdiction_name": c.jurisdiction.name_vi,
+    }
+
+
+def summary(
+    items: Sequence[Item], outcomes: Sequence[Outcome], dry_run: bool, lang: Lang
+) -> dict[str, Any]:
     """The import summary, as the JSON answer."""
     results: list[dict[str, Any]] = []
-    counts = {"accepted": 0, "unchanged": 0, "rejected": 0}
-    for item in items:
-        result: dict[str, Any] = {"index": item.index, "status": item.outcome}
+    counts = {"accepted": 0, "unchanged": 0, "held": 0, "rejected": 0}
+    for item, outcome in zip(items, outcomes, strict=True):
+        status = status_of(outcome)
+        result: dict[str, Any] = {"index": item.index, "status": status}
         if item.row is not None:
             result["row"] = item.row
-        if item.outcome == "accepted" and not dry_run:
-            result["message_id"] = item.message_id
-        elif item.outcome == "rejected":
-            result["problems"] = [p.model_dump() for p in item.problems]
-        counts[item.outcome] += 1
+        if isinstance(outcome, Accepted) and not dry_run:
+            result["message_id"] = outcome.message[1].meta.message_id
+        if isinstance(outcome, Unreadable | Rejected | Held):
+            result["problems"] = problems(item, outcome, lang)
+        if dry_run and isinstance(outcome, Accepted | Unchanged | Held):
+            result["stored"] = stored(outcome.checked)
+        counts[status] += 1
         results.append(result)
     return {"dry_run": dry_run, **counts, "items": results}
+
+
+_STATUS = {
+    Accepted: "accepted",
+    Unchanged: "unchanged",
+    Held: "held",
+    Rejected: "rejected",
+    Unreadable: "rejected",
+}
+
+
+def status_of(outcome: Outcome) -> str:
+    return _STATUS[type(outcome)]

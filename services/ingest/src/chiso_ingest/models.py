@@ -1,5 +1,6 @@
 """The agency-facing JSON contract of POST /v1/observations."""
 
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -37,7 +38,13 @@ class ObservationIn(BaseModel):
         default=None,
         max_length=64,
         description="optional: the unit the value is in, checked against the indicator's "
-        "(a value is never converted, e.g. from a fraction to percent)",
+        "(a value is never converted, e.g. from a fraction to percent); `%`, `phần trăm` "
+        "and the like mean percent",
+    )
+    confirm: bool = Field(
+        default=False,
+        description="true: the agency confirms a figure that was held as unusual (the same "
+        "figure, re-sent before it expired); it is then published",
     )
 
 
@@ -58,7 +65,20 @@ class Envelope(BaseModel):
     observations: list[object] = Field(min_length=1)
 
 
-Outcome = Literal["accepted", "unchanged", "rejected"]
+Outcome = Literal["accepted", "unchanged", "held", "rejected"]
+
+
+class Stored(BaseModel):
+    """A figure as it would be stored (dry runs echo it)."""
+
+    indicator: str
+    unit: str
+    period: str
+    value: float
+    numerator: float | None
+    denominator: float | None
+    jurisdiction: str = Field(description="the catalog id the jurisdiction sent resolved to")
+    jurisdiction_name: str
 
 
 class ItemResult(BaseModel):
@@ -66,10 +86,12 @@ class ItemResult(BaseModel):
     row: int | None = Field(default=None, description="the file's row number (uploads only)")
     status: Outcome = Field(
         description="accepted: published; unchanged: the same figure as the latest stored, "
-        "nothing published; rejected: see problems"
+        "nothing published; held: unusual against its series, kept unpublished until "
+        "confirmed (see problems); rejected: see problems"
     )
     message_id: str | None = Field(default=None, description="of the published message")
-    problems: list[Problem] = Field(default=[], description="why the item was rejected")
+    problems: list[Problem] = Field(default=[], description="why the item was rejected or held")
+    stored: Stored | None = Field(default=None, description="dry runs: the figure as stored")
 
 
 class ImportSummary(BaseModel):
@@ -78,5 +100,23 @@ class ImportSummary(BaseModel):
     dry_run: bool = Field(description="true: checked only, nothing was published")
     accepted: int
     unchanged: int
+    held: int
     rejected: int
     items: list[ItemResult]
+
+
+class HeldFigure(BaseModel):
+    """A figure held as unusual against its series: not published until the agency re-sends
+    it with `confirm: true` (or sends a corrected figure) before `expires_at`."""
+
+    jurisdiction_id: str
+    indicator_code: str
+    grain: str
+    period_start: date
+    value: float
+    numerator: float | None
+    denominator: float | None
+    reason_vi: str
+    reason_en: str
+    held_at: datetime
+    expires_at: datetime

@@ -17,7 +17,7 @@ from chiso_core.problems import ApiError, Problem, retry_later
 
 log = structlog.get_logger(__name__)
 _MAY = {Permission.REPORT: "report figures", Permission.ALERTS: "use the alerts API"}
-_bearer = HTTPBearer(
+bearer = HTTPBearer(
     auto_error=False, description="the agency's API key, from `chiso agency create`"
 )
 
@@ -54,7 +54,7 @@ class Authenticator:
         return found
 
     async def __call__(
-        self, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+        self, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
     ) -> Agency:
         if credentials is None:
             raise _unauthorized("expected `Authorization: Bearer <API key>`")

@@ -66,6 +66,12 @@ class Indicator(_Model):
     valid_min: float | None = None
     valid_max: float | None = None
     cadence: Cadence
+    publication_lag_days: int = Field(
+        default=0,
+        ge=0,
+        le=366,
+        description="days after a period ends before its figure can exist (refused earlier)",
+    )
     rollup: RollUp
 
     @model_validator(mode="after")

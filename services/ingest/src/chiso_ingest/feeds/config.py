@@ -91,6 +91,16 @@ class Retry(_Model):
     timeout_s: float = Field(default=600.0, gt=0, description="give up the poll after this long")
 
 
+class Scope(_Model):
+    """What the feed may report, as an agency's key would: figures of other jurisdictions or
+    indicators are rejected row by row."""
+
+    jurisdictions: tuple[str, ...] = Field(
+        min_length=1, description="catalog ids; each with every unit below it"
+    )
+    indicators: tuple[str, ...] = Field(min_length=1, description="indicator codes")
+
+
 class Feed(_Model):
     name: Name
     description: str = ""
@@ -103,6 +113,7 @@ class Feed(_Model):
     )
     delimiter: str = Field(default=",", min_length=1, max_length=1, description="CSV only")
     mapping: Mapping
+    scope: Scope
     auth: Auth | None = None
     batch_size: int = Field(default=1000, ge=1, description="observations per publish")
     request_timeout_s: float = Field(default=30.0, gt=0)

@@ -1,4 +1,6 @@
-"""One feed's poll: fetch if changed → check every row → publish in batches → advance the cursor.
+"""One feed's poll: fetch if changed → every row through the one intake (checked, kept to the
+feed's scope, weighed, compared with the latest stored; published in batches) → advance the
+cursor.
 
 The cursor advances only after the broker acknowledged every observation and every rejected
 row: a failure anywhere before that leaves it where it was, and the next attempt fetches and
@@ -7,7 +9,6 @@ publishes the same document again (consumers drop what they already have).
 
 import asyncio
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,18 +23,15 @@ from aiokafka.errors import KafkaError
 from prometheus_client import Counter, Gauge
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
-from chiso_core import topics
-from chiso_core.catalog.store import CatalogCache
-from chiso_core.contracts.v1 import observation_pb2
-from chiso_core.messaging import new_meta
+from chiso_core.access.agencies import Agency
 from chiso_core.metrics import at_zero
-from chiso_core.publisher import Publisher
-from chiso_ingest.convert import to_message
+from chiso_core.problems import ApiError
 from chiso_ingest.feeds import cursors
 from chiso_ingest.feeds.config import Feed, FeedError
 from chiso_ingest.feeds.cursors import Cursor
 from chiso_ingest.feeds.fetch import Document, TransientFetchError, fetch
-from chiso_ingest.feeds.rows import Rejected, records, to_observations
+from chiso_ingest.feeds.rows import records, to_items
+from chiso_ingest.ingestor import Ingestor, Request
 
 log = structlog.get_logger(__name__)
 
@@ -64,6 +62,11 @@ class Outcome(StrEnum):
     FAILED = "failed"
 
 
+def _unavailable(error: Exception) -> bool:
+    """The intake's "retry later": the broker or the database away."""
+    return isinstance(error, ApiError) and error.status == 503
+
+
 def _chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
@@ -73,18 +76,13 @@ class Poller:
     feed: Feed
     client: httpx.AsyncClient
     pool: AsyncConnectionPool
-    publisher: Publisher
-    catalog: CatalogCache
-
-    @property
-    def source(self) -> str:
-        return f"feed:{self.feed.name}"
+    ingestor: Ingestor
 
     def _backoff(self, error: Exception) -> bool | float:
         """Whether to retry, or how long to wait when the server said (Retry-After)."""
         if isinstance(error, TransientFetchError) and error.retry_after_s is not None:
             return min(error.retry_after_s, self.feed.retry.max_s)
-        return isinstance(error, _TRANSIENT)
+        return isinstance(error, _TRANSIENT) or _unavailable(error)
 
     async def poll(self) -> Outcome:
         """One poll, retried with exponential back-off and jitter while the failure is
@@ -101,7 +99,7 @@ class Poller:
             ):
                 with attempt:  # stamina logs each retry it schedules
                     outcome = await self._poll_once()
-        except (FeedError, *_TRANSIENT) as e:
+        except (FeedError, ApiError, *_TRANSIENT) as e:
             # str(e), never the request: its headers hold the feed's secret.
             log.warning("feed poll failed", feed=self.feed.name, error=str(e) or repr(e))
             FETCHES.labels(self.feed.name, Outcome.FAILED).inc()
@@ -161,21 +159,20 @@ class Poller:
         log.info("feed published", feed=self.feed.name, published=published, rejected=rejected)
         return Outcome.PUBLISHED
 
-    async def _publish(self, document: Document) -> tuple[int, int]:
-        catalog = await self.catalog.get()
-        rows = to_observations(self.feed, records(self.feed, document.body), catalog)
-        messages = [to_message(item, catalog, source=self.source) for item in rows.accepted]
-        for chunk in _chunks(messages, self.feed.batch_size):
-            await self.publisher.publish(topics.OBSERVATIONS, chunk)
-        audit = [self._audit(r) for r in rows.rejected]
-        for rejected_chunk in _chunks(audit, self.feed.batch_size):
-            await self.publisher.publish_rejected(rejected_chunk)
-        return len(messages), len(audit)
+    @property
+    def agency(self) -> Agency:
+        """The feed as the agency its figures come from, with the feed's scope."""
+        scope = self.feed.scope
+        return Agency(self.feed.name, "feed", scope.jurisdictions, scope.indicators, frozenset())
 
-    def _audit(self, row: Rejected) -> tuple[bytes, observation_pb2.Rejected]:
-        return b"", observation_pb2.Rejected(
-            meta=new_meta("ingest"),
-            origin=f"{self.source} {row.where}",
-            payload=json.dumps(row.row, ensure_ascii=False, default=str).encode(),
-            reason=row.reason,
-        )
+    async def _publish(self, document: Document) -> tuple[int, int]:
+        """Every row through the one intake, in batches: (published, rejected)."""
+        catalog = await self.ingestor.current_catalog()
+        items = to_items(self.feed, records(self.feed, document.body), catalog)
+        request = Request(self.agency, "feed", f"feed:{self.feed.name}", whole=False)
+        published = rejected = 0
+        for chunk in _chunks(items, self.feed.batch_size):
+            result = await self.ingestor.ingest(chunk, request)
+            published += result["accepted"]
+            rejected += result["rejected"]
+        return published, rejected

@@ -1,10 +1,9 @@
-"""A feed's document → rows → observations, checked like the API's. Pure: no I/O."""
+"""A feed's document → rows → items of the one intake (`chiso_ingest.intake`). Pure: no I/O."""
 
 import csv
 import io
 import json
 import math
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -12,28 +11,11 @@ from pydantic import ValidationError
 
 from chiso_core.catalog import Catalog
 from chiso_core.problems import Problem
-from chiso_ingest.convert import check
 from chiso_ingest.feeds.config import Feed, FeedError, Format, Mapping, Source
+from chiso_ingest.intake import Item
 from chiso_ingest.models import ObservationIn
 
 Row = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Rejected:
-    where: str
-    row: Row
-    problems: list[Problem]
-
-    @property
-    def reason(self) -> str:
-        return "; ".join(f"{p.field}: {p.problem}" for p in self.problems)
-
-
-@dataclass(frozen=True)
-class Rows:
-    accepted: list[ObservationIn]
-    rejected: list[Rejected]
 
 
 def records(feed: Feed, body: bytes) -> list[tuple[str, Any]]:
@@ -44,8 +26,8 @@ def records(feed: Feed, body: bytes) -> list[tuple[str, Any]]:
         except UnicodeDecodeError as e:
             raise FeedError(f"feed {feed.name}: the CSV body is not UTF-8 ({e})") from e
         reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=feed.delimiter)
-        # Line numbers as a spreadsheet shows them: the header is line 1.
-        return [(f"line {reader.line_num}", dict(row)) for row in reader]
+        # Row numbers as a spreadsheet shows them: the header is row 1.
+        return [(f"rows[{reader.line_num}]", dict(row)) for row in reader]
     try:
         data: Any = json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
@@ -142,22 +124,19 @@ def _observation(mapping: Mapping, row: Row, catalog: Catalog, where: str) -> Ob
         ) from None
 
 
-def to_observations(feed: Feed, rows: list[tuple[str, Any]], catalog: Catalog) -> Rows:
-    """Every row checked against the catalog exactly as POST /v1/observations checks an item."""
-    accepted: list[ObservationIn] = []
-    rejected: list[Rejected] = []
-    for where, row in rows:
+def to_items(feed: Feed, rows: list[tuple[str, Any]], catalog: Catalog) -> list[Item]:
+    """Every row as an item of the one intake (checked there as POST /v1/observations checks
+    an item), or with the problems that kept it from being read as a figure."""
+    items: list[Item] = []
+    for index, (where, row) in enumerate(rows):
         if not isinstance(row, dict):
             problem = Problem(field=where, problem=f"expected an object, got {row!r}")
-            rejected.append(Rejected(where, {"record": row}, [problem]))
+            items.append(Item(index, {"record": row}, problems=[problem], at=where))
             continue
         try:
-            item = _observation(feed.mapping, row, catalog, where)
+            parsed = _observation(feed.mapping, row, catalog, where)
         except _RowProblems as e:
-            rejected.append(Rejected(where, row, e.problems))
+            items.append(Item(index, row, problems=e.problems, at=where))
             continue
-        if problems := check(item, catalog, where):
-            rejected.append(Rejected(where, row, problems))
-        else:
-            accepted.append(item)
-    return Rows(accepted, rejected)
+        items.append(Item(index, row, parsed=parsed, at=where))
+    return items

@@ -2,8 +2,9 @@
 /readyz and /metrics served beside them; or, with --once, one poll of each and exit."""
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import date, timedelta
 
 import httpx
 import structlog
@@ -11,6 +12,7 @@ from fastapi import FastAPI
 
 from chiso_core.broker import ensure_topics
 from chiso_core.catalog.store import CatalogCache
+from chiso_core.checks import today_in_vietnam
 from chiso_core.db import make_pool
 from chiso_core.http import ops_router, service_app
 from chiso_core.publisher import Publisher
@@ -18,13 +20,17 @@ from chiso_core.readiness import broker_and_database_ready
 from chiso_core.settings import FeedsSettings
 from chiso_ingest.feeds.config import Feed, load_feeds
 from chiso_ingest.feeds.poller import Outcome, Poller
+from chiso_ingest.ingestor import Ingestor
 
 log = structlog.get_logger(__name__)
 
 
 @asynccontextmanager
-async def pollers(settings: FeedsSettings, feeds: list[Feed]) -> AsyncIterator[list[Poller]]:
-    """The pollers, with the pool, producer and HTTP client they share opened and closed."""
+async def pollers(
+    settings: FeedsSettings, feeds: list[Feed], today: Callable[[], date] = today_in_vietnam
+) -> AsyncIterator[list[Poller]]:
+    """The pollers, with the pool, producer, HTTP client and intake they share opened and
+    closed; `today` fixes what "today" is, for tests."""
     await ensure_topics(settings)
     pool = make_pool(settings)
     async with (
@@ -34,8 +40,15 @@ async def pollers(settings: FeedsSettings, feeds: list[Feed]) -> AsyncIterator[l
         # redirect points (a 3xx fails the poll, naming the status; fix the URL).
         httpx.AsyncClient(follow_redirects=False) as client,
     ):
-        catalog = CatalogCache(pool, settings.catalog_ttl_s)
-        yield [Poller(feed, client, pool, publisher, catalog) for feed in feeds]
+        ingestor = Ingestor(
+            publisher,
+            pool,
+            CatalogCache(pool, settings.catalog_ttl_s),
+            settings.publish_timeout_s,
+            timedelta(seconds=settings.held_ttl_s),
+            today,
+        )
+        yield [Poller(feed, client, pool, ingestor) for feed in feeds]
 
 
 async def poll_once(settings: FeedsSettings) -> dict[str, Outcome]:
@@ -65,7 +78,7 @@ def create_app(settings: FeedsSettings) -> FastAPI:
         # The pollers share one producer and one pool: the first one's stand for all.
         return (
             bool(ready)
-            and await broker_and_database_ready(ready[0].publisher.ping, ready[0].pool)()
+            and await broker_and_database_ready(ready[0].ingestor.publisher.ping, ready[0].pool)()
         )
 
     app = service_app(title="chiso feeds", version="1", lifespan=lifespan)

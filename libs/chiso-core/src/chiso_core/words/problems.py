@@ -1,0 +1,185 @@
+"""What an agency reads when a figure is refused or held: Vietnamese first, English on request
+(`Accept-Language: en`). Every phrase is built here, once, in both languages."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+Lang = Literal["vi", "en"]
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    vi: str
+    en: str
+
+    def in_(self, lang: Lang) -> str:
+        return self.en if lang == "en" else self.vi
+
+
+def language(accept_language: str | None) -> Lang:
+    """English when the first language the client prefers is English; Vietnamese otherwise."""
+    first = (accept_language or "").split(",", 1)[0].split(";", 1)[0].strip().lower()
+    return "en" if first == "en" or first.startswith("en-") else "vi"
+
+
+def _n(x: float | None, lang: Lang, spec: str = "g") -> str:
+    """A figure as a person writes it: 0,475 in Vietnamese, 0.475 in English."""
+    text = "" if x is None else format(x, spec)
+    return text.replace(".", ",") if lang == "vi" else text
+
+
+def _day(d: date) -> str:
+    return f"{d.day:02d}/{d.month:02d}/{d.year}"
+
+
+def _both(vi: str, en: str) -> Text:
+    return Text(vi, en)
+
+
+def unknown_indicator(code: str) -> Text:
+    return _both(f"không có chỉ tiêu {code!r} trong danh mục", f"unknown indicator {code!r}")
+
+
+def unknown_jurisdiction(reference: str, period: str) -> Text:
+    return _both(
+        f"không có đơn vị hành chính {reference!r} trong kỳ {period} (mã danh mục, hoặc mã "
+        "hành chính có hiệu lực trong kỳ)",
+        f"unknown jurisdiction {reference!r} (a catalog id, or an official code in force in "
+        f"the period {period})",
+    )
+
+
+def ceased(name_vi: str, name_en: str, ended: date, period: str, successors: Iterable[str]) -> Text:
+    after = ", ".join(successors)
+    vi_next = f"; báo cáo cho đơn vị kế thừa: {after}" if after else ""
+    en_next = f"; report for its successor: {after}" if after else ""
+    return _both(
+        f"{name_vi} đã chấm dứt hoạt động từ sau {_day(ended)}, không có số liệu kỳ {period}"
+        + vi_next,
+        f"{name_en} ceased after {ended.isoformat()}: no figure for {period}" + en_next,
+    )
+
+
+def not_yet_formed(name_vi: str, name_en: str, began: date, period: str) -> Text:
+    return _both(
+        f"{name_vi} được thành lập từ {_day(began)}, sau kỳ {period}",
+        f"{name_en} was formed on {began.isoformat()}, after {period}",
+    )
+
+
+def code_names(code: str, period: str, name_vi: str, name_en: str, unit_id: str) -> Text:
+    """Which unit an official code stands for in a period (codes are reused after mergers)."""
+    return _both(
+        f"mã {code} trong kỳ {period} là {name_vi} ({unit_id})",
+        f"code {code} in {period} is {name_en} ({unit_id})",
+    )
+
+
+def bad_period(sent: str, detail: str) -> Text:
+    return _both(
+        f"kỳ {sent!r} không hợp lệ: dùng YYYY (năm), YYYY-Qn (quý) hoặc YYYY-MM (tháng)",
+        detail,
+    )
+
+
+def period_not_ended(period: str, ends: date, lag_days: int, today: date) -> Text:
+    lag_vi = f" cộng {lag_days} ngày công bố" if lag_days else ""
+    lag_en = f" plus {lag_days} days to publish" if lag_days else ""
+    return _both(
+        f"kỳ {period} chưa kết thúc: sớm nhất từ {_day(ends)}{lag_vi} (hôm nay {_day(today)})",
+        f"the period {period} has not ended: not before {ends.isoformat()}{lag_en} "
+        f"(today is {today.isoformat()})",
+    )
+
+
+def wrong_unit(indicator: str, unit: str, sent: str, percent: bool) -> Text:
+    return _both(
+        f"{indicator} tính bằng {unit}"
+        + (" (61,5 cho 61,5 %, không phải 0,615)" if percent else "")
+        + f", không phải {sent!r}; giá trị không bao giờ được quy đổi",
+        f"{indicator} is reported in {unit}"
+        + (" (61.5 for 61.5 %, never 0.615)" if percent else "")
+        + f", not {sent!r}; values are never converted",
+    )
+
+
+def out_of_range(value: float, lo: float | None, hi: float | None, unit: str) -> Text:
+    return _both(
+        f"{_n(value, 'vi')} nằm ngoài khoảng hợp lệ {_n(lo, 'vi')}..{_n(hi, 'vi')} {unit}",
+        f"{value} is outside the valid range {lo}..{hi} {unit}",
+    )
+
+
+def not_a_ratio(indicator: str, kind: str) -> Text:
+    return _both(
+        f"{indicator} là chỉ tiêu loại {kind}, không phải tỉ lệ: không có tử số, mẫu số",
+        f"{indicator} is a {kind}, not a ratio: no numerator or denominator",
+    )
+
+
+def parts_together() -> Text:
+    return _both(
+        "tử số và mẫu số đi cùng nhau: cho cả hai hoặc không cho cả hai",
+        "numerator and denominator go together: give both or neither",
+    )
+
+
+def ratio_mismatch(value: float, ratio: float, unit: str) -> Text:
+    return _both(
+        f"giá trị {_n(value, 'vi')} không khớp tử số/mẫu số ({_n(ratio, 'vi', '.4g')} {unit})",
+        f"value {value} does not match numerator/denominator ({ratio:.4g} {unit})",
+    )
+
+
+def outside_jurisdictions(sent: str, allowed: Iterable[str], resolved: Text | None) -> Text:
+    scope = ", ".join(allowed)
+    also_vi = f"; {resolved.vi}" if resolved else ""
+    also_en = f"; {resolved.en}" if resolved else ""
+    return _both(
+        f"{sent!r} nằm ngoài các đơn vị của khóa này ({scope} và các đơn vị trực thuộc){also_vi}",
+        f"{sent!r} is outside this key's jurisdictions ({scope} and the units below them)"
+        + also_en,
+    )
+
+
+def outside_indicators(sent: str, allowed: Iterable[str]) -> Text:
+    scope = ", ".join(allowed)
+    return _both(
+        f"{sent!r} không thuộc các chỉ tiêu của khóa này ({scope})",
+        f"{sent!r} is not among this key's indicators ({scope})",
+    )
+
+
+def outlier(value: float, lo: float, hi: float, count: int, methods: Iterable[str]) -> Text:
+    by = ", ".join(methods)
+    return _both(
+        f"{_n(value, 'vi')} khác thường so với {count} số liệu trước của chuỗi "
+        f"({_n(lo, 'vi')}..{_n(hi, 'vi')}; theo {by}): tạm giữ, chưa công bố; gửi lại với "
+        '"confirm": true nếu đúng, hoặc gửi số đã sửa',
+        f"{value:g} is unusual against the series' {count} earlier figures "
+        f'({lo:g}..{hi:g}; by {by}): held, not published; re-send it with "confirm": true '
+        "if it is right, or send the corrected figure",
+    )
+
+
+_READ_VI = {
+    "missing": "thiếu trường này",
+    "extra_forbidden": "trường không có trong mẫu",
+    "model_type": "phải là một đối tượng có các trường của một số liệu",
+    "float_type": "phải là một số",
+    "float_parsing": "phải là một số",
+    "finite_number": "phải là một số hữu hạn",
+    "string_type": "phải là một chuỗi ký tự",
+    "bool_type": "phải là true hoặc false",
+    "string_too_short": "không được để trống",
+    "string_too_long": "quá dài",
+    "greater_than": "phải lớn hơn 0",
+    "greater_than_equal": "không được âm",
+}
+
+
+def unreadable(error_type: str, english: str) -> Text:
+    """Why a field could not be read as part of a figure (pydantic's error type and message)."""
+    return _both(_READ_VI.get(error_type, f"không đọc được: {english}"), english)

@@ -68,6 +68,19 @@ class IngestSettings(
         description="how long a looked-up API key is trusted (a revoked key "
         "works at most this long)",
     )
+    file_max_rows: int = Field(default=20_000, ge=2, description="rows an upload may have")
+    file_max_columns: int = Field(
+        default=64, ge=6, description="columns of an upload that are read; the rest are not"
+    )
+    file_max_cell_chars: int = Field(default=4096, ge=64, description="characters in a cell")
+    file_max_unpacked_bytes: int = Field(
+        default=16 << 20, ge=1 << 20, description="what an .xlsx workbook may unpack to"
+    )
+    file_read_budget_s: float = Field(
+        default=10, gt=0, description="how long reading one upload may take"
+    )
+    file_readers: int = Field(default=2, ge=1, description="threads reading uploads")
+    file_queue: int = Field(default=8, ge=0, description="uploads waiting for a reader before 503")
 
 
 class FeedsSettings(

@@ -33,10 +33,12 @@ from chiso_core.readiness import broker_and_database_ready
 from chiso_core.settings import IngestSettings
 from chiso_core.telemetry import configure_logging
 from chiso_ingest import files, idempotency
+from chiso_ingest.files import FileLimits
 from chiso_ingest.ingestor import Ingestor
 from chiso_ingest.intake import Item
 from chiso_ingest.limits import BodySizeLimit
 from chiso_ingest.models import Envelope, ImportSummary, ObservationBatch, ObservationIn
+from chiso_ingest.parsing import FileReader
 from chiso_ingest.ratelimit import RateLimit
 
 log = structlog.get_logger(__name__)
@@ -118,6 +120,17 @@ def create_app(settings: IngestSettings | None = None) -> FastAPI:
     authenticate = Authenticator(pool, settings.key_cache_s, Permission.REPORT)
     rate_limit = RateLimit(settings.rate_limit_per_s, settings.rate_limit_burst)
     remember_for = timedelta(seconds=settings.idempotency_ttl_s)
+    reader = FileReader(
+        FileLimits(
+            max_rows=settings.file_max_rows,
+            max_columns=settings.file_max_columns,
+            max_cell_chars=settings.file_max_cell_chars,
+            max_unpacked_bytes=settings.file_max_unpacked_bytes,
+            budget_s=settings.file_read_budget_s,
+        ),
+        settings.file_readers,
+        settings.file_queue,
+    )
 
     async def agency(found: Annotated[Agency, Depends(authenticate)]) -> Agency:
         if wait := rate_limit.take(found.key_id):
@@ -139,6 +152,7 @@ def create_app(settings: IngestSettings | None = None) -> FastAPI:
         yield
         await publisher.stop()
         await pool.close()
+        reader.close()
 
     app = service_app(
         title="chiso ingest API",
@@ -248,16 +262,7 @@ def create_app(settings: IngestSettings | None = None) -> FastAPI:
         summary as a JSON batch, each item with its row number, every problem naming its row."""
         content = await file.read()
         name = (file.filename or "").lower()
-        if name.endswith(".csv"):
-            items = files.read_csv(content)
-        elif name.endswith(".xlsx"):
-            items = files.read_xlsx(content)
-        else:
-            raise ApiError(
-                422,
-                "not a CSV or .xlsx file",
-                [Problem(field="file", problem="expected a file named *.csv or *.xlsx")],
-            )
+        items = await reader.read(name, content)
         _count(len(items))
         return await once(
             caller,

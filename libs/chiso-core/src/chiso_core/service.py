@@ -13,6 +13,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from chiso_core.broker import ensure_topics, make_broker
 from chiso_core.db import make_pool
+from chiso_core.guards import KeyBeforeBody
 from chiso_core.http import ops_router, service_app
 from chiso_core.messaging import BatchHandler, subscribe_batches
 from chiso_core.publisher import Publisher
@@ -47,6 +48,8 @@ class Parts:
     handle: BatchHandler
     routers: Sequence[APIRouter] = ()
     loops: Sequence[Loop] = ()
+    # The routers' key check on a raw Authorization header, run before any body is read.
+    key_check: Callable[[str | None, str], Awaitable[object]] | None = None
 
 
 def consumer_app(
@@ -88,10 +91,12 @@ def consumer_app(
         await publisher.stop()
         await pool.close()
 
-    app = service_app(title=f"chiso {name}", version="1", lifespan=lifespan)
+    app = service_app(settings, title=f"chiso {name}", version="1", lifespan=lifespan)
     app.include_router(
         ops_router(broker_and_database_ready(lambda: broker.ping(timeout=None), pool))
     )
     for router in parts.routers:
         app.include_router(router)
+    if parts.key_check is not None:
+        app.add_middleware(KeyBeforeBody, check=parts.key_check)
     return app

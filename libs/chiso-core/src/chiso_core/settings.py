@@ -44,13 +44,30 @@ class CatalogReaderSettings(_Base):
 class HttpSettings(_Base):
     http_host: str = "127.0.0.1"
     http_port: int = Field(ge=1, le=65535)
+    max_body_bytes: int = Field(default=1_048_576, ge=1024, description="request body size limit")
+
+
+class AuthSettings(_Base):
+    key_cache_s: float = Field(
+        default=5,
+        ge=0,
+        description="how long a looked-up API key is trusted (a revoked key "
+        "works at most this long)",
+    )
+    auth_failures_max: int = Field(
+        default=20, ge=1, description="failed authentications a client address may make per window"
+    )
+    auth_failure_window_s: float = Field(
+        default=60,
+        gt=0,
+        description="the window; past the limit the address gets 429 until it ends",
+    )
 
 
 class IngestSettings(
-    HttpSettings, BrokerSettings, DatabaseSettings, CatalogReaderSettings, LogSettings
+    HttpSettings, BrokerSettings, DatabaseSettings, CatalogReaderSettings, AuthSettings, LogSettings
 ):
     http_port: int = 8001
-    max_body_bytes: int = Field(default=1_048_576, ge=1024, description="request body size limit")
     max_items: int = Field(default=5000, ge=1, description="observations per request")
     publish_timeout_s: float = Field(
         default=10, gt=0, description="how long a request waits for the broker's acknowledgement"
@@ -61,12 +78,6 @@ class IngestSettings(
     rate_limit_burst: int = Field(default=50, ge=1, description="requests a key may send at once")
     idempotency_ttl_s: float = Field(
         default=86_400, gt=0, description="how long the answer to an Idempotency-Key is kept"
-    )
-    key_cache_s: float = Field(
-        default=5,
-        ge=0,
-        description="how long a looked-up API key is trusted (a revoked key "
-        "works at most this long)",
     )
     file_max_rows: int = Field(default=20_000, ge=2, description="rows an upload may have")
     file_max_columns: int = Field(
@@ -98,12 +109,17 @@ class ConsumerSettings(HttpSettings, BrokerSettings, DatabaseSettings, LogSettin
     batch_timeout_ms: int = Field(default=200, ge=1)
 
 
-class ScoringSettings(ConsumerSettings, CatalogReaderSettings):
+class ScoringSettings(ConsumerSettings, CatalogReaderSettings, AuthSettings):
     http_port: int = 8002
     group_id: str = "chiso-scoring"
+    public_scorecards: bool = Field(
+        default=False,
+        description="true: anyone may read scores and scorecards; false: a key with the "
+        "'read' permission is required",
+    )
 
 
-class AlertsSettings(ConsumerSettings, CatalogReaderSettings):
+class AlertsSettings(ConsumerSettings, CatalogReaderSettings, AuthSettings):
     http_port: int = 8003
     group_id: str = "chiso-alerts"
     alert_rules_file: Path | None = Field(
@@ -112,9 +128,6 @@ class AlertsSettings(ConsumerSettings, CatalogReaderSettings):
     external_url: str = Field(
         default="http://localhost:3000",
         description="where a reader of a notification opens chiso (Grafana), for links",
-    )
-    key_cache_s: float = Field(
-        default=5, ge=0, description="how long a looked-up API key is trusted"
     )
     sweep_interval_s: float = Field(
         default=300, gt=0, description="how often the stale sweep looks for silent series"

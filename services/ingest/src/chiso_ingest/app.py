@@ -19,6 +19,7 @@ from chiso_core.broker import ensure_topics
 from chiso_core.catalog.api import catalog_router
 from chiso_core.catalog.store import CatalogCache
 from chiso_core.db import make_pool
+from chiso_core.guards import KeyBeforeBody
 from chiso_core.http import ops_router, service_app
 from chiso_core.problems import (
     ApiError,
@@ -36,7 +37,6 @@ from chiso_ingest import files, idempotency
 from chiso_ingest.files import FileLimits
 from chiso_ingest.ingestor import Ingestor
 from chiso_ingest.intake import Item
-from chiso_ingest.limits import BodySizeLimit
 from chiso_ingest.models import Envelope, ImportSummary, ObservationBatch, ObservationIn
 from chiso_ingest.parsing import FileReader
 from chiso_ingest.ratelimit import RateLimit
@@ -117,7 +117,7 @@ def create_app(settings: IngestSettings | None = None) -> FastAPI:
     pool = make_pool(settings, autocommit=True)  # every statement here stands alone
     catalog = CatalogCache(pool, settings.catalog_ttl_s)
     ingestor = Ingestor(publisher, pool, catalog, settings.publish_timeout_s)
-    authenticate = Authenticator(pool, settings.key_cache_s, Permission.REPORT)
+    authenticate = Authenticator(pool, settings, Permission.REPORT)
     rate_limit = RateLimit(settings.rate_limit_per_s, settings.rate_limit_burst)
     remember_for = timedelta(seconds=settings.idempotency_ttl_s)
     reader = FileReader(
@@ -155,12 +155,13 @@ def create_app(settings: IngestSettings | None = None) -> FastAPI:
         reader.close()
 
     app = service_app(
+        settings,
         title="chiso ingest API",
         summary="Agencies report indicator figures; each is published to chiso.observations.v1.",
         version="1",
         lifespan=lifespan,
     )
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(KeyBeforeBody, check=authenticate.check)
     add_problem_handlers(app, "invalid observations")
 
     app.include_router(ops_router(broker_and_database_ready(publisher.ping, pool)))

@@ -49,7 +49,7 @@ from chiso_alerts.subscriptions import (
     format_duration,
     parse_duration,
 )
-from chiso_core.access.agencies import Agency, Permission
+from chiso_core.access.agencies import Agency
 from chiso_core.access.auth import Authenticator
 from chiso_core.catalog import Catalog
 from chiso_core.catalog.store import CatalogCache
@@ -170,11 +170,14 @@ class Scope:
 
 
 def routers(
-    pool: AsyncConnectionPool, settings: AlertsSettings, catalog: CatalogCache
+    pool: AsyncConnectionPool,
+    settings: AlertsSettings,
+    catalog: CatalogCache,
+    authenticate: Authenticator,
 ) -> list[APIRouter]:
     """The routes to include in the alerts service's app (with chiso_core.problems'
-    `add_problem_handlers`, so that every refusal has the one error shape)."""
-    authenticate = Authenticator(pool, settings.key_cache_s, Permission.ALERTS)
+    `add_problem_handlers`, so that every refusal has the one error shape); `authenticate`
+    checks keys for the 'alerts' permission."""
     router = APIRouter(prefix="/v1", responses=_ERRORS)
 
     async def scope(agency: Annotated[Agency, Depends(authenticate)]) -> Scope:

@@ -363,7 +363,7 @@ def test_a_silence_not_started_is_removed_by_delete_and_only_its_agency_may(
             422,
             (
                 "matchers[1]",
-                "'(' is not a regular expression: missing ), unterminated subpattern at position 0",
+                "'(' is not a regular expression (RE2, as Alertmanager's): missing ): (",
             ),
         ),
         (
@@ -576,6 +576,18 @@ def test_a_subscription_is_seen_changed_and_deleted_by_its_agency_only(
             ("filters.plans[0]", "'nope' is not in the catalog"),
         ),
         ({"filters": {"rules": ["vibes"]}}, 422, "filters.rules[0]"),
+        (
+            {"group_wait": "1000000w"},
+            422,
+            ("group_wait", "Value error, '1000000w' is longer than the longest accepted, 366d"),
+        ),
+        ({"group_interval": "367d"}, 422, "group_interval"),
+        ({"repeat_interval": "9999999999h"}, 422, "repeat_interval"),
+        ({"address": "https://hooks\u200b.example.org/x"}, 422, "address"),
+        ({"address": "https://hooks\u202e.example.org/x"}, 422, "address"),
+        ({"address": f"https://{'a' * 70}.example.org/x"}, 422, "address"),
+        ({"address": "http://[64:ff9b::a9fe:a9fe]/x"}, 422, "address"),
+        ({"address": "http://[2002:7f00:1::]/x"}, 422, "address"),
     ],
 )
 def test_a_bad_subscription_is_refused_naming_the_field(

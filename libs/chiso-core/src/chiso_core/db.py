@@ -1,10 +1,16 @@
 """Database access: the connection pool and schema migrations (yoyo, versioned SQL files)."""
 
+import math
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TypeVar
 
+import psycopg
+from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 from yoyo import get_backend, read_migrations
 
+from chiso_core.deadline import finish_within
 from chiso_core.settings import DatabaseSettings
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -37,6 +43,33 @@ def make_pool(settings: DatabaseSettings, *, autocommit: bool = False) -> AsyncC
         settings.database_url,
         min_size=settings.db_pool_min_size,
         max_size=settings.db_pool_max_size,
-        kwargs={"autocommit": autocommit},
+        # The pool's timeout is also the bound of `within`: one figure for "the database is away".
+        timeout=settings.db_timeout_s,
+        kwargs={
+            "autocommit": autocommit,
+            "connect_timeout": max(2, math.ceil(settings.db_timeout_s)),  # libpq's minimum is 2
+        },
         open=False,
     )
+
+
+class DatabaseTimeout(psycopg.OperationalError):
+    """The database did not answer in time (an OperationalError, so that whoever handles the
+    database being away handles this too)."""
+
+
+T = TypeVar("T")
+
+
+async def within(pool: AsyncConnectionPool, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+    """`work` on a connection of the pool, or DatabaseTimeout after the pool's timeout: a
+    frozen server answers nothing, and no socket error comes (its kernel still acknowledges)."""
+
+    async def run() -> T:
+        async with pool.connection() as conn:
+            return await work(conn)
+
+    try:
+        return await finish_within(run(), pool.timeout)
+    except TimeoutError:
+        raise DatabaseTimeout(f"the database did not answer within {pool.timeout:g} s") from None

@@ -7,7 +7,8 @@ from collections.abc import Awaitable, Callable
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from chiso_core.problems import ApiError, error_response
+from chiso_core.deadline import finish_within
+from chiso_core.problems import RETRY_AFTER_S, ApiError, Problem, error_response
 
 
 class _TooLarge(Exception):
@@ -112,3 +113,39 @@ class KeyBeforeBody:
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+class Deadline:
+    """Answers 503 with Retry-After a request under `prefix` that has not started its answer
+    within `timeout_s`, for APIs whose every route is a few database round trips: whatever
+    hangs (a frozen database that still accepts connections), the client is not kept waiting.
+    The route goes on in the background, cancelled, its answer dropped."""
+
+    def __init__(self, app: ASGIApp, timeout_s: float, prefix: str = "/v1/") -> None:
+        self.app, self.timeout_s, self.prefix = app, timeout_s, prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
+            await self.app(scope, receive, send)
+            return
+        started = given_up = False
+
+        async def guarded_send(message: Message) -> None:
+            nonlocal started
+            if not given_up:
+                started = True
+                await send(message)
+
+        try:
+            await finish_within(self.app(scope, receive, guarded_send), self.timeout_s)
+            return
+        except TimeoutError:
+            given_up = True
+        if not started:
+            response = error_response(
+                503,
+                "the database is not available; retry later",
+                [Problem(field="database", problem=f"no answer within {self.timeout_s:g} s")],
+                **{"Retry-After": RETRY_AFTER_S},
+            )
+            await response(scope, receive, send)

@@ -13,7 +13,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from chiso_core.broker import ensure_topics, make_broker
 from chiso_core.db import make_pool
-from chiso_core.guards import KeyBeforeBody
+from chiso_core.guards import Deadline, KeyBeforeBody
 from chiso_core.http import ops_router, service_app
 from chiso_core.messaging import BatchHandler, subscribe_batches
 from chiso_core.publisher import Publisher
@@ -97,6 +97,8 @@ def consumer_app(
     )
     for router in parts.routers:
         app.include_router(router)
+    # The routes of these services are each a few database round trips.
+    app.add_middleware(Deadline, timeout_s=settings.db_timeout_s)
     if parts.key_check is not None:
         app.add_middleware(KeyBeforeBody, check=parts.key_check)
     return app

@@ -29,6 +29,13 @@ class DatabaseSettings(_Base):
     database_url: str = Field(description="libpq URL of the TimescaleDB database")
     db_pool_min_size: int = Field(default=1, ge=1)
     db_pool_max_size: int = Field(default=4, ge=1)
+    db_timeout_s: float = Field(
+        default=4,
+        gt=0,
+        le=30,
+        description="how long a request waits for the database (a connection, then an answer) "
+        "before it is answered 503 with Retry-After",
+    )
 
 
 class CatalogSettings(_Base):

@@ -18,7 +18,7 @@ from chiso_core.access.auth import Authenticator
 from chiso_core.broker import ensure_topics
 from chiso_core.catalog.api import catalog_router
 from chiso_core.catalog.store import CatalogCache
-from chiso_core.db import make_pool
+from chiso_core.db import make_pool, within
 from chiso_core.guards import KeyBeforeBody
 from chiso_core.http import ops_router, service_app
 from chiso_core.problems import (
@@ -178,8 +178,7 @@ def create_app(settings: IngestSettings | None = None) -> FastAPI:
         if key is None:
             return _json(200 if dry_run else 202, await answer())
         try:
-            async with pool.connection() as conn:
-                kept = await idempotency.recall(conn, caller.key_id, key)
+            kept = await within(pool, lambda conn: idempotency.recall(conn, caller.key_id, key))
             if kept is not None:
                 digest, status, body = kept
                 if digest != request:
@@ -190,10 +189,12 @@ def create_app(settings: IngestSettings | None = None) -> FastAPI:
                     )
                 return Response(body, status_code=status, media_type=JSON)
             status, body = 200 if dry_run else 202, orjson.dumps(await answer())
-            async with pool.connection() as conn:
-                await idempotency.remember(
+            await within(
+                pool,
+                lambda conn: idempotency.remember(
                     conn, caller.key_id, key, request, status, body, remember_for
-                )
+                ),
+            )
         except (psycopg.Error, PoolTimeout) as e:
             log.warning("idempotency store unavailable", error=repr(e))
             raise retry_later("the database is not available; retry later") from e

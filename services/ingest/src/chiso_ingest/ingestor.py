@@ -17,6 +17,7 @@ from chiso_core.access.agencies import Agency
 from chiso_core.catalog import Catalog
 from chiso_core.catalog.store import CatalogCache
 from chiso_core.contracts.v1 import observation_pb2
+from chiso_core.db import within
 from chiso_core.messaging import new_meta
 from chiso_core.problems import ApiError, retry_later
 from chiso_core.publisher import Publisher
@@ -67,8 +68,7 @@ class Ingestor:
         """The latest stored figures; without the database every figure counts as new (a
         re-sent one then makes no revision in scoring either: nothing is lost either way)."""
         try:
-            async with self.pool.connection() as conn:
-                return await latest_figures(conn, points)
+            return await within(self.pool, lambda conn: latest_figures(conn, points))
         except (psycopg.Error, PoolTimeout) as e:
             log.warning("latest figures not read; none counted unchanged", error=repr(e))
             return {}

@@ -14,6 +14,7 @@ from psycopg_pool import AsyncConnectionPool, PoolTimeout
 from chiso_core.access import agencies, keys
 from chiso_core.access.agencies import Agency, Permission
 from chiso_core.access.throttle import FailureThrottle
+from chiso_core.db import within
 from chiso_core.problems import ApiError, Problem, retry_later
 from chiso_core.settings import AuthSettings
 
@@ -54,8 +55,7 @@ class Authenticator:
         if hit is not None and time.monotonic() - hit[0] < self.cache_s:
             return hit[1]
         try:
-            async with self.pool.connection() as conn:
-                found = await agencies.find(conn, key_id)
+            found = await within(self.pool, lambda conn: agencies.find(conn, key_id))
         except (psycopg.Error, PoolTimeout) as e:
             log.warning("cannot check an API key", key_id=key_id, error=repr(e))
             raise retry_later("keys cannot be checked now; retry later") from e

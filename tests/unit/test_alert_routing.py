@@ -12,6 +12,7 @@ from chiso_alerts.groups import QuietHours
 from chiso_alerts.inhibition import inhibited
 from chiso_alerts.silences import Matcher, Silence, silenced_by
 from chiso_alerts.subscriptions import (
+    MAX_DURATION_S,
     Filters,
     Subscription,
     format_duration,
@@ -238,6 +239,12 @@ def test_anything_else_is_not_a_duration(text: str) -> None:
         parse_duration(text)
 
 
-@given(st.integers(min_value=0, max_value=10**8))
+@given(st.integers(min_value=0, max_value=MAX_DURATION_S))
 def test_a_formatted_duration_parses_back(seconds: int) -> None:
     assert parse_duration(format_duration(seconds)) == seconds
+
+
+@given(st.integers(min_value=MAX_DURATION_S + 1, max_value=10**15))
+def test_a_duration_over_the_longest_is_refused_naming_it(seconds: int) -> None:
+    with pytest.raises(ValueError, match=r"longer than the longest accepted, 366d|not a duration"):
+        parse_duration(format_duration(seconds))

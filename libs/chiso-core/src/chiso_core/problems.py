@@ -65,7 +65,12 @@ def plain_text(value: str) -> str:
     return value
 
 
-PlainText = Annotated[str, AfterValidator(plain_text), Field(max_length=200)]
+# The pattern is stated in the schema for clients; the validator gives the clear message.
+PlainText = Annotated[
+    str,
+    AfterValidator(plain_text),
+    Field(max_length=200, json_schema_extra={"pattern": "^[^\\x00-\\x1f\\x7f]*$"}),
+]
 
 
 class ApiError(Exception):

@@ -65,7 +65,9 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
         401: "no API key, or an unknown or revoked one",
         403: "the key may not use the alerts API, or asked for something outside its scope",
         404: "none such within the key's scope",
+        413: "the body is over CHISO_MAX_BODY_BYTES",
         422: "the request does not fit: each problem names its field and what was expected",
+        429: "too many failed authentications from this address: retry after Retry-After",
         503: "the database is not available: retry after Retry-After seconds",
     }.items()
 }

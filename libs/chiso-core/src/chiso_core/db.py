@@ -1,18 +1,22 @@
 """Database access: the connection pool and schema migrations (yoyo, versioned SQL files)."""
 
 import math
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TypeVar
 
 import psycopg
+import structlog
 from psycopg import AsyncConnection
-from psycopg_pool import AsyncConnectionPool
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 from yoyo import get_backend, read_migrations
 
 from chiso_core.deadline import finish_within
+from chiso_core.problems import retry_later
 from chiso_core.settings import DatabaseSettings
 
+log = structlog.get_logger(__name__)
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -73,3 +77,15 @@ async def within(pool: AsyncConnectionPool, work: Callable[[AsyncConnection], Aw
         return await finish_within(run(), pool.timeout)
     except TimeoutError:
         raise DatabaseTimeout(f"the database did not answer within {pool.timeout:g} s") from None
+
+
+@asynccontextmanager
+async def connection_or_503(pool: AsyncConnectionPool) -> AsyncIterator[AsyncConnection]:
+    """A connection for a request: the database away (or its connection lost) is a 503 with
+    Retry-After, not a 500."""
+    try:
+        async with pool.connection() as conn:
+            yield conn
+    except (psycopg.OperationalError, PoolTimeout) as e:
+        log.warning("database unavailable", error=repr(e))
+        raise retry_later("the database is not available; retry later") from e

@@ -1,24 +1,20 @@
 """The scoring service's read API: a plan's scorecard and the history of scores, for keys with
 the 'read' permission, or for anyone when the operator publishes scorecards."""
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Annotated, Any
 
-import psycopg
-import structlog
 from fastapi import APIRouter, Depends, Query
-from psycopg import AsyncConnection
-from psycopg_pool import AsyncConnectionPool, PoolTimeout
+from psycopg_pool import AsyncConnectionPool
 
 from chiso_core.catalog import Catalog
 from chiso_core.catalog.models import Plan
-from chiso_core.problems import ApiError, ErrorResponse, PlainText, Problem, retry_later
+from chiso_core.db import connection_or_503
+from chiso_core.problems import ApiError, ErrorResponse, PlainText, Problem
 from chiso_scoring import reads
 from chiso_scoring.reads import Scorecard, ScoreOut
 
-log = structlog.get_logger(__name__)
 _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorResponse, "description": text}
     for code, text in {
@@ -54,15 +50,6 @@ def scores_router(
             )
         return found
 
-    @asynccontextmanager
-    async def connection() -> AsyncIterator[AsyncConnection]:
-        try:
-            async with pool.connection() as conn:
-                yield conn
-        except (psycopg.OperationalError, PoolTimeout) as e:
-            log.warning("database unavailable", error=repr(e))
-            raise retry_later("the database is not available; retry later") from e
-
     @router.get("/scores", summary="Score history, oldest first")
     async def scores(
         plan: PlainText,
@@ -77,7 +64,7 @@ def scores_router(
     ) -> list[ScoreOut]:
         if revision is None:
             revision = (await plan_of(plan)).revision
-        async with connection() as conn:
+        async with connection_or_503(pool) as conn:
             return await reads.history(
                 conn,
                 plan,
@@ -93,7 +80,7 @@ def scores_router(
     async def scorecard(plan: PlainText, jurisdiction: PlainText | None = None) -> Scorecard:
         found = await plan_of(plan)
         where = jurisdiction or found.jurisdiction
-        async with connection() as conn:
+        async with connection_or_503(pool) as conn:
             return reads.scorecard(found, where, await reads.latest(conn, found, where))
 
     return router

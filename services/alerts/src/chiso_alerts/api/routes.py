@@ -3,18 +3,17 @@ each seeing and changing only what lies in its jurisdictions × indicators."""
 
 import secrets
 import uuid
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import Iterable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
 from datetime import UTC, datetime, time
 from typing import Annotated, Any
 from uuid import UUID
 
-import psycopg
 import structlog
 from fastapi import APIRouter, Depends, Path, Query, Response
 from psycopg import AsyncConnection
-from psycopg_pool import AsyncConnectionPool, PoolTimeout
+from psycopg_pool import AsyncConnectionPool
 
 from chiso_alerts import directory
 from chiso_alerts import store as alert_store
@@ -53,8 +52,9 @@ from chiso_core.access.agencies import Agency
 from chiso_core.access.auth import Authenticator
 from chiso_core.catalog import Catalog
 from chiso_core.catalog.store import CatalogCache
+from chiso_core.db import connection_or_503
 from chiso_core.periods import Period
-from chiso_core.problems import ApiError, ErrorResponse, Problem, retry_later
+from chiso_core.problems import ApiError, ErrorResponse, Problem
 from chiso_core.settings import AlertsSettings
 
 log = structlog.get_logger(__name__)
@@ -187,14 +187,8 @@ def routers(
 
     Caller = Annotated[Scope, Depends(scope)]
 
-    @asynccontextmanager
-    async def connection() -> AsyncIterator[AsyncConnection]:
-        try:
-            async with pool.connection() as conn:
-                yield conn
-        except (psycopg.OperationalError, PoolTimeout) as e:
-            log.warning("database unavailable", error=repr(e))
-            raise retry_later("the database is not available; retry later") from e
+    def connection() -> AbstractAsyncContextManager[AsyncConnection]:
+        return connection_or_503(pool)
 
     # Alerts
 

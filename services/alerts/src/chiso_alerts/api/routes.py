@@ -62,6 +62,7 @@ ACTIVE = ("pending", "firing")
 _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorResponse, "description": text}
     for code, text in {
+        400: "malformed JSON",
         401: "no API key, or an unknown or revoked one",
         403: "the key may not use the alerts API, or asked for something outside its scope",
         404: "none such within the key's scope",

@@ -95,6 +95,7 @@ PUBLISH_TIMEOUT_S = 2.0
 def make_app(
     bootstrap_servers: str,
     database_url: str,
+    *,
     today: Callable[[], date] = today_in_vietnam,
     **settings: Any,
 ) -> FastAPI:

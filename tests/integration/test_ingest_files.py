@@ -12,7 +12,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from chiso_devstack.processes import agency_key
-from chiso_ingest.files import MAX_UNPACKED_BYTES
 from tests.integration.conftest import make_app, problems, published
 
 UPLOAD = "/v1/observations/file"
@@ -237,22 +236,31 @@ def test_a_file_that_is_not_a_sheet_of_figures_is_422(
     assert (got_field, got_problem[: len(problem)]) == (field, problem)
 
 
+UNPACKED = 1 << 20
+
+
 def test_a_workbook_that_unpacks_to_too_much_is_413_before_it_is_read(
     bootstrap_servers: str, database_url: str, auth: dict[str, str]
 ) -> None:
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (MAX_UNPACKED_BYTES + 1))
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (UNPACKED + 1))
     assert len(bomb.getvalue()) < 1 << 20
     with TestClient(
-        make_app(bootstrap_servers, database_url, max_body_bytes=1 << 20), headers=auth
+        make_app(
+            bootstrap_servers,
+            database_url,
+            max_body_bytes=1 << 20,
+            file_max_unpacked_bytes=UNPACKED,
+        ),
+        headers=auth,
     ) as c:
         answer = c.post(UPLOAD, files={"file": ("big.xlsx", bomb.getvalue())})
     assert answer.status_code == 413, answer.text
     assert problems(answer) == [
         (
             "file",
-            f"unpacks to {MAX_UNPACKED_BYTES + 1} bytes; at most {MAX_UNPACKED_BYTES} are read",
+            f"unpacks to {UNPACKED + 1} bytes; at most {UNPACKED} are read",
         )
     ]
 

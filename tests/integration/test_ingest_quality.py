@@ -41,7 +41,7 @@ def client_on(
     today: date = DEC_1,
     **settings: Any,
 ) -> Iterator[TestClient]:
-    app = make_app(bootstrap_servers, database_url, lambda: today, **settings)
+    app = make_app(bootstrap_servers, database_url, today=lambda: today, **settings)
     with TestClient(app, headers=headers) as c:
         yield c
 

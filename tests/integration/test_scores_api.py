@@ -7,8 +7,13 @@ import pytest
 from fastapi import FastAPI
 from psycopg_pool import AsyncConnectionPool
 
+from chiso_core.access.agencies import Permission
+from chiso_core.access.auth import Authenticator
 from chiso_core.catalog import Catalog
 from chiso_core.catalog.store import CatalogCache
+from chiso_core.problems import add_problem_handlers
+from chiso_core.settings import AuthSettings
+from chiso_devstack.processes import agency_key
 from chiso_scoring.api import scores_router
 from tests.integration.conftest import Harness, observation
 
@@ -19,6 +24,7 @@ async def api(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
     async with AsyncConnectionPool(database_url, min_size=1, max_size=2) as pool:
         app = FastAPI()
         app.include_router(scores_router(pool, CatalogCache(pool).get))
+        add_problem_handlers(app)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://scoring") as client:
             yield client
@@ -76,3 +82,65 @@ async def test_the_history_is_filtered_and_ordered(
     assert (await api.get("/v1/scorecard", params={"plan": "nope"})).status_code == 404
     too_few = await api.get("/v1/scores", params={"plan": "tam_duong_nq57", "limit": 0})
     assert too_few.status_code == 422
+
+
+@pytest.mark.parametrize("value", ["\x00", "lai_chau\x00", "a\x1fb", "\x7f", "x\ny"])
+@pytest.mark.parametrize(
+    ("path", "parameter"),
+    [
+        ("/v1/scores", "jurisdiction"),
+        ("/v1/scores", "target"),
+        ("/v1/scores", "plan"),
+        ("/v1/scorecard", "jurisdiction"),
+        ("/v1/scorecard", "plan"),
+    ],
+)
+async def test_a_control_character_in_a_parameter_is_422_naming_it(
+    api: httpx.AsyncClient, path: str, parameter: str, value: str
+) -> None:
+    """NUL and the other control characters (PostgreSQL cannot hold NUL: this was a 500)."""
+    answer = await api.get(path, params={"plan": "tam_duong_nq57", parameter: value})
+    assert answer.status_code == 422, answer.text
+    [problem] = answer.json()["problems"]
+    assert problem["field"] == f"query.{parameter}"
+    assert "control characters are not accepted" in problem["problem"]
+
+
+@pytest.fixture
+async def private_api(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    """The read routes as scoring serves them unless scorecards are public: a key with the
+    'read' permission required."""
+    settings = AuthSettings(key_cache_s=0)
+    async with AsyncConnectionPool(database_url, min_size=1, max_size=2) as pool:
+        app = FastAPI()
+        reader = Authenticator(pool, settings, Permission.READ)
+        app.include_router(scores_router(pool, CatalogCache(pool).get, reader))
+        add_problem_handlers(app)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://scoring") as client:
+            yield client
+
+
+@pytest.mark.parametrize("path", ["/v1/scorecard", "/v1/scores"])
+async def test_the_read_api_answers_only_keys_that_may_read(
+    private_api: httpx.AsyncClient, database_url: str, path: str
+) -> None:
+    scope = (["khanh_hoa"], ["online_public_service_usage"])
+    reader = agency_key(database_url, "reader", *scope, permissions=["read"])
+    reporter = agency_key(database_url, "reporter", *scope, permissions=["report"])
+    params = {"plan": "tam_duong_nq57"}
+
+    anyone = await private_api.get(path, params=params)
+    made_up = await private_api.get(
+        path, params=params, headers={"Authorization": "Bearer chiso_0123456789ab_" + "A" * 43}
+    )
+    not_allowed = await private_api.get(
+        path, params=params, headers={"Authorization": f"Bearer {reporter}"}
+    )
+    allowed = await private_api.get(
+        path, params=params, headers={"Authorization": f"Bearer {reader}"}
+    )
+
+    assert [a.status_code for a in (anyone, made_up, not_allowed, allowed)] == [401, 401, 403, 200]
+    assert anyone.headers["WWW-Authenticate"] == "Bearer"
+    assert "not read" in not_allowed.json()["problems"][0]["problem"]

@@ -113,3 +113,68 @@ async def test_check_url_refuses_a_name_that_does_not_resolve() -> None:
     # .invalid never resolves (RFC 6761)
     with pytest.raises(UnsafeAddress, match="cannot be resolved"):
         await check_url("https://hooks.chiso.invalid/", NONE)
+
+
+@pytest.mark.parametrize(
+    ("ip", "kind"),
+    [
+        ("64:ff9b::a9fe:a9fe", "NAT64"),  # 169.254.169.254 through a NAT64 translator
+        ("64:ff9b::a00:1", "NAT64"),  # 10.0.0.1
+        ("64:ff9b::7f00:1", "NAT64"),  # 127.0.0.1
+        ("64:ff9b::808:808", "NAT64"),  # even a public IPv4: the translator decides
+        ("64:ff9b:1::a00:1", "local-use NAT64"),
+        ("2002:7f00:1::", "6to4"),  # 127.0.0.1
+        ("2002:a9fe:a9fe::", "6to4"),  # 169.254.169.254
+        ("2002:808:808::1", "6to4"),
+        ("::127.0.0.1", "IPv4-compatible"),
+        ("::7f00:1", "IPv4-compatible"),
+        ("::a9fe:a9fe", "IPv4-compatible"),
+        ("fec0::1", "site-local"),
+        ("feff::1", "site-local"),
+        ("2001:0:4136:e378:8000:63bf:3fff:fdd2", "loopback, private or reserved"),  # Teredo
+    ],
+)
+def test_check_ip_refuses_every_ipv6_form_that_reaches_ipv4_or_is_unrouted(
+    ip: str, kind: str
+) -> None:
+    """Python's is_global calls these public; each reaches an IPv4 host (or a relay) chosen by
+    the bits inside, or is not used on the internet."""
+    with pytest.raises(UnsafeAddress, match=f"is a {re.escape(kind)} address"):
+        check_ip(ip_address(ip), NONE)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://[64:ff9b::a9fe:a9fe]/",
+        "http://[64:ff9b::a00:1]/",
+        "http://[64:ff9b::7f00:1]/",
+        "http://[2002:7f00:1::]/",
+        "http://[2002:a9fe:a9fe::]/",
+        "http://[::127.0.0.1]/",
+        "http://[::7f00:1]/",
+        "http://[fec0::1]/",
+    ],
+)
+async def test_check_url_refuses_the_ssrf_spellings_found(url: str) -> None:
+    with pytest.raises(UnsafeAddress, match="webhooks reach public addresses only"):
+        await check_url(url, NONE)
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "hooks\u200b.example.org",  # zero-width space
+        "hooks\u202e.example.org",  # right-to-left override
+        "\u200b",
+        "a" * 70 + ".example.org",  # a label over 63 characters
+        "hooks..example.org",
+    ],
+)
+def test_a_host_that_is_no_host_name_is_refused(host: str) -> None:
+    with pytest.raises(UnsafeAddress, match="is not a valid host name"):
+        parse(f"https://{host}/hook")
+
+
+def test_an_international_name_is_read_as_its_ascii_form() -> None:
+    assert parse("https://bộkhoahọc.vn/hook") == ("xn--bkhoahc-hx4cyd.vn", 443)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, FastAPI, Response
 from fastapi_offline import FastAPIOffline
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
+from chiso_core.guards import BodySizeLimit
 from chiso_core.settings import HttpSettings
 
 
@@ -37,10 +38,12 @@ def ops_router(ready: Callable[[], Awaitable[bool]]) -> APIRouter:
     return router
 
 
-def service_app(**kwargs: Any) -> FastAPI:
+def service_app(settings: HttpSettings, **kwargs: Any) -> FastAPI:
     """A FastAPI app whose /docs and /redoc pages load their scripts and styles from the service
-    itself: agencies' networks often have no internet access, so no CDN."""
+    itself (agencies' networks often have no internet access, so no CDN), and whose every
+    request body is limited to `max_body_bytes` before anything reads it."""
     app: FastAPI = FastAPIOffline(**kwargs)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app
 
 

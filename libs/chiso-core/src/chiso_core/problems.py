@@ -1,14 +1,15 @@
 """Request errors as one JSON shape, the same in every service's API: what went wrong and, per
 problem, the field it is in."""
 
+import re
 from collections.abc import Callable, Coroutine, Mapping, Sequence
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
@@ -48,6 +49,28 @@ def problem_of(
     if error["type"] == "model_type":
         return Problem(field=path, problem=f"expected {expected_object}")
     return Problem(field=path, problem=error["msg"])
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def plain_text(value: str) -> str:
+    """A value to look something up by: no control character (PostgreSQL cannot even hold NUL,
+    and none belongs in an id, a code or a name)."""
+    if found := _CONTROL.search(value):
+        raise ValueError(
+            f"không được chứa ký tự điều khiển / control characters are not accepted "
+            f"(found U+{ord(found.group()):04X} at position {found.start()})"
+        )
+    return value
+
+
+# The pattern is stated in the schema for clients; the validator gives the clear message.
+PlainText = Annotated[
+    str,
+    AfterValidator(plain_text),
+    Field(max_length=200, json_schema_extra={"pattern": "^[^\\x00-\\x1f\\x7f]*$"}),
+]
 
 
 class ApiError(Exception):

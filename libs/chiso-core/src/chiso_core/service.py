@@ -14,6 +14,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from chiso_core.broker import ensure_topics, make_broker
 from chiso_core.db import make_pool
+from chiso_core.guards import Deadline, KeyBeforeBody
 from chiso_core.http import ops_router, service_app
 from chiso_core.lag import LagProbe
 from chiso_core.messaging import BatchHandler, subscribe_batches
@@ -58,6 +59,8 @@ class Parts:
     handle: BatchHandler
     routers: Sequence[APIRouter] = ()
     loops: Sequence[Loop] = ()
+    # The routers' key check on a raw Authorization header, run before any body is read.
+    key_check: Callable[[str | None, str], Awaitable[object]] | None = None
 
 
 def consumer_app(
@@ -106,10 +109,14 @@ def consumer_app(
         await publisher.stop()
         await pool.close()
 
-    app = service_app(title=f"chiso {name}", version="1", lifespan=lifespan)
+    app = service_app(settings, title=f"chiso {name}", version="1", lifespan=lifespan)
     app.include_router(
         ops_router(broker_and_database_ready(lambda: broker.ping(timeout=None), pool))
     )
     for router in parts.routers:
         app.include_router(router)
+    # The routes of these services are each a few database round trips.
+    app.add_middleware(Deadline, timeout_s=settings.db_timeout_s)
+    if parts.key_check is not None:
+        app.add_middleware(KeyBeforeBody, check=parts.key_check)
     return app

@@ -29,6 +29,13 @@ class DatabaseSettings(_Base):
     database_url: str = Field(description="libpq URL of the TimescaleDB database")
     db_pool_min_size: int = Field(default=1, ge=1)
     db_pool_max_size: int = Field(default=4, ge=1)
+    db_timeout_s: float = Field(
+        default=4,
+        gt=0,
+        le=30,
+        description="how long a request waits for the database (a connection, then an answer) "
+        "before it is answered 503 with Retry-After",
+    )
 
 
 class CatalogSettings(_Base):
@@ -44,6 +51,24 @@ class CatalogReaderSettings(_Base):
 class HttpSettings(_Base):
     http_host: str = "127.0.0.1"
     http_port: int = Field(ge=1, le=65535)
+    max_body_bytes: int = Field(default=1_048_576, ge=1024, description="request body size limit")
+
+
+class AuthSettings(_Base):
+    key_cache_s: float = Field(
+        default=5,
+        ge=0,
+        description="how long a looked-up API key is trusted (a revoked key "
+        "works at most this long)",
+    )
+    auth_failures_max: int = Field(
+        default=20, ge=1, description="failed authentications a client address may make per window"
+    )
+    auth_failure_window_s: float = Field(
+        default=60,
+        gt=0,
+        description="the window; past the limit the address gets 429 until it ends",
+    )
 
 
 class IntakeSettings(_Base):
@@ -71,9 +96,8 @@ class _IntakeService(
     """A process that takes figures in: the API or the feed poller."""
 
 
-class IngestSettings(_IntakeService):
+class IngestSettings(_IntakeService, AuthSettings):
     http_port: int = 8001
-    max_body_bytes: int = Field(default=1_048_576, ge=1024, description="request body size limit")
     max_items: int = Field(default=5000, ge=1, description="observations per request")
     rate_limit_per_s: float = Field(
         default=20, gt=0, description="requests per second per API key, in each replica"
@@ -82,12 +106,19 @@ class IngestSettings(_IntakeService):
     idempotency_ttl_s: float = Field(
         default=86_400, gt=0, description="how long the answer to an Idempotency-Key is kept"
     )
-    key_cache_s: float = Field(
-        default=5,
-        ge=0,
-        description="how long a looked-up API key is trusted (a revoked key "
-        "works at most this long)",
+    file_max_rows: int = Field(default=20_000, ge=2, description="rows an upload may have")
+    file_max_columns: int = Field(
+        default=64, ge=6, description="columns of an upload that are read; the rest are not"
     )
+    file_max_cell_chars: int = Field(default=4096, ge=64, description="characters in a cell")
+    file_max_unpacked_bytes: int = Field(
+        default=16 << 20, ge=1 << 20, description="what an .xlsx workbook may unpack to"
+    )
+    file_read_budget_s: float = Field(
+        default=10, gt=0, description="how long reading one upload may take"
+    )
+    file_readers: int = Field(default=2, ge=1, description="threads reading uploads")
+    file_queue: int = Field(default=8, ge=0, description="uploads waiting for a reader before 503")
 
 
 class FeedsSettings(_IntakeService):
@@ -106,12 +137,17 @@ class ConsumerSettings(HttpSettings, BrokerSettings, DatabaseSettings, LogSettin
     )
 
 
-class ScoringSettings(ConsumerSettings, CatalogReaderSettings):
+class ScoringSettings(ConsumerSettings, CatalogReaderSettings, AuthSettings):
     http_port: int = 8002
     group_id: str = "chiso-scoring"
+    public_scorecards: bool = Field(
+        default=False,
+        description="true: anyone may read scores and scorecards; false: a key with the "
+        "'read' permission is required",
+    )
 
 
-class AlertsSettings(ConsumerSettings, CatalogReaderSettings):
+class AlertsSettings(ConsumerSettings, CatalogReaderSettings, AuthSettings):
     http_port: int = 8003
     group_id: str = "chiso-alerts"
     alert_rules_file: Path | None = Field(
@@ -120,9 +156,6 @@ class AlertsSettings(ConsumerSettings, CatalogReaderSettings):
     external_url: str = Field(
         default="http://localhost:3000",
         description="where a reader of a notification opens chiso (Grafana), for links",
-    )
-    key_cache_s: float = Field(
-        default=5, ge=0, description="how long a looked-up API key is trusted"
     )
     sweep_interval_s: float = Field(
         default=300, gt=0, description="how often the stale sweep looks for silent series"

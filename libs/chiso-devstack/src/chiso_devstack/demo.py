@@ -104,6 +104,8 @@ def demo(
             "CHISO_KAFKA_BOOTSTRAP_SERVERS": kafka,
             "CHISO_DATABASE_URL": database_url,
             "CHISO_LOG_JSON": "false",
+            # The demo's scorecards are for anyone who looks at it (docs/operations.md, Security).
+            "CHISO_PUBLIC_SCORECARDS": "true",
         }
         services = [
             ServiceProcess("ingest", ingest_port, env, logs / "ingest.log"),

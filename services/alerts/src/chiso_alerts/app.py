@@ -13,6 +13,8 @@ from chiso_alerts.pipeline import AlertsPipeline
 from chiso_alerts.rules.params import load_params
 from chiso_alerts.sweep import Sweeper
 from chiso_core import topics
+from chiso_core.access.agencies import Permission
+from chiso_core.access.auth import Authenticator
 from chiso_core.catalog.store import CatalogCache
 from chiso_core.problems import add_problem_handlers
 from chiso_core.publisher import Publisher
@@ -34,9 +36,10 @@ def create_app(settings: AlertsSettings | None = None) -> FastAPI:
             timeout=settings.delivery_timeout_s, follow_redirects=False, trust_env=False
         )
         every = settings.dispatch_interval_s
+        authenticate = Authenticator(pool, settings, Permission.ALERTS)
         return Parts(
             AlertsPipeline(pool, publisher, judging).handle,
-            routers(pool, settings, catalog),
+            routers(pool, settings, catalog, authenticate),
             [
                 Loop(
                     "stale-sweep",
@@ -47,6 +50,7 @@ def create_app(settings: AlertsSettings | None = None) -> FastAPI:
                 Loop("deliver", every, Sender(pool, settings, client).run_once),
                 Loop("outbox-backlog", settings.lag_interval_s, outbox_backlog(pool)),
             ],
+            key_check=authenticate.check,
         )
 
     app = consumer_app("alerts", topics.SCORES, settings, build)

@@ -101,18 +101,24 @@ def group_key(sub: Subscription, labels: Mapping[str, str]) -> tuple[str, dict[s
 
 # Alertmanager's duration strings, whole seconds and up: "30s", "5m", "4h", "1h30m", "1d", "1w".
 _UNITS = {"w": 604_800, "d": 86_400, "h": 3_600, "m": 60, "s": 1}
-_DURATION = re.compile("".join(rf"(?:(?P<{u}>\d+){u})?" for u in _UNITS))
+_DURATION = re.compile("".join(rf"(?:(?P<{u}>\d{{1,9}}){u})?" for u in _UNITS))
+# The longest wait or interval accepted: a year says "hardly ever"; more overflowed the column.
+MAX_DURATION_S = 366 * 86_400
 
 
 def parse_duration(text: str) -> int:
-    """Seconds of a duration string; ValueError saying what was expected."""
+    """Seconds of a duration string, at most MAX_DURATION_S; ValueError saying what was
+    expected."""
     m = _DURATION.fullmatch(text)
     if not text or m is None:
         raise ValueError(
             f"{text!r} is not a duration: expected a number and unit, largest first, "
             'e.g. "30s", "5m", "4h", "1h30m", "1d" (units w, d, h, m, s)'
         )
-    return sum(int(v) * _UNITS[u] for u, v in m.groupdict().items() if v)
+    seconds = sum(int(v) * _UNITS[u] for u, v in m.groupdict().items() if v)
+    if seconds > MAX_DURATION_S:
+        raise ValueError(f"{text!r} is longer than the longest accepted, 366d")
+    return seconds
 
 
 def format_duration(seconds: int) -> str:

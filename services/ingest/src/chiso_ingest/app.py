@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Annotated, Any
 
-import psycopg
 import structlog
 from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request, UploadFile
 from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials
-from psycopg_pool import AsyncConnectionPool, PoolTimeout
+from psycopg_pool import AsyncConnectionPool
 from pydantic import ValidationError
 
 from chiso_core.access.agencies import Agency, Permission
@@ -22,7 +21,8 @@ from chiso_core.broker import ensure_topics
 from chiso_core.catalog.api import catalog_router
 from chiso_core.catalog.store import CatalogCache
 from chiso_core.checks import today_in_vietnam
-from chiso_core.db import make_pool
+from chiso_core.db import connection_or_503, make_pool
+from chiso_core.guards import KeyBeforeBody
 from chiso_core.http import ops_router, service_app
 from chiso_core.problems import (
     ApiError,
@@ -30,19 +30,18 @@ from chiso_core.problems import (
     Problem,
     add_problem_handlers,
     problem_of,
-    retry_later,
 )
 from chiso_core.publisher import Publisher
 from chiso_core.readiness import broker_and_database_ready
 from chiso_core.settings import IngestSettings
 from chiso_core.telemetry import configure_logging
 from chiso_core.words.problems import Lang, language
-from chiso_ingest import files, idempotency, store, templates
+from chiso_ingest import idempotency, store, templates
+from chiso_ingest.files import FileLimits
 from chiso_ingest.idempotency import JSON
 from chiso_ingest.ingestor import Ingestor
 from chiso_ingest.ingestor import Request as Intake
 from chiso_ingest.intake import Item
-from chiso_ingest.limits import BodySizeLimit
 from chiso_ingest.models import (
     Envelope,
     HeldFigure,
@@ -50,6 +49,7 @@ from chiso_ingest.models import (
     ObservationBatch,
     ObservationIn,
 )
+from chiso_ingest.parsing import FileReader
 from chiso_ingest.ratelimit import RateLimit
 
 log = structlog.get_logger(__name__)
@@ -106,6 +106,7 @@ class Wiring:
     ingestor: Ingestor
     authenticate: Authenticator
     rate_limit: RateLimit
+    reader: FileReader  # uploads, read off the event loop within limits
 
 
 def wiring(request: Request) -> Wiring:
@@ -117,11 +118,12 @@ Wired = Annotated[Wiring, Depends(wiring)]
 
 
 async def caller(
+    request: Request,
     wired: Wired,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Agency:
     """The agency behind the key, within its rate limit."""
-    found = await wired.authenticate(credentials)
+    found = await wired.authenticate(request, credentials)
     if wait := wired.rate_limit.take(found.key_id):
         raise ApiError(
             429,
@@ -255,16 +257,7 @@ async def post_file(file: UploadFile, sent: Sent) -> Response:
     summary as a JSON batch, each item with its row number, every problem naming its row."""
     content = await file.read()
     name = (file.filename or "").lower()
-    if name.endswith(".csv"):
-        items = files.read_csv(content)
-    elif name.endswith(".xlsx"):
-        items = files.read_xlsx(content)
-    else:
-        raise ApiError(
-            422,
-            "not a CSV or .xlsx file",
-            [Problem(field="file", problem="expected a file named *.csv or *.xlsx")],
-        )
+    items = await sent.wired.reader.read(name, content)
     intake = sent.intake("file", f"upload {file.filename}")
     return await sent.answer(items, intake, name.encode(), content)
 
@@ -277,11 +270,8 @@ async def post_file(file: UploadFile, sent: Sent) -> Response:
 )
 async def list_held(wired: Wired, agency: Caller) -> list[dict[str, Any]]:
     """Oldest first; each until it is confirmed, corrected or expires."""
-    try:
-        async with wired.pool.connection() as conn:
-            return await store.list_held(conn, agency.name)
-    except (psycopg.Error, PoolTimeout) as e:
-        raise retry_later("the database is not available; retry later") from e
+    async with connection_or_503(wired.pool) as conn:
+        return await store.list_held(conn, agency.name)
 
 
 @router.get(
@@ -330,6 +320,19 @@ def create_app(
         today,
     )
 
+    reader = FileReader(
+        FileLimits(
+            max_rows=settings.file_max_rows,
+            max_columns=settings.file_max_columns,
+            max_cell_chars=settings.file_max_cell_chars,
+            max_unpacked_bytes=settings.file_max_unpacked_bytes,
+            budget_s=settings.file_read_budget_s,
+        ),
+        settings.file_readers,
+        settings.file_queue,
+    )
+    authenticate = Authenticator(pool, settings, Permission.REPORT)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await ensure_topics(settings)
@@ -339,8 +342,10 @@ def create_app(
         yield
         await publisher.stop()
         await pool.close()
+        reader.close()
 
     app = service_app(
+        settings,
         title="chiso ingest API",
         summary="Agencies report indicator figures; each is published to chiso.observations.v1.",
         version="1",
@@ -351,10 +356,11 @@ def create_app(
         pool,
         publisher,
         ingestor,
-        Authenticator(pool, settings.key_cache_s, Permission.REPORT),
+        authenticate,
         RateLimit(settings.rate_limit_per_s, settings.rate_limit_burst),
+        reader,
     )
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(KeyBeforeBody, check=authenticate.check)
     add_problem_handlers(app, "invalid observations")
     app.include_router(ops_router(broker_and_database_ready(publisher.ping, pool)))
     app.include_router(catalog_router(catalog.get))

@@ -3,13 +3,14 @@ templates are in `templates`). Row 1 is the header; row numbers are the ones the
 
 import csv
 import io
+import time
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from chiso_core.problems import ApiError, Problem
 from chiso_ingest.intake import Item
@@ -17,7 +18,6 @@ from chiso_ingest.intake import Item
 REQUIRED = ("indicator", "jurisdiction", "period", "value")
 COLUMNS = (*REQUIRED, "numerator", "denominator")
 _NUMBERS = ("value", "numerator", "denominator")
-MAX_UNPACKED_BYTES = 64 << 20
 
 
 def _header(cells: Sequence[object]) -> dict[str, int]:
@@ -93,81 +93,166 @@ def _item(row: int, cells: Sequence[object], columns: dict[str, int], percent: b
     return Item(index=row - 2, data=data, row=row, problems=problems)
 
 
-def read_csv(content: bytes) -> list[Item]:
+# A row as read: its values, and the cells they came from (an .xlsx cell carries its number
+# format; a CSV row has no cells to look at).
+Row = tuple[list[object], Sequence[object]]
+
+
+@dataclass(frozen=True)
+class FileLimits:
+    """What one upload may cost, checked before and while it is read: a small file can declare,
+    unpack to or take more than a server can give (a 1.6 KB workbook declaring a sheet of
+    16,384 × 1,048,576 cells took 258 s to read before these limits). Columns past
+    `max_columns` are not read at all."""
+
+    max_rows: int = 20_000
+    max_columns: int = 64
+    max_cell_chars: int = 4096
+    max_unpacked_bytes: int = 16 << 20
+    budget_s: float = 10.0
+
+
+def _too_large(field: str, problem: str, error: str) -> ApiError:
+    return ApiError(413, error, [Problem(field=field, problem=problem)])
+
+
+class _Count:
+    """Counts the rows read, refusing the one over the limit and any read after the deadline."""
+
+    def __init__(self, limits: FileLimits) -> None:
+        self.limits, self.read = limits, 0
+        self.deadline = time.monotonic() + limits.budget_s
+
+    def next(self) -> int:
+        self.read += 1
+        if self.read > self.limits.max_rows:
+            raise _too_large(
+                "file",
+                f"more than {self.limits.max_rows} rows; at most {self.limits.max_rows} are read",
+                "too many rows",
+            )
+        if time.monotonic() > self.deadline:
+            raise _too_large(
+                "file",
+                f"not read within {self.limits.budget_s:g} s (stopped at row {self.read})",
+                "the file takes too long to read",
+            )
+        return self.read
+
+
+def _next(rows: Iterator[Row], row: int, what: str) -> Row | None:
+    try:
+        return next(rows, None)
+    # The parser reading untrusted bytes fails in many ways (csv.Error, XML syntax, a shared
+    # string index, number, date or cell reference that is not one): each is the file's.
+    except Exception as e:
+        raise ApiError(
+            422,
+            f"not a readable {what}",
+            [Problem(field=f"rows[{row}]", problem=f"cannot be read: {str(e)[:200]}")],
+        ) from e
+
+
+def _long_cells(
+    row: int, values: list[object], columns: dict[str, int], limit: int
+) -> list[Problem]:
+    return [
+        _at(row, name, f"longer than {limit} characters")
+        for name, i in columns.items()
+        if i < len(values) and isinstance(values[i], str) and len(values[i]) > limit  # type: ignore[arg-type]
+    ]
+
+
+def _read(rows: Iterator[Row], limits: FileLimits, what: str) -> list[Item]:
+    count = _Count(limits)
+    columns: dict[str, int] | None = None
+    items: list[Item] = []
+    while (row := _next(rows, count.read + 1, what)) is not None:
+        values, cells = row
+        n = count.next()
+        if columns is None:
+            columns = _header(values)
+            continue
+        at = columns["value"]
+        percent = at < len(cells) and "%" in str(getattr(cells[at], "number_format", ""))
+        if item := _item(n, values, columns, percent):
+            item.problems.extend(_long_cells(n, values, columns, limits.max_cell_chars))
+            items.append(item)
+    if columns is None:
+        raise ApiError(422, "the file is empty", [Problem(field="file", problem="no header row")])
+    return _numbered(items)
+
+
+def read_csv(content: bytes, limits: FileLimits = FileLimits()) -> list[Item]:
     try:
         text = content.decode("utf-8-sig")  # Excel writes UTF-8 CSV with a byte order mark
     except UnicodeDecodeError as e:
         raise ApiError(
             422, "not a UTF-8 CSV file", [Problem(field="file", problem=f"not UTF-8: {e}")]
         ) from e
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows:
-        raise ApiError(422, "the file is empty", [Problem(field="file", problem="no header row")])
-    columns = _header(rows[0])
-    return _numbered(
-        _item(n, [c or None for c in cells], columns, False)
-        for n, cells in enumerate(rows[1:], start=2)
-    )
+    # newline="": the csv module itself reads every line end (CR LF, LF, and CR alone).
+    reader = csv.reader(io.StringIO(text, newline=""))
+    width = limits.max_columns
+    rows: Iterator[Row] = (([c or None for c in cells[:width]], ()) for cells in reader)
+    return _read(rows, limits, "CSV file")
 
 
-def _unpacked_size(content: bytes) -> int:
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        return sum(info.file_size for info in archive.infolist())
-
-
-def read_xlsx(content: bytes) -> list[Item]:
-    # A workbook is a zip file: a small upload can unpack to gigabytes. XML entity tricks are
-    # refused by openpyxl itself, with defusedxml installed.
+def _check_archive(content: bytes, limits: FileLimits) -> None:
+    """A workbook is a zip file: a small upload can unpack to gigabytes, refused before any
+    part of it is unpacked (XML entity tricks are refused by openpyxl itself, with defusedxml)."""
     try:
-        unpacked = _unpacked_size(content)
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, ValueError) as e:
-        raise ApiError(
-            422,
-            "not a readable .xlsx workbook",
-            [Problem(field="file", problem=f"not a readable .xlsx workbook: {e}")],
-        ) from e
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise ApiError(
-            413,
+        raise _unreadable(f"not a readable .xlsx workbook: {e}") from e
+    if unpacked > limits.max_unpacked_bytes:
+        raise _too_large(
+            "file",
+            f"unpacks to {unpacked} bytes; at most {limits.max_unpacked_bytes} are read",
             "the workbook is too large",
-            [
-                Problem(
-                    field="file",
-                    problem=f"unpacks to {unpacked} bytes; at most {MAX_UNPACKED_BYTES} are read",
-                )
-            ],
         )
+
+
+def _unreadable(problem: str) -> ApiError:
+    return ApiError(422, "not a readable .xlsx workbook", [Problem(field="file", problem=problem)])
+
+
+def _sheet(book: Any, limits: FileLimits) -> Iterator[Row]:
+    """The rows of the sheet named observations, else of the first, once its declared size
+    fits the limits."""
+    if "observations" in book.sheetnames:
+        sheet = book["observations"]
+    elif book.worksheets:
+        sheet = book.worksheets[0]
+    else:
+        raise _unreadable("the workbook has no worksheet")
+    declared = sheet.max_row or 0
+    if declared > limits.max_rows:
+        raise _too_large(
+            "file",
+            f"the sheet declares {sheet.calculate_dimension()} ({declared} rows); at most "
+            f"{limits.max_rows} are read",
+            "too many rows",
+        )
+    width = min(limits.max_columns, sheet.max_column or limits.max_columns)
+    # The declared size is the file's word, not a fact: the rows are read as they are in it.
+    sheet.reset_dimensions()
+    return (([c.value for c in cells], cells) for cells in sheet.iter_rows(max_col=width))
+
+
+def read_xlsx(content: bytes, limits: FileLimits = FileLimits()) -> list[Item]:
+    _check_archive(content, limits)
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
-        raise ApiError(
-            422,
-            "not a readable .xlsx workbook",
-            [Problem(field="file", problem=f"not a readable .xlsx workbook: {e}")],
-        ) from e
+    except Exception as e:  # a missing part, broken XML, a bad style...: the file's, as above
+        raise _unreadable(f"not a readable .xlsx workbook: {str(e)[:200]}") from e
     try:
-        sheet = book["observations"] if "observations" in book.sheetnames else book.worksheets[0]
-        rows = sheet.iter_rows()
-        header = next(rows, None)
-        if header is None:
-            raise ApiError(422, "the sheet is empty", [Problem(field="file", problem="no header")])
-        columns = _header([c.value for c in header])
-        value_at = columns["value"]
-        return _numbered(
-            _item(
-                n,
-                [c.value for c in cells],
-                columns,
-                value_at < len(cells) and "%" in str(getattr(cells[value_at], "number_format", "")),
-            )
-            for n, cells in enumerate(rows, start=2)
-        )
+        return _read(_sheet(book, limits), limits, ".xlsx workbook")
     finally:
         book.close()
 
 
-def _numbered(items: Iterable[Item | None]) -> list[Item]:
-    kept = [i for i in items if i is not None]
-    for index, item in enumerate(kept):
+def _numbered(items: list[Item]) -> list[Item]:
+    for index, item in enumerate(items):
         item.index = index
-    return kept
+    return items

@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
+from chiso_core.db import within
 from chiso_core.problems import ApiError, Problem, retry_later
 
 log = structlog.get_logger(__name__)
@@ -76,8 +77,8 @@ async def once(
     if idempotency_key is None:
         return Response(orjson.dumps(await answer()), status_code=status, media_type=JSON)
     try:
-        async with pool.connection() as conn:
-            kept = await recall(conn, key_id, idempotency_key)
+        # within(): a frozen database answers 503 within the pool's timeout, never hangs.
+        kept = await within(pool, lambda conn: recall(conn, key_id, idempotency_key))
         if kept is not None:
             first, status, body = kept
             if first != digest:
@@ -88,8 +89,9 @@ async def once(
                 )
             return Response(body, status_code=status, media_type=JSON)
         body = orjson.dumps(await answer())
-        async with pool.connection() as conn:
-            await remember(conn, key_id, idempotency_key, digest, status, body, ttl)
+        await within(
+            pool, lambda conn: remember(conn, key_id, idempotency_key, digest, status, body, ttl)
+        )
     except (psycopg.Error, PoolTimeout) as e:
         log.warning("idempotency store unavailable", error=repr(e))
         raise retry_later("the database is not available; retry later") from e

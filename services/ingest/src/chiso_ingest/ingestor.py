@@ -21,6 +21,7 @@ from chiso_core.catalog import Catalog
 from chiso_core.catalog.store import CatalogCache
 from chiso_core.checks import Checked, Held, Rejected, today_in_vietnam
 from chiso_core.contracts.v1 import observation_pb2
+from chiso_core.db import within
 from chiso_core.messaging import message_ids, now, refused
 from chiso_core.metrics import at_zero
 from chiso_core.problems import ApiError, Problem, retry_later
@@ -161,8 +162,7 @@ class Ingestor:
         new and none is weighed (nothing is lost: a re-sent figure makes no revision in
         scoring either)."""
         try:
-            async with self.pool.connection() as conn:
-                return await store.stored_for(conn, agency, points)
+            return await within(self.pool, lambda conn: store.stored_for(conn, agency, points))
         except (psycopg.Error, PoolTimeout) as e:
             log.warning("stored figures not read; none weighed or unchanged", error=repr(e))
             return store.Stored({}, {}, {})
@@ -197,9 +197,11 @@ class Ingestor:
         if not held and not were_held.intersection(released):
             return
         try:
-            async with self.pool.connection() as conn:
-                await store.settle(
+            await within(
+                self.pool,
+                lambda conn: store.settle(
                     conn, request.agency.name, request.source, released, held, self.held_for
-                )
+                ),
+            )
         except (psycopg.Error, PoolTimeout) as e:
             raise retry_later("the database is not available; retry later") from e

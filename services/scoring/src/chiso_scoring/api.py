@@ -1,38 +1,70 @@
-"""The scoring service's read API: a plan's scorecard and the history of scores."""
+"""The scoring service's read API: a plan's scorecard and the history of scores, for keys with
+the 'read' permission, or for anyone when the operator publishes scorecards."""
 
 from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Depends, Query
 from psycopg_pool import AsyncConnectionPool
 
 from chiso_core.catalog import Catalog
+from chiso_core.catalog.models import Plan
+from chiso_core.db import connection_or_503
+from chiso_core.problems import ApiError, ErrorResponse, PlainText, Problem
 from chiso_scoring import reads
 from chiso_scoring.reads import Scorecard, ScoreOut
 
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorResponse, "description": text}
+    for code, text in {
+        401: "no API key, or an unknown or revoked one (unless scorecards are public)",
+        403: "the key has no 'read' permission",
+        404: "no such plan",
+        422: "a parameter does not fit: each problem names it and what was expected",
+        429: "too many failed authentications from this address",
+        503: "the database is not available: retry after Retry-After seconds",
+    }.items()
+}
+
 
 def scores_router(
-    pool: AsyncConnectionPool, catalog: Callable[[], Awaitable[Catalog]]
+    pool: AsyncConnectionPool,
+    catalog: Callable[[], Awaitable[Catalog]],
+    reader: Callable[..., Awaitable[object]] | None = None,
 ) -> APIRouter:
-    router = APIRouter(prefix="/v1", tags=["scores"])
+    """`reader`, a dependency that refuses a request without a key allowed to read (e.g. a
+    chiso_core Authenticator for Permission.READ); None publishes the scores to anyone."""
+    router = APIRouter(
+        prefix="/v1",
+        tags=["scores"],
+        responses=_ERRORS,
+        dependencies=[] if reader is None else [Depends(reader)],
+    )
+
+    async def plan_of(plan: str) -> Plan:
+        found = (await catalog()).plans.get(plan)
+        if found is None:
+            raise ApiError(
+                404, "no such plan", [Problem(field="plan", problem=f"no plan {plan!r}")]
+            )
+        return found
 
     @router.get("/scores", summary="Score history, oldest first")
     async def scores(
-        plan: str,
-        jurisdiction: str | None = None,
-        target: str | None = None,
+        plan: PlainText,
+        jurisdiction: PlainText | None = None,
+        target: PlainText | None = None,
         since: Annotated[date | None, Query(alias="from")] = None,
         until: Annotated[date | None, Query(alias="to")] = None,
-        revision: Annotated[int | None, Query(ge=1, description="default: the current")] = None,
+        revision: Annotated[
+            int | None, Query(ge=1, le=1_000_000, description="default: the current")
+        ] = None,
         limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
     ) -> list[ScoreOut]:
         if revision is None:
-            found = (await catalog()).plans.get(plan)
-            if found is None:
-                raise HTTPException(404, f"no plan {plan!r}")
-            revision = found.revision
-        async with pool.connection() as conn:
+            revision = (await plan_of(plan)).revision
+        async with connection_or_503(pool) as conn:
             return await reads.history(
                 conn,
                 plan,
@@ -45,12 +77,10 @@ def scores_router(
             )
 
     @router.get("/scorecard", summary="Where every target of a plan stands")
-    async def scorecard(plan: str, jurisdiction: str | None = None) -> Scorecard:
-        found = (await catalog()).plans.get(plan)
-        if found is None:
-            raise HTTPException(404, f"no plan {plan!r}")
+    async def scorecard(plan: PlainText, jurisdiction: PlainText | None = None) -> Scorecard:
+        found = await plan_of(plan)
         where = jurisdiction or found.jurisdiction
-        async with pool.connection() as conn:
+        async with connection_or_503(pool) as conn:
             return reads.scorecard(found, where, await reads.latest(conn, found, where))
 
     return router

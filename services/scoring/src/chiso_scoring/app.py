@@ -4,7 +4,10 @@ from fastapi import FastAPI
 from psycopg_pool import AsyncConnectionPool
 
 from chiso_core import topics
+from chiso_core.access.agencies import Permission
+from chiso_core.access.auth import Authenticator
 from chiso_core.catalog.store import CatalogCache
+from chiso_core.problems import add_problem_handlers
 from chiso_core.publisher import Publisher
 from chiso_core.service import Parts, consumer_app
 from chiso_core.settings import ScoringSettings
@@ -18,8 +21,14 @@ def create_app(settings: ScoringSettings | None = None) -> FastAPI:
 
     def build(pool: AsyncConnectionPool, publisher: Publisher) -> Parts:
         catalog = CatalogCache(pool, ttl)
+        reader = (
+            None if settings.public_scorecards else Authenticator(pool, settings, Permission.READ)
+        )
         return Parts(
-            ScoringPipeline(pool, publisher, catalog).handle, [scores_router(pool, catalog.get)]
+            ScoringPipeline(pool, publisher, catalog).handle,
+            [scores_router(pool, catalog.get, reader)],
         )
 
-    return consumer_app("scoring", topics.OBSERVATIONS, settings, build)
+    app = consumer_app("scoring", topics.OBSERVATIONS, settings, build)
+    add_problem_handlers(app)
+    return app

@@ -17,6 +17,7 @@ class Permission(StrEnum):
 
     REPORT = "report"  # send figures to ingest
     ALERTS = "alerts"  # read alerts, silence them, subscribe to notifications
+    READ = "read"  # read scores and scorecards (unless they are published: see docs)
 
 
 @dataclass(frozen=True)

@@ -7,16 +7,23 @@ from typing import Annotated
 
 import psycopg
 import structlog
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from chiso_core.access import agencies, keys
 from chiso_core.access.agencies import Agency, Permission
+from chiso_core.access.throttle import FailureThrottle
+from chiso_core.db import within
 from chiso_core.problems import ApiError, Problem, retry_later
+from chiso_core.settings import AuthSettings
 
 log = structlog.get_logger(__name__)
-_MAY = {Permission.REPORT: "report figures", Permission.ALERTS: "use the alerts API"}
+_MAY = {
+    Permission.REPORT: "report figures",
+    Permission.ALERTS: "use the alerts API",
+    Permission.READ: "read scores",
+}
 bearer = HTTPBearer(
     auto_error=False, description="the agency's API key, from `chiso agency create`"
 )
@@ -33,10 +40,14 @@ def _unauthorized(problem: str) -> ApiError:
 
 class Authenticator:
     """The FastAPI dependency: 401 without a valid key, 403 for a key whose agency lacks
-    `permission`."""
+    `permission`, 429 for a client address past its failed authentications. `check` is the
+    same test on a raw Authorization header, for chiso_core.guards.KeyBeforeBody."""
 
-    def __init__(self, pool: AsyncConnectionPool, cache_s: float, permission: Permission) -> None:
-        self.pool, self.cache_s, self.permission = pool, cache_s, permission
+    def __init__(
+        self, pool: AsyncConnectionPool, settings: AuthSettings, permission: Permission
+    ) -> None:
+        self.pool, self.cache_s, self.permission = pool, settings.key_cache_s, permission
+        self.throttle = FailureThrottle(settings.auth_failures_max, settings.auth_failure_window_s)
         self._cache: dict[str, tuple[float, tuple[bytes, Agency]]] = {}
 
     async def _lookup(self, key_id: str) -> tuple[bytes, Agency] | None:
@@ -44,8 +55,7 @@ class Authenticator:
         if hit is not None and time.monotonic() - hit[0] < self.cache_s:
             return hit[1]
         try:
-            async with self.pool.connection() as conn:
-                found = await agencies.find(conn, key_id)
+            found = await within(self.pool, lambda conn: agencies.find(conn, key_id))
         except (psycopg.Error, PoolTimeout) as e:
             log.warning("cannot check an API key", key_id=key_id, error=repr(e))
             raise retry_later("keys cannot be checked now; retry later") from e
@@ -53,19 +63,28 @@ class Authenticator:
             self._cache[key_id] = (time.monotonic(), found)
         return found
 
-    async def __call__(
-        self, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
-    ) -> Agency:
-        if credentials is None:
-            raise _unauthorized("expected `Authorization: Bearer <API key>`")
-        parsed = keys.parse(credentials.credentials)
+    def _refuse(self, client: str, problem: str, **logged: str) -> ApiError:
+        if self.throttle.failed(client):
+            log.info("refused an API key", client=client, **logged)
+        return _unauthorized(problem)
+
+    async def agency(self, token: str | None, client: str) -> Agency:
+        if wait := self.throttle.wait_s(client):
+            raise ApiError(
+                429,
+                "too many failed authentications from this address",
+                [Problem(field="Authorization", problem=f"retry in {wait} s with a valid key")],
+                {"Retry-After": str(wait)},
+            )
+        if token is None:
+            raise self._refuse(client, "expected `Authorization: Bearer <API key>`")
+        parsed = keys.parse(token)
         if parsed is None:
-            raise _unauthorized("not a chiso API key (chiso_<key id>_<secret>)")
+            raise self._refuse(client, "not a chiso API key (chiso_<key id>_<secret>)")
         key_id, secret = parsed
         found = await self._lookup(key_id)
         if found is None or not keys.matches(secret, found[0]):
-            log.info("refused an API key", key_id=key_id)
-            raise _unauthorized(f"key {key_id} is unknown or revoked")
+            raise self._refuse(client, f"key {key_id} is unknown or revoked", key_id=key_id)
         agency = found[1]
         if self.permission not in agency.permissions:
             raise ApiError(
@@ -80,3 +99,15 @@ class Authenticator:
                 ],
             )
         return agency
+
+    async def check(self, authorization: str | None, client: str) -> Agency:
+        scheme, _, token = (authorization or "").partition(" ")
+        return await self.agency(token.strip() if scheme.lower() == "bearer" else None, client)
+
+    async def __call__(
+        self,
+        request: Request,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ) -> Agency:
+        client = request.client.host if request.client else ""
+        return await self.agency(credentials.credentials if credentials else None, client)

@@ -12,6 +12,7 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from chiso_core.catalog.models import Catalog, Indicator, Jurisdiction, Plan
+from chiso_core.db import within
 
 log = structlog.get_logger(__name__)
 
@@ -116,8 +117,7 @@ class CatalogCache:
         """The catalog; while the database is away, the last one read (if any)."""
         if self._catalog is None or time.monotonic() - self._read_at > self.ttl:
             try:
-                async with self.pool.connection() as conn:
-                    self._catalog = await read(conn)
+                self._catalog = await within(self.pool, read)
             except (psycopg.Error, PoolTimeout):
                 if self._catalog is None:
                     raise

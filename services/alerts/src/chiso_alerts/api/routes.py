@@ -3,18 +3,17 @@ each seeing and changing only what lies in its jurisdictions × indicators."""
 
 import secrets
 import uuid
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import Iterable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
 from datetime import UTC, datetime, time
 from typing import Annotated, Any
 from uuid import UUID
 
-import psycopg
 import structlog
 from fastapi import APIRouter, Depends, Path, Query, Response
 from psycopg import AsyncConnection
-from psycopg_pool import AsyncConnectionPool, PoolTimeout
+from psycopg_pool import AsyncConnectionPool
 
 from chiso_alerts import directory
 from chiso_alerts import store as alert_store
@@ -49,12 +48,13 @@ from chiso_alerts.subscriptions import (
     format_duration,
     parse_duration,
 )
-from chiso_core.access.agencies import Agency, Permission
+from chiso_core.access.agencies import Agency
 from chiso_core.access.auth import Authenticator
 from chiso_core.catalog import Catalog
 from chiso_core.catalog.store import CatalogCache
+from chiso_core.db import connection_or_503
 from chiso_core.periods import Period
-from chiso_core.problems import ApiError, ErrorResponse, Problem, retry_later
+from chiso_core.problems import ApiError, ErrorResponse, Problem
 from chiso_core.settings import AlertsSettings
 
 log = structlog.get_logger(__name__)
@@ -62,10 +62,13 @@ ACTIVE = ("pending", "firing")
 _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorResponse, "description": text}
     for code, text in {
+        400: "malformed JSON",
         401: "no API key, or an unknown or revoked one",
         403: "the key may not use the alerts API, or asked for something outside its scope",
         404: "none such within the key's scope",
+        413: "the body is over CHISO_MAX_BODY_BYTES",
         422: "the request does not fit: each problem names its field and what was expected",
+        429: "too many failed authentications from this address: retry after Retry-After",
         503: "the database is not available: retry after Retry-After seconds",
     }.items()
 }
@@ -170,11 +173,14 @@ class Scope:
 
 
 def routers(
-    pool: AsyncConnectionPool, settings: AlertsSettings, catalog: CatalogCache
+    pool: AsyncConnectionPool,
+    settings: AlertsSettings,
+    catalog: CatalogCache,
+    authenticate: Authenticator,
 ) -> list[APIRouter]:
     """The routes to include in the alerts service's app (with chiso_core.problems'
-    `add_problem_handlers`, so that every refusal has the one error shape)."""
-    authenticate = Authenticator(pool, settings.key_cache_s, Permission.ALERTS)
+    `add_problem_handlers`, so that every refusal has the one error shape); `authenticate`
+    checks keys for the 'alerts' permission."""
     router = APIRouter(prefix="/v1", responses=_ERRORS)
 
     async def scope(agency: Annotated[Agency, Depends(authenticate)]) -> Scope:
@@ -182,14 +188,8 @@ def routers(
 
     Caller = Annotated[Scope, Depends(scope)]
 
-    @asynccontextmanager
-    async def connection() -> AsyncIterator[AsyncConnection]:
-        try:
-            async with pool.connection() as conn:
-                yield conn
-        except (psycopg.OperationalError, PoolTimeout) as e:
-            log.warning("database unavailable", error=repr(e))
-            raise retry_later("the database is not available; retry later") from e
+    def connection() -> AbstractAsyncContextManager[AsyncConnection]:
+        return connection_or_503(pool)
 
     # Alerts
 

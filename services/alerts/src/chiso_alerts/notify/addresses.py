@@ -9,7 +9,20 @@ from collections.abc import Sequence
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
 from urllib.parse import urlsplit
 
+import idna
+
 Network = IPv4Network | IPv6Network
+# IPv6 ranges that reach IPv4 hosts, or are not used on the internet, which Python's `is_global`
+# calls public: each is refused whole (an IPv4 host inside could be private, and a translator
+# or relay decides where it goes).
+_UNROUTED = {
+    IPv6Network("64:ff9b::/96"): "NAT64",
+    IPv6Network("64:ff9b:1::/48"): "local-use NAT64",
+    IPv6Network("2002::/16"): "6to4",
+    IPv6Network("::/96"): "IPv4-compatible",
+    IPv6Network("fec0::/10"): "site-local",
+    IPv6Network("2001::/32"): "Teredo",
+}
 
 
 class UnsafeAddress(ValueError):
@@ -29,7 +42,21 @@ def parse(url: str) -> tuple[str, int]:
         raise UnsafeAddress("expected a host name in the URL")
     if parts.username or parts.password:
         raise UnsafeAddress("credentials in the URL are not accepted; the body is signed instead")
-    return parts.hostname, port or (443 if parts.scheme == "https" else 80)
+    return _host(parts.hostname), port or (443 if parts.scheme == "https" else 80)
+
+
+def _host(host: str) -> str:
+    """An IP literal as it is, a name as its ASCII form (IDNA 2008): a zero-width or
+    right-to-left character, or a label over 63 characters, is no host name."""
+    try:
+        ipaddress.ip_address(host)
+        return host
+    except ValueError:
+        pass
+    try:
+        return idna.encode(host).decode("ascii")
+    except idna.IDNAError as e:
+        raise UnsafeAddress(f"{host!r} is not a valid host name: {e}") from None
 
 
 def check_ip(ip: IPv4Address | IPv6Address, allowed: Sequence[Network]) -> None:
@@ -38,9 +65,13 @@ def check_ip(ip: IPv4Address | IPv6Address, allowed: Sequence[Network]) -> None:
     if any(ip in net for net in allowed):
         return
     if not ip.is_global or ip.is_multicast:
+        kind: str | None = "loopback, private or reserved"
+    else:
+        kind = next((k for net, k in _UNROUTED.items() if ip in net), None)
+    if kind is not None:
         raise UnsafeAddress(
-            f"{ip} is a loopback, private or reserved address; webhooks reach public addresses"
-            " only (an operator may allow a network with CHISO_WEBHOOK_ALLOW_NETS)"
+            f"{ip} is a {kind} address; webhooks reach public addresses only (an operator may"
+            " allow a network with CHISO_WEBHOOK_ALLOW_NETS)"
         )
 
 

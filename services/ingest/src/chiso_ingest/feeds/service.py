@@ -81,6 +81,6 @@ def create_app(settings: FeedsSettings) -> FastAPI:
             and await broker_and_database_ready(ready[0].ingestor.publisher.ping, ready[0].pool)()
         )
 
-    app = service_app(title="chiso feeds", version="1", lifespan=lifespan)
+    app = service_app(settings, title="chiso feeds", version="1", lifespan=lifespan)
     app.include_router(ops_router(is_ready))
     return app

@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from chiso_core.catalog import Comparator, Indicator, Plan, Target
 from chiso_core.periods import Period
+from chiso_core.words import vietnamese
 from chiso_scoring.reads import ScoreOut, TargetCard
-from chiso_scoring.report import chart, content, render, vietnamese
+from chiso_scoring.report import chart, content, render
 
 
 @pytest.mark.parametrize(

@@ -9,11 +9,12 @@ from markupsafe import Markup
 
 from chiso_core.catalog import Catalog, Indicator, Jurisdiction, Plan, Target
 from chiso_core.periods import Period, year_end
+from chiso_core.words import vietnamese
 from chiso_core.words.probability import chance
+from chiso_core.words.vietnamese import STATUS_ORDER
 from chiso_scoring.methods import Point, kinds
 from chiso_scoring.reads import ScoreOut, TargetCard, scorecard
-from chiso_scoring.report import chart, vietnamese
-from chiso_scoring.report.vietnamese import STATUS_ORDER
+from chiso_scoring.report import chart
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from chiso_core.catalog import Indicator
-from chiso_scoring.report import vietnamese
+from chiso_core.words import vietnamese
 from chiso_scoring.report.content import Report
 
 _ENV = Environment(

@@ -2,16 +2,9 @@
 
 from chiso_core.catalog import Comparator
 from chiso_core.periods import Grain, Period
+from chiso_core.words import labels
 
-STATUS = {
-    "achieved": "Đã đạt",
-    "on_track": "Đúng tiến độ",
-    "needs_acceleration": "Cần tăng tốc",
-    "off_track": "Chậm tiến độ",
-    "deteriorating": "Đang đi xuống",
-    "stale": "Số liệu quá hạn",
-    "insufficient_data": "Chưa đủ số liệu",
-}
+STATUS = labels.STATUS[labels.VI]
 # worst first, as docs/scoring.md orders them; the summary counts in this order
 STATUS_ORDER = (
     "deteriorating",
@@ -22,17 +15,6 @@ STATUS_ORDER = (
     "stale",
     "insufficient_data",
 )
-
-UNIT = {
-    "percent": "%",
-    "percent_per_year": "%/năm",
-    "per_10k_population": " người/vạn dân",
-    "count": "",
-    "count_per_year": "/năm",
-    "index": "",
-    "rank": "",
-    "milestone": "",
-}
 
 
 def number(value: float | None, digits: int = 2) -> str:
@@ -57,7 +39,9 @@ def with_unit(value: float | None, unit: str) -> str:
         return "—"
     if unit == "rank":
         return f"hạng {number(value, 0)}"
-    return f"{number(value)}{UNIT.get(unit, ' ' + unit)}"
+    label = labels.UNIT[labels.VI].get(unit, unit)
+    glue = "" if not label or label[0] in "%/" else " "  # "61,5%", "12/năm", "6,9 người/vạn dân"
+    return f"{number(value)}{glue}{label}"
 
 
 def target(

@@ -97,6 +97,9 @@ def check_demo(demo: subprocess.Popen[str]) -> None:
     assert f"{len(simulation.revisions)} revised" in text, text
     # The series whose reports stopped is called stale.
     assert re.search(r"Huyện Tam Đường.*cashless_transaction_share.*stale", text), text
+    live = re.search(r"scorecard  (http://\S+/scorecard)", text)
+    assert live, text
+    assert "khanh_hoa_nq57" in httpx.get(live[1], timeout=30).text
     pids = [int(p) for p in re.findall(r"\(pid (\d+)\)", text)]
     assert len(pids) == 5, text  # broker, database, three services
 

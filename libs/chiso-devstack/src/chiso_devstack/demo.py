@@ -146,6 +146,7 @@ def demo(
             # URL is not echoed: it may carry a password)
             console.print(f"database   {database_url}")
             console.print(f"           export CHISO_DATABASE_URL={database_url}")
+        console.print(f"scorecard  {services[1].url}/scorecard (live, for the IOC's screen)")
         console.print(f"API docs   {services[0].url}/docs")
         for service in services:
             console.print(f"metrics    {service.url}/metrics")

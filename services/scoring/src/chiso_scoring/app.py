@@ -9,6 +9,7 @@ from chiso_core.publisher import Publisher
 from chiso_core.service import Parts, consumer_app
 from chiso_core.settings import ScoringSettings
 from chiso_scoring.api import scores_router
+from chiso_scoring.live import live_router
 from chiso_scoring.pipeline import ScoringPipeline
 
 
@@ -18,8 +19,7 @@ def create_app(settings: ScoringSettings | None = None) -> FastAPI:
 
     def build(pool: AsyncConnectionPool, publisher: Publisher) -> Parts:
         catalog = CatalogCache(pool, ttl)
-        return Parts(
-            ScoringPipeline(pool, publisher, catalog).handle, [scores_router(pool, catalog.get)]
-        )
+        routers = [scores_router(pool, catalog.get), live_router(pool, catalog.get)]
+        return Parts(ScoringPipeline(pool, publisher, catalog).handle, routers)
 
     return consumer_app("scoring", topics.OBSERVATIONS, settings, build)

@@ -139,8 +139,9 @@ class AlertsSettings(ConsumerSettings, CatalogReaderSettings):
         default=None, description="per-indicator rule parameters (YAML), see docs/alerts.md"
     )
     external_url: str = Field(
-        default="http://localhost:3000",
-        description="where a reader of a notification opens chiso (Grafana), for links",
+        default="http://127.0.0.1:8002/scorecard",
+        description="where a reader of a notification opens chiso, for links: Grafana's address, "
+        "or the scoring service's live scorecard (ending in /scorecard) where no Grafana runs",
     )
     key_cache_s: float = Field(
         default=5, ge=0, description="how long a looked-up API key is trusted"

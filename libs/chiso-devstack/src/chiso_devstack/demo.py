@@ -109,7 +109,13 @@ def demo(
         services = [
             ServiceProcess("ingest", ingest_port, env, logs / "ingest.log"),
             ServiceProcess("scoring", scoring_port, env, logs / "scoring.log"),
-            ServiceProcess("alerts", alerts_port, env, logs / "alerts.log"),
+            ServiceProcess(
+                "alerts",
+                alerts_port,
+                # no Grafana in the demo: notifications link to the live scorecard
+                {**env, "CHISO_EXTERNAL_URL": f"http://127.0.0.1:{scoring_port}/scorecard"},
+                logs / "alerts.log",
+            ),
         ]
         for service in services:
             service.start()

@@ -274,7 +274,24 @@ def test_cusum_worked_example() -> None:
     assert dict(v.labels)["alertname"] == "TargetDrifting"
     assert v.labels["rule"] == "drift"
     assert v.severity is Severity.WARNING
-    assert "CUSUM 0,90" in v.annotations["description"]
+    # plain words for the leader, the method only in the details
+    assert v.annotations["summary"] == (
+        "Tỉ lệ sử dụng dịch vụ công trực tuyến tại Tam Đường đang chậm dần so với lộ trình"
+        " (tháng 6/2025)"
+    )
+    assert "CUSUM" not in v.annotations["summary"]
+    assert v.annotations["description"].startswith("Chậm 0,35 năm so với lộ trình. Chi tiết:")
+    assert "CUSUM 0,9 năm" in v.annotations["description"]
+
+
+def test_a_drift_that_cleared_is_said_in_the_past() -> None:
+    back = [point(f"2026-{m:02d}", actual=42.82) for m in range(1, 13)]
+    window = (*[point(f"2025-{m:02d}", actual=20.0) for m in range(1, 13)], *back)
+    v = drift(KEY, window, DEFAULTS, NAMES)
+    assert any(v.active)
+    assert not v.active[-1]
+    assert v.annotations["summary"].endswith("đã trở lại lộ trình (tháng 12/2026)")
+    assert "đang" not in v.annotations["summary"]
 
 
 def test_cusum_needs_min_periods() -> None:

@@ -245,3 +245,64 @@ def test_an_interval_is_printed_within_what_the_indicator_can_be(
     """A share's 95 % interval of 70.77–126.48 is printed as 70.77–100."""
     indicator = yearly_share(*bounds)
     assert render._within_range(value, indicator) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "comparator", "unit", "text"),
+    [
+        (2.91, Comparator.GT, "percent", "Cần tăng 2,91 điểm phần trăm mỗi năm từ nay."),
+        (-0.01, Comparator.MAINTAIN_GT, "index", None),  # already above: no advice
+        (0.0, Comparator.GTE, "percent", None),
+        (-1.5, Comparator.LTE, "rank", "Cần giảm hạng 2 mỗi năm từ nay."),
+        (0.4, Comparator.LTE, "rank", None),
+        (12.0, Comparator.GTE, "per_10k_population", "Cần tăng 12 người/vạn dân mỗi năm từ nay."),
+        (None, Comparator.GT, "percent", None),
+    ],
+)
+def test_a_needed_change_is_said_only_when_one_is_needed(
+    value: float | None, comparator: Comparator, unit: str, text: str | None
+) -> None:
+    assert vietnamese.needed_change(value, comparator, unit) == text
+
+
+def test_the_figures_sentence_has_no_dash_or_stray_space_whatever_is_missing() -> None:
+    """Every target of a real plan, scored with the fields a score may leave empty left empty
+    in turn: no "—" stands in a sentence, no space before a full stop or a comma."""
+    from chiso_core.catalog import load_catalog
+    from tests.conftest import CATALOG_DIR
+
+    catalog = load_catalog(CATALOG_DIR)
+    plan = catalog.plans["tien_giang_nq57"]
+    periods = {"month": "2025-06", "quarter": "2025-Q2", "year": "2025"}
+    gaps = [
+        {},
+        {"progress": None},
+        {"expected": None, "progress": None},
+        {"projected": 48.0, "projected_low": None, "projected_high": None},
+        {"projected": 48.0, "projected_low": 40.0, "projected_high": 56.0, "probability": 0.4},
+        {"needed_annual_change": -0.01},
+        {"needed_annual_change": 2.91},
+    ]
+    scores = [
+        _score(periods[catalog.indicators[t.indicator].cadence]).model_copy(
+            update={
+                "plan_id": plan.id,
+                "target_id": t.id,
+                "jurisdiction_id": plan.jurisdiction,
+                "indicator_code": t.indicator,
+                **gaps[n % len(gaps)],
+            }
+        )
+        for n, t in enumerate(plan.targets)
+    ]
+    page = render.html(content.build(catalog, plan.id, scores, None, date(2025, 8, 1)))
+    figures = [
+        re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", p))
+        for p in re.findall(r'<p class="figures">(.*?)</p>', page, re.S)
+    ]
+    assert len(figures) == len(plan.targets)
+    for sentence in figures:
+        assert "—" not in sentence, sentence
+        assert not re.search(r"\s[.,]", sentence), sentence
+        assert "-0,01" not in sentence
+        assert "% mỗi năm" not in sentence, sentence

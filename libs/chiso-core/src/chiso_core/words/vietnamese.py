@@ -44,6 +44,26 @@ def with_unit(value: float | None, unit: str) -> str:
     return f"{number(value)}{glue}{label}"
 
 
+def change(value: float | None, unit: str) -> str:
+    """A change a year: a percentage changes by percentage points ("2,91 điểm phần trăm"), not
+    by a percent of itself."""
+    if value is not None and unit == "percent":
+        return f"{number(value)} điểm phần trăm"
+    return with_unit(value, unit)
+
+
+def needed_change(value: float | None, comparator: Comparator, unit: str) -> str | None:
+    """ "Cần thay đổi … mỗi năm từ nay." only when a change is needed: none for a target already
+    met (a negative change asked of a target to stay above its value is no advice)."""
+    if value is None:
+        return None
+    lower_is_better = comparator in (Comparator.LT, Comparator.LTE)
+    if value >= 0 if lower_is_better else value <= 0:
+        return None
+    verb = "giảm" if value < 0 else "tăng"
+    return f"Cần {verb} {change(abs(value), unit)} mỗi năm từ nay."
+
+
 def target(
     comparator: Comparator, value: float | None, values: tuple[float, float] | None, unit: str
 ) -> str:

@@ -21,6 +21,7 @@ _ENV.filters.update(
     status=vietnamese.STATUS.__getitem__,
 )
 _ENV.globals["target"] = vietnamese.target
+_ENV.globals["needed_change"] = vietnamese.needed_change
 
 
 def _within_range(value: float, indicator: Indicator) -> float:

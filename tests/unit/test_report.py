@@ -274,7 +274,7 @@ def test_the_figures_sentence_has_no_dash_or_stray_space_whatever_is_missing() -
     catalog = load_catalog(CATALOG_DIR)
     plan = catalog.plans["tien_giang_nq57"]
     periods = {"month": "2025-06", "quarter": "2025-Q2", "year": "2025"}
-    gaps = [
+    gaps: list[dict[str, float | None]] = [
         {},
         {"progress": None},
         {"expected": None, "progress": None},

@@ -274,7 +274,7 @@ def test_the_figures_sentence_has_no_dash_or_stray_space_whatever_is_missing() -
     catalog = load_catalog(CATALOG_DIR)
     plan = catalog.plans["tien_giang_nq57"]
     periods = {"month": "2025-06", "quarter": "2025-Q2", "year": "2025"}
-    gaps: list[dict[str, float | None]] = [
+    gaps: list[dict[str, float | str | None]] = [
         {},
         {"progress": None},
         {"expected": None, "progress": None},
@@ -282,6 +282,7 @@ def test_the_figures_sentence_has_no_dash_or_stray_space_whatever_is_missing() -
         {"projected": 48.0, "projected_low": 40.0, "projected_high": 56.0, "probability": 0.4},
         {"needed_annual_change": -0.01},
         {"needed_annual_change": 2.91},
+        {"status": "stale"},
     ]
     scores = [
         _score(periods[catalog.indicators[t.indicator].cadence]).model_copy(
@@ -306,3 +307,8 @@ def test_the_figures_sentence_has_no_dash_or_stray_space_whatever_is_missing() -
         assert not re.search(r"\s[.,]", sentence), sentence
         assert "-0,01" not in sentence
         assert "% mỗi năm" not in sentence, sentence
+    stale = [s for s in figures if "Số liệu quá hạn" in s]
+    assert stale
+    assert all(
+        re.search(r"Số liệu quá hạn: không có số liệu mới sau (năm|tháng|quý) ", s) for s in stale
+    )

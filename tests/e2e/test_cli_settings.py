@@ -30,20 +30,25 @@ COMMANDS = [
 ]
 
 
-@pytest.mark.parametrize(("command", "variable"), COMMANDS, ids=[" ".join(c) for c, _ in COMMANDS])
-def test_a_missing_setting_is_named_in_one_line(
-    command: list[str], variable: str, tmp_path: Path
-) -> None:
+def chiso(cwd: Path, *command: str, **settings: str) -> subprocess.CompletedProcess[str]:
+    """`chiso …` with no CHISO_* variable but `settings`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHISO_")}
-    done = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "chiso_core", *command],
-        env=env,
-        cwd=tmp_path,
+        env={**env, **settings},
+        cwd=cwd,
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
+
+
+@pytest.mark.parametrize(("command", "variable"), COMMANDS, ids=[" ".join(c) for c, _ in COMMANDS])
+def test_a_missing_setting_is_named_in_one_line(
+    command: list[str], variable: str, tmp_path: Path
+) -> None:
+    done = chiso(tmp_path, *command)
     assert done.returncode == 2, done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr
@@ -53,16 +58,11 @@ def test_a_missing_setting_is_named_in_one_line(
 
 
 def test_a_wrong_setting_is_named_too(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CHISO_")}
-    env |= {"CHISO_DATABASE_URL": "postgresql://x", "CHISO_RETENTION_SCORE_YEARS": "many"}
-    done = subprocess.run(
-        [sys.executable, "-m", "chiso_core", "retention"],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    done = chiso(
+        tmp_path,
+        "retention",
+        CHISO_DATABASE_URL="postgresql://x",
+        CHISO_RETENTION_SCORE_YEARS="many",
     )
     assert done.returncode == 2, done.stderr
     assert done.stderr.count("\n") == 1, done.stderr

@@ -152,26 +152,20 @@ async def test_the_summary_table_fits_the_page_with_the_longest_names_and_figure
     from datetime import date
 
     from chiso_scoring.report import content, render
-    from tests.unit.test_report import _score
+    from tests.unit.test_report import plan_scores
 
-    periods = {"month": "2025-06", "quarter": "2025-Q2", "year": "2025"}
     for plan in catalog.plans.values():
-        scores = [
-            _score(periods[catalog.indicators[t.indicator].cadence]).model_copy(
-                update={
-                    "plan_id": plan.id,
-                    "target_id": t.id,
-                    "jurisdiction_id": plan.jurisdiction,
-                    "indicator_code": t.indicator,
-                    "actual": 1_234_567.8 if n % 3 == 0 else 6.9,
-                    "expected": 1_234_567.8 if n % 3 == 1 else 6.9,
-                    "projected": 1_234_567.8,
-                    "probability": 0.42,
-                    "status": "needs_acceleration",
-                }
-            )
-            for n, t in enumerate(plan.targets)
-        ]
+        scores = plan_scores(
+            catalog,
+            plan,
+            lambda n: {
+                "actual": 1_234_567.8 if n % 3 == 0 else 6.9,
+                "expected": 1_234_567.8 if n % 3 == 1 else 6.9,
+                "projected": 1_234_567.8,
+                "probability": 0.42,
+                "status": "needs_acceleration",
+            },
+        )
         page = render.html(content.build(catalog, plan.id, scores, None, date(2025, 8, 1)))
         file = tmp_path / f"{plan.id}.html"
         file.write_text(page.replace("</body>", _OVERFLOW), encoding="utf-8")

@@ -4,13 +4,14 @@ marks, which scores an as-of period takes."""
 import itertools
 import math
 import re
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chiso_core.catalog import Comparator, Indicator, Plan, Target
+from chiso_core.catalog import Catalog, Comparator, Indicator, Plan, Target
 from chiso_core.periods import Period
 from chiso_core.words import vietnamese
 from chiso_scoring.reads import ScoreOut, TargetCard
@@ -103,6 +104,26 @@ def test_the_chart_places_figures_on_their_period_ends_and_clips_the_interval() 
     assert 'id="clip-usage"' in svg
     assert 'aria-label="Tỷ lệ &quot;trên&quot; 85% &lt;b&gt;"' in svg
     assert '<polygon class="interval"' in svg
+
+
+def plan_scores(
+    catalog: Catalog, plan: Plan, fields: Callable[[int], Mapping[str, object]]
+) -> list[ScoreOut]:
+    """A score for every target of a plan, in its indicator's cadence; `fields(n)` for the
+    n-th target's figures."""
+    periods = {"month": "2025-06", "quarter": "2025-Q2", "year": "2025"}
+    return [
+        _score(periods[catalog.indicators[t.indicator].cadence]).model_copy(
+            update={
+                "plan_id": plan.id,
+                "target_id": t.id,
+                "jurisdiction_id": plan.jurisdiction,
+                "indicator_code": t.indicator,
+                **fields(n),
+            }
+        )
+        for n, t in enumerate(plan.targets)
+    ]
 
 
 def _score(period: str) -> ScoreOut:
@@ -273,7 +294,6 @@ def test_the_figures_sentence_has_no_dash_or_stray_space_whatever_is_missing() -
 
     catalog = load_catalog(CATALOG_DIR)
     plan = catalog.plans["tien_giang_nq57"]
-    periods = {"month": "2025-06", "quarter": "2025-Q2", "year": "2025"}
     gaps: list[dict[str, float | str | None]] = [
         {},
         {"progress": None},
@@ -284,18 +304,7 @@ def test_the_figures_sentence_has_no_dash_or_stray_space_whatever_is_missing() -
         {"needed_annual_change": 2.91},
         {"status": "stale"},
     ]
-    scores = [
-        _score(periods[catalog.indicators[t.indicator].cadence]).model_copy(
-            update={
-                "plan_id": plan.id,
-                "target_id": t.id,
-                "jurisdiction_id": plan.jurisdiction,
-                "indicator_code": t.indicator,
-                **gaps[n % len(gaps)],
-            }
-        )
-        for n, t in enumerate(plan.targets)
-    ]
+    scores = plan_scores(catalog, plan, lambda n: gaps[n % len(gaps)])
     page = render.html(content.build(catalog, plan.id, scores, None, date(2025, 8, 1)))
     figures = [
         re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", p))

@@ -56,6 +56,18 @@ def test_a_key_made_by_chiso_agency_create_is_stored_only_as_a_hash(
     assert answer.status_code == 202, answer.text
 
 
+def test_an_ioc_wide_key_follows_every_indicator_with_a_star(database_url: str) -> None:
+    agency_key(database_url, "ioc", ["vn"], ["*"], ["alerts"])
+    agency_key(database_url, "ioc_too", ["vn"], ["pii_rank", "*"], ["alerts"])
+    with psycopg.connect(database_url) as conn:
+        catalog = {r[0] for r in conn.execute("SELECT code FROM catalog_indicators")}
+        rows = conn.execute("SELECT name, indicators FROM agencies").fetchall()
+    stored: dict[str, list[str]] = dict(rows)
+    assert len(catalog) > 30
+    assert set(stored["ioc"]) == set(stored["ioc_too"]) == catalog
+    assert "*" not in stored["ioc"]
+
+
 def test_creating_an_agency_twice_or_out_of_the_catalog_fails_naming_why(
     database_url: str,
 ) -> None:

@@ -128,3 +128,51 @@ async def test_an_unknown_plan_or_period_is_refused(database_url: str, tmp_path:
     assert "Invalid value for '--period'" in bad.stderr
     assert "month 13" in bad.stderr
     assert os.listdir(tmp_path) == []  # nothing written
+
+
+# What the browser says overflows: every table cell whose content is wider than the cell.
+# and the table itself, when it is wider than the page (a column that will not wrap).
+_OVERFLOW = """<script>
+const wide = [...document.querySelectorAll("td, th")]
+  .filter((c) => c.scrollWidth > c.clientWidth)
+  .map((c) => (c.closest("tr").id || "head") + ":" + c.cellIndex);
+for (const t of document.querySelectorAll("table")) {
+  if (t.getBoundingClientRect().width > document.body.clientWidth) wide.push("table");
+}
+document.body.dataset.overflow = wide.join(" ") || "none";
+</script></body>"""
+
+
+async def test_the_summary_table_fits_the_page_with_the_longest_names_and_figures(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    """Every plan's targets, each with a figure (some as long as 1.234.567,8 and a unit as long
+    as người/vạn dân): laid out at the printed page's width (186 mm, 703 px), no cell of the
+    table overflows, and the PDF prints."""
+    from datetime import date
+
+    from chiso_scoring.report import content, render
+    from tests.unit.test_report import plan_scores
+
+    for plan in catalog.plans.values():
+        scores = plan_scores(
+            catalog,
+            plan,
+            lambda n: {
+                "actual": 1_234_567.8 if n % 3 == 0 else 6.9,
+                "expected": 1_234_567.8 if n % 3 == 1 else 6.9,
+                "projected": 1_234_567.8,
+                "probability": 0.42,
+                "status": "needs_acceleration",
+            },
+        )
+        page = render.html(content.build(catalog, plan.id, scores, None, date(2025, 8, 1)))
+        file = tmp_path / f"{plan.id}.html"
+        file.write_text(page.replace("</body>", _OVERFLOW), encoding="utf-8")
+        dom = await _chromium(
+            tmp_path / "profile", "--window-size=703,2000", "--dump-dom", file.as_uri()
+        )
+        assert 'data-overflow="none"' in dom, (plan.id, re.findall(r'data-overflow="[^"]*"', dom))
+        pdf = tmp_path / f"{plan.id}.pdf"
+        await _chromium(tmp_path / "profile", f"--print-to-pdf={pdf}", file.as_uri())
+        assert pdf.read_bytes().startswith(b"%PDF-")

@@ -15,6 +15,7 @@ from chiso_core.problems import add_problem_handlers
 from chiso_core.settings import AuthSettings
 from chiso_devstack.processes import agency_key
 from chiso_scoring.api import scores_router
+from chiso_scoring.live import live_router
 from tests.integration.conftest import Harness, observation
 
 
@@ -108,20 +109,23 @@ async def test_a_control_character_in_a_parameter_is_422_naming_it(
 
 @pytest.fixture
 async def private_api(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    """The read routes as scoring serves them unless scorecards are public: a key with the
-    'read' permission required."""
+    """The read routes and the live page as scoring serves them unless scorecards are public: a
+    key with the 'read' permission required."""
     settings = AuthSettings(key_cache_s=0)
     async with AsyncConnectionPool(database_url, min_size=1, max_size=2) as pool:
         app = FastAPI()
         reader = Authenticator(pool, settings, Permission.READ)
         app.include_router(scores_router(pool, CatalogCache(pool).get, reader))
+        app.include_router(live_router(pool, CatalogCache(pool).get, reader))
         add_problem_handlers(app)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://scoring") as client:
             yield client
 
 
-@pytest.mark.parametrize("path", ["/v1/scorecard", "/v1/scores"])
+@pytest.mark.parametrize(
+    "path", ["/v1/scorecard", "/v1/scores", "/scorecard", "/scorecard/tam_duong_nq57"]
+)
 async def test_the_read_api_answers_only_keys_that_may_read(
     private_api: httpx.AsyncClient, database_url: str, path: str
 ) -> None:

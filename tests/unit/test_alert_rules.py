@@ -35,7 +35,9 @@ KEY = SeriesKey(
     province="12",
     due_year=2030,
 )
-NAMES = Names(indicator="Tỉ lệ sử dụng dịch vụ công trực tuyến", jurisdiction="Tam Đường", unit="%")
+NAMES = Names(
+    indicator="Tỉ lệ sử dụng dịch vụ công trực tuyến", jurisdiction="Tam Đường", unit="percent"
+)
 DEFAULTS = RuleParams()
 TODAY = date(2025, 8, 15)
 
@@ -197,7 +199,7 @@ def test_status_is_active_where_scoring_says_off_track() -> None:
     assert v.period == Period.parse("2025-05")
     assert v.severity is Severity.CRITICAL  # the latest bad status: deteriorating
     assert v.annotations["summary"] == (
-        "Tỉ lệ sử dụng dịch vụ công trực tuyến tại Tam Đường: đúng lộ trình (kỳ 2025-05)"
+        "Tỉ lệ sử dụng dịch vụ công trực tuyến tại Tam Đường: đúng tiến độ (tháng 5/2025)"
     )
     assert v.annotations["jurisdiction_name"] == "Tam Đường"
 
@@ -225,7 +227,7 @@ def test_status_severity_from_the_status_and_the_due_year(
 def test_status_description_gives_the_figures() -> None:
     v = status(KEY, (point("2025-06", Status.OFF_TRACK),), DEFAULTS, NAMES)
     assert v.annotations["description"] == (
-        "Kỳ 2025-06: đạt 41 %, lộ trình kỳ vọng 42,82 %, mục tiêu 80 % vào năm 2030."
+        "Tháng 6/2025: đạt 41%, lộ trình kỳ vọng 42,82%, mục tiêu 80% vào năm 2030."
     )
 
 
@@ -272,7 +274,24 @@ def test_cusum_worked_example() -> None:
     assert dict(v.labels)["alertname"] == "TargetDrifting"
     assert v.labels["rule"] == "drift"
     assert v.severity is Severity.WARNING
-    assert "CUSUM 0,90" in v.annotations["description"]
+    # plain words for the leader, the method only in the details
+    assert v.annotations["summary"] == (
+        "Tỉ lệ sử dụng dịch vụ công trực tuyến tại Tam Đường đang chậm dần so với lộ trình"
+        " (tháng 6/2025)"
+    )
+    assert "CUSUM" not in v.annotations["summary"]
+    assert v.annotations["description"].startswith("Chậm 0,35 năm so với lộ trình. Chi tiết:")
+    assert "CUSUM 0,9 năm" in v.annotations["description"]
+
+
+def test_a_drift_that_cleared_is_said_in_the_past() -> None:
+    back = [point(f"2026-{m:02d}", actual=42.82) for m in range(1, 13)]
+    window = (*[point(f"2025-{m:02d}", actual=20.0) for m in range(1, 13)], *back)
+    v = drift(KEY, window, DEFAULTS, NAMES)
+    assert any(v.active)
+    assert not v.active[-1]
+    assert v.annotations["summary"].endswith("đã trở lại lộ trình (tháng 12/2026)")
+    assert "đang" not in v.annotations["summary"]
 
 
 def test_cusum_needs_min_periods() -> None:

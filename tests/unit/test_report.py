@@ -4,16 +4,18 @@ marks, which scores an as-of period takes."""
 import itertools
 import math
 import re
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chiso_core.catalog import Comparator, Indicator, Plan, Target
+from chiso_core.catalog import Catalog, Comparator, Indicator, Plan, Target
 from chiso_core.periods import Period
+from chiso_core.words import vietnamese
 from chiso_scoring.reads import ScoreOut, TargetCard
-from chiso_scoring.report import chart, content, render, vietnamese
+from chiso_scoring.report import chart, content, render
 
 
 @pytest.mark.parametrize(
@@ -102,6 +104,26 @@ def test_the_chart_places_figures_on_their_period_ends_and_clips_the_interval() 
     assert 'id="clip-usage"' in svg
     assert 'aria-label="Tỷ lệ &quot;trên&quot; 85% &lt;b&gt;"' in svg
     assert '<polygon class="interval"' in svg
+
+
+def plan_scores(
+    catalog: Catalog, plan: Plan, fields: Callable[[int], Mapping[str, object]]
+) -> list[ScoreOut]:
+    """A score for every target of a plan, in its indicator's cadence; `fields(n)` for the
+    n-th target's figures."""
+    periods = {"month": "2025-06", "quarter": "2025-Q2", "year": "2025"}
+    return [
+        _score(periods[catalog.indicators[t.indicator].cadence]).model_copy(
+            update={
+                "plan_id": plan.id,
+                "target_id": t.id,
+                "jurisdiction_id": plan.jurisdiction,
+                "indicator_code": t.indicator,
+                **fields(n),
+            }
+        )
+        for n, t in enumerate(plan.targets)
+    ]
 
 
 def _score(period: str) -> ScoreOut:
@@ -244,3 +266,58 @@ def test_an_interval_is_printed_within_what_the_indicator_can_be(
     """A share's 95 % interval of 70.77–126.48 is printed as 70.77–100."""
     indicator = yearly_share(*bounds)
     assert render._within_range(value, indicator) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "comparator", "unit", "text"),
+    [
+        (2.91, Comparator.GT, "percent", "Cần tăng 2,91 điểm phần trăm mỗi năm từ nay."),
+        (-0.01, Comparator.MAINTAIN_GT, "index", None),  # already above: no advice
+        (0.0, Comparator.GTE, "percent", None),
+        (-1.5, Comparator.LTE, "rank", "Cần giảm hạng 2 mỗi năm từ nay."),
+        (0.4, Comparator.LTE, "rank", None),
+        (12.0, Comparator.GTE, "per_10k_population", "Cần tăng 12 người/vạn dân mỗi năm từ nay."),
+        (None, Comparator.GT, "percent", None),
+    ],
+)
+def test_a_needed_change_is_said_only_when_one_is_needed(
+    value: float | None, comparator: Comparator, unit: str, text: str | None
+) -> None:
+    assert vietnamese.needed_change(value, comparator, unit) == text
+
+
+def test_the_figures_sentence_has_no_dash_or_stray_space_whatever_is_missing() -> None:
+    """Every target of a real plan, scored with the fields a score may leave empty left empty
+    in turn: no "—" stands in a sentence, no space before a full stop or a comma."""
+    from chiso_core.catalog import load_catalog
+    from tests.conftest import CATALOG_DIR
+
+    catalog = load_catalog(CATALOG_DIR)
+    plan = catalog.plans["tien_giang_nq57"]
+    gaps: list[dict[str, float | str | None]] = [
+        {},
+        {"progress": None},
+        {"expected": None, "progress": None},
+        {"projected": 48.0, "projected_low": None, "projected_high": None},
+        {"projected": 48.0, "projected_low": 40.0, "projected_high": 56.0, "probability": 0.4},
+        {"needed_annual_change": -0.01},
+        {"needed_annual_change": 2.91},
+        {"status": "stale"},
+    ]
+    scores = plan_scores(catalog, plan, lambda n: gaps[n % len(gaps)])
+    page = render.html(content.build(catalog, plan.id, scores, None, date(2025, 8, 1)))
+    figures = [
+        re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", p))
+        for p in re.findall(r'<p class="figures">(.*?)</p>', page, re.S)
+    ]
+    assert len(figures) == len(plan.targets)
+    for sentence in figures:
+        assert "—" not in sentence, sentence
+        assert not re.search(r"\s[.,]", sentence), sentence
+        assert "-0,01" not in sentence
+        assert "% mỗi năm" not in sentence, sentence
+    stale = [s for s in figures if "Số liệu quá hạn" in s]
+    assert stale
+    assert all(
+        re.search(r"Số liệu quá hạn: không có số liệu mới sau (năm|tháng|quý) ", s) for s in stale
+    )

@@ -7,12 +7,19 @@ from importlib.metadata import entry_points
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
 from chiso_core import db, retention
 from chiso_core.access.cli import app as agency_app
 from chiso_core.broker import ensure_topics
 from chiso_core.catalog.cli import app as catalog_app
-from chiso_core.settings import BrokerSettings, MigrateSettings, RetentionSettings
+from chiso_core.settings import (
+    BrokerSettings,
+    MigrateSettings,
+    RetentionSettings,
+    is_settings_error,
+    settings_problem,
+)
 from chiso_core.telemetry import configure_logging
 
 app = typer.Typer(no_args_is_help=True, help="chiso: indicators against Resolution 57 plan targets")
@@ -61,4 +68,11 @@ def main() -> None:
         sub = ep.load()
         if isinstance(sub, typer.Typer):
             app.add_typer(sub, name=ep.name)
-    app()
+    try:
+        app()
+    except ValidationError as e:
+        if not is_settings_error(e):
+            raise
+        # An operator's missing or wrong variable: one line naming it, not a traceback.
+        typer.echo(settings_problem(e), err=True)
+        raise SystemExit(2) from None

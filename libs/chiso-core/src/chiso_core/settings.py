@@ -6,12 +6,33 @@ docker-compose test holds the compose file against exactly those.
 
 from pathlib import Path
 
-from pydantic import Field, IPvAnyNetwork, SecretStr
+from pydantic import Field, IPvAnyNetwork, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class _Base(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CHISO_", extra="ignore")
+
+
+def _groups(cls: type[_Base]) -> set[str]:
+    return {cls.__name__}.union(*(_groups(sub) for sub in cls.__subclasses__()))
+
+
+def is_settings_error(error: ValidationError) -> bool:
+    """Whether the error is about CHISO_* variables rather than a file or a request."""
+    return error.title in _groups(_Base)
+
+
+def settings_problem(error: ValidationError) -> str:
+    """One line naming each variable that is missing or wrong, Vietnamese first."""
+    parts = []
+    for problem in error.errors():
+        name = "CHISO_" + "_".join(str(p) for p in problem["loc"]).upper()
+        if problem["type"] == "missing":
+            parts.append(f"thiếu biến môi trường {name} / {name} is not set")
+        else:
+            parts.append(f"{name} không hợp lệ / {name} is invalid: {problem['msg']}")
+    return "; ".join(parts)
 
 
 class LogSettings(_Base):
@@ -154,8 +175,9 @@ class AlertsSettings(ConsumerSettings, CatalogReaderSettings, AuthSettings):
         default=None, description="per-indicator rule parameters (YAML), see docs/alerts.md"
     )
     external_url: str = Field(
-        default="http://localhost:3000",
-        description="where a reader of a notification opens chiso (Grafana), for links",
+        default="http://127.0.0.1:8002/scorecard",
+        description="where a reader of a notification opens chiso, for links: Grafana's address, "
+        "or the scoring service's live scorecard (ending in /scorecard) where no Grafana runs",
     )
     sweep_interval_s: float = Field(
         default=300, gt=0, description="how often the stale sweep looks for silent series"

@@ -4,7 +4,8 @@ Starts Tansu and a local TimescaleDB cluster (unless CHISO_KAFKA_BOOTSTRAP_SERVE
 CHISO_DATABASE_URL point elsewhere), migrates, runs ingest, scoring and alerts as separate
 processes, pushes the simulated agencies' figures since 2024 (`chiso simulate`), prints the
 scorecard read back from the database, and runs until Ctrl-C, then stops everything it started.
-The database folder persists between runs.
+The database folder persists between runs; a restart only fills the simulated figures that are
+missing, so what an agency sent in the meantime stays.
 """
 
 import os
@@ -110,7 +111,13 @@ def demo(
         services = [
             ServiceProcess("ingest", ingest_port, env, logs / "ingest.log"),
             ServiceProcess("scoring", scoring_port, env, logs / "scoring.log"),
-            ServiceProcess("alerts", alerts_port, env, logs / "alerts.log"),
+            ServiceProcess(
+                "alerts",
+                alerts_port,
+                # no Grafana in the demo: notifications link to the live scorecard
+                {**env, "CHISO_EXTERNAL_URL": f"http://127.0.0.1:{scoring_port}/scorecard"},
+                logs / "alerts.log",
+            ),
         ]
         for service in services:
             service.start()
@@ -123,6 +130,8 @@ def demo(
 
         until = last_full_month(date.today())
         simulation = simulate(seed, until)
+        with psycopg.connect(database_url) as conn:
+            missing = simulation.missing(scorecard.stored(conn, simulation.series))
         if api_key is None:
             api_key = agency_key(
                 database_url,
@@ -132,14 +141,20 @@ def demo(
             )
             console.print("agency     demo: an API key from `chiso agency create`")
         since = datetime.now(UTC)
-        pushed = push(services[0].url, simulation, api_key)
+        pushed = push(services[0].url, missing, api_key)
         console.print(summary(pushed, simulation, seed))
         # A revision re-scores its period: it adds no score row of its own. Figures stored by
-        # an earlier run come back unchanged: nothing new to score.
+        # an earlier run are not sent again: nothing new to score.
         _wait_until_scored(database_url, since, expected=pushed.reports)
         with psycopg.connect(database_url) as conn:
             scorecard.render(scorecard.read(conn), catalog, console)
 
+        if database_url != os.environ.get("CHISO_DATABASE_URL"):
+            # the demo's own database, for `chiso report`, `chiso agency` (an operator's own
+            # URL is not echoed: it may carry a password)
+            console.print(f"database   {database_url}")
+            console.print(f"           export CHISO_DATABASE_URL={database_url}")
+        console.print(f"scorecard  {services[1].url}/scorecard (live, for the IOC's screen)")
         console.print(f"API docs   {services[0].url}/docs")
         for service in services:
             console.print(f"metrics    {service.url}/metrics")

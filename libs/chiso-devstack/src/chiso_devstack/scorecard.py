@@ -9,6 +9,7 @@ from rich.table import Table
 
 from chiso_core.catalog import Catalog
 from chiso_core.periods import Period
+from chiso_core.words import vietnamese
 from chiso_core.words.probability import Language, chance
 
 
@@ -19,9 +20,8 @@ class Line:
     jurisdiction: str
     indicator: str
     period: Period
-    actual: float
-    expected: float
-    target_value: float
+    actual: float | None
+    expected: float | None  # none for a milestone or an every-year kind
     due_year: int
     status: str
     probability: float | None
@@ -45,12 +45,25 @@ def progress(conn: psycopg.Connection, since: datetime) -> tuple[int, int, int]:
     return row[0], row[1], row[2]
 
 
+def stored(conn: psycopg.Connection, series: set[tuple[str, str]]) -> set[tuple[str, str, str]]:
+    """(jurisdiction, indicator, period) of every figure stored for these series."""
+    rows = conn.execute(
+        """
+        SELECT DISTINCT jurisdiction_id, indicator_code, grain, period_start
+          FROM observations
+         WHERE (jurisdiction_id, indicator_code) IN (SELECT * FROM unnest(%s::text[], %s::text[]))
+        """,
+        [[j for j, _ in series], [i for _, i in series]],
+    ).fetchall()
+    return {(j, i, str(Period.of(g, start))) for j, i, g, start in rows}
+
+
 def read(conn: psycopg.Connection) -> list[Line]:
     rows = conn.execute(
         """
         SELECT DISTINCT ON (s.plan_id, s.target_id, s.jurisdiction_id)
                s.plan_id, s.target_id, s.jurisdiction_id, s.indicator_code, s.grain,
-               s.period_start, s.actual, s.expected, s.target_value, s.due_year, s.status,
+               s.period_start, s.actual, s.expected, s.due_year, s.status,
                s.probability, a.state
           FROM scores s
           LEFT JOIN alerts a
@@ -60,12 +73,9 @@ def read(conn: psycopg.Connection) -> list[Line]:
         """
     ).fetchall()
     return [
-        Line(p, t, j, i, Period.of(g, start), actual, expected, target, due, status, chance, alert)
-        for p, t, j, i, g, start, actual, expected, target, due, status, chance, alert in rows
+        Line(p, t, j, i, Period.of(g, start), actual, expected, due, status, chance, alert)
+        for p, t, j, i, g, start, actual, expected, due, status, chance, alert in rows
     ]
-
-
-_SYMBOL = {"gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}
 
 
 def render(lines: list[Line], catalog: Catalog, console: Console) -> None:
@@ -90,9 +100,11 @@ def render(lines: list[Line], catalog: Catalog, console: Console) -> None:
             catalog.jurisdictions[line.jurisdiction].name_vi,
             line.indicator,
             str(line.period),
-            f"{line.actual:.1f}",
-            f"{line.expected:.1f}",
-            f"{_SYMBOL[target.comparator]} {line.target_value:g} by {line.due_year}",
+            vietnamese.number(line.actual, 1),
+            vietnamese.number(line.expected, 1),
+            # the report's wording, so that every comparator of the catalog has one
+            f"{vietnamese.target(target.comparator, target.value, target.values, target.unit)}"
+            f" by {line.due_year}",
             line.status,
             chance(line.probability, line.status, as_of=str(line.period), language=Language.EN)
             or "-",

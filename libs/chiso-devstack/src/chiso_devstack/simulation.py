@@ -66,6 +66,17 @@ class Simulation:
     def series(self) -> set[tuple[str, str]]:
         return {(r["jurisdiction"], r["indicator"]) for r in self.reports}
 
+    def missing(self, stored: set[tuple[str, str, str]]) -> "Simulation":
+        """Only the figures whose (jurisdiction, indicator, period) nothing is stored for yet: a
+        restarted demo fills gaps and never overwrites what an agency sent in the meantime."""
+
+        def new(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            return [
+                i for i in items if (i["jurisdiction"], i["indicator"], i["period"]) not in stored
+            ]
+
+        return Simulation(self.since, self.until, new(self.reports), new(self.revisions))
+
 
 def months(since: Period, until: Period) -> list[Period]:
     first = since.year * 12 + since.month - 1

@@ -1,12 +1,12 @@
 """Every word the dashboards show, in Vietnamese (the default) and English."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 
+from chiso_core.words.labels import STATUS
+from chiso_core.words.probability import Language
 
-class Language(StrEnum):
-    VI = "vi"
-    EN = "en"
+__all__ = ["TEXTS", "Language", "Texts"]
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Texts:
     batch_latency: str
     rejected_items: str
     notification_failures: str
-    statuses: dict[str, str]
+    statuses: Mapping[str, str]  # chiso_core.words.labels, keyed by status code
 
 
 VI = Texts(
@@ -73,15 +73,7 @@ VI = Texts(
     batch_latency="Thời gian xử lý một lô (p95)",
     rejected_items="Số liệu bị từ chối",
     notification_failures="Thông báo gửi thất bại",
-    statuses={
-        "achieved": "Đã đạt",
-        "on_track": "Đúng tiến độ",
-        "needs_acceleration": "Cần tăng tốc",
-        "off_track": "Chậm tiến độ",
-        "deteriorating": "Đang xấu đi",
-        "insufficient_data": "Thiếu số liệu",
-        "stale": "Số liệu cũ",
-    },
+    statuses={str(k): v for k, v in STATUS[Language.VI].items()},
 )
 
 EN = Texts(
@@ -114,15 +106,7 @@ EN = Texts(
     batch_latency="Batch latency (p95)",
     rejected_items="Rejected items",
     notification_failures="Notification failures",
-    statuses={
-        "achieved": "Achieved",
-        "on_track": "On track",
-        "needs_acceleration": "Needs acceleration",
-        "off_track": "Off track",
-        "deteriorating": "Deteriorating",
-        "insufficient_data": "Insufficient data",
-        "stale": "Stale",
-    },
+    statuses={str(k): v for k, v in STATUS[Language.EN].items()},
 )
 
 TEXTS = {Language.VI: VI, Language.EN: EN}

@@ -14,14 +14,6 @@ from chiso_alerts.rules.params import ParamsBook
 from chiso_core.catalog.models import Cadence, Catalog
 from chiso_core.catalog.store import CatalogCache
 
-# How a reader writes each catalog unit after a figure; counts, ranks and indices go bare.
-UNITS = {
-    "percent": "%",
-    "percent_per_year": "%/năm",
-    "count_per_year": "/năm",
-    "per_10k_population": "/10.000 dân",
-}
-
 
 @dataclass(frozen=True)
 class BatchContext:
@@ -41,7 +33,7 @@ class BatchContext:
         return Names(
             indicator=key.indicator if known is None else known.name_vi,
             jurisdiction=self.jurisdiction_name(key.jurisdiction),
-            unit="" if known is None else UNITS.get(known.unit, ""),
+            unit="" if known is None else known.unit,
         )
 
     def jurisdiction_name(self, jurisdiction: str) -> str:

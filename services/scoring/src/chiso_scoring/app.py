@@ -12,6 +12,7 @@ from chiso_core.publisher import Publisher
 from chiso_core.service import Parts, consumer_app
 from chiso_core.settings import ScoringSettings
 from chiso_scoring.api import scores_router
+from chiso_scoring.live import live_router
 from chiso_scoring.pipeline import ScoringPipeline
 
 
@@ -24,10 +25,8 @@ def create_app(settings: ScoringSettings | None = None) -> FastAPI:
         reader = (
             None if settings.public_scorecards else Authenticator(pool, settings, Permission.READ)
         )
-        return Parts(
-            ScoringPipeline(pool, publisher, catalog).handle,
-            [scores_router(pool, catalog.get, reader)],
-        )
+        routers = [scores_router(pool, catalog.get, reader), live_router(pool, catalog.get, reader)]
+        return Parts(ScoringPipeline(pool, publisher, catalog).handle, routers)
 
     app = consumer_app("scoring", topics.OBSERVATIONS, settings, build)
     add_problem_handlers(app)

@@ -53,6 +53,9 @@ class AgencyError(ValueError):
     pass
 
 
+EVERY_INDICATOR = "*"
+
+
 def check_scope(catalog: Catalog, jurisdictions: list[str], indicators: list[str]) -> None:
     unknown = [f"jurisdiction {j!r}" for j in jurisdictions if j not in catalog.jurisdictions]
     unknown += [f"indicator {i!r}" for i in indicators if i not in catalog.indicators]
@@ -79,7 +82,10 @@ async def create(
     indicators: list[str],
     permissions: Sequence[Permission] = (Permission.REPORT,),
 ) -> str:
-    """A new agency and its first key; returns the key, which is not stored anywhere."""
+    """A new agency and its first key; returns the key, which is not stored anywhere. The
+    indicator `*` stands for every indicator of the loaded catalog (an IOC-wide key)."""
+    if EVERY_INDICATOR in indicators:
+        indicators = sorted(catalog.indicators)
     check_scope(catalog, jurisdictions, indicators)
     if not permissions:
         raise AgencyError("an agency needs at least one permission")

@@ -44,7 +44,11 @@ def create(
         list[str], typer.Option(help="a catalog jurisdiction id; the units below it are included")
     ],
     indicator: Annotated[
-        list[str], typer.Option(help="an indicator code the agency reports or follows")
+        list[str],
+        typer.Option(
+            help="an indicator code the agency reports or follows; '*' for every indicator of "
+            "the loaded catalog"
+        ),
     ],
     permission: Annotated[
         list[Permission] | None,

@@ -1,7 +1,9 @@
 """The words of the templates agencies fill in: Vietnamese first, English beside it (a
 template is read by both at once, so each heading carries both)."""
 
-CADENCES = {"month": "tháng / month", "quarter": "quý / quarter", "year": "năm / year"}
+from chiso_core.words.labels import CADENCE, EN, VI
+
+CADENCES = {str(c): f"{CADENCE[VI][c]} / {CADENCE[EN][c]}" for c in CADENCE[VI]}
 PERIOD_FORMATS = {"month": "YYYY-MM", "quarter": "YYYY-Qn", "year": "YYYY"}
 EXAMPLE_PERIODS = {"month": "2025-06", "quarter": "2025-Q2", "year": "2025"}
 

@@ -20,7 +20,8 @@ from chiso_alerts.rules.model import (
 from chiso_alerts.rules.params import DriftParams, RuleParams
 from chiso_alerts.rules.severity import graded
 from chiso_alerts.rules.window import Window
-from chiso_core.periods import year_end
+from chiso_core.periods import Period, year_end
+from chiso_core.words import vietnamese
 
 ALERTNAME = "TargetDrifting"
 RULE = "drift"
@@ -54,8 +55,17 @@ def cusum(window: Window, due_year: int, params: DriftParams) -> tuple[float, ..
     return tuple(sums)
 
 
-def _number(x: float) -> str:
-    return f"{x:.2f}".replace(".", ",")
+def _years(x: float) -> str:
+    return f"{vietnamese.number(x)} năm"
+
+
+def _summary(names: Names, firing: bool, latest: Period | None) -> str:
+    """What a leader reads, in the tense of the alert's state."""
+    where = f"{names.indicator} tại {names.jurisdiction}"
+    when = f" ({vietnamese.period(latest)})" if latest is not None else ""
+    if firing:
+        return f"{where} đang chậm dần so với lộ trình{when}"
+    return f"{where} đã trở lại lộ trình{when}"
 
 
 def drift(key: SeriesKey, window: Window, params: RuleParams, names: Names) -> Verdict:
@@ -70,15 +80,13 @@ def drift(key: SeriesKey, window: Window, params: RuleParams, names: Names) -> V
         active.append(seen >= p.min_periods and total > p.h)
     annotations = name_annotations(names)
     latest = window[-1].period if window else None
-    annotations["summary"] = (
-        f"{names.indicator} tại {names.jurisdiction} đang trượt khỏi lộ trình"
-        + (f" (kỳ {latest})" if latest is not None else "")
-    )
     behind = years_behind(window[-1], key.due_year) if window else None
+    annotations["summary"] = _summary(names, bool(active and active[-1]), latest)
+    # the plain words first; the method and its figures only in the details
     annotations["description"] = (
-        f"Tổng tích lũy CUSUM {_number(sums[-1] if sums else 0.0)} năm chậm so với lộ trình "
-        f"(ngưỡng {_number(p.h)}, bỏ qua {_number(p.k)} năm mỗi kỳ)"
-        + (f"; kỳ {latest} chậm {_number(behind)} năm." if behind is not None else ".")
+        (f"Chậm {_years(behind)} so với lộ trình. " if behind is not None and behind > 0 else "")
+        + f"Chi tiết: tổng tích lũy CUSUM {_years(sums[-1] if sums else 0.0)} chậm "
+        f"(ngưỡng {_years(p.h)}, bỏ qua {_years(p.k)} mỗi kỳ)."
     )
     year = latest.year if latest is not None else key.due_year
     return Verdict(

@@ -8,6 +8,7 @@ from enum import StrEnum
 from chiso_core.contracts.v1 import score_pb2
 from chiso_core.periods import Period
 from chiso_core.status import Status
+from chiso_core.words import vietnamese
 
 
 class Severity(StrEnum):
@@ -98,7 +99,7 @@ class Names:
 
     indicator: str
     jurisdiction: str
-    unit: str
+    unit: str  # the catalog's unit code, said through chiso_core.words
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,5 @@ def name_annotations(names: Names) -> dict[str, str]:
 
 
 def amount(value: float, names: Names) -> str:
-    """A figure with its unit, as a reader writes it: "41,5 %"."""
-    text = f"{value:.4g}".replace(".", ",")
-    return f"{text} {names.unit}" if names.unit else text
+    """A figure with its unit, as the report writes it: "41,5%", "1.234.567"."""
+    return vietnamese.with_unit(value, names.unit)

@@ -16,6 +16,8 @@ from chiso_alerts.rules.params import RuleParams
 from chiso_alerts.rules.severity import graded
 from chiso_core.catalog.models import Cadence
 from chiso_core.periods import Grain, Period
+from chiso_core.status import Status
+from chiso_core.words import labels
 
 ALERTNAME = "IndicatorStale"
 JURISDICTION_ALERTNAME = "JurisdictionStale"
@@ -105,7 +107,7 @@ def jurisdiction_stale(jurisdiction: str, name: str, series_verdicts: Sequence[V
             "jurisdiction_name": name,
             "summary": f"{name}: không có số liệu mới cho chỉ tiêu nào",
             "description": (
-                f"{len(silent)}/{len(series_verdicts)} chuỗi số liệu quá hạn"
+                f"{len(silent)}/{len(series_verdicts)} chuỗi {labels.status(Status.STALE).lower()}"
                 + (f": {', '.join(indicators)}." if indicators else ".")
             ),
         },

@@ -13,6 +13,7 @@ from chiso_alerts.rules.params import RuleParams
 from chiso_alerts.rules.severity import graded
 from chiso_alerts.rules.window import Window
 from chiso_core.status import Status
+from chiso_core.words import labels, vietnamese
 
 ALERTNAME = "TargetOffTrack"
 RULE = "status"
@@ -22,16 +23,6 @@ SEVERITY = {
     Status.NEEDS_ACCELERATION: Severity.INFO,
     Status.OFF_TRACK: Severity.WARNING,
     Status.DETERIORATING: Severity.CRITICAL,
-}
-
-WORDS = {
-    Status.ACHIEVED: "đã đạt mục tiêu",
-    Status.ON_TRACK: "đúng lộ trình",
-    Status.NEEDS_ACCELERATION: "cần tăng tốc",
-    Status.OFF_TRACK: "chệch lộ trình",
-    Status.DETERIORATING: "đang đi lùi",
-    Status.INSUFFICIENT_DATA: "chưa đủ số liệu",
-    Status.STALE: "số liệu đã cũ",
 }
 
 
@@ -51,10 +42,9 @@ def status(key: SeriesKey, window: Window, params: RuleParams, names: Names) -> 
     annotations = name_annotations(names)
     if window:
         last = window[-1]
-        annotations["summary"] = (
-            f"{names.indicator} tại {names.jurisdiction}: {WORDS[last.status]} (kỳ {last.period})"
-        )
-        figures = [f"Kỳ {last.period}: đạt {amount(last.actual, names)}"]
+        said, when = labels.status(last.status).lower(), vietnamese.period(last.period)
+        annotations["summary"] = f"{names.indicator} tại {names.jurisdiction}: {said} ({when})"
+        figures = [f"{when.capitalize()}: đạt {amount(last.actual, names)}"]
         if last.expected is not None:
             figures.append(f"lộ trình kỳ vọng {amount(last.expected, names)}")
         if last.target_value is not None:

@@ -8,7 +8,7 @@ from html import escape
 
 from markupsafe import Markup
 
-from chiso_scoring.report.vietnamese import number
+from chiso_core.words.vietnamese import number
 
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 52, 16, 12, 26

@@ -3,17 +3,36 @@ the catalog and the scores read back in, the page's content out."""
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from markupsafe import Markup
 
 from chiso_core.catalog import Catalog, Indicator, Jurisdiction, Plan, Target
 from chiso_core.periods import Period, year_end
+from chiso_core.words import vietnamese
 from chiso_core.words.probability import chance
+from chiso_core.words.vietnamese import STATUS_ORDER
 from chiso_scoring.methods import Point, kinds
 from chiso_scoring.reads import ScoreOut, TargetCard, scorecard
-from chiso_scoring.report import chart, vietnamese
-from chiso_scoring.report.vietnamese import STATUS_ORDER
+from chiso_scoring.report import chart
+
+
+@dataclass(frozen=True)
+class FiringAlert:
+    """A firing alert as the dash_alerts view gives it."""
+
+    severity: str
+    summary: str
+    target_id: str | None
+    fired_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Live:
+    """What the live page shows beyond the printed one."""
+
+    alerts: list[FiringAlert]
+    index_url: str
 
 
 @dataclass(frozen=True)

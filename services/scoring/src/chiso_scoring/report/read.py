@@ -16,20 +16,27 @@ class UnknownPlan(LookupError):
 
 
 async def read(settings: ReportSettings, plan_id: str, as_of: Period | None, today: date) -> Report:
-    # One snapshot: the catalog and the scores as they stood together.
     async with await psycopg.AsyncConnection.connect(settings.database_url) as conn:
         await conn.set_isolation_level(psycopg.IsolationLevel.REPEATABLE_READ)
-        async with conn.transaction():
-            catalog = await read_catalog(conn)
-            plan = catalog.plans.get(plan_id)
-            if plan is None:
-                known = ", ".join(sorted(catalog.plans)) or "none loaded"
-                raise UnknownPlan(f"--plan: no plan {plan_id!r} (known: {known})")
-            scores = await reads.history(
-                conn,
-                plan.id,
-                plan.revision,
-                jurisdiction=plan.jurisdiction,
-                until=None if as_of is None else as_of.end,
-            )
+        return await snapshot(conn, plan_id, as_of, today)
+
+
+async def snapshot(
+    conn: psycopg.AsyncConnection, plan_id: str, as_of: Period | None, today: date
+) -> Report:
+    """The catalog and the plan's scores as they stood together (the printed report and the
+    live page both read it so)."""
+    async with conn.transaction():
+        catalog = await read_catalog(conn)
+        plan = catalog.plans.get(plan_id)
+        if plan is None:
+            known = ", ".join(sorted(catalog.plans)) or "none loaded"
+            raise UnknownPlan(f"--plan: no plan {plan_id!r} (known: {known})")
+        scores = await reads.history(
+            conn,
+            plan.id,
+            plan.revision,
+            jurisdiction=plan.jurisdiction,
+            until=None if as_of is None else as_of.end,
+        )
     return build(catalog, plan.id, scores, as_of, today)

@@ -3,8 +3,8 @@
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from chiso_core.catalog import Indicator
-from chiso_scoring.report import vietnamese
-from chiso_scoring.report.content import Report
+from chiso_core.words import vietnamese
+from chiso_scoring.report.content import Live, Report
 
 _ENV = Environment(
     loader=PackageLoader("chiso_scoring.report"),
@@ -21,6 +21,7 @@ _ENV.filters.update(
     status=vietnamese.STATUS.__getitem__,
 )
 _ENV.globals["target"] = vietnamese.target
+_ENV.globals["needed_change"] = vietnamese.needed_change
 
 
 def _within_range(value: float, indicator: Indicator) -> float:
@@ -35,5 +36,7 @@ def _within_range(value: float, indicator: Indicator) -> float:
 _ENV.filters["within_range"] = _within_range
 
 
-def html(report: Report) -> str:
-    return _ENV.get_template("scorecard.html.j2").render(report=report)
+def html(report: Report, live: Live | None = None) -> str:
+    """The printable page, or with `live` the page the IOC keeps open: the same template, plus
+    the firing alerts and a link back to the index of plans."""
+    return _ENV.get_template("scorecard.html.j2").render(report=report, live=live)

@@ -2,16 +2,9 @@
 
 from chiso_core.catalog import Comparator
 from chiso_core.periods import Grain, Period
+from chiso_core.words import labels
 
-STATUS = {
-    "achieved": "Đã đạt",
-    "on_track": "Đúng tiến độ",
-    "needs_acceleration": "Cần tăng tốc",
-    "off_track": "Chậm tiến độ",
-    "deteriorating": "Đang đi xuống",
-    "stale": "Số liệu quá hạn",
-    "insufficient_data": "Chưa đủ số liệu",
-}
+STATUS = labels.STATUS[labels.VI]
 # worst first, as docs/scoring.md orders them; the summary counts in this order
 STATUS_ORDER = (
     "deteriorating",
@@ -22,17 +15,6 @@ STATUS_ORDER = (
     "stale",
     "insufficient_data",
 )
-
-UNIT = {
-    "percent": "%",
-    "percent_per_year": "%/năm",
-    "per_10k_population": " người/vạn dân",
-    "count": "",
-    "count_per_year": "/năm",
-    "index": "",
-    "rank": "",
-    "milestone": "",
-}
 
 
 def number(value: float | None, digits: int = 2) -> str:
@@ -57,7 +39,29 @@ def with_unit(value: float | None, unit: str) -> str:
         return "—"
     if unit == "rank":
         return f"hạng {number(value, 0)}"
-    return f"{number(value)}{UNIT.get(unit, ' ' + unit)}"
+    label = labels.UNIT[labels.VI].get(unit, unit)
+    glue = "" if not label or label[0] in "%/" else " "  # "61,5%", "12/năm", "6,9 người/vạn dân"
+    return f"{number(value)}{glue}{label}"
+
+
+def change(value: float | None, unit: str) -> str:
+    """A change a year: a percentage changes by percentage points ("2,91 điểm phần trăm"), not
+    by a percent of itself."""
+    if value is not None and unit == "percent":
+        return f"{number(value)} điểm phần trăm"
+    return with_unit(value, unit)
+
+
+def needed_change(value: float | None, comparator: Comparator, unit: str) -> str | None:
+    """ "Cần thay đổi … mỗi năm từ nay." only when a change is needed: none for a target already
+    met (a negative change asked of a target to stay above its value is no advice)."""
+    if value is None:
+        return None
+    lower_is_better = comparator in (Comparator.LT, Comparator.LTE)
+    if value >= 0 if lower_is_better else value <= 0:
+        return None
+    verb = "giảm" if value < 0 else "tăng"
+    return f"Cần {verb} {change(abs(value), unit)} mỗi năm từ nay."
 
 
 def target(

@@ -1,0 +1,94 @@
+"""The names users read for the project's codes: statuses, comparators, units and cadences, in
+Vietnamese and English. The one place each is spelled: the report, the dashboards, alert texts
+and the demo's scorecard take them from here, so a status has one name everywhere."""
+
+from chiso_core.catalog.models import Cadence, Comparator
+from chiso_core.status import Status
+from chiso_core.words.probability import Language
+
+VI, EN = Language.VI, Language.EN
+
+STATUS: dict[Language, dict[Status, str]] = {
+    VI: {
+        Status.ACHIEVED: "Đã đạt",
+        Status.ON_TRACK: "Đúng tiến độ",
+        Status.NEEDS_ACCELERATION: "Cần tăng tốc",
+        Status.OFF_TRACK: "Chậm tiến độ",
+        Status.DETERIORATING: "Đang đi xuống",
+        Status.STALE: "Số liệu quá hạn",
+        Status.INSUFFICIENT_DATA: "Chưa đủ số liệu",
+    },
+    EN: {
+        Status.ACHIEVED: "Achieved",
+        Status.ON_TRACK: "On track",
+        Status.NEEDS_ACCELERATION: "Needs acceleration",
+        Status.OFF_TRACK: "Off track",
+        Status.DETERIORATING: "Deteriorating",
+        Status.STALE: "Stale",
+        Status.INSUFFICIENT_DATA: "Insufficient data",
+    },
+}
+
+COMPARATOR: dict[Language, dict[Comparator, str]] = {
+    VI: {
+        Comparator.GT: "trên",
+        Comparator.GTE: "tối thiểu",
+        Comparator.LT: "dưới",
+        Comparator.LTE: "tối đa",
+        Comparator.BETWEEN: "trong khoảng",
+        Comparator.GROWTH_GTE: "tăng bình quân tối thiểu",
+        Comparator.COUNT_PER_YEAR_GTE: "mỗi năm tối thiểu",
+        Comparator.MAINTAIN_GT: "duy trì trên",
+        Comparator.MAINTAIN_GTE: "duy trì tối thiểu",
+        Comparator.MILESTONE: "hoàn thành",
+    },
+    EN: {
+        Comparator.GT: "above",
+        Comparator.GTE: "at least",
+        Comparator.LT: "below",
+        Comparator.LTE: "at most",
+        Comparator.BETWEEN: "between",
+        Comparator.GROWTH_GTE: "average growth of at least",
+        Comparator.COUNT_PER_YEAR_GTE: "every year at least",
+        Comparator.MAINTAIN_GT: "kept above",
+        Comparator.MAINTAIN_GTE: "kept at least at",
+        Comparator.MILESTONE: "done",
+    },
+}
+
+# The catalog's units (indicators.yaml `unit`) as a reader says them.
+UNIT: dict[Language, dict[str, str]] = {
+    VI: {
+        "percent": "%",
+        "percent_per_year": "%/năm",
+        "per_10k_population": "người/vạn dân",
+        "count": "",
+        "count_per_year": "/năm",
+        "index": "",  # an index has no unit a reader says
+        "rank": "hạng",
+        "milestone": "",
+    },
+    EN: {
+        "percent": "%",
+        "percent_per_year": "%/year",
+        "per_10k_population": "per 10,000 people",
+        "count": "",
+        "count_per_year": "/year",
+        "index": "",
+        "rank": "rank",
+        "milestone": "",
+    },
+}
+
+CADENCE: dict[Language, dict[Cadence, str]] = {
+    VI: {Cadence.MONTH: "tháng", Cadence.QUARTER: "quý", Cadence.YEAR: "năm"},
+    EN: {Cadence.MONTH: "month", Cadence.QUARTER: "quarter", Cadence.YEAR: "year"},
+}
+
+
+def status(code: str, language: Language = VI) -> str:
+    """A status code ("off_track") as its reader's name; an unknown code as itself."""
+    try:
+        return STATUS[language][Status(code)]
+    except ValueError:
+        return code

@@ -1,0 +1,69 @@
+"""One home for the names users read: every status, comparator, unit and cadence has a
+Vietnamese and an English name there, and no other module spells a status's name."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from chiso_core.catalog import Comparator, load_catalog
+from chiso_core.catalog.models import Cadence
+from chiso_core.status import Status
+from chiso_core.words import labels
+from chiso_core.words.probability import Language
+from tests.conftest import CATALOG_DIR
+
+ROOT = Path(__file__).resolve().parents[2]
+HOME = ROOT / "libs/chiso-core/src/chiso_core/words"
+
+
+@pytest.mark.parametrize("language", list(Language))
+def test_every_status_comparator_and_cadence_has_a_name(language: Language) -> None:
+    for table, codes in (
+        (labels.STATUS, Status),
+        (labels.COMPARATOR, Comparator),
+        (labels.CADENCE, Cadence),
+    ):
+        names = table[language]
+        assert set(names) == set(codes)
+        assert all(name.strip() for name in names.values())
+    # one name per status: a reader never meets two statuses called alike
+    assert len(set(labels.STATUS[language].values())) == len(Status)
+
+
+@pytest.mark.parametrize("language", list(Language))
+def test_every_unit_of_the_catalog_has_a_name(language: Language) -> None:
+    catalog = load_catalog(CATALOG_DIR)
+    used = {i.unit for i in catalog.indicators.values()}
+    used |= {t.unit for p in catalog.plans.values() for t in p.targets}
+    assert used <= set(labels.UNIT[language])
+    assert set(labels.UNIT[Language.VI]) == set(labels.UNIT[Language.EN])
+
+
+def test_an_unknown_status_code_is_said_as_itself() -> None:
+    assert labels.status("off_track") == "Chậm tiến độ"
+    assert labels.status("off_track", Language.EN) == "Off track"
+    assert labels.status("retired") == "retired"
+
+
+def _sources() -> list[Path]:
+    found = []
+    for folder in ("libs", "services"):
+        for suffix in ("*.py", "*.html", "*.j2", "*.sql", "*.yaml"):
+            found += [p for p in (ROOT / folder).rglob(suffix) if HOME not in p.parents]
+    return found
+
+
+def test_no_module_outside_the_home_spells_a_status_name() -> None:
+    # Vietnamese names as well as the variants that once lived elsewhere ("Đang xấu đi",
+    # "đang đi lùi"), matched case-insensitively.
+    words = {*labels.STATUS[Language.VI].values(), "Đang xấu đi", "đang đi lùi", "Số liệu cũ"}
+    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+    spelled = {
+        f"{path.relative_to(ROOT)}: {m[0]}"
+        for path in _sources()
+        if "migrations" not in path.parts  # an applied migration is never edited
+        for m in [pattern.search(path.read_text(encoding="utf-8"))]
+        if m
+    }
+    assert spelled == set()

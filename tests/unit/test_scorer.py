@@ -7,7 +7,7 @@ import pytest
 
 from chiso_core.catalog import Catalog
 from chiso_core.periods import Period
-from chiso_scoring import methods, scorer
+from chiso_scoring import scorer
 from chiso_scoring.series import Series, build
 
 USAGE, CASHLESS = "online_public_service_usage", "cashless_transaction_share"
@@ -43,14 +43,15 @@ def test_each_due_point_gets_a_score_per_target(catalog: Catalog) -> None:
 def test_a_target_the_methods_cannot_judge_does_not_stop_the_others(
     catalog: Catalog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = methods.assess
+    real = scorer.judge_state
 
-    def assess(target: Any, *args: Any) -> Any:
+    def judge_state(target: Any, *args: Any) -> Any:
         if target.indicator == CASHLESS:
             raise ValueError("cannot judge")
         return real(target, *args)
 
-    monkeypatch.setattr(scorer, "assess", assess)
+    # targets not yet due are judged on the series' state
+    monkeypatch.setattr(scorer, "judge_state", judge_state)
     rows, failures = scorer.score_points(SERIES, catalog, date(2025, 7, 15))
 
     assert {r.indicator for r in rows} == {USAGE}

@@ -91,6 +91,12 @@ class ConsumerSettings(HttpSettings, BrokerSettings, DatabaseSettings, LogSettin
 class ScoringSettings(ConsumerSettings, CatalogReaderSettings):
     http_port: int = 8002
     group_id: str = "chiso-scoring"
+    state_series: int = Field(
+        default=200_000,
+        gt=0,
+        description="series whose state a process keeps between batches (about 2 kB each at"
+        " 10 years of monthly figures); beyond, the least recently written is read back",
+    )
 
 
 class AlertsSettings(ConsumerSettings, CatalogReaderSettings):

@@ -10,6 +10,7 @@ from chiso_core.service import Parts, consumer_app
 from chiso_core.settings import ScoringSettings
 from chiso_scoring.api import scores_router
 from chiso_scoring.pipeline import ScoringPipeline
+from chiso_scoring.states import StateCache
 
 
 def create_app(settings: ScoringSettings | None = None) -> FastAPI:
@@ -19,7 +20,8 @@ def create_app(settings: ScoringSettings | None = None) -> FastAPI:
     def build(pool: AsyncConnectionPool, publisher: Publisher) -> Parts:
         catalog = CatalogCache(pool, ttl)
         return Parts(
-            ScoringPipeline(pool, publisher, catalog).handle, [scores_router(pool, catalog.get)]
+            ScoringPipeline(pool, publisher, catalog, StateCache(settings.state_series)).handle,
+            [scores_router(pool, catalog.get)],
         )
 
     return consumer_app("scoring", topics.OBSERVATIONS, settings, build)

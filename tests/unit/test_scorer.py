@@ -8,6 +8,7 @@ import pytest
 from chiso_core.catalog import Catalog
 from chiso_core.periods import Period
 from chiso_scoring import scorer
+from chiso_scoring.methods import state
 from chiso_scoring.series import Series, build
 
 USAGE, CASHLESS = "online_public_service_usage", "cashless_transaction_share"
@@ -43,7 +44,7 @@ def test_each_due_point_gets_a_score_per_target(catalog: Catalog) -> None:
 def test_a_target_the_methods_cannot_judge_does_not_stop_the_others(
     catalog: Catalog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = scorer.judge_state
+    real = state.judge_state
 
     def judge_state(target: Any, *args: Any) -> Any:
         if target.indicator == CASHLESS:

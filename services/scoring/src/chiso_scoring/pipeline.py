@@ -45,6 +45,14 @@ OBSERVATIONS = at_zero(
     Counter("chiso_scoring_observations", "Observations consumed, by outcome", ["outcome"]),
     outcome=("stored", "unchanged", "rejected"),
 )
+SERIES_JUDGED = at_zero(
+    Counter(
+        "chiso_scoring_series_judged",
+        "Series a batch judged, by what it read: the kept state, or the history read back",
+        ["read"],
+    ),
+    read=("state", "history"),
+)
 UNSCORED = Counter("chiso_scoring_unscored", "Targets the methods could not judge at a period")
 STATE_SERIES = ScoringSettings.model_fields["state_series"].default
 BATCH_SECONDS = Histogram("chiso_scoring_batch_seconds", "Time to store, score and publish a batch")
@@ -136,6 +144,8 @@ async def _judge(
             continue
         scored.append(score_appended(key, entry.state, entry.latest, figures, catalog, today))
         states.put(key, versions[key], scored[-1].state, (figures[-1],))
+    SERIES_JUDGED.labels("state").inc(len(targeted) - len(reread))
+    SERIES_JUDGED.labels("history").inc(len(reread))
     reaches = {key: reach(catalog, key) for key in reread}
 
     def due(key: SeriesKey, ends: Sequence[int], spans: Sequence[int]) -> set[int] | None:

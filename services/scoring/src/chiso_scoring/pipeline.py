@@ -121,11 +121,11 @@ async def _judge(
     states: StateCache,
     new: Sequence[tuple[intake.ObservationRow, int]],
     rolled: Mapping[PointKey, Current],
-) -> tuple[list[ScoreRow], list[str]]:
+) -> tuple[list[ScoreRow], list[str], int]:
     """Judges what the figures a batch stored can affect (see series.due_ends): on the kept
     state where the figures append to it (chiso_scoring.states), else on the series read back
     after the COPY (so that they include the batch), its state kept for the next batch. Returns
-    the scores and what could not be scored."""
+    the scores, what could not be scored and how many series were read back."""
     stored = changes(
         [(r.key, revision == 1) for r, revision in new]
         + [(key, c.revision == 1) for key, c in rolled.items()]
@@ -155,7 +155,8 @@ async def _judge(
         for one in chunk:
             scored.append(score_series(one, catalog, today))
             states.put(one.key, versions[one.key], scored[-1].state, one.latest)
-    return [r for s in scored for r in s.rows], [f for s in scored for f in s.failures]
+    rows = [r for s in scored for r in s.rows]
+    return rows, [f for s in scored for f in s.failures], len(reread)
 
 
 class ScoringPipeline:
@@ -191,7 +192,7 @@ class ScoringPipeline:
             await store.record_receipts(conn, {r.message_id for r in rows} - known)
             await store.copy_observations(conn, new)
             rolled = await _roll_up(conn, catalog, touched, state | touched)
-            judged, failures = await _judge(conn, catalog, self.states, new, rolled)
+            judged, failures, read_back = await _judge(conn, catalog, self.states, new, rolled)
             scores = await store.upsert_scores(conn, judged)
             failpoints.hit("scoring.before_commit")
         failpoints.hit("scoring.after_commit")
@@ -210,6 +211,7 @@ class ScoringPipeline:
             stored=len(new),
             derived=len(rolled),
             judged=len(judged),
+            read_back=read_back,
             scores=len(scores),
             rejected=len(bad),
         )

@@ -6,7 +6,7 @@ scoring rescore` computes from the stored figures."""
 
 import asyncio
 import shutil
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -14,19 +14,17 @@ import psycopg
 import pytest
 import yaml
 from prometheus_client import REGISTRY
-from psycopg_pool import AsyncConnectionPool
 
 from chiso_core import topics
 from chiso_core.catalog import Catalog, load_catalog
 from chiso_core.catalog import store as catalog_store
 from chiso_core.catalog.store import CatalogCache
 from chiso_core.contracts.v1.observation_pb2 import Observation
-from chiso_core.publisher import Publisher
-from chiso_core.settings import BrokerSettings, ScoringSettings
+from chiso_core.settings import ScoringSettings
 from chiso_scoring.pipeline import ScoringPipeline
 from chiso_scoring.rescore import rescore
 from tests.conftest import CATALOG_DIR
-from tests.integration.conftest import observation
+from tests.integration.conftest import Harness, observation
 from tests.kafka_io import produce, read_topic
 
 Figures = Sequence[tuple[str, float]]
@@ -40,8 +38,8 @@ class Processes:
     """Scoring processes of one group, each with a state of its own (a pipeline each), fed the
     messages each is handed, over the broker."""
 
-    def __init__(self, pools: list[ScoringPipeline], bootstrap: str, catalog: Catalog) -> None:
-        self.pipelines, self.bootstrap, self.catalog = pools, bootstrap, catalog
+    def __init__(self, pipelines: list[ScoringPipeline], bootstrap: str, catalog: Catalog) -> None:
+        self.pipelines, self.bootstrap, self.catalog = pipelines, bootstrap, catalog
         self.seen = 0
 
     async def send(self, figures: Figures, to: int = 0) -> tuple[float, float]:
@@ -59,17 +57,11 @@ class Processes:
 
 
 @pytest.fixture
-async def processes(
-    bootstrap_servers: str, database_url: str, catalog: Catalog
-) -> AsyncIterator[Processes]:
-    settings = BrokerSettings(kafka_bootstrap_servers=bootstrap_servers)
-    async with (
-        AsyncConnectionPool(database_url, min_size=1, max_size=2) as pool,
-        Publisher(settings, client_id="test") as publisher,
-    ):
-        # the catalog read afresh every batch: a plan revision is seen at once
-        pipelines = [ScoringPipeline(pool, publisher, CatalogCache(pool, ttl=0)) for _ in range(2)]
-        yield Processes(pipelines, bootstrap_servers, catalog)
+def processes(harness: Harness, catalog: Catalog) -> Processes:
+    pool, publisher = harness.pipeline.pool, harness.pipeline.publisher
+    # the catalog read afresh every batch: a plan revision is seen at once
+    pipelines = [ScoringPipeline(pool, publisher, CatalogCache(pool, ttl=0)) for _ in range(2)]
+    return Processes(pipelines, harness.bootstrap, catalog)
 
 
 def rescored(bootstrap_servers: str, database_url: str) -> int:

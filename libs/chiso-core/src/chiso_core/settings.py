@@ -94,7 +94,7 @@ class ScoringSettings(ConsumerSettings, CatalogReaderSettings):
     state_series: int = Field(
         default=200_000,
         gt=0,
-        description="series whose state a process keeps between batches (about 2 kB each at"
+        description="series whose state a process keeps between batches (about 4 kB each at"
         " 10 years of monthly figures); beyond, the least recently written is read back",
     )
 

@@ -8,11 +8,12 @@ the bumped one was left by this process's previous write; any other (a rebalance
 partition to this process, another process wrote the series meanwhile, the process restarted)
 is not used, and the series is read and its state built again from the history.
 
-An entry is packed in one array of floats (16 bytes a figure of the lookback window, 48 a year)
-rather than kept as objects (about 110 bytes a figure): a process holds tens of thousands of
-series.
+An entry keeps the lookback window's figures packed in an array of floats (16 bytes a figure)
+rather than as objects (about 110 bytes a figure): a process holds tens of thousands of series.
+The years' summaries stay objects (one a year, shared from batch to batch).
 """
 
+import itertools
 from array import array
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -28,11 +29,13 @@ from chiso_scoring.series import Due
 class Entry:
     version: int
     packed: array  # type: ignore[type-arg]  # array('d'): see pack
+    # as objects: a batch replaces the current year's summary only, the others are shared
+    years: tuple[YearSummary, ...]
     latest: tuple[Due, ...]  # the points at the series' last position
 
     @property
     def state(self) -> SeriesState:
-        return unpack(self.packed)
+        return unpack(self.packed, self.years)
 
     @property
     def latest_end(self) -> int:
@@ -40,30 +43,16 @@ class Entry:
 
 
 def pack(state: SeriesState) -> array:  # type: ignore[type-arg]
-    """[lookback, first.at, first.value, n, n × (at, value), then per year: year, periods,
-    total, lowest, last.at, last.value]"""
-    packed = array("d", (state.lookback, *state.first, len(state.recent)))
-    for p in state.recent:
-        packed.extend(p)
-    for y in state.years:
-        packed.extend((y.year, y.periods, y.total, y.lowest, *y.last))
+    """The state's figures: [lookback, first.at, first.value, n × (at, value)]."""
+    packed = array("d", (state.lookback, *state.first))
+    packed.extend(itertools.chain.from_iterable(state.recent))
     return packed
 
 
-def unpack(packed: array) -> SeriesState:  # type: ignore[type-arg]
-    lookback, first_at, first_value, count = packed[:4]
-    end = 4 + 2 * int(count)
-    recent = tuple(Point(packed[k], packed[k + 1]) for k in range(4, end, 2))
-    years = tuple(
-        YearSummary(
-            int(packed[k]),
-            int(packed[k + 1]),
-            packed[k + 2],
-            packed[k + 3],
-            Point(packed[k + 4], packed[k + 5]),
-        )
-        for k in range(end, len(packed), 6)
-    )
+def unpack(packed: array, years: tuple[YearSummary, ...]) -> SeriesState:  # type: ignore[type-arg]
+    lookback, first_at, first_value = packed[:3]
+    # map and zip, not a generator: a state is unpacked per batch for every series it touches
+    recent = tuple(map(Point._make, zip(packed[3::2], packed[4::2], strict=True)))
     return SeriesState(Point(first_at, first_value), recent, years, lookback)
 
 
@@ -91,7 +80,7 @@ class StateCache:
         if state is None:
             self._entries.pop(key, None)
             return
-        self._entries[key] = Entry(version, pack(state), latest)
+        self._entries[key] = Entry(version, pack(state), state.years, latest)
         self._entries.move_to_end(key)
         while len(self._entries) > self.capacity:
             self._entries.popitem(last=False)

@@ -1,36 +1,47 @@
-"""Sustained throughput of the scoring service (published to the broker → scored rows committed
-in TimescaleDB), against (a) a raw COPY of the same rows into the hypertable and (b) a naive
-consumer doing one INSERT and one commit per message (on a sample), in one run.
+"""Sustained throughput of the scoring service as a process (published to the broker → scored
+rows committed in TimescaleDB), against its write floor and a naive consumer, in one run:
+
+- floor: a COPY of the same observation rows, a COPY of as many score rows, and producing as
+  many score messages (acks=all), without judging: what storing and publishing alone cost;
+- naive: one INSERT and one commit per consumed message (on a sample);
+- history: the same number of figures arriving after 240 months of history per series, and
+  after 24 (the cost of a figure must not grow with its series' history);
+- rescore: `chiso scoring rescore` over every figure of the main run, timed.
 
 The workload: communes that each carry a plan with two targets, reporting monthly, month by
 month — the order in which agencies push. Prints one JSON line. Not part of the test run:
-`make bench-scoring`.
+`make bench-scoring` (`--observations 100000` for a quick run).
 """
 
 import argparse
 import asyncio
 import itertools
 import json
+import os
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
 import yaml
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer
 from google.protobuf.message import Message
 from psycopg import sql
 
 from chiso_core import db, topics
 from chiso_core.catalog import load_catalog
 from chiso_core.catalog import store as catalog_store
-from chiso_core.contracts.v1 import observation_pb2
+from chiso_core.contracts.v1 import observation_pb2, score_pb2
 from chiso_core.messaging import new_meta
 from chiso_core.periods import Period
+from chiso_core.publisher import Publisher
+from chiso_core.settings import BrokerSettings
 from chiso_devstack.embedded import EmbeddedBroker, EmbeddedPostgres, free_port
 from chiso_devstack.processes import ServiceProcess
 
@@ -97,8 +108,19 @@ def write_catalog(folder: Path, communes: int) -> Path:
     return folder
 
 
-def observations(n: int, communes: int) -> Iterator[tuple[bytes, observation_pb2.Observation]]:
-    """Month by month from 2018, every commune and indicator once a month (ratios with parts)."""
+T = TypeVar("T")
+FIRST_MONTH = 2018 * 12  # 2018-01, as a month count (year × 12 + month − 1)
+
+
+def period(month: int) -> Period:
+    return Period(month // 12, month % 12 + 1, Period.parse("2018-01").grain)
+
+
+def observations(
+    n: int, communes: int, first: int = FIRST_MONTH
+) -> Iterator[tuple[bytes, observation_pb2.Observation]]:
+    """Month by month from `first`, every commune and indicator once a month (ratios with
+    parts)."""
     series = [(f"c{c}", i) for c in range(communes) for i in INDICATORS]
     for k in range(n):
         jurisdiction, indicator = series[k % len(series)]
@@ -110,9 +132,7 @@ def observations(n: int, communes: int) -> Iterator[tuple[bytes, observation_pb2
             indicator_code=indicator,
             jurisdiction_id=jurisdiction,
             province_code="p",
-            period=Period(
-                2018 + month // 12, month % 12 + 1, Period.parse("2018-01").grain
-            ).to_proto(),
+            period=period(first + month).to_proto(),
             value=numerator / denominator * 100,
             numerator=numerator,
             denominator=denominator,
@@ -122,23 +142,16 @@ def observations(n: int, communes: int) -> Iterator[tuple[bytes, observation_pb2
         yield topics.message_key("p", indicator), msg
 
 
+def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
 async def publish(bootstrap: str, items: Iterable[tuple[bytes, Message]]) -> None:
-    producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap, acks="all", linger_ms=5, max_batch_size=1 << 20
-    )
-    await producer.start()
-    try:
-        pending = []
-        for key, msg in items:
-            pending.append(
-                await producer.send(topics.OBSERVATIONS, msg.SerializeToString(), key=key)
-            )
-            if len(pending) >= 10_000:
-                await asyncio.gather(*pending)
-                pending.clear()
-        await asyncio.gather(*pending)
-    finally:
-        await producer.stop()
+    async with Publisher(BrokerSettings(kafka_bootstrap_servers=bootstrap), "bench") as producer:
+        for chunk in chunks(items, 10_000):
+            await producer.publish(topics.OBSERVATIONS, chunk)
 
 
 def count(url: str, table: str) -> int:
@@ -156,11 +169,14 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def fresh_database(pg: EmbeddedPostgres, name: str) -> str:
+def fresh_database(pg: EmbeddedPostgres, name: str, catalog: Path | None = None) -> str:
     with psycopg.connect(pg.url, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     url = pg.url.rsplit("/", 1)[0] + f"/{name}"
     db.migrate(url)
+    if catalog is not None:
+        with psycopg.connect(url) as conn, conn.transaction():
+            catalog_store.load(conn, load_catalog(catalog))
     return url
 
 
@@ -188,19 +204,137 @@ def row(m: observation_pb2.Observation) -> tuple[object, ...]:
     )
 
 
-def names(columns: tuple[str, ...]) -> sql.Composed:
+def names(columns: Iterable[str]) -> sql.Composed:
     return sql.SQL(", ").join(map(sql.Identifier, columns))
 
 
-def copy_rows(url: str, n: int, communes: int) -> float:
-    """Raw COPY of the same rows into the hypertable; rows per second."""
-    rows = [row(m) for _, m in observations(n, communes)]
+def copy_timed(
+    url: str, table: str, columns: Iterable[str], rows: Iterable[tuple[object, ...]]
+) -> float:
+    """COPY of the rows into the table, committed; seconds."""
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table), names(columns))
     started = time.perf_counter()
-    statement = sql.SQL("COPY observations ({}) FROM STDIN").format(names(COLUMNS))
     with psycopg.connect(url) as conn, conn.cursor() as cur, cur.copy(statement) as copy:
         for values in rows:
             copy.write_row(values)
-    return n / (time.perf_counter() - started)
+    return time.perf_counter() - started
+
+
+class Scenario:
+    """The scoring service as a process on one database and broker."""
+
+    def __init__(self, name: str, url: str, bootstrap: str, folder: Path) -> None:
+        self.url, self.bootstrap = url, bootstrap
+        env = {
+            "CHISO_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+            "CHISO_DATABASE_URL": url,
+            "CHISO_LOG_LEVEL": "WARNING",
+            "CHISO_BATCH_MAX_RECORDS": "5000",
+        }
+        self.service = ServiceProcess("scoring", free_port(), env, folder / f"{name}.log")
+
+    def stream(
+        self, items: Iterator[tuple[bytes, Message]], n: int, warm: int = 1
+    ) -> tuple[float, float]:
+        """Publishes n figures and waits for them all to be stored and scored; figures per
+        second and the service's RSS growth (MB), from when the first `warm` ones are (the
+        consumer group joined, and for `warm` = one round, every series met once)."""
+        self.service.start()
+        try:
+            self.service.wait_ready()
+            assert self.service.proc is not None
+            asyncio.run(publish(self.bootstrap, itertools.islice(items, warm)))
+            while count(self.url, "observation_receipts") < warm:
+                time.sleep(0.05)
+            started, rss_start = time.perf_counter(), rss_mb(self.service.proc.pid)
+            asyncio.run(publish(self.bootstrap, items))
+            while count(self.url, "observation_receipts") < n:
+                time.sleep(0.1)
+            elapsed = time.perf_counter() - started
+            return (n - warm) / elapsed, rss_mb(self.service.proc.pid) - rss_start
+        finally:
+            self.service.stop()
+
+    def rescore(self) -> float:
+        """`chiso scoring rescore`, as an operator runs it; seconds."""
+        env = {**os.environ, **self.service.env}
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "chiso_core", "scoring", "rescore"],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        return time.perf_counter() - started
+
+
+async def score_messages(bootstrap: str, wanted: int) -> list[tuple[bytes, score_pb2.Score]]:
+    """Up to `wanted` of the score messages the service published."""
+    consumer = AIOKafkaConsumer(
+        topics.SCORES, bootstrap_servers=bootstrap, auto_offset_reset="earliest"
+    )
+    await consumer.start()
+    got: list[tuple[bytes, score_pb2.Score]] = []
+    try:
+        while len(got) < wanted:
+            for records in (await consumer.getmany(timeout_ms=1000)).values():
+                got += [(r.key or b"", score_pb2.Score.FromString(r.value or b"")) for r in records]
+    finally:
+        await consumer.stop()
+    return got[:wanted]
+
+
+async def produce_timed(
+    bootstrap: str, messages: list[tuple[bytes, score_pb2.Score]], n: int
+) -> float:
+    """Producing n score messages (acks=all) as the service does; seconds."""
+    async with Publisher(BrokerSettings(kafka_bootstrap_servers=bootstrap), "floor") as producer:
+        started = time.perf_counter()
+        for chunk in chunks(itertools.islice(itertools.cycle(messages), n), 5000):
+            await producer.publish(topics.SCORES, chunk)
+        return time.perf_counter() - started
+
+
+def score_rows(url: str, n: int, communes: int) -> tuple[list[str], Iterator[tuple[object, ...]]]:
+    """As many score rows as figures, one per figure's target: a stored score with each
+    figure's key."""
+    with psycopg.connect(url) as conn:
+        cur = conn.execute("SELECT * FROM scores LIMIT 1")
+        sample = dict(
+            zip([c.name for c in cur.description or ()], cur.fetchone() or (), strict=True)
+        )
+    del sample["computed_at"]
+
+    def rows() -> Iterator[tuple[object, ...]]:
+        for _, m in observations(n, communes):
+            yield tuple(
+                (
+                    sample
+                    | {
+                        "plan_id": f"plan_{m.jurisdiction_id}",
+                        "target_id": f"{m.indicator_code}_2030",
+                        "jurisdiction_id": m.jurisdiction_id,
+                        "indicator_code": m.indicator_code,
+                        "period_start": Period.from_proto(m.period).start,
+                        "actual": m.value,
+                    }
+                ).values()
+            )
+
+    return list(sample), rows()
+
+
+def floor(pg: EmbeddedPostgres, scored: Scenario, n: int, communes: int) -> float:
+    """The write floor: figures per second of storing and publishing alone."""
+    url = fresh_database(pg, "floor")
+    observations_s = copy_timed(
+        url, "observations", COLUMNS, [row(m) for _, m in observations(n, communes)]
+    )
+    columns, rows = score_rows(scored.url, n, communes)
+    scores_s = copy_timed(url, "scores", columns, list(rows))
+    messages = asyncio.run(score_messages(scored.bootstrap, 1000))
+    produce_s = asyncio.run(produce_timed(scored.bootstrap, messages, n))
+    return n / (observations_s + scores_s + produce_s)
 
 
 async def naive(bootstrap: str, url: str, sample: int) -> float:
@@ -232,59 +366,64 @@ async def naive(bootstrap: str, url: str, sample: int) -> float:
         await consumer.stop()
 
 
-def run(n: int, communes: int, sample: int, folder: Path) -> dict[str, Any]:
+def with_history(
+    pg: EmbeddedPostgres, months: int, figures: int, communes: int, folder: Path
+) -> float:
+    """Figures per second for `figures` new figures after `months` of history per series (the
+    history stored beforehand, so the service first meets the series at that length). The new
+    figures end in 2030-12, before the targets' due date: none is settled. The clock starts
+    after the first month of them: the service meets each series once, and reads its history
+    then (a process without a series' state reads it once: docs/scoring.md)."""
+    per_series = figures // (communes * len(INDICATORS))
+    first_new = 2031 * 12 - per_series
+    url = fresh_database(pg, f"history{months}", folder / "catalog")
+    history = (
+        row(m)
+        for _, m in observations(months * communes * len(INDICATORS), communes, first_new - months)
+    )
+    copy_timed(url, "observations", COLUMNS, history)
+    with EmbeddedBroker(free_port(), folder / f"tansu-{months}.log") as broker:
+        scenario = Scenario(f"history{months}", url, broker.bootstrap_servers, folder)
+        series = communes * len(INDICATORS)
+        per_s, _ = scenario.stream(observations(figures, communes, first_new), figures, series)
+    return per_s
+
+
+def history_ratio(pg: EmbeddedPostgres, figures: int, communes: int, folder: Path) -> float:
+    write_catalog(folder / "catalog", communes)
+    long = with_history(pg, 240, figures, communes, folder)
+    short = with_history(pg, 24, figures, communes, folder)
+    return long / short
+
+
+def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
+    n, communes = args.observations, args.communes
     with (
         EmbeddedPostgres(folder / "pg", free_port(), folder / "pg.log", jobs=False) as pg,
         EmbeddedBroker(free_port(), folder / "tansu.log") as broker,
     ):
-        url = fresh_database(pg, "scoring")
-        with psycopg.connect(url) as conn, conn.transaction():
-            catalog_store.load(conn, load_catalog(write_catalog(folder / "catalog", communes)))
-
-        service = ServiceProcess(
-            "scoring",
-            free_port(),
-            {
-                "CHISO_KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap_servers,
-                "CHISO_DATABASE_URL": url,
-                "CHISO_LOG_LEVEL": "WARNING",
-                "CHISO_BATCH_MAX_RECORDS": "5000",
-            },
-            folder / "scoring.log",
+        catalog = write_catalog(folder / "catalog", communes)
+        main = Scenario(
+            "scoring", fresh_database(pg, "scoring", catalog), broker.bootstrap_servers, folder
         )
-        service.start()
-        try:
-            service.wait_ready()
-            assert service.proc is not None
-            # One message first, so that the clock starts with the consumer group joined.
-            stream = observations(n, communes)
-            asyncio.run(publish(broker.bootstrap_servers, itertools.islice(stream, 1)))
-            while count(url, "observation_receipts") == 0:
-                time.sleep(0.05)
-            started, rss_start = time.perf_counter(), rss_mb(service.proc.pid)
-            asyncio.run(publish(broker.bootstrap_servers, stream))
-            while (stored := count(url, "observation_receipts")) < n:
-                time.sleep(0.1)
-            elapsed = time.perf_counter() - started
-            rss_end = rss_mb(service.proc.pid)
-        finally:
-            service.stop()
-        scores = count(url, "scores")
-        copy_per_s = copy_rows(fresh_database(pg, "copy"), n, communes)
+        obs_per_s, rss_growth = main.stream(observations(n, communes), n)
+        rescore_s = main.rescore()
+        floor_per_s = floor(pg, main, n, communes)
         naive_per_s = asyncio.run(
-            naive(broker.bootstrap_servers, fresh_database(pg, "naive"), sample)
+            naive(broker.bootstrap_servers, fresh_database(pg, "naive"), args.sample)
         )
-    obs_per_s = (stored - 1) / elapsed
+        ratio = history_ratio(pg, args.history_figures, args.history_communes, folder / "history")
     return {
         "benchmark": "scoring",
         "observations": n,
-        "scores": scores,
         "obs_per_s": round(obs_per_s),
-        "copy_obs_per_s": round(copy_per_s),
+        "floor_obs_per_s": round(floor_per_s),
+        "floor_ratio": round(obs_per_s / floor_per_s, 3),
         "naive_obs_per_s": round(naive_per_s),
-        "copy_ratio": round(obs_per_s / copy_per_s, 3),
         "naive_ratio": round(obs_per_s / naive_per_s, 1),
-        "rss_growth_mb": round(rss_end - rss_start, 1),
+        "history_ratio": round(ratio, 3),
+        "rss_growth_mb": round(rss_growth, 1),
+        "rescore_s": round(rescore_s, 1),
     }
 
 
@@ -296,9 +435,12 @@ def main() -> None:
     parser.add_argument(
         "--sample", type=int, default=20_000, help="messages for the naive consumer"
     )
+    # 1,000 communes × 2 indicators × 50 new months, after 24 or 240 months of history
+    parser.add_argument("--history-communes", type=int, default=1_000)
+    parser.add_argument("--history-figures", type=int, default=100_000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        print(json.dumps(run(args.observations, args.communes, args.sample, Path(folder))))
+        print(json.dumps(run(args, Path(folder))))
 
 
 if __name__ == "__main__":

@@ -1,13 +1,17 @@
 """score_points: every target of every due point, and a failure kept to its own target."""
 
+import itertools
 from datetime import date
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chiso_core.catalog import Catalog
 from chiso_core.periods import Period
-from chiso_scoring import methods, scorer
+from chiso_scoring import scorer
+from chiso_scoring.methods import state
 from chiso_scoring.series import Series, build
 
 USAGE, CASHLESS = "online_public_service_usage", "cashless_transaction_share"
@@ -43,17 +47,55 @@ def test_each_due_point_gets_a_score_per_target(catalog: Catalog) -> None:
 def test_a_target_the_methods_cannot_judge_does_not_stop_the_others(
     catalog: Catalog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = methods.assess
+    real = state.judge_state
 
-    def assess(target: Any, *args: Any) -> Any:
+    def judge_state(target: Any, *args: Any) -> Any:
         if target.indicator == CASHLESS:
             raise ValueError("cannot judge")
         return real(target, *args)
 
-    monkeypatch.setattr(scorer, "assess", assess)
+    # targets not yet due are judged on the series' state
+    monkeypatch.setattr(scorer, "judge_state", judge_state)
     rows, failures = scorer.score_points(SERIES, catalog, date(2025, 7, 15))
 
     assert {r.indicator for r in rows} == {USAGE}
     assert len(rows) == 2
     assert len(failures) == 1
     assert "tam_duong_nq57/cashless_transaction_share_2030 at tam_duong 2025-06" in failures[0]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(st.integers(100, 900).map(lambda v: v / 10), min_size=2, max_size=40),
+    cut=st.integers(1, 39),
+    gaps=st.lists(st.integers(1, 3), min_size=40, max_size=40),
+)
+def test_appending_to_the_state_scores_as_judging_the_series(
+    catalog: Catalog, values: list[float], cut: int, gaps: list[int]
+) -> None:
+    """Figures after the latest, judged on the state kept from the earlier ones, give exactly
+    the scores of the series read whole with the same points due (the new ones and the
+    previous latest), for every target of the series."""
+    cut = min(cut, len(values) - 1)
+    ends = list(
+        itertools.accumulate(gaps[: len(values)], initial=Period.parse("2019-12").end_month)
+    )[1:]
+    n = len(values)
+    whole = build(("tam_duong", USAGE), ends, [1] * n, values, [1] * n, [False] * n, None)
+    earlier = build(
+        ("tam_duong", USAGE), ends[:cut], [1] * cut, values[:cut], [1] * cut, [False] * cut, None
+    )
+    due_again = set(ends[cut - 1 :])
+    reread = build(("tam_duong", USAGE), ends, [1] * n, values, [1] * n, [False] * n, due_again)
+    today = date(2026, 3, 1)
+
+    before = scorer.score_series(earlier, catalog, today)
+    assert before.state is not None
+    appended = scorer.score_appended(
+        earlier.key, before.state, earlier.latest, whole.due[cut:], catalog, today
+    )
+    read_back = scorer.score_series(reread, catalog, today)
+
+    assert appended.rows == read_back.rows
+    assert appended.failures == read_back.failures
+    assert appended.state == read_back.state

@@ -14,6 +14,7 @@ from chiso_core.settings import ScoringSettings
 from chiso_scoring.api import scores_router
 from chiso_scoring.live import live_router
 from chiso_scoring.pipeline import ScoringPipeline
+from chiso_scoring.states import StateCache
 
 
 def create_app(settings: ScoringSettings | None = None) -> FastAPI:
@@ -26,7 +27,8 @@ def create_app(settings: ScoringSettings | None = None) -> FastAPI:
             None if settings.public_scorecards else Authenticator(pool, settings, Permission.READ)
         )
         routers = [scores_router(pool, catalog.get, reader), live_router(pool, catalog.get, reader)]
-        return Parts(ScoringPipeline(pool, publisher, catalog).handle, routers)
+        states = StateCache(settings.state_series)
+        return Parts(ScoringPipeline(pool, publisher, catalog, states).handle, routers)
 
     app = consumer_app("scoring", topics.OBSERVATIONS, settings, build)
     add_problem_handlers(app)

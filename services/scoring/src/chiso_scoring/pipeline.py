@@ -22,12 +22,22 @@ from chiso_core.catalog.store import CatalogCache
 from chiso_core.messaging import Record, rejected
 from chiso_core.metrics import at_zero
 from chiso_core.publisher import Publisher
+from chiso_core.settings import ScoringSettings
 from chiso_scoring import intake, store
 from chiso_scoring.intake import PointKey, SeriesKey
 from chiso_scoring.revisions import Current, assign_revisions
 from chiso_scoring.rollup import ancestors, deepest, derive, parent_keys
-from chiso_scoring.scorer import ScoreRow, reach, score_points, to_message
-from chiso_scoring.series import changes, due_ends
+from chiso_scoring.scorer import (
+    Scored,
+    ScoreRow,
+    reach,
+    score_appended,
+    score_series,
+    settled,
+    to_message,
+)
+from chiso_scoring.series import Change, Due, changes, due_ends, position
+from chiso_scoring.states import Entry, StateCache
 
 log = structlog.get_logger(__name__)
 
@@ -35,7 +45,16 @@ OBSERVATIONS = at_zero(
     Counter("chiso_scoring_observations", "Observations consumed, by outcome", ["outcome"]),
     outcome=("stored", "unchanged", "rejected"),
 )
+SERIES_JUDGED = at_zero(
+    Counter(
+        "chiso_scoring_series_judged",
+        "Series a batch judged, by what it read: the kept state, or the history read back",
+        ["read"],
+    ),
+    read=("state", "history"),
+)
 UNSCORED = Counter("chiso_scoring_unscored", "Targets the methods could not judge at a period")
+STATE_SERIES = ScoringSettings.model_fields["state_series"].default
 BATCH_SECONDS = Histogram("chiso_scoring_batch_seconds", "Time to store, score and publish a batch")
 
 
@@ -69,41 +88,89 @@ async def _roll_up(
     return rolled
 
 
+def _appended(new: Sequence[tuple[intake.ObservationRow, int]]) -> dict[SeriesKey, list[Due]]:
+    """The reported figures a batch stored, by series, in order of position."""
+    figures: dict[SeriesKey, list[Due]] = {}
+    for r, revision in new:
+        figures.setdefault(r.series, []).append(Due(r.period, r.value, revision, r.derived, 0))
+    for run in figures.values():
+        run.sort(key=lambda due: due.period.end_month)
+    return figures
+
+
+def _appends(
+    entry: Entry, figures: Sequence[Due], change: Change, catalog: Catalog, key: SeriesKey
+) -> bool:
+    """Whether a batch's figures in a series only append to its state: first revisions, one per
+    position, all after the latest, the series' only change, and no target settled by them."""
+    ends = [due.period.end_month for due in figures]
+    last = position(ends[-1])
+    jurisdiction, indicator = key
+    return (
+        change.fresh == change.changed
+        and len(change.changed) == len(figures)
+        and len(set(ends)) == len(ends)
+        and ends[0] > entry.latest_end
+        and not any(settled(t, last) for _, t in catalog.targets_for(indicator, jurisdiction))
+    )
+
+
 async def _judge(
     conn: AsyncConnection,
     catalog: Catalog,
+    states: StateCache,
     new: Sequence[tuple[intake.ObservationRow, int]],
     rolled: Mapping[PointKey, Current],
-) -> tuple[list[ScoreRow], list[str]]:
-    """Judges what the figures a batch stored can affect (see series.due_ends), reading the
-    series after the COPY so that they include the batch; returns the scores and what could
-    not be scored."""
+) -> tuple[list[ScoreRow], list[str], int]:
+    """Judges what the figures a batch stored can affect (see series.due_ends): on the kept
+    state where the figures append to it (chiso_scoring.states), else on the series read back
+    after the COPY (so that they include the batch), its state kept for the next batch. Returns
+    the scores, what could not be scored and how many series were read back."""
     stored = changes(
         [(r.key, revision == 1) for r, revision in new]
         + [(key, c.revision == 1) for key, c in rolled.items()]
     )
+    versions = await store.bump_versions(conn, stored.keys())
     targeted = {k: c for k, c in stored.items() if catalog.targets_for(k[1], k[0])}
-    reaches = {key: reach(catalog, key) for key in targeted}
+    appended = _appended(new)
+    today = date.today()
+    scored: list[Scored] = []
+    reread: dict[SeriesKey, Change] = {}
+    for key, change in targeted.items():
+        entry = states.current(key, versions[key])
+        figures = appended.get(key)
+        if entry is None or not figures or not _appends(entry, figures, change, catalog, key):
+            reread[key] = change
+            continue
+        scored.append(score_appended(key, entry.state, entry.latest, figures, catalog, today))
+        states.put(key, versions[key], scored[-1].state, (figures[-1],))
+    SERIES_JUDGED.labels("state").inc(len(targeted) - len(reread))
+    SERIES_JUDGED.labels("history").inc(len(reread))
+    reaches = {key: reach(catalog, key) for key in reread}
 
     def due(key: SeriesKey, ends: Sequence[int], spans: Sequence[int]) -> set[int] | None:
-        return due_ends(ends, spans, targeted[key], reaches[key])
+        return due_ends(ends, spans, reread[key], reaches[key])
 
-    judged: list[ScoreRow] = []
-    failures: list[str] = []
-    async for chunk in store.read_series(conn, targeted, due):
-        rows, failed = score_points(chunk, catalog, date.today())
-        judged += rows
-        failures += failed
-    return judged, failures
+    async for chunk in store.read_series(conn, reread, due):
+        for one in chunk:
+            scored.append(score_series(one, catalog, today))
+            states.put(one.key, versions[one.key], scored[-1].state, one.latest)
+    rows = [r for s in scored for r in s.rows]
+    return rows, [f for s in scored for f in s.failures], len(reread)
 
 
 class ScoringPipeline:
     def __init__(
-        self, pool: AsyncConnectionPool, publisher: Publisher, catalog: CatalogCache
+        self,
+        pool: AsyncConnectionPool,
+        publisher: Publisher,
+        catalog: CatalogCache,
+        states: StateCache | None = None,
     ) -> None:
         self.pool = pool
         self.publisher = publisher
         self.catalog = catalog
+        self.states = states or StateCache(STATE_SERIES)
 
     async def handle(self, records: Sequence[Record]) -> None:
         started = time.perf_counter()
@@ -125,7 +192,7 @@ class ScoringPipeline:
             await store.record_receipts(conn, {r.message_id for r in rows} - known)
             await store.copy_observations(conn, new)
             rolled = await _roll_up(conn, catalog, touched, state | touched)
-            judged, failures = await _judge(conn, catalog, new, rolled)
+            judged, failures, read_back = await _judge(conn, catalog, self.states, new, rolled)
             scores = await store.upsert_scores(conn, judged)
             failpoints.hit("scoring.before_commit")
         failpoints.hit("scoring.after_commit")
@@ -144,6 +211,7 @@ class ScoringPipeline:
             stored=len(new),
             derived=len(rolled),
             judged=len(judged),
+            read_back=read_back,
             scores=len(scores),
             rejected=len(bad),
         )

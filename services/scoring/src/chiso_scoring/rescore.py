@@ -2,38 +2,65 @@
 method version.
 
 The scores of the revision before stay; the new ones are written beside them and published.
-A score that comes out as stored is neither rewritten nor published again.
+A score that comes out as stored is neither rewritten nor published again. The series are
+re-scored a thousand at a time, each thousand in a transaction of its own under its series'
+locks: the live pipeline waits for one chunk at most, memory stays flat however long the
+history, and a rescore that was interrupted is completed by running it again.
 """
 
+from collections.abc import Collection, Sequence
 from datetime import date
 
+from psycopg_pool import AsyncConnectionPool
+
 from chiso_core import topics
+from chiso_core.catalog import Catalog
 from chiso_core.catalog.store import read as read_catalog
 from chiso_core.db import make_pool
 from chiso_core.publisher import Publisher
 from chiso_core.settings import ScoringSettings
 from chiso_scoring import store
+from chiso_scoring.intake import SeriesKey
 from chiso_scoring.scorer import score_points, to_message
+
+CHUNK = 1000  # series a transaction
 
 
 async def rescore(settings: ScoringSettings, plan_id: str | None = None) -> int:
     """Re-scores every period of every series a plan (or every plan) targets; returns how
     many scores changed (written and published)."""
     async with make_pool(settings) as pool, Publisher(settings, "chiso-rescore") as publisher:
-        async with pool.connection() as conn, conn.transaction():
+        async with pool.connection() as conn:
             catalog = await read_catalog(conn)
-            if plan_id is not None and plan_id not in catalog.plans:
-                raise LookupError(f"no plan {plan_id!r} in the loaded catalog")
-            plans = [catalog.plans[plan_id]] if plan_id else list(catalog.plans.values())
-            every_series = {(p.jurisdiction, t.indicator) for p in plans for t in p.targets}
-            wanted = {p.id for p in plans}
-            await store.lock_series(conn, every_series)
-            judged = [
-                s
-                async for chunk in store.read_series(conn, every_series)
-                for s in score_points(chunk, catalog, date.today())[0]
-                if s.plan_id in wanted
-            ]
-            scores = await store.upsert_scores(conn, judged)
-        await publisher.publish(topics.SCORES, (to_message(s, catalog) for s in scores))
+        if plan_id is not None and plan_id not in catalog.plans:
+            raise LookupError(f"no plan {plan_id!r} in the loaded catalog")
+        plans = [catalog.plans[plan_id]] if plan_id else list(catalog.plans.values())
+        every_series = sorted({(p.jurisdiction, t.indicator) for p in plans for t in p.targets})
+        wanted = {p.id for p in plans}
+        changed = 0
+        for start in range(0, len(every_series), CHUNK):
+            keys = every_series[start : start + CHUNK]
+            changed += await _rescore(pool, publisher, catalog, keys, wanted)
+    return changed
+
+
+async def _rescore(
+    pool: AsyncConnectionPool,
+    publisher: Publisher,
+    catalog: Catalog,
+    keys: Sequence[SeriesKey],
+    wanted: Collection[str],
+) -> int:
+    """One chunk of series: judged, upserted and committed, then the changed scores
+    published."""
+    async with pool.connection() as conn, conn.transaction():
+        await store.lock_series(conn, keys)
+        judged = [
+            s
+            async for chunk in store.read_series(conn, keys)
+            for s in score_points(chunk, catalog, date.today())[0]
+            if s.plan_id in wanted
+        ]
+        scores = await store.upsert_scores(conn, judged)
+    await publisher.publish(topics.SCORES, (to_message(s, catalog) for s in scores))
     return len(scores)

@@ -30,7 +30,8 @@ _GRAIN_OF_SPAN = {1: Grain.MONTH, 3: Grain.QUARTER, 12: Grain.YEAR}
 
 
 @functools.lru_cache(maxsize=65536)
-def _position(end: int) -> float:
+def position(end: int) -> float:
+    """The end of a period, as a month count (Period.end_month), on the year axis."""
     # Period.end_year_fraction's own arithmetic, so that both give the same float
     year = (end - 1) // 12
     return year + (end - 12 * year) / 12
@@ -58,6 +59,7 @@ class Series:
     key: SeriesKey
     curve: list[Point]  # one figure per position: where periods end together, the coarsest
     due: list[Due]
+    latest: tuple[Due, ...]  # the points at the last position (judged as of today)
 
 
 @dataclass(frozen=True)
@@ -121,10 +123,15 @@ def build(
     last = None
     for k, end in enumerate(ends):
         if end != last:
-            curve.append(Point(_position(end), values[k]))
+            curve.append(Point(position(end), values[k]))
             last = end
         if due is None or end in due:
             points.append(
                 Due(_period(end, spans[k]), values[k], revisions[k], derived[k], len(curve))
             )
-    return Series(key, curve, points)
+    latest = tuple(
+        Due(_period(end, spans[k]), values[k], revisions[k], derived[k], len(curve))
+        for k, end in enumerate(ends)
+        if end == last
+    )
+    return Series(key, curve, points, latest)

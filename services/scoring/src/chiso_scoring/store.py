@@ -56,6 +56,21 @@ async def record_receipts(conn: AsyncConnection, ids: Iterable[str]) -> None:
             await copy.write_row((message_id,))
 
 
+async def bump_versions(conn: AsyncConnection, keys: Collection[SeriesKey]) -> dict[SeriesKey, int]:
+    """Counts one more write in each series (see chiso_scoring.states); returns the versions
+    after it. Under the series' locks: no other transaction bumps them until this one ends."""
+    cur = await conn.execute(
+        """
+        INSERT INTO series_versions AS v (jurisdiction_id, indicator_code, version)
+        SELECT j, i, 1 FROM unnest(%s::text[], %s::text[]) AS k(j, i)
+            ON CONFLICT (jurisdiction_id, indicator_code) DO UPDATE SET version = v.version + 1
+        RETURNING jurisdiction_id, indicator_code, version
+        """,
+        [[j for j, _ in keys], [i for _, i in keys]],
+    )
+    return {(j, i): version for j, i, version in await cur.fetchall()}
+
+
 def every_point(key: SeriesKey, ends: Sequence[int], spans: Sequence[int]) -> set[int] | None:
     """Every point of a series is due (a rescore)."""
     return None

@@ -27,6 +27,7 @@ Only the figures within LOOKBACK_YEARS before the latest are read, and the base:
 judgement depends on does not grow with the history.
 """
 
+import bisect
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -90,12 +91,17 @@ class Region:
     high: float | None = None
 
 
+def _at(p: Point) -> float:
+    return p.at
+
+
 def window(points: Sequence[Point], lookback: float = LOOKBACK_YEARS) -> tuple[Point, ...]:
     """The base (the first point) and the figures within `lookback` years before the latest."""
     if not points:
         return ()
-    start = points[-1].at - lookback - EPSILON
-    return (points[0], *(p for p in points[1:] if p.at >= start))
+    # by position: the figures within the lookback are a suffix (bisect, not a scan)
+    start = bisect.bisect_left(points, points[-1].at - lookback - EPSILON, lo=1, key=_at)
+    return (points[0], *points[start:])
 
 
 def drift(points: Sequence[Point]) -> Drift | None:

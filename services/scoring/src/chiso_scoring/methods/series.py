@@ -4,6 +4,7 @@ A figure sits at the END of its period on the year axis (see chiso_core.periods)
 at 2025.0, the month 2025-06 at 2025.5, a due year 2030 at 2031.0.
 """
 
+import bisect
 import itertools
 import math
 from collections.abc import Callable, Iterable, Sequence
@@ -62,6 +63,10 @@ def ordered(series: Iterable[Point | tuple[float, float]]) -> tuple[Point, ...]:
     return tuple(points)
 
 
+def _at(p: Point) -> float:
+    return p.at
+
+
 def history(
     series: Sequence[Point], baseline: Baseline | Point | None, due_at: float
 ) -> History | None:
@@ -77,7 +82,10 @@ def history(
     else:
         base = series[0]
     stated = baseline is not None
-    later = tuple(p for p in series if base.at + EPSILON < p.at <= due_at + EPSILON)
+    # by position: the figures after the base up to the due date are a slice (bisect, not a
+    # scan of the series)
+    first = bisect.bisect_right(series, base.at + EPSILON, key=_at)
+    later = tuple(series[first : bisect.bisect_right(series, due_at + EPSILON, key=_at)])
     return History(
         base=base,
         base_stated=stated,

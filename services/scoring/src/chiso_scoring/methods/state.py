@@ -13,6 +13,7 @@ Figures are folded in in order of position; one before the latest (a revision, a
 back-fill) means building the state again from the history.
 """
 
+import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -41,6 +42,10 @@ class SeriesState:
         return self.recent if self.recent[0] == self.first else (self.first, *self.recent)
 
 
+def _at(p: Point) -> float:
+    return p.at
+
+
 def fold(state: SeriesState | None, figure: Point, lookback: float = LOOKBACK_YEARS) -> SeriesState:
     """The state with one more figure, later than the latest."""
     if state is None:
@@ -50,8 +55,9 @@ def fold(state: SeriesState | None, figure: Point, lookback: float = LOOKBACK_YE
             f"figure at {figure.at} is not after the latest ({state.recent[-1].at}): "
             "build the state again from the history"
         )
-    start = figure.at - state.lookback - EPSILON
-    recent = tuple(p for p in (*state.recent, figure) if p.at >= start)
+    # the window is ordered: what leaves it is a prefix (bisect, not a scan of the window)
+    start = bisect.bisect_left(state.recent, figure.at - state.lookback - EPSILON, key=_at)
+    recent = (*state.recent[start:], figure)
     return SeriesState(state.first, recent, kinds.add(state.years, figure), state.lookback)
 
 

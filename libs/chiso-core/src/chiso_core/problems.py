@@ -31,6 +31,25 @@ def field_path(loc: Sequence[int | str]) -> str:
     return path or "body"
 
 
+# Dates and times are read as ISO 8601 only ("08/12/2026" is 8 December to some readers and
+# 12 August to others): the answer shows the form expected, not pydantic's parser detail.
+EXPECTED_DATETIME = (
+    "cần ngày giờ ISO 8601 có múi giờ, ví dụ 2026-12-08T17:00:00+07:00 / expected an ISO 8601 "
+    "date and time with its offset (YYYY-MM-DDTHH:MM:SS+07:00)"
+)
+EXPECTED_DATE = "cần ngày ISO 8601, ví dụ 2026-12-08 / expected an ISO 8601 date (YYYY-MM-DD)"
+_DATE_ERRORS = {
+    "datetime_parsing": EXPECTED_DATETIME,
+    "datetime_from_date_parsing": EXPECTED_DATETIME,
+    "datetime_type": EXPECTED_DATETIME,
+    "timezone_aware": EXPECTED_DATETIME,
+    "date_parsing": EXPECTED_DATE,
+    "date_from_datetime_parsing": EXPECTED_DATE,
+    "date_from_datetime_inexact": EXPECTED_DATE,
+    "date_type": EXPECTED_DATE,
+}
+
+
 def problem_of(
     error: Mapping[str, Any], where: str = "", expected_object: str = "an object"
 ) -> Problem:
@@ -48,6 +67,8 @@ def problem_of(
         return Problem(field=path, problem="unknown field")
     if error["type"] == "model_type":
         return Problem(field=path, problem=f"expected {expected_object}")
+    if expected := _DATE_ERRORS.get(error["type"]):
+        return Problem(field=path, problem=expected)
     return Problem(field=path, problem=error["msg"])
 
 

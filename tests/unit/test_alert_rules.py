@@ -395,6 +395,9 @@ def test_projection_is_active_below_the_threshold() -> None:
     # never "0%": a probability below one in a hundred reads "< 1 %"
     tiny = projection(KEY, (point("2025-06", probability=0.001),), DEFAULTS, NAMES)
     assert tiny.annotations["summary"].endswith("là < 1 %")
+    assert tiny.annotations["description"].startswith(
+        "Xác suất đạt mục tiêu theo dự báo xu hướng (tháng 6/2025)"
+    )
     near = projection(KEY, (point("2029-06", probability=0.2),), DEFAULTS, NAMES)
     assert near.severity is Severity.CRITICAL
 
@@ -439,6 +442,8 @@ def test_stale_verdict() -> None:
     assert v.annotations["description"] == (
         "Số liệu kỳ tiếp theo đến hạn ngày 01/09/2025 (chu kỳ và thời gian ân hạn)."
     )
+    # the period as the report writes it, never the code "2025-06"
+    assert v.annotations["summary"].endswith("chưa có số liệu mới sau tháng 6/2025")
     never = stale(KEY, None, Cadence.MONTH, DEFAULTS, date(2025, 9, 2), NAMES)
     assert (never.active, never.period) == ((False,), None)
 

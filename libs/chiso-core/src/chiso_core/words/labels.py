@@ -86,6 +86,17 @@ CADENCE: dict[Language, dict[Cadence, str]] = {
 }
 
 
+# An alert notification's state and severity (Alertmanager's words), as its reader says them.
+ALERT_STATE: dict[Language, dict[str, str]] = {
+    VI: {"firing": "Cảnh báo", "resolved": "Đã khắc phục"},
+    EN: {"firing": "Firing", "resolved": "Resolved"},
+}
+SEVERITY: dict[Language, dict[str, str]] = {
+    VI: {"info": "thông tin", "warning": "cảnh báo", "critical": "nghiêm trọng"},
+    EN: {"info": "info", "warning": "warning", "critical": "critical"},
+}
+
+
 def status(code: str, language: Language = VI) -> str:
     """A status code ("off_track") as its reader's name; an unknown code as itself."""
     try:

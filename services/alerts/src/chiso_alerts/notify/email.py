@@ -19,11 +19,12 @@ import aiosmtplib
 from chiso_alerts.notify.outcome import Outcome
 from chiso_alerts.notify.payload import ZERO_TIME
 from chiso_core.settings import AlertsSettings
+from chiso_core.words import labels
 
 # Việt Nam keeps UTC+7 all year: a fixed offset needs no time-zone database.
 _VIETNAM = timezone(timedelta(hours=7))
-STATUS_WORDS = {"firing": "Cảnh báo", "resolved": "Đã khắc phục"}
-SEVERITY_WORDS = {"info": "thông tin", "warning": "cảnh báo", "critical": "nghiêm trọng"}
+STATUS_WORDS = labels.ALERT_STATE[labels.VI]
+SEVERITY_WORDS = labels.SEVERITY[labels.VI]
 # Labels shown under each alert, in this order, with their Vietnamese names.
 _LABEL_WORDS = (
     ("jurisdiction", "Địa bàn"),

@@ -11,6 +11,7 @@ from chiso_alerts.rules.model import (
 from chiso_alerts.rules.params import RuleParams
 from chiso_alerts.rules.severity import graded
 from chiso_alerts.rules.window import Window
+from chiso_core.words import vietnamese
 from chiso_core.words.probability import chance
 
 ALERTNAME = "TargetProjectionMiss"
@@ -25,7 +26,7 @@ def projection(key: SeriesKey, window: Window, params: RuleParams, names: Names)
     active = tuple(x.probability is not None and x.probability < p.threshold for x in window)
     latest = window[-1] if window else None
     shown = (
-        chance(latest.probability, latest.status, as_of=str(latest.period))
+        chance(latest.probability, latest.status, as_of=vietnamese.period(latest.period))
         if latest is not None
         else None
     )
@@ -36,7 +37,7 @@ def projection(key: SeriesKey, window: Window, params: RuleParams, names: Names)
     )
     annotations["description"] = (
         "Xác suất đạt mục tiêu theo dự báo xu hướng"
-        + (f" (kỳ {latest.period})" if latest is not None else "")
+        + (f" ({vietnamese.period(latest.period)})" if latest is not None else "")
         + f"; ngưỡng cảnh báo {p.threshold:.0%}."
     )
     year = latest.period.year if latest is not None else key.due_year

@@ -17,7 +17,7 @@ from chiso_alerts.rules.severity import graded
 from chiso_core.catalog.models import Cadence
 from chiso_core.periods import Grain, Period
 from chiso_core.status import Status
-from chiso_core.words import labels
+from chiso_core.words import labels, vietnamese
 
 ALERTNAME = "IndicatorStale"
 JURISDICTION_ALERTNAME = "JurisdictionStale"
@@ -67,7 +67,9 @@ def stale(
     period = _period_ending(last_period_end, cadence) if last_period_end is not None else None
     annotations = name_annotations(names)
     annotations["summary"] = f"{names.indicator} tại {names.jurisdiction}: " + (
-        f"chưa có số liệu mới sau kỳ {period}" if period is not None else "chưa có số liệu"
+        f"chưa có số liệu mới sau {vietnamese.period(period)}"
+        if period is not None
+        else "chưa có số liệu"
     )
     annotations["description"] = (
         f"Số liệu kỳ tiếp theo đến hạn ngày {deadline:%d/%m/%Y} (chu kỳ và thời gian ân hạn)."

@@ -2,6 +2,7 @@
 Vietnamese and an English name there, and no other module spells a status's name."""
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from chiso_alerts.rules.model import Severity
 from chiso_core.catalog import Comparator, load_catalog
 from chiso_core.catalog.models import Cadence
 from chiso_core.status import Status
-from chiso_core.words import labels
+from chiso_core.words import labels, vietnamese
 from chiso_core.words.probability import Language
 from tests.conftest import CATALOG_DIR
 
@@ -77,3 +78,29 @@ def test_every_alert_state_and_severity_has_both_labels() -> None:
         assert set(labels.ALERT_STATE[language]) == {"firing", "resolved"}
         assert set(labels.SEVERITY[language]) == {s.value for s in Severity}
         assert all(labels.SEVERITY[language].values())
+
+
+@pytest.mark.parametrize(
+    ("day", "shown"),
+    [
+        (date(2026, 12, 8), "08/12/2026"),
+        (date(2025, 1, 31), "31/01/2025"),
+        (date(999, 3, 4), "04/03/999"),
+    ],
+)
+def test_a_day_is_written_day_first(day: date, shown: str) -> None:
+    assert vietnamese.day(day) == shown
+
+
+def test_no_module_outside_the_home_formats_a_day_itself() -> None:
+    """Every page, alert and message says a day through words.vietnamese.day."""
+    root = Path(__file__).resolve().parents[2]
+    found = [
+        f"{path.relative_to(root)}"
+        for tree in ("libs", "services")
+        for path in (root / tree).rglob("*")
+        if path.suffix in {".py", ".j2"}
+        and "%d/%m/%Y" in path.read_text(encoding="utf-8")
+        and path.name != "email.py"  # a time of day too: "%d/%m/%Y %H:%M", in Vietnam's zone
+    ]
+    assert found == []

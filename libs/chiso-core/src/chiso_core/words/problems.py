@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from chiso_core.words.vietnamese import day
+
 Lang = Literal["vi", "en"]
 
 
@@ -30,10 +32,6 @@ def _n(x: float | None, lang: Lang, spec: str = "g") -> str:
     return text.replace(".", ",") if lang == "vi" else text
 
 
-def _day(d: date) -> str:
-    return f"{d.day:02d}/{d.month:02d}/{d.year}"
-
-
 def _both(vi: str, en: str) -> Text:
     return Text(vi, en)
 
@@ -56,7 +54,7 @@ def ceased(name_vi: str, name_en: str, ended: date, period: str, successors: Ite
     vi_next = f"; báo cáo cho đơn vị kế thừa: {after}" if after else ""
     en_next = f"; report for its successor: {after}" if after else ""
     return _both(
-        f"{name_vi} đã chấm dứt hoạt động từ sau {_day(ended)}, không có số liệu kỳ {period}"
+        f"{name_vi} đã chấm dứt hoạt động từ sau {day(ended)}, không có số liệu kỳ {period}"
         + vi_next,
         f"{name_en} ceased after {ended.isoformat()}: no figure for {period}" + en_next,
     )
@@ -64,7 +62,7 @@ def ceased(name_vi: str, name_en: str, ended: date, period: str, successors: Ite
 
 def not_yet_formed(name_vi: str, name_en: str, began: date, period: str) -> Text:
     return _both(
-        f"{name_vi} được thành lập từ {_day(began)}, sau kỳ {period}",
+        f"{name_vi} được thành lập từ {day(began)}, sau kỳ {period}",
         f"{name_en} was formed on {began.isoformat()}, after {period}",
     )
 
@@ -88,7 +86,7 @@ def period_not_ended(period: str, ends: date, lag_days: int, today: date) -> Tex
     lag_vi = f" cộng {lag_days} ngày công bố" if lag_days else ""
     lag_en = f" plus {lag_days} days to publish" if lag_days else ""
     return _both(
-        f"kỳ {period} chưa kết thúc: sớm nhất từ {_day(ends)}{lag_vi} (hôm nay {_day(today)})",
+        f"kỳ {period} chưa kết thúc: sớm nhất từ {day(ends)}{lag_vi} (hôm nay {day(today)})",
         f"the period {period} has not ended: not before {ends.isoformat()}{lag_en} "
         f"(today is {today.isoformat()})",
     )

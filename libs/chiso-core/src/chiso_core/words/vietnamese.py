@@ -1,4 +1,6 @@
-"""How the report says things in Vietnamese: numbers, units, statuses, targets."""
+"""How the report says things in Vietnamese: numbers, units, statuses, targets, periods, days."""
+
+from datetime import date
 
 from chiso_core.catalog import Comparator
 from chiso_core.periods import Grain, Period
@@ -98,3 +100,8 @@ def period(text: str | Period | None) -> str:
     if p.grain is Grain.QUARTER:
         return f"quý {('I', 'II', 'III', 'IV')[(p.month - 1) // 3]}/{p.year}"
     return f"năm {p.year}"
+
+
+def day(d: date) -> str:
+    """date(2026, 12, 8) → "08/12/2026", day first as Vietnamese write it (a datetime: its day)."""
+    return f"{d.day:02d}/{d.month:02d}/{d.year}"

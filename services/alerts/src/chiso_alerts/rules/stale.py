@@ -72,7 +72,8 @@ def stale(
         else "chưa có số liệu"
     )
     annotations["description"] = (
-        f"Số liệu kỳ tiếp theo đến hạn ngày {deadline:%d/%m/%Y} (chu kỳ và thời gian ân hạn)."
+        f"Số liệu kỳ tiếp theo đến hạn ngày {vietnamese.day(deadline)}"
+        " (chu kỳ và thời gian ân hạn)."
         if deadline is not None
         else "Chưa có kỳ nào được chấm điểm."
     )

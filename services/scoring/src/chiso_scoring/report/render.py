@@ -18,6 +18,7 @@ _ENV.filters.update(
     percent=vietnamese.percent,
     with_unit=vietnamese.with_unit,
     period=vietnamese.period,
+    day=vietnamese.day,
     status=vietnamese.STATUS.__getitem__,
 )
 _ENV.globals["target"] = vietnamese.target

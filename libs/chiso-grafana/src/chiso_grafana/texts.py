@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from chiso_core.words import labels
 from chiso_core.words.labels import STATUS
 from chiso_core.words.probability import Language
 
@@ -46,11 +47,11 @@ class Texts:
 VI = Texts(
     lang=Language.VI,
     name_column="name_vi",
-    plan="Kế hoạch",
-    jurisdiction="Địa bàn",
-    indicator="Chỉ tiêu",
-    target="Mục tiêu",
-    status="Trạng thái",
+    plan=labels.TERM[labels.VI]["plan"],
+    jurisdiction=labels.TERM[labels.VI]["jurisdiction"],
+    indicator=labels.TERM[labels.VI]["indicator"],
+    target=labels.TERM[labels.VI]["target"],
+    status=labels.TERM[labels.VI]["status"],
     ioc_overview="Tổng quan IOC",
     status_matrix="Trạng thái mục tiêu theo địa bàn",
     counts_by_status="Số mục tiêu theo trạng thái",
@@ -79,11 +80,11 @@ VI = Texts(
 EN = Texts(
     lang=Language.EN,
     name_column="name_en",
-    plan="Plan",
-    jurisdiction="Jurisdiction",
-    indicator="Indicator",
-    target="Target",
-    status="Status",
+    plan=labels.TERM[labels.EN]["plan"],
+    jurisdiction=labels.TERM[labels.EN]["jurisdiction"],
+    indicator=labels.TERM[labels.EN]["indicator"],
+    target=labels.TERM[labels.EN]["target"],
+    status=labels.TERM[labels.EN]["status"],
     ioc_overview="IOC overview",
     status_matrix="Target status by jurisdiction",
     counts_by_status="Targets by status",

@@ -86,6 +86,26 @@ CADENCE: dict[Language, dict[Cadence, str]] = {
 }
 
 
+# The things a target is about, named the same on every page, dashboard and message.
+TERM: dict[Language, dict[str, str]] = {
+    VI: {
+        "plan": "Kế hoạch",
+        "jurisdiction": "Địa bàn",
+        "indicator": "Chỉ tiêu",
+        "target": "Mục tiêu",
+        "rule": "Quy tắc",
+        "status": "Trạng thái",
+    },
+    EN: {
+        "plan": "Plan",
+        "jurisdiction": "Jurisdiction",
+        "indicator": "Indicator",
+        "target": "Target",
+        "rule": "Rule",
+        "status": "Status",
+    },
+}
+
 # An alert notification's state and severity (Alertmanager's words), as its reader says them.
 ALERT_STATE: dict[Language, dict[str, str]] = {
     VI: {"firing": "Cảnh báo", "resolved": "Đã khắc phục"},

@@ -19,19 +19,15 @@ import aiosmtplib
 from chiso_alerts.notify.outcome import Outcome
 from chiso_alerts.notify.payload import ZERO_TIME
 from chiso_core.settings import AlertsSettings
-from chiso_core.words import labels
+from chiso_core.words.labels import ALERT_STATE, SEVERITY, TERM, VI
 
 # Việt Nam keeps UTC+7 all year: a fixed offset needs no time-zone database.
 _VIETNAM = timezone(timedelta(hours=7))
-STATUS_WORDS = labels.ALERT_STATE[labels.VI]
-SEVERITY_WORDS = labels.SEVERITY[labels.VI]
+STATUS_WORDS = ALERT_STATE[VI]
+SEVERITY_WORDS = SEVERITY[VI]
 # Labels shown under each alert, in this order, with their Vietnamese names.
-_LABEL_WORDS = (
-    ("jurisdiction", "Địa bàn"),
-    ("indicator", "Chỉ số"),
-    ("plan", "Kế hoạch"),
-    ("target", "Mục tiêu"),
-    ("rule", "Quy tắc"),
+_LABEL_WORDS = tuple(
+    (label, TERM[VI][label]) for label in ("jurisdiction", "indicator", "plan", "target", "rule")
 )
 
 
@@ -121,7 +117,7 @@ def _when(value: str) -> str | None:
 def _facts(alert: Mapping[str, Any]) -> list[tuple[str, str]]:
     """What the reader needs about one alert, as (Vietnamese name, value) pairs."""
     labels, annotations = alert["labels"], alert["annotations"]
-    facts = [("Trạng thái", STATUS_WORDS[alert["status"]])]
+    facts = [(TERM[VI]["status"], STATUS_WORDS[alert["status"]])]
     if "severity" in labels:
         facts.append(("Mức độ", SEVERITY_WORDS.get(labels["severity"], labels["severity"])))
     for label, word in _LABEL_WORDS:

@@ -98,7 +98,7 @@ XLSX_CASES = {
     "broken XML": (
         lambda n, c: c[: len(c) // 2] if n == SHEET else c,
         422,
-        "row ",
+        "rows[",
         "cannot be read",
     ),
     "a bad shared-string index": (
@@ -106,17 +106,17 @@ XLSX_CASES = {
             r'<c r="A2" t="inlineStr"><is><t>[^<]*</t></is></c>', '<c r="A2" t="s"><v>999</v></c>'
         ),
         422,
-        "row 2",
+        "rows[2]",
         "cannot be read",
     ),
-    "a bad number": (in_sheet(r"<v>61.5</v>", "<v>6.1.5</v>"), 422, "row 2", "cannot be read"),
+    "a bad number": (in_sheet(r"<v>61.5</v>", "<v>6.1.5</v>"), 422, "rows[2]", "cannot be read"),
     "a bad date": (
         in_sheet(r'<c r="D2" t="n"><v>61.5</v>', '<c r="D2" t="d"><v>2025-13-45</v>'),
         422,
-        "row 2",
+        "rows[2]",
         "cannot be read",
     ),
-    "a bad cell reference": (in_sheet(r'<c r="D2"', '<c r="2D"'), 422, "row 2", "cannot be read"),
+    "a bad cell reference": (in_sheet(r'<c r="D2"', '<c r="2D"'), 422, "rows[2]", "cannot be read"),
     "a zip bomb": (
         lambda n, c: (
             c.replace(b"</worksheet>", b" " * UNPACKED + b"</worksheet>") if n == SHEET else c
@@ -174,7 +174,7 @@ def test_a_long_cell_is_a_problem_of_its_row(client: TestClient) -> None:
     assert answer.status_code == 200, answer.text
     [fine, long] = answer.json()["items"]
     assert (fine["status"], long["status"]) == ("accepted", "rejected")
-    assert {"field": "row 3, jurisdiction", "problem": "longer than 4096 characters"} in long[
+    assert {"field": "rows[3].jurisdiction", "problem": "longer than 4096 characters"} in long[
         "problems"
     ]
 
@@ -185,7 +185,7 @@ def test_a_long_cell_is_a_problem_of_its_row(client: TestClient) -> None:
         (  # over the csv module's own field limit (128 KiB)
             f'{HEADER}\n{ROW}\n"{"x" * (200 << 10)}",12,2025-06,1\n'.encode(),
             422,
-            "row 3",
+            "rows[3]",
             "cannot be read: field larger than field limit",
         ),
         ((f"{HEADER}\n" + f"{ROW}\n" * 1200).encode(), 413, "file", "more than 1000 rows"),

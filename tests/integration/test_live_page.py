@@ -13,6 +13,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from chiso_core.catalog import Catalog
 from chiso_core.catalog.store import CatalogCache
+from chiso_core.problems import add_problem_handlers
 from chiso_scoring.live import live_router
 from tests.integration.conftest import Harness
 from tests.integration.test_report import PLAN, _chromium, _scored
@@ -23,6 +24,7 @@ async def live(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
     async with AsyncConnectionPool(database_url, min_size=1, max_size=2) as pool:
         app = FastAPI()
         app.include_router(live_router(pool, CatalogCache(pool).get))
+        add_problem_handlers(app)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://scoring") as client:
             yield client
@@ -82,4 +84,5 @@ async def test_the_live_page_shows_the_scorecard_and_the_firing_alerts(
 async def test_an_unknown_plan_is_a_404_in_both_languages(live: httpx.AsyncClient) -> None:
     answer = await live.get("/scorecard/nope")
     assert answer.status_code == 404
-    assert answer.json()["detail"].startswith("không có kế hoạch 'nope'")
+    assert answer.json()["error"] == "không có kế hoạch 'nope' / no plan 'nope'"
+    assert answer.json()["problems"] == [{"field": "plan", "problem": "no plan 'nope'"}]

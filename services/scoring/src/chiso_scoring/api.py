@@ -15,7 +15,8 @@ from chiso_core.problems import ApiError, ErrorResponse, PlainText, Problem
 from chiso_scoring import reads
 from chiso_scoring.reads import Scorecard, ScoreOut
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
+# What the read routes (this API and the live page) may answer besides 200.
+READ_ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorResponse, "description": text}
     for code, text in {
         401: "no API key, or an unknown or revoked one (unless scorecards are public)",
@@ -38,7 +39,7 @@ def scores_router(
     router = APIRouter(
         prefix="/v1",
         tags=["scores"],
-        responses=_ERRORS,
+        responses=READ_ERRORS,
         dependencies=[] if reader is None else [Depends(reader)],
     )
 

@@ -5,14 +5,17 @@ import asyncio
 import html
 from collections.abc import Awaitable, Callable
 from datetime import date
+from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse
 from psycopg.rows import class_row
 from psycopg_pool import AsyncConnectionPool
 
 from chiso_core.catalog import Catalog
 from chiso_core.db import connection_or_503
+from chiso_core.problems import ApiError, PlainText, Problem
+from chiso_scoring.api import READ_ERRORS
 from chiso_scoring.report.content import FiringAlert, Live
 from chiso_scoring.report.read import UnknownPlan, snapshot
 from chiso_scoring.report.render import html as render
@@ -23,6 +26,11 @@ _FIRING = """
      WHERE state = 'firing' AND (plan_id = %s OR (plan_id IS NULL AND jurisdiction_id = %s))
      ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, fired_at
 """
+
+
+_PAGE: dict[int | str, dict[str, Any]] = {
+    200: {"description": "the page", "content": {"text/html": {"schema": {"type": "string"}}}}
+}
 
 
 def _index(catalog: Catalog) -> str:
@@ -47,21 +55,28 @@ def live_router(
 ) -> APIRouter:
     """`reader` as for the scores API: the page shows what the API shows, to the same callers
     (anyone only when the operator publishes scorecards)."""
-    router = APIRouter(tags=["live"], dependencies=[] if reader is None else [Depends(reader)])
+    router = APIRouter(
+        tags=["live"],
+        responses=READ_ERRORS,
+        dependencies=[] if reader is None else [Depends(reader)],
+    )
 
-    @router.get("/scorecard", response_class=HTMLResponse, summary="Plans with a live scorecard")
+    # A page when it works, the API's JSON error shape when it does not (401, 404, 503 …).
+    @router.get("/scorecard", responses=_PAGE, summary="Plans with a live scorecard")
     async def index() -> HTMLResponse:
         return HTMLResponse(_index(await catalog()))
 
-    @router.get(
-        "/scorecard/{plan}", response_class=HTMLResponse, summary="A plan's scorecard, live"
-    )
-    async def scorecard(plan: str) -> HTMLResponse:
+    @router.get("/scorecard/{plan}", responses=_PAGE, summary="A plan's scorecard, live")
+    async def scorecard(plan: PlainText) -> HTMLResponse:
         async with connection_or_503(pool) as conn:
             try:
                 report = await snapshot(conn, plan, None, date.today())
             except UnknownPlan as e:
-                raise HTTPException(404, f"không có kế hoạch {plan!r} / no plan {plan!r}") from e
+                raise ApiError(
+                    404,
+                    f"không có kế hoạch {plan!r} / no plan {plan!r}",
+                    [Problem(field="plan", problem=f"no plan {plan!r}")],
+                ) from e
             async with conn.cursor(row_factory=class_row(FiringAlert)) as cur:
                 await cur.execute(_FIRING, [plan, report.plan.jurisdiction])
                 alerts = await cur.fetchall()

@@ -7,6 +7,13 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+# The modules anyio loads on first use, imported here on the main thread: a module pytest still
+# rewrites, first imported from a test client's thread while another thread parses too, can fail in
+# CPython 3.11.7 ("AST constructor recursion depth mismatch", fixed upstream in 3.11.8).
+import anyio._backends._asyncio
+import anyio.from_thread
+import anyio.streams.memory
+import anyio.to_thread  # noqa: F401
 import psycopg
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient

@@ -2,6 +2,7 @@
 database."""
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from chiso_core.catalog import Catalog
 from chiso_core.catalog.store import CatalogCache
 from chiso_core.checks import Checked, Reported, check, today_in_vietnam
 from chiso_core.contracts.v1 import observation_pb2
+from chiso_core.http import tune_collector
 from chiso_core.messaging import Record
 from chiso_core.publisher import Publisher
 from chiso_core.settings import BrokerSettings, IngestSettings
@@ -45,6 +47,18 @@ class Harness:
     def rows(self, query: str) -> list[tuple[object, ...]]:
         with psycopg.connect(self.database_url) as conn:
             return conn.execute(query).fetchall()
+
+
+@pytest.fixture
+def as_served() -> Iterator[None]:
+    """The collector tuned as `serve` tunes it, for a test that times a service run in this
+    process: untuned, a full collection over the test session's own heap stalls every thread,
+    which no served process does."""
+    thresholds = gc.get_threshold()
+    tune_collector()
+    yield
+    gc.unfreeze()
+    gc.set_threshold(*thresholds)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
+from structlog.testing import capture_logs
 
 from chiso_alerts import directory
 from chiso_alerts.api.routes import routers
@@ -693,16 +694,21 @@ def test_a_huge_body_is_refused_before_it_is_read(
 
 
 def test_failed_authentications_are_throttled_per_address_and_logged_once(
-    database_url: str, key: Callable[..., dict[str, str]], capsys: pytest.CaptureFixture[str]
+    database_url: str, key: Callable[..., dict[str, str]]
 ) -> None:
     made_up = {"Authorization": "Bearer chiso_0123456789ab_" + "A" * 43}
-    with TestClient(alerts_app(database_url, auth_failures_max=5)) as c:
-        capsys.readouterr()
+    with TestClient(alerts_app(database_url, auth_failures_max=5)) as c, capture_logs() as logs:
         answers = [c.get("/v1/alerts", headers=made_up).status_code for _ in range(8)]
         valid = c.get("/v1/alerts", headers=key())
-        captured = capsys.readouterr()
-        logged = captured.out + captured.err
     assert answers == [401] * 5 + [429] * 3
     assert valid.status_code == 429  # the address, not the key, is throttled
     assert 1 <= int(valid.headers["Retry-After"]) <= 60
-    assert logged.count("refused an API key") == 1
+    refused = [e for e in logs if e["event"] == "refused an API key"]
+    assert refused == [
+        {
+            "event": "refused an API key",
+            "log_level": "info",
+            "client": "testclient",
+            "key_id": "0123456789ab",
+        }
+    ]

@@ -201,6 +201,7 @@ def test_a_malformed_csv_is_a_4xx_naming_the_row_or_the_limit(
     assert (got_field, got_problem[: len(problem)]) == (field, problem)
 
 
+@pytest.mark.usefixtures("as_served")
 def test_healthz_answers_within_a_second_while_slow_workbooks_are_refused(
     bootstrap_servers: str, database_url: str, auth: dict[str, str], workbook: bytes
 ) -> None:

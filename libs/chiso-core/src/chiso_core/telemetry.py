@@ -26,5 +26,8 @@ def configure_logging(settings: LogSettings) -> None:
         ],
         wrapper_class=structlog.make_filtering_bound_logger(level),
         logger_factory=structlog.PrintLoggerFactory(sys.stderr),
-        cache_logger_on_first_use=True,
+        # Not cached: a logger bound on first use would keep the stream and processors of that
+        # moment, so a later configuration (or a test's capture) would miss it. Logging is off
+        # the per-figure path, so the few microseconds per call do not count.
+        cache_logger_on_first_use=False,
     )

@@ -142,26 +142,28 @@ def _jurisdiction(
     plan is still tracked on the ceased unit (a provincial plan outlives the merger): figures
     reported by its old boundaries keep that plan's series going."""
     on = period.start if period is not None else date.today()
-    label = str(period) if period is not None else "?"
     unit = catalog.resolve(reference, on)
     field = "jurisdiction"
     if unit is None:
+        label = str(period) if period is not None else "?"
         issues.append(Issue(field, say.unknown_jurisdiction(reference, label)))
         return None, None
     if period is None:
         return unit, None
-    if unit.valid_to is not None and unit.valid_to < period.start and not _tracked(unit, catalog):
+    if unit.valid_to is not None and unit.valid_to < on and not _tracked(unit, catalog):
         after = [f"{catalog.jurisdictions[s].name_vi} ({s})" for s in unit.successors]
         issues.append(
-            Issue(field, say.ceased(unit.name_vi, unit.name_en, unit.valid_to, label, after))
+            Issue(field, say.ceased(unit.name_vi, unit.name_en, unit.valid_to, str(period), after))
         )
     elif unit.valid_from is not None and unit.valid_from >= period.end:
         issues.append(
-            Issue(field, say.not_yet_formed(unit.name_vi, unit.name_en, unit.valid_from, label))
+            Issue(
+                field, say.not_yet_formed(unit.name_vi, unit.name_en, unit.valid_from, str(period))
+            )
         )
     resolved = None
     if reference != unit.id:
-        resolved = say.code_names(reference, label, unit.name_vi, unit.name_en, unit.id)
+        resolved = say.code_names(reference, str(period), unit.name_vi, unit.name_en, unit.id)
     return unit, resolved
 
 
@@ -173,14 +175,8 @@ def _ended(period: Period, indicator: Indicator, today: date, issues: list[Issue
     """A figure for a period that has not ended (plus the indicator's publication lag) cannot
     be final: on 2026-12-01 neither 2026 nor 2027-01 nor 2030 has a figure yet."""
     lag = indicator.publication_lag_days
-    if today < _earliest(period, lag):
+    if today < period.end + timedelta(days=lag):
         issues.append(Issue("period", say.period_not_ended(str(period), period.end, lag, today)))
-
-
-@functools.lru_cache(maxsize=4096)
-def _earliest(period: Period, lag_days: int) -> date:
-    # Batches repeat their periods: the day is worked out once for each.
-    return period.end + timedelta(days=lag_days)
 
 
 def unit_means(sent: str, unit: str) -> bool:

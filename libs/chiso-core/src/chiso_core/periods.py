@@ -81,9 +81,9 @@ class Period:
         2025 · 12 + 6, the year 2024 at 2024 · 12 + 12."""
         return self.year * 12 + self.month - 1 + _MONTHS[self.grain]
 
-    @property
+    @functools.cached_property
     def end(self) -> date:
-        """The first day after the period."""
+        """The first day after the period (kept, as `start` is)."""
         return date(self.end_month // 12, self.end_month % 12 + 1, 1)
 
     @property

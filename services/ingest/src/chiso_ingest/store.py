@@ -17,10 +17,14 @@ from chiso_ingest.intake import Figure, PointKey, SeriesKey, point
 HISTORY = 24  # the latest periods of a series a figure is weighed against
 
 
-def _keys(points: Iterable[tuple[Any, ...]], names: str) -> str:
+def _points(points: Iterable[PointKey]) -> str:
     """Keys as one JSON document: encoding it is a single call, where four arrays of a
     thousand would be adapted value by value."""
-    return orjson.dumps([dict(zip(names, k, strict=True)) for k in points]).decode()
+    return orjson.dumps([{"j": j, "i": i, "g": g, "p": p} for j, i, g, p in points]).decode()
+
+
+def _series(series: Iterable[SeriesKey]) -> str:
+    return orjson.dumps([{"j": j, "i": i, "g": g} for j, i, g in series]).decode()
 
 
 # The latest figure of a point in scoring's order (LATEST_FIRST), never by revision number.
@@ -69,10 +73,10 @@ async def stored_for(conn: AsyncConnection, agency: str, points: Iterable[PointK
     keys = set(points)
     if not keys:
         return Stored({}, {}, {})
-    at = _keys(keys, "jigp")
+    at = _points(keys)
     async with conn.pipeline():
         latest = await conn.execute(_LATEST, [at])
-        history = await conn.execute(_HISTORY, [_keys({k[:3] for k in keys}, "jig"), HISTORY])
+        history = await conn.execute(_HISTORY, [_series({k[:3] for k in keys}), HISTORY])
         held = await conn.execute(_HELD, [at, agency])
     series: dict[SeriesKey, list[tuple[date, float]]] = defaultdict(list)
     for j, i, g, day, value in await history.fetchall():
@@ -100,7 +104,7 @@ async def settle(
             " (jurisdiction_id, indicator_code, grain, period_start) IN"
             " (SELECT k.j, k.i, k.g, k.p FROM"
             "  jsonb_to_recordset(%s::jsonb) AS k(j text, i text, g text, p date)))",
-            [agency, _keys(set(released) | {point(h.checked) for h in held}, "jigp")],
+            [agency, _points(set(released) | {point(h.checked) for h in held})],
         )
         async with conn.cursor() as cur:
             await cur.executemany(

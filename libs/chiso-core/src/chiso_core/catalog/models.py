@@ -238,8 +238,16 @@ class Catalog(_Model):
 
     def province_code(self, jurisdiction_id: str) -> str:
         """What keys a jurisdiction's messages: its province's official code (or id, if none)."""
-        province = self.province_of(jurisdiction_id)
-        return province.code or province.id
+        return self._province_codes[jurisdiction_id]
+
+    @cached_property
+    def _province_codes(self) -> dict[str, str]:
+        # Asked for per figure: the walk up to the province is done once per unit.
+        codes = {}
+        for unit in self.jurisdictions:
+            province = self.province_of(unit)
+            codes[unit] = province.code or province.id
+        return codes
 
     def resolve(self, reference: str, on: date) -> Jurisdiction | None:
         """A jurisdiction by id, or by official code as it stood on a date (codes are reused

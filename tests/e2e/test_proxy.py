@@ -1,6 +1,7 @@
 """The compose stack's edge, with the real Caddy and the real Caddyfile (mounted certificates)
 in front of a running ingest: TLS terminated for ingest.<domain>, the API reached through it,
-/metrics not served, plain HTTP redirected, a name it does not serve reaching nothing."""
+/metrics not served, plain HTTP redirected, a name it does not serve reaching nothing, and
+failed keys throttled per client as the proxy names it, not per proxy."""
 
 import shutil
 import subprocess
@@ -50,10 +51,19 @@ def curl(https_port: int, host: str, path: str, ca: Path, *extra: str) -> tuple[
     return int(status or 0), body
 
 
+def made_up_key(https_port: int, host: str, ca: Path, client: str) -> int:
+    """The status of a batch posted with a made-up key from the loopback address `client`."""
+    return curl(
+        https_port, host, "/v1/observations", ca, "--interface", client, "-X", "POST",
+        "-H", f"Authorization: Bearer chiso_0123456789ab_{'A' * 43}",
+        "-H", "Content-Type: application/json", "-d", '{"observations": []}',
+    )[0]  # fmt: skip
+
+
 def test_the_proxy_terminates_tls_in_front_of_ingest(
     start_service: StartService, caddy: Path, certificate: Path, tmp_path: Path
 ) -> None:
-    ingest = start_service("ingest")
+    ingest = start_service("ingest", CHISO_AUTH_FAILURES_MAX="3")
     https_port, http_port = free_port(), free_port()
     env = {
         "HOME": str(tmp_path),
@@ -87,5 +97,15 @@ def test_the_proxy_terminates_tls_in_front_of_ingest(
         assert location.startswith(f"https://{host}")
         # A name the proxy does not serve reaches no service: Caddy's empty answer.
         assert curl(https_port, f"other.{DOMAIN}", "/readyz", certificate)[1] == ""
+        # Made-up keys from one client (127.0.0.2) are throttled after 3; another client
+        # (127.0.0.3) behind the same proxy is not: the service reads the client from the
+        # proxy's X-Forwarded-For (CHISO_FORWARDED_ALLOW_IPS), else all would share one address.
+        assert [made_up_key(https_port, host, certificate, "127.0.0.2") for _ in range(4)] == [
+            401,
+            401,
+            401,
+            429,
+        ]
+        assert made_up_key(https_port, host, certificate, "127.0.0.3") == 401
     finally:
         stop_process(proc, 15)

@@ -65,6 +65,8 @@ def serve(app: FastAPI, settings: HttpSettings) -> None:
         app,
         host=settings.http_host,
         port=settings.http_port,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
         log_config=None,
         access_log=False,
         timeout_graceful_shutdown=10,

@@ -73,6 +73,12 @@ class HttpSettings(_Base):
     http_host: str = "127.0.0.1"
     http_port: int = Field(ge=1, le=65535)
     max_body_bytes: int = Field(default=1_048_576, ge=1024, description="request body size limit")
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description="proxies trusted to name the client in X-Forwarded-For (addresses or "
+        "networks, comma-separated; * for any peer): behind a proxy every request otherwise "
+        "comes from the proxy's address, and one client's failed keys throttle everyone",
+    )
 
 
 class AuthSettings(_Base):

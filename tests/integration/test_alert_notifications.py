@@ -16,10 +16,10 @@ import pytest
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
-from chiso_alerts.context import Judging
-from chiso_alerts.delivery import Sender
-from chiso_alerts.dispatcher import Dispatcher
-from chiso_alerts.pipeline import AlertsPipeline
+from chiso_alerts.dispatch.dispatcher import Dispatcher
+from chiso_alerts.lifecycle.context import Judging
+from chiso_alerts.lifecycle.pipeline import AlertsPipeline
+from chiso_alerts.notify.delivery import Sender
 from chiso_alerts.rules.params import load_params
 from chiso_core import topics
 from chiso_core.broker import ensure_topics

@@ -5,13 +5,14 @@ import httpx
 from fastapi import FastAPI
 from psycopg_pool import AsyncConnectionPool
 
-from chiso_alerts.api.routes import routers
-from chiso_alerts.context import Judging
-from chiso_alerts.delivery import Sender, outbox_backlog
-from chiso_alerts.dispatcher import Dispatcher
-from chiso_alerts.pipeline import AlertsPipeline
+from chiso_alerts.api import ROUTERS
+from chiso_alerts.api.wiring import Wiring
+from chiso_alerts.dispatch.dispatcher import Dispatcher
+from chiso_alerts.lifecycle.context import Judging
+from chiso_alerts.lifecycle.pipeline import AlertsPipeline
+from chiso_alerts.lifecycle.sweep import Sweeper
+from chiso_alerts.notify.delivery import Sender, outbox_backlog
 from chiso_alerts.rules.params import load_params
-from chiso_alerts.sweep import Sweeper
 from chiso_core import topics
 from chiso_core.access.agencies import Permission
 from chiso_core.access.auth import Authenticator
@@ -39,7 +40,7 @@ def create_app(settings: AlertsSettings | None = None) -> FastAPI:
         authenticate = Authenticator(pool, settings, Permission.ALERTS)
         return Parts(
             AlertsPipeline(pool, publisher, judging).handle,
-            routers(pool, settings, catalog, authenticate),
+            ROUTERS,
             [
                 Loop(
                     "stale-sweep",
@@ -51,6 +52,7 @@ def create_app(settings: AlertsSettings | None = None) -> FastAPI:
                 Loop("outbox-backlog", settings.lag_interval_s, outbox_backlog(pool)),
             ],
             key_check=authenticate.check,
+            wiring=Wiring(pool, settings, catalog, authenticate),
         )
 
     app = consumer_app("alerts", topics.SCORES, settings, build)

@@ -1,1 +1,6 @@
-"""The alerts service's HTTP API."""
+"""The alerts service's HTTP API, one router per resource (alerts, silences, subscriptions),
+its handlers at module level taking their collaborators from `app.state.wiring`."""
+
+from chiso_alerts.api import alerts, silences, subscriptions
+
+ROUTERS = (alerts.router, silences.router, subscriptions.router)

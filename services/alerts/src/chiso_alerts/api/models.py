@@ -9,8 +9,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from chiso_alerts.silences import SilenceState
-from chiso_alerts.subscriptions import DEFAULT_GROUP_BY, LABELS, RULES, SEVERITIES, parse_duration
+from chiso_alerts.dispatch.subscription import (
+    DEFAULT_GROUP_BY,
+    LABELS,
+    RULES,
+    SEVERITIES,
+    parse_duration,
+)
+from chiso_alerts.silence.silence import SilenceState
 
 Severity = Literal[SEVERITIES]  # type: ignore[valid-type]
 Rule = Literal[RULES]  # type: ignore[valid-type]

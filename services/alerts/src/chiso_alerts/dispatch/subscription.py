@@ -10,7 +10,7 @@ from typing import Any, Literal
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from chiso_alerts.groups import VIETNAM, QuietHours, Timing
+from chiso_alerts.dispatch.timing import VIETNAM, QuietHours, Timing
 from chiso_alerts.rules import drift, projection, stale, status
 from chiso_alerts.rules.model import Severity
 

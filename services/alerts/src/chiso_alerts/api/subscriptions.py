@@ -59,6 +59,7 @@ def _out(s: Subscription) -> SubscriptionOut:
         send_resolved=s.send_resolved,
         quiet_hours=QuietHoursOut(**s.quiet_hours.to_json()) if s.quiet_hours else None,
         digest_at=s.digest_at.strftime("%H:%M") if s.digest_at else None,
+        escalate_after=None if s.escalate_after_s is None else format_duration(s.escalate_after_s),
     )
 
 
@@ -119,6 +120,7 @@ async def post_subscription(
         send_resolved=body.send_resolved,
         quiet_hours=_quiet(body.quiet_hours),
         digest_at=time.fromisoformat(body.digest_at) if body.digest_at else None,
+        escalate_after_s=parse_duration(body.escalate_after) if body.escalate_after else None,
     )
     async with wired.connection() as conn:
         await store.save_subscription(conn, sub)
@@ -165,6 +167,9 @@ def _changes(caller: Scope, body: SubscriptionPatch) -> dict[str, Any]:
         changes["quiet_hours"] = _quiet(body.quiet_hours)
     if "digest_at" in sent:
         changes["digest_at"] = time.fromisoformat(body.digest_at) if body.digest_at else None
+    if "escalate_after" in sent:
+        after = body.escalate_after
+        changes["escalate_after_s"] = parse_duration(after) if after else None
     return changes
 
 

@@ -18,16 +18,37 @@ def memberships(
     subscriptions: Sequence[Subscription],
     in_subtree: Callable[[str, str], bool],
 ) -> dict[store.GroupId, tuple[dict[str, str], set[str]]]:
-    """The groups the firing `alerts` join: each group's labels and the fingerprints joining."""
+    """The groups the firing `alerts` join: each group's labels and the fingerprints joining.
+    Escalation subscriptions are left out: the escalator adds what nobody acknowledged."""
     members: dict[store.GroupId, tuple[dict[str, str], set[str]]] = {}
     for alert in alerts:
         if alert.state is not State.FIRING:
             continue
         for sub in subscriptions:
-            if matches(sub, alert.labels, in_subtree):
+            if sub.escalate_after_s is None and matches(sub, alert.labels, in_subtree):
                 key, labels = group_key(sub, alert.labels)
                 members.setdefault((sub.id, key), (labels, set()))[1].add(alert.fingerprint)
     return members
+
+
+async def join(
+    conn: AsyncConnection,
+    members: dict[store.GroupId, tuple[dict[str, str], set[str]]],
+    subscriptions: Sequence[Subscription],
+    now: datetime,
+) -> None:
+    """Add the members to their groups (made if new) and schedule each group's next look."""
+    timing = {sub.id: sub.timing for sub in subscriptions}
+    known = await store.groups(conn, list(members))
+    await store.schedule(
+        conn,
+        [
+            ((s, g), labels, on_change(known.get((s, g)), timing[s], now))
+            for (s, g), (labels, _) in members.items()
+            if s in timing
+        ],
+        [(group, fp) for group, (_, fps) in members.items() for fp in fps],
+    )
 
 
 async def route(
@@ -43,16 +64,5 @@ async def route(
     if resolved:
         for group, labels in await store.groups_holding(conn, resolved):
             members.setdefault(group, (labels, set()))
-    if not members:
-        return
-    timing = {sub.id: sub.timing for sub in subscriptions}
-    known = await store.groups(conn, list(members))
-    await store.schedule(
-        conn,
-        [
-            ((s, g), labels, on_change(known.get((s, g)), timing[s], now))
-            for (s, g), (labels, _) in members.items()
-            if s in timing
-        ],
-        [(group, fp) for group, (_, fps) in members.items() for fp in fps],
-    )
+    if members:
+        await join(conn, members, subscriptions, now)

@@ -36,6 +36,7 @@ _SUBSCRIPTION = sql.SQL(", ").join(
             "send_resolved",
             "quiet_hours",
             "digest_at",
+            "escalate_after_s",
         ),
     )
 )
@@ -78,13 +79,15 @@ async def save_subscription(conn: AsyncConnection, sub: Subscription) -> None:
             "INSERT INTO subscriptions ({})"
             " VALUES (%(id)s, %(name)s, %(owner)s, %(filters)s, %(channel)s, %(address)s,"
             " %(secret)s, %(group_by)s, %(group_wait_s)s, %(group_interval_s)s,"
-            " %(repeat_interval_s)s, %(send_resolved)s, %(quiet_hours)s, %(digest_at)s)"
+            " %(repeat_interval_s)s, %(send_resolved)s, %(quiet_hours)s, %(digest_at)s,"
+            " %(escalate_after_s)s)"
             " ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, filters = EXCLUDED.filters,"
             " address = EXCLUDED.address, group_by = EXCLUDED.group_by,"
             " group_wait_s = EXCLUDED.group_wait_s, group_interval_s = EXCLUDED.group_interval_s,"
             " repeat_interval_s = EXCLUDED.repeat_interval_s,"
             " send_resolved = EXCLUDED.send_resolved, quiet_hours = EXCLUDED.quiet_hours,"
-            " digest_at = EXCLUDED.digest_at, updated_at = now()"
+            " digest_at = EXCLUDED.digest_at, escalate_after_s = EXCLUDED.escalate_after_s,"
+            " updated_at = now()"
         ).format(_SUBSCRIPTION),
         row,
     )
@@ -166,6 +169,10 @@ class Due:
     group: Group
     sequence: int
 
+    @property
+    def group_id(self) -> GroupId:
+        return self.subscription_id, self.key
+
 
 async def due(conn: AsyncConnection, now: datetime, limit: int) -> list[Due]:
     """Up to `limit` groups due at `now`, locked; other replicas skip them meanwhile."""
@@ -239,3 +246,36 @@ async def save_flushed(
             "DELETE FROM notification_groups WHERE subscription_id = %s AND group_key = %s",
             [(d.subscription_id, d.key) for d in gone],
         )
+
+
+# Escalation
+
+
+@dataclass(frozen=True)
+class Firing:
+    fingerprint: str
+    labels: dict[str, str]
+    starts_at: datetime
+    fired_at: datetime
+
+
+async def firing_since(conn: AsyncConnection, before: datetime) -> list[Firing]:
+    """The alerts firing since `before` or earlier."""
+    cur = await conn.execute(
+        "SELECT fingerprint, labels, starts_at, fired_at FROM alerts"
+        " WHERE state = 'firing' AND fired_at <= %s ORDER BY fired_at, fingerprint",
+        [before],
+    )
+    return [Firing(*row) for row in await cur.fetchall()]
+
+
+async def grouped(
+    conn: AsyncConnection, subscriptions: Sequence[UUID], fingerprints: Sequence[str]
+) -> set[tuple[UUID, str]]:
+    """Which of these alerts are already in a group of which of these subscriptions."""
+    cur = await conn.execute(
+        "SELECT subscription_id, fingerprint FROM notification_group_alerts"
+        " WHERE subscription_id = ANY(%s) AND fingerprint = ANY(%s)",
+        [list(subscriptions), list(fingerprints)],
+    )
+    return {(s, fp) for s, fp in await cur.fetchall()}

@@ -25,6 +25,9 @@ from chiso_core.words.labels import ALERT_STATE, SEVERITY, TERM, VI
 _VIETNAM = timezone(timedelta(hours=7))
 STATUS_WORDS = ALERT_STATE[VI]
 SEVERITY_WORDS = SEVERITY[VI]
+# The link that acknowledges an alert (its page asks to confirm, so a mail scanner that opens
+# links acknowledges nothing).
+ACKNOWLEDGE = "Xác nhận đã xem"
 # Labels shown under each alert, in this order, with their Vietnamese names.
 _LABEL_WORDS = tuple(
     (label, TERM[VI][label]) for label in ("jurisdiction", "indicator", "plan", "target", "rule")
@@ -149,6 +152,8 @@ def _text(payload: Mapping[str, Any], subject: str, key: str) -> str:
         lines += [f"  {word}: {value}" for word, value in _facts(alert)]
         if alert.get("generatorURL"):
             lines.append(f"  Xem: {alert['generatorURL']}")
+        if alert.get("ackURL"):
+            lines.append(f"  {ACKNOWLEDGE}: {alert['ackURL']}")
         lines.append("")
     if note := _truncated(payload):
         lines += [note, ""]
@@ -165,6 +170,8 @@ def _html(payload: Mapping[str, Any], subject: str, key: str) -> str:
         parts.append("</table>")
         if alert.get("generatorURL"):
             parts.append(f'<p><a href="{e(alert["generatorURL"])}">Xem</a></p>')
+        if alert.get("ackURL"):
+            parts.append(f'<p><a href="{e(alert["ackURL"])}">{e(ACKNOWLEDGE)}</a></p>')
     if note := _truncated(payload):
         parts.append(f"<p>{e(note)}</p>")
     parts.append(

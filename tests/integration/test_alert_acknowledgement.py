@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import jsonschema
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
@@ -16,6 +17,7 @@ from chiso_alerts.acknowledge.link import Claim, Links, sign
 from chiso_core.contracts.v1 import score_pb2
 from chiso_devstack.processes import agency_key
 from tests.alerting import drifting, recent_months, score, subscribe
+from tests.alertmanager import WEBHOOK_V4
 from tests.http_recorder import Recorder, http_recorder
 from tests.integration.test_alert_notifications import Alerting, running
 from tests.integration.test_alerts_api import NOW, add_alert, alerts_app
@@ -58,6 +60,9 @@ def key(database_url: str) -> Callable[..., dict[str, str]]:
 
 
 def alerts_of(hook: Recorder) -> list[dict[str, Any]]:
+    """The alerts of every notification received, each payload held to Alertmanager's v4."""
+    for r in hook.received():
+        jsonschema.validate(r.json(), WEBHOOK_V4)
     return [a for r in hook.received() for a in r.json()["alerts"]]
 
 
@@ -80,7 +85,7 @@ async def test_acknowledged_by_the_link_it_is_not_repeated_until_it_worsens(
         await asyncio.sleep(1.1)
         assert await alerting.deliver() == 1  # unacknowledged: repeated after repeat_interval
 
-        path = first["ackURL"].removeprefix(API)
+        path = first["annotations"]["ack_url"].removeprefix(API)
         page = api.get(path)
         assert page.status_code == 200
         assert "<form method=post>" in page.text
@@ -97,7 +102,7 @@ async def test_acknowledged_by_the_link_it_is_not_repeated_until_it_worsens(
             first["fingerprint"],
             "critical",
         )
-        assert worse["ackURL"].startswith(API + "/ack/")
+        assert worse["annotations"]["ack_url"].startswith(API + "/ack/")
         sent = alerts_of(hook)
 
     told = history(api, key("leader"), first["fingerprint"])

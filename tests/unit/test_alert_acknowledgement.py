@@ -1,7 +1,8 @@
 """Acknowledgement and escalation rules (pure): what an acknowledgement quiets and for how
-long, the signed links that carry one, what escalates, and how a notification's delivery is
-read from its attempts."""
+long, the signed links that carry one, what escalates, how a notification's delivery is read
+from its attempts, and the target's owner a notification carries when known."""
 
+import html
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
@@ -18,8 +19,10 @@ from chiso_alerts.dispatch.store import Due, Firing
 from chiso_alerts.dispatch.subscription import Filters, Subscription
 from chiso_alerts.dispatch.timing import Group
 from chiso_alerts.mutes import Mutes
+from chiso_alerts.notify.email import render_email
 from chiso_alerts.notify.history import delivery
-from chiso_alerts.notify.payload import NotifiedAlert
+from chiso_alerts.notify.owners import OWNER, OWNER_NOTE, Owner
+from chiso_alerts.notify.payload import ACK_URL, NotifiedAlert
 
 T0 = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
 SEVERITIES = list(RANK)
@@ -152,11 +155,17 @@ def test_links_are_signed_into_firing_alerts_only_and_name_the_subscription() ->
     )
     assert flushed.notification is not None
     firing, resolved = flushed.notification[3]["alerts"]
-    assert "ackURL" not in resolved
+    assert ACK_URL not in resolved["annotations"]
     prefix = "https://chiso.example.vn/alerts/ack/"
-    assert firing["ackURL"].startswith(prefix)
-    claim = verify(SECRET, firing["ackURL"].removeprefix(prefix), T0)
+    link = firing["annotations"][ACK_URL]
+    assert link.startswith(prefix)
+    claim = verify(SECRET, link.removeprefix(prefix), T0)
     assert claim == Claim("a", T0, SUB.id, T0 + timedelta(hours=1))
+    # The email shows it, in text and HTML, to firing alerts only.
+    mail = render_email(flushed.notification[3], sender="a@b.vn", to="c@d.vn", notification_key="k")
+    text, page = (part.get_content() for part in mail.iter_parts())
+    assert text.count(link) == 1
+    assert page.count(html.escape(link)) == 1
 
 
 ESCALATE = replace(SUB, id=UUID(int=2), escalate_after_s=3600)
@@ -205,3 +214,28 @@ def test_a_notification_is_delivered_once_an_attempt_was_taken(
     outcomes: list[str], queued: bool, expected: str
 ) -> None:
     assert delivery([{"outcome": o} for o in outcomes], queued) == expected
+
+
+def test_a_notification_carries_its_targets_owner_and_latest_note_when_known() -> None:
+    def labelled(fp: str, target: str) -> NotifiedAlert:
+        return replace(alert(fp), labels={**alert(fp).labels, "target": target})
+
+    owners = {("p", "t1"): Owner("Sở Khoa học và Công nghệ", "Đã trình UBND kế hoạch bổ sung")}
+    owners[("p", "t2")] = Owner("Sở Nội vụ")
+    r = replace(a_round(T0, {}), owners=owners)
+    members = [labelled("a", "t1"), labelled("b", "t2"), labelled("c", "t3"), alert("d")]
+    flushed = flush_group(due(Group(T0)), SUB, members, r)
+    assert flushed.notification is not None
+    said = {a["fingerprint"]: a["annotations"] for a in flushed.notification[3]["alerts"]}
+    assert (said["a"][OWNER], said["a"][OWNER_NOTE]) == (
+        "Sở Khoa học và Công nghệ",
+        "Đã trình UBND kế hoạch bổ sung",
+    )
+    assert said["b"][OWNER] == "Sở Nội vụ"
+    assert OWNER_NOTE not in said["b"]
+    assert {OWNER, OWNER_NOTE}.isdisjoint(said["c"])  # an owner not known
+    assert {OWNER, OWNER_NOTE}.isdisjoint(said["d"])  # no target
+    text = render_email(flushed.notification[3], sender="a@b.vn", to="c@d.vn", notification_key="k")
+    body = next(iter(text.iter_parts())).get_content()
+    assert "Đơn vị chủ trì: Sở Khoa học và Công nghệ" in body
+    assert "Giải trình gần nhất của đơn vị chủ trì: Đã trình UBND kế hoạch bổ sung" in body

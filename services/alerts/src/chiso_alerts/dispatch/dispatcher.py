@@ -4,7 +4,7 @@ inhibited alerts are left out here, when the notification is made (as in Alertma
 are the firing alerts an acknowledgement quiets."""
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -19,7 +19,8 @@ from chiso_alerts.dispatch.store import Due
 from chiso_alerts.dispatch.subscription import Subscription
 from chiso_alerts.mutes import Mutes
 from chiso_alerts.notify import history, outbox
-from chiso_alerts.notify.payload import NotifiedAlert, webhook_payload
+from chiso_alerts.notify.owners import Owner, OwnerLookup, Target, target_of, with_owner
+from chiso_alerts.notify.payload import ACK_URL, NotifiedAlert, webhook_payload
 
 BATCH = 200
 
@@ -33,16 +34,17 @@ class Round:
     external_url: str
     links: Links | None
     now: datetime
+    owners: Mapping[Target, Owner] = field(default_factory=dict)
 
     def quieted(self, a: NotifiedAlert) -> bool:
         return quiets(self.acks.get(a.fingerprint, ()), a.status, a.starts_at, _severity(a))
 
     def told(self, a: NotifiedAlert, sub: Subscription) -> NotifiedAlert:
+        a = with_owner(a, self.owners)
         if self.links is None or a.status != "firing":
             return a
-        return replace(
-            a, ack_url=self.links.for_alert(a.fingerprint, a.starts_at, sub.id, self.now)
-        )
+        link = self.links.for_alert(a.fingerprint, a.starts_at, sub.id, self.now)
+        return replace(a, annotations={**a.annotations, ACK_URL: link})
 
 
 @dataclass(frozen=True)
@@ -90,9 +92,13 @@ def flush_group(due: Due, sub: Subscription, members: Sequence[NotifiedAlert], r
 
 class Dispatcher:
     def __init__(
-        self, pool: AsyncConnectionPool, external_url: str, links: Links | None = None
+        self,
+        pool: AsyncConnectionPool,
+        external_url: str,
+        links: Links | None = None,
+        owners: OwnerLookup | None = None,
     ) -> None:
-        self.pool, self.external_url, self.links = pool, external_url, links
+        self.pool, self.external_url, self.links, self.owners = pool, external_url, links, owners
 
     async def run_once(self) -> int:
         """Flush the due groups; returns how many notifications were queued."""
@@ -103,13 +109,15 @@ class Dispatcher:
                 return 0
             subs = {s.id: s for s in await store.load_subscriptions(conn)}
             members = await store.members(conn, [d.group_id for d in due], self.external_url)
-            fingerprints = {a.fingerprint for group in members.values() for a in group}
+            alerts = [a for group in members.values() for a in group]
+            targets = {t for a in alerts if (t := target_of(a)) is not None}
             r = Round(
                 await Mutes.read(conn, now),
-                await acks_store.acknowledged(conn, fingerprints),
+                await acks_store.acknowledged(conn, {a.fingerprint for a in alerts}),
                 self.external_url,
                 self.links,
                 now,
+                {} if self.owners is None else await self.owners(conn, targets),
             )
             flushed = [
                 flush_group(

@@ -12,6 +12,9 @@ from typing import Any, Literal
 
 # Go's zero time.Time, which Alertmanager writes for an alert that has not ended.
 ZERO_TIME = "0001-01-01T00:00:00Z"
+# The annotation holding a firing alert's signed acknowledgement link: an annotation, so that
+# the payload stays exactly Alertmanager's and receivers show it with the others.
+ACK_URL = "ack_url"
 
 
 @dataclass(frozen=True)
@@ -23,7 +26,6 @@ class NotifiedAlert:
     starts_at: datetime
     ends_at: datetime | None
     generator_url: str
-    ack_url: str | None = None  # the signed link that acknowledges it (a firing alert)
 
 
 def rfc3339(at: datetime) -> str:
@@ -72,7 +74,4 @@ def _alert(a: NotifiedAlert) -> dict[str, Any]:
         "endsAt": ZERO_TIME if a.ends_at is None else rfc3339(a.ends_at),
         "generatorURL": a.generator_url,
         "fingerprint": a.fingerprint,
-        # chiso's addition to the v4 alert, present only with a link: receivers that read
-        # Alertmanager's fields ignore it.
-        **({"ackURL": a.ack_url} if a.ack_url else {}),
     }

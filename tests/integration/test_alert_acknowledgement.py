@@ -230,3 +230,25 @@ def test_a_link_that_is_changed_expired_stale_or_switched_off_acknowledges_nothi
     with psycopg.connect(database_url) as conn:
         assert conn.execute("SELECT count(*) FROM alert_acknowledgements").fetchone() == (0,)
     assert api.post(good, data={}).status_code == 200
+
+
+def test_an_escalation_subscription_is_made_changed_and_cleared_through_the_api(
+    api: TestClient, key: Callable[..., dict[str, str]]
+) -> None:
+    headers = key("leader")
+    body = {"name": "Chủ tịch UBND", "channel": "email", "address": "chu.tich@example.vn"}
+    made = api.post("/v1/subscriptions", json=body | {"escalate_after": "1d"}, headers=headers)
+    assert made.status_code == 201, made.text
+    assert made.json()["escalate_after"] == "1d"
+    path = f"/v1/subscriptions/{made.json()['id']}"
+    changed = api.patch(path, json={"escalate_after": "4h30m"}, headers=headers)
+    assert changed.json()["escalate_after"] == "4h30m"
+    assert api.patch(path, json={"name": "x"}, headers=headers).json()["escalate_after"] == "4h30m"
+    assert (
+        api.patch(path, json={"escalate_after": None}, headers=headers).json()["escalate_after"]
+        is None
+    )
+    for bad in ("0s", "soon", "400d"):
+        refused = api.patch(path, json={"escalate_after": bad}, headers=headers)
+        assert refused.status_code == 422, bad
+        assert "escalate_after" in str(refused.json()["problems"])

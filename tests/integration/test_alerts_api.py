@@ -450,6 +450,7 @@ def test_a_webhook_subscription_shows_its_secret_once(
         "send_resolved": True,
         "quiet_hours": {"start": "22:00", "end": "06:00", "timezone": "Asia/Ho_Chi_Minh"},
         "digest_at": "07:30",
+        "escalate_after": None,
     }
     listed = client.get("/v1/subscriptions", headers=headers)
     one = client.get(f"/v1/subscriptions/{body['id']}", headers=headers)

@@ -35,7 +35,9 @@ def _page(status: int, title: str, body: str = "") -> HTMLResponse:
     )
 
 
-async def _claimed(conn: AsyncConnection, wired: Wired, token: str) -> tuple[Claim, Any, str]:
+async def _claimed(
+    conn: AsyncConnection, wired: Wired, token: str
+) -> tuple[Claim, dict[str, Any], str]:
     """The link's claim, the alert (firing, in the episode the link names), and the name of
     the subscription it was sent to; Refused saying why not."""
     links = ack_links(wired.settings)

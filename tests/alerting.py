@@ -72,6 +72,7 @@ def subscribe(
     group_wait_s: int = 0,
     group_interval_s: int = 1,
     repeat_interval_s: int = 86_400,
+    escalate_after_s: int | None = None,
 ) -> uuid.UUID:
     """A subscription as POST /v1/subscriptions stores it (owner agency made when missing)."""
     sub = uuid.uuid4()
@@ -84,8 +85,8 @@ def subscribe(
         )
         conn.execute(
             "INSERT INTO subscriptions (id, name, owner, filters, channel, address, secret,"
-            " group_by, group_wait_s, group_interval_s, repeat_interval_s)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            " group_by, group_wait_s, group_interval_s, repeat_interval_s, escalate_after_s)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             [
                 sub,
                 f"subscriber {sub.hex[:6]}",
@@ -98,6 +99,7 @@ def subscribe(
                 group_wait_s,
                 group_interval_s,
                 repeat_interval_s,
+                escalate_after_s,
             ],
         )
     return sub

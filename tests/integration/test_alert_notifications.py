@@ -16,10 +16,12 @@ import pytest
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
-from chiso_alerts.context import Judging
-from chiso_alerts.delivery import Sender
-from chiso_alerts.dispatcher import Dispatcher
-from chiso_alerts.pipeline import AlertsPipeline
+from chiso_alerts.acknowledge.link import Links
+from chiso_alerts.dispatch.dispatcher import Dispatcher
+from chiso_alerts.dispatch.escalate import Escalator
+from chiso_alerts.lifecycle.context import Judging
+from chiso_alerts.lifecycle.pipeline import AlertsPipeline
+from chiso_alerts.notify.delivery import Sender
 from chiso_alerts.rules.params import load_params
 from chiso_core import topics
 from chiso_core.broker import ensure_topics
@@ -52,6 +54,7 @@ class Alerting:
     pipeline: AlertsPipeline
     dispatcher: Dispatcher
     sender: Sender
+    escalator: Escalator
     bootstrap: str
     handed: set[tuple[int, int]] = field(default_factory=set)
 
@@ -73,7 +76,11 @@ class Alerting:
 
 @asynccontextmanager
 async def running(
-    bootstrap: str, database_url: str, smtp_port: int, grafana_url: str | None = None
+    bootstrap: str,
+    database_url: str,
+    smtp_port: int,
+    grafana_url: str | None = None,
+    links: Links | None = None,
 ) -> AsyncIterator[Alerting]:
     """The parts as app.py wires them, against the test's broker, database and SMTP server."""
     settings = AlertsSettings(
@@ -97,8 +104,9 @@ async def running(
         )
         yield Alerting(
             AlertsPipeline(pool, publisher, judging),
-            Dispatcher(pool, "http://grafana"),
+            Dispatcher(pool, "http://grafana", links),
             Sender(pool, settings, client),
+            Escalator(pool, CatalogCache(pool)),
             bootstrap,
         )
 

@@ -16,9 +16,11 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 from structlog.testing import capture_logs
 
-from chiso_alerts import directory
-from chiso_alerts.api.routes import routers
-from chiso_alerts.silences import Matcher, Silence
+from chiso_alerts.api import ROUTERS
+from chiso_alerts.api.wiring import Wiring
+from chiso_alerts.dispatch import store as dispatch_store
+from chiso_alerts.silence import store as silence_store
+from chiso_alerts.silence.silence import Matcher, Silence
 from chiso_core.access.agencies import Permission
 from chiso_core.access.auth import Authenticator
 from chiso_core.catalog.store import CatalogCache
@@ -55,8 +57,9 @@ def alerts_app(database_url: str, **settings: Any) -> FastAPI:
     # checked before the body, the routes.
     app = service_app(config, lifespan=lifespan)
     app.add_middleware(KeyBeforeBody, check=authenticate.check)
-    for router in routers(pool, config, CatalogCache(pool, 0), authenticate):
+    for router in ROUTERS:
         app.include_router(router)
+    app.state.wiring = Wiring(pool, config, CatalogCache(pool, 0), authenticate)
     add_problem_handlers(app)
     return app
 
@@ -279,7 +282,7 @@ def test_a_silence_is_listed_and_expired_by_delete(
 
     async def active() -> list[uuid.UUID]:
         async with await psycopg.AsyncConnection.connect(database_url) as conn:
-            return [s.id for s in await directory.active_silences(conn, datetime.now(UTC))]
+            return [s.id for s in await silence_store.active_silences(conn, datetime.now(UTC))]
 
     assert asyncio.run(active()) == []
     assert client.get("/v1/silences?state=active", headers=headers).json() == []
@@ -447,6 +450,7 @@ def test_a_webhook_subscription_shows_its_secret_once(
         "send_resolved": True,
         "quiet_hours": {"start": "22:00", "end": "06:00", "timezone": "Asia/Ho_Chi_Minh"},
         "digest_at": "07:30",
+        "escalate_after": None,
     }
     listed = client.get("/v1/subscriptions", headers=headers)
     one = client.get(f"/v1/subscriptions/{body['id']}", headers=headers)
@@ -456,7 +460,7 @@ def test_a_webhook_subscription_shows_its_secret_once(
 
     async def loaded() -> list[Any]:
         async with await psycopg.AsyncConnection.connect(database_url) as conn:
-            return await directory.load_subscriptions(conn)
+            return await dispatch_store.load_subscriptions(conn)
 
     [sub] = asyncio.run(loaded())
     assert (sub.secret, sub.group_wait_s, sub.repeat_interval_s) == (secret, 60, 86_400)
@@ -631,7 +635,7 @@ def test_active_silences_reads_what_the_api_made(database_url: str) -> None:
                 " ('ag', '{vn}', '{pii_rank}')"
             )
             for start in (timedelta(hours=-1), timedelta(hours=1)):
-                await directory.save_silence(
+                await silence_store.save_silence(
                     conn,
                     Silence(
                         uuid.uuid4(),
@@ -643,7 +647,9 @@ def test_active_silences_reads_what_the_api_made(database_url: str) -> None:
                         "ag",
                     ),
                 )
-            return [s.matchers for s in await directory.active_silences(conn, datetime.now(UTC))]
+            return [
+                s.matchers for s in await silence_store.active_silences(conn, datetime.now(UTC))
+            ]
 
     assert asyncio.run(go()) == [
         (Matcher("jurisdiction", "vn"), Matcher("rule", "s.*", True, False))

@@ -10,11 +10,11 @@ import pytest
 from aiokafka.errors import ProducerClosed
 from psycopg_pool import AsyncConnectionPool
 
-from chiso_alerts.context import Judging
-from chiso_alerts.pipeline import AlertsPipeline
+from chiso_alerts.lifecycle.context import Judging
+from chiso_alerts.lifecycle.pipeline import AlertsPipeline
+from chiso_alerts.lifecycle.sweep import Sweeper
 from chiso_alerts.rules.lifecycle import fingerprint
 from chiso_alerts.rules.params import load_params
-from chiso_alerts.sweep import Sweeper
 from chiso_core import topics
 from chiso_core.broker import ensure_topics
 from chiso_core.catalog.store import CatalogCache

@@ -83,6 +83,11 @@ def _seed(conn: psycopg.Connection) -> None:
             " VALUES (%s, 'webhook', 1, 'sent', %s)",
             [(f"n{d}-{k}", NOW - timedelta(days=d)) for d in (10, 200) for k in range(5)],
         )
+        cur.executemany(
+            "INSERT INTO notification_alerts (notification_key, fingerprint, subscription_id,"
+            " status, at) VALUES (%s, 'f', gen_random_uuid(), 'firing', %s)",
+            [(f"n{d}", NOW - timedelta(days=d)) for d in (10, 200, 300)],
+        )
         cur.execute(
             "INSERT INTO alerts (fingerprint, labels, state, starts_at, last_period, last_grain)"
             " VALUES ('f', '{}', 'firing', %s, '2024-01-01', 'month')",
@@ -108,6 +113,7 @@ def _remaining(conn: psycopg.Connection) -> dict[str, object]:
         ),
         "idempotent": one("SELECT count(*) FROM idempotent_responses"),
         "log": one("SELECT count(*) FROM notification_log"),
+        "told": one("SELECT count(*) FROM notification_alerts"),
         "events": one("SELECT count(*) FROM alert_events"),
         "alerts": one("SELECT count(*) FROM alerts"),
     }
@@ -126,6 +132,7 @@ def test_what_is_old_goes_and_what_is_young_stays(
         "scores (chunks)": 2,
         "idempotent_responses": 1,
         "notification_log": 5,
+        "notification_alerts": 2,
         "alert_events": 2,
     }
     with psycopg.connect(database_url) as conn:
@@ -133,6 +140,7 @@ def test_what_is_old_goes_and_what_is_young_stays(
             "score years": [2024],
             "idempotent": 1,
             "log": 5,
+            "told": 1,
             "events": 1,
             "alerts": 1,
         }

@@ -3,7 +3,7 @@ hours that defer and never drop, and the daily digest."""
 
 from datetime import UTC, datetime, time, timedelta
 
-from chiso_alerts.groups import VIETNAM, Group, QuietHours, Timing, flush, on_change
+from chiso_alerts.dispatch.timing import VIETNAM, Group, QuietHours, Timing, flush, on_change
 
 T0 = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)  # 10:00 in Hà Nội
 TIMING = Timing(

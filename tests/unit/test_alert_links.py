@@ -2,7 +2,7 @@
 
 import pytest
 
-from chiso_alerts.links import generator_url
+from chiso_alerts.notify.links import generator_url
 from chiso_core.settings import AlertsSettings
 
 TARGET = {

@@ -8,10 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chiso_alerts.groups import QuietHours
-from chiso_alerts.inhibition import inhibited
-from chiso_alerts.silences import Matcher, Silence, silenced_by
-from chiso_alerts.subscriptions import (
+from chiso_alerts.dispatch.subscription import (
     MAX_DURATION_S,
     Filters,
     Subscription,
@@ -22,6 +19,9 @@ from chiso_alerts.subscriptions import (
     parse_duration,
     to_row,
 )
+from chiso_alerts.dispatch.timing import QuietHours
+from chiso_alerts.inhibit.inhibit import inhibited
+from chiso_alerts.silence.silence import Matcher, Silence, silenced_by
 
 NOW = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 ALERT = {

@@ -5,9 +5,9 @@ import itertools
 import pytest
 from prometheus_client import Counter
 
-from chiso_alerts.delivery import NOTIFICATIONS
+from chiso_alerts.lifecycle.transitions import TRANSITIONS
+from chiso_alerts.notify.delivery import NOTIFICATIONS
 from chiso_alerts.rules.lifecycle import State
-from chiso_alerts.transitions import TRANSITIONS
 from chiso_core import topics
 from chiso_core.metrics import at_zero
 from chiso_core.publisher import PUBLISHED

@@ -4,7 +4,8 @@ retention policies, so this runs as a command (`chiso retention`, on a timer in 
 - `scores`: whole chunks of periods older than `retention_score_years` go with `drop_chunks`
   (cheap: a chunk is a table; scores are recomputable from the observations by a rescore);
 - `idempotent_responses`: rows past their `expires_at` (ingest already ignores them);
-- `notification_log`: attempts older than `retention_notification_log_days`;
+- `notification_log`: attempts older than `retention_notification_log_days`, and with them
+  `notification_alerts` (which alerts each notification told of, for the history);
 - `alert_events`: transitions older than `retention_alert_events_days` (the alert itself, its
   current state, stays).
 
@@ -44,6 +45,7 @@ def cutoffs(now: datetime, settings: RetentionSettings) -> Cutoffs:
 _DELETES = {
     "idempotent_responses": "expires_at <= now()",
     "notification_log": "at < %(before)s",
+    "notification_alerts": "at < %(before)s",
     "alert_events": "at < %(before)s",
 }
 
@@ -81,5 +83,8 @@ def run(
             "scores (chunks)": int(chunks[0]) if chunks else 0,
             "idempotent_responses": _delete(conn, "idempotent_responses", None),
             "notification_log": _delete(conn, "notification_log", limits.notification_log_before),
+            "notification_alerts": _delete(
+                conn, "notification_alerts", limits.notification_log_before
+            ),
             "alert_events": _delete(conn, "alert_events", limits.alert_events_before),
         }

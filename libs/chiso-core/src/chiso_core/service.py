@@ -61,6 +61,9 @@ class Parts:
     loops: Sequence[Loop] = ()
     # The routers' key check on a raw Authorization header, run before any body is read.
     key_check: Callable[[str | None, str], Awaitable[object]] | None = None
+    # The collaborators the routers' handlers take from `app.state.wiring` (module-level
+    # handlers with injected dependencies, as the ingest app's).
+    wiring: object | None = None
 
 
 def consumer_app(
@@ -115,6 +118,8 @@ def consumer_app(
     )
     for router in parts.routers:
         app.include_router(router)
+    if parts.wiring is not None:
+        app.state.wiring = parts.wiring
     # The routes of these services are each a few database round trips.
     app.add_middleware(Deadline, timeout_s=settings.db_timeout_s)
     if parts.key_check is not None:

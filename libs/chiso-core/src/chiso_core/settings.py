@@ -217,6 +217,23 @@ class AlertsSettings(ConsumerSettings, CatalogReaderSettings, AuthSettings):
     grafana_token: SecretStr | None = Field(
         default=None, description="a Grafana service-account token"
     )
+    ack_url: str | None = Field(
+        default=None,
+        description="where a reader of a notification reaches the alerts service, for the "
+        "signed acknowledgement links (e.g. https://chiso.example.vn/alerts); none: no links",
+    )
+    ack_secret: SecretStr | None = Field(
+        default=None,
+        description="signs acknowledgement links (HMAC-SHA256), at least 32 characters; "
+        "changing it voids the links already sent",
+        min_length=32,
+    )
+    ack_link_ttl_s: float = Field(
+        default=7 * 86_400, gt=0, description="how long an acknowledgement link stays valid"
+    )
+    escalate_interval_s: float = Field(
+        default=60, gt=0, description="how often unacknowledged alerts are looked at to escalate"
+    )
 
 
 class MigrateSettings(DatabaseSettings, CatalogSettings, LogSettings):

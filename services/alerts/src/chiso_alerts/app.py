@@ -5,13 +5,16 @@ import httpx
 from fastapi import FastAPI
 from psycopg_pool import AsyncConnectionPool
 
-from chiso_alerts.api.routes import routers
-from chiso_alerts.context import Judging
-from chiso_alerts.delivery import Sender, outbox_backlog
-from chiso_alerts.dispatcher import Dispatcher
-from chiso_alerts.pipeline import AlertsPipeline
+from chiso_alerts.acknowledge.link import ack_links
+from chiso_alerts.api import ROUTERS
+from chiso_alerts.api.wiring import Wiring
+from chiso_alerts.dispatch.dispatcher import Dispatcher
+from chiso_alerts.dispatch.escalate import Escalator
+from chiso_alerts.lifecycle.context import Judging
+from chiso_alerts.lifecycle.pipeline import AlertsPipeline
+from chiso_alerts.lifecycle.sweep import Sweeper
+from chiso_alerts.notify.delivery import Sender, outbox_backlog
 from chiso_alerts.rules.params import load_params
-from chiso_alerts.sweep import Sweeper
 from chiso_core import topics
 from chiso_core.access.agencies import Permission
 from chiso_core.access.auth import Authenticator
@@ -36,21 +39,24 @@ def create_app(settings: AlertsSettings | None = None) -> FastAPI:
             timeout=settings.delivery_timeout_s, follow_redirects=False, trust_env=False
         )
         every = settings.dispatch_interval_s
+        links = ack_links(settings)
         authenticate = Authenticator(pool, settings, Permission.ALERTS)
         return Parts(
             AlertsPipeline(pool, publisher, judging).handle,
-            routers(pool, settings, catalog, authenticate),
+            ROUTERS,
             [
                 Loop(
                     "stale-sweep",
                     settings.sweep_interval_s,
                     Sweeper(pool, publisher, judging).run_once,
                 ),
-                Loop("dispatch", every, Dispatcher(pool, settings.external_url).run_once),
+                Loop("dispatch", every, Dispatcher(pool, settings.external_url, links).run_once),
+                Loop("escalate", settings.escalate_interval_s, Escalator(pool, catalog).run_once),
                 Loop("deliver", every, Sender(pool, settings, client).run_once),
                 Loop("outbox-backlog", settings.lag_interval_s, outbox_backlog(pool)),
             ],
             key_check=authenticate.check,
+            wiring=Wiring(pool, settings, catalog, authenticate),
         )
 
     app = consumer_app("alerts", topics.SCORES, settings, build)

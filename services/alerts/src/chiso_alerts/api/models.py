@@ -1,4 +1,5 @@
-"""The JSON contract of the alerts API: alerts, silences, subscriptions."""
+"""The JSON contract of the alerts API: alerts, their acknowledgements and notifications,
+silences, subscriptions."""
 
 from datetime import datetime
 from email.errors import HeaderParseError
@@ -9,8 +10,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from chiso_alerts.silences import SilenceState
-from chiso_alerts.subscriptions import DEFAULT_GROUP_BY, LABELS, RULES, SEVERITIES, parse_duration
+from chiso_alerts.dispatch.subscription import (
+    DEFAULT_GROUP_BY,
+    LABELS,
+    RULES,
+    SEVERITIES,
+    parse_duration,
+)
+from chiso_alerts.silence.silence import SilenceState
 
 Severity = Literal[SEVERITIES]  # type: ignore[valid-type]
 Rule = Literal[RULES]  # type: ignore[valid-type]
@@ -58,6 +65,48 @@ class AlertOut(BaseModel):
 
 class AlertDetail(AlertOut):
     history: list[AlertEvent] = Field(description="every change of state, oldest first")
+
+
+class AcknowledgementIn(_In):
+    by: str = Field(min_length=1, max_length=200, description="who saw it: a person, a desk")
+    comment: str = Field(default="", max_length=2000, description="what they say about it")
+
+
+class AcknowledgementOut(BaseModel):
+    starts_at: datetime = Field(description="the episode acknowledged (when it started)")
+    severity: str = Field(description="the severity seen; a worse one is told again")
+    by_name: str
+    via: Literal["api", "link"]
+    agency: str | None = Field(description="the key's agency (via api)")
+    subscription_id: UUID | None = Field(description="whose link it was (via link)")
+    comment: str
+    at: datetime
+
+
+class AttemptOut(BaseModel):
+    attempt: int
+    outcome: Literal["sent", "retry", "failed"]
+    detail: str | None
+    at: datetime
+
+
+class NotificationOut(BaseModel):
+    notification_key: str = Field(description="as the Idempotency-Key header / Message-ID")
+    subscription_id: UUID
+    subscription: str | None = Field(description="its name")
+    channel: str | None
+    status: Literal["firing", "resolved"] = Field(description="what it told of the alert")
+    severity: str | None
+    escalation: bool = Field(description="sent to an escalation subscription")
+    queued_at: datetime
+    delivery: Literal["delivered", "pending", "failed"]
+    attempts: list[AttemptOut] = Field(description="every delivery attempt, oldest first")
+
+
+class AlertNotifications(BaseModel):
+    fingerprint: str
+    notifications: list[NotificationOut] = Field(description="oldest first")
+    acknowledgements: list[AcknowledgementOut] = Field(description="oldest first")
 
 
 # Silences
@@ -138,7 +187,7 @@ class _SubscriptionFields(_In):
     def _wait(cls, v: str | None) -> str | None:
         return None if v is None else _duration(v, zero=True)
 
-    @field_validator("group_interval", "repeat_interval", check_fields=False)
+    @field_validator("group_interval", "repeat_interval", "escalate_after", check_fields=False)
     @classmethod
     def _interval(cls, v: str | None) -> str | None:
         return None if v is None else _duration(v, zero=False)
@@ -165,10 +214,15 @@ class SubscriptionIn(_SubscriptionFields):
     digest_at: str | None = Field(
         default=None, pattern=HH_MM, description="HH:MM: a daily digest instead of each notice"
     )
+    escalate_after: str | None = Field(
+        default=None,
+        description="an escalation subscription: told of a firing alert nobody acknowledged "
+        f"this long after it fired; {DURATION}",
+    )
 
 
 class SubscriptionPatch(_SubscriptionFields):
-    """Only the fields sent change; null clears quiet_hours or digest_at."""
+    """Only the fields sent change; null clears quiet_hours, digest_at or escalate_after."""
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
     filters: FiltersIn | None = None
@@ -180,6 +234,7 @@ class SubscriptionPatch(_SubscriptionFields):
     send_resolved: bool | None = None
     quiet_hours: QuietHoursIn | None = None
     digest_at: str | None = Field(default=None, pattern=HH_MM)
+    escalate_after: str | None = None
 
 
 class QuietHoursOut(BaseModel):
@@ -210,6 +265,7 @@ class SubscriptionOut(BaseModel):
     send_resolved: bool
     quiet_hours: QuietHoursOut | None
     digest_at: str | None
+    escalate_after: str | None
 
 
 class SubscriptionCreated(SubscriptionOut):

@@ -17,7 +17,8 @@ from typing import Any
 import aiosmtplib
 
 from chiso_alerts.notify.outcome import Outcome
-from chiso_alerts.notify.payload import ZERO_TIME
+from chiso_alerts.notify.owners import OWNER, OWNER_NOTE
+from chiso_alerts.notify.payload import ACK_URL, ZERO_TIME
 from chiso_core.settings import AlertsSettings
 from chiso_core.words.labels import ALERT_STATE, SEVERITY, TERM, VI
 
@@ -25,6 +26,11 @@ from chiso_core.words.labels import ALERT_STATE, SEVERITY, TERM, VI
 _VIETNAM = timezone(timedelta(hours=7))
 STATUS_WORDS = ALERT_STATE[VI]
 SEVERITY_WORDS = SEVERITY[VI]
+# The link that acknowledges an alert (its page asks to confirm, so a mail scanner that opens
+# links acknowledges nothing).
+ACKNOWLEDGE = "Xác nhận đã xem"
+# Who answers for the target, when the notification knows (notify/owners.py).
+_OWNER_WORDS = ((OWNER, "Đơn vị chủ trì"), (OWNER_NOTE, "Giải trình gần nhất của đơn vị chủ trì"))
 # Labels shown under each alert, in this order, with their Vietnamese names.
 _LABEL_WORDS = tuple(
     (label, TERM[VI][label]) for label in ("jurisdiction", "indicator", "plan", "target", "rule")
@@ -130,6 +136,9 @@ def _facts(alert: Mapping[str, Any]) -> list[tuple[str, str]]:
         facts.append(("Kết thúc", f"{ended} (giờ Việt Nam)"))
     if description := annotations.get("description"):
         facts.append(("Chi tiết", description))
+    for annotation, word in _OWNER_WORDS:
+        if said := annotations.get(annotation):
+            facts.append((word, said))
     return facts
 
 
@@ -149,6 +158,8 @@ def _text(payload: Mapping[str, Any], subject: str, key: str) -> str:
         lines += [f"  {word}: {value}" for word, value in _facts(alert)]
         if alert.get("generatorURL"):
             lines.append(f"  Xem: {alert['generatorURL']}")
+        if link := alert["annotations"].get(ACK_URL):
+            lines.append(f"  {ACKNOWLEDGE}: {link}")
         lines.append("")
     if note := _truncated(payload):
         lines += [note, ""]
@@ -165,6 +176,8 @@ def _html(payload: Mapping[str, Any], subject: str, key: str) -> str:
         parts.append("</table>")
         if alert.get("generatorURL"):
             parts.append(f'<p><a href="{e(alert["generatorURL"])}">Xem</a></p>')
+        if link := alert["annotations"].get(ACK_URL):
+            parts.append(f'<p><a href="{e(link)}">{e(ACKNOWLEDGE)}</a></p>')
     if note := _truncated(payload):
         parts.append(f"<p>{e(note)}</p>")
     parts.append(

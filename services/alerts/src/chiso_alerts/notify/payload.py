@@ -12,6 +12,9 @@ from typing import Any, Literal
 
 # Go's zero time.Time, which Alertmanager writes for an alert that has not ended.
 ZERO_TIME = "0001-01-01T00:00:00Z"
+# The annotation holding a firing alert's signed acknowledgement link: an annotation, so that
+# the payload stays exactly Alertmanager's and receivers show it with the others.
+ACK_URL = "ack_url"
 
 
 @dataclass(frozen=True)

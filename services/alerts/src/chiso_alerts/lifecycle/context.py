@@ -6,9 +6,9 @@ from datetime import date, datetime
 
 from psycopg_pool import AsyncConnectionPool
 
-from chiso_alerts import transitions
-from chiso_alerts.directory import load_subscriptions
-from chiso_alerts.groups import VIETNAM
+from chiso_alerts.dispatch.store import load_subscriptions
+from chiso_alerts.dispatch.timing import VIETNAM
+from chiso_alerts.lifecycle import transitions
 from chiso_alerts.rules.model import Names, SeriesKey
 from chiso_alerts.rules.params import ParamsBook
 from chiso_core.catalog.models import Cadence, Catalog

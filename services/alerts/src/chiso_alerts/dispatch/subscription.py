@@ -10,7 +10,7 @@ from typing import Any, Literal
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from chiso_alerts.groups import VIETNAM, QuietHours, Timing
+from chiso_alerts.dispatch.timing import VIETNAM, QuietHours, Timing
 from chiso_alerts.rules import drift, projection, stale, status
 from chiso_alerts.rules.model import Severity
 
@@ -56,6 +56,9 @@ class Subscription:
     send_resolved: bool
     quiet_hours: QuietHours | None
     digest_at: time | None  # a daily digest at this local time instead of each change
+    # An escalation subscription: told of a firing alert nobody acknowledged this many seconds
+    # after it fired (docs/alerts.md, "Acknowledgement and escalation"); None: told at once.
+    escalate_after_s: int | None = None
 
     @property
     def timing(self) -> Timing:
@@ -148,6 +151,7 @@ def to_row(sub: Subscription) -> dict[str, Any]:
         "send_resolved": sub.send_resolved,
         "quiet_hours": sub.quiet_hours.to_json() if sub.quiet_hours else None,
         "digest_at": sub.digest_at,
+        "escalate_after_s": sub.escalate_after_s,
     }
 
 
@@ -167,4 +171,5 @@ def from_row(row: Mapping[str, Any]) -> Subscription:
         send_resolved=row["send_resolved"],
         quiet_hours=QuietHours.from_json(row["quiet_hours"]) if row["quiet_hours"] else None,
         digest_at=row["digest_at"],
+        escalate_after_s=row["escalate_after_s"],
     )

@@ -9,12 +9,14 @@ from datetime import datetime
 from prometheus_client import Counter
 from psycopg import AsyncConnection
 
-from chiso_alerts import outbox, routing, store
-from chiso_alerts.links import generator_url
+from chiso_alerts.dispatch import route
+from chiso_alerts.dispatch.subscription import Subscription
+from chiso_alerts.lifecycle import store
+from chiso_alerts.notify import outbox
+from chiso_alerts.notify.links import generator_url
 from chiso_alerts.notify.payload import NotifiedAlert
 from chiso_alerts.rules.lifecycle import AlertState, State, advance, fingerprint
 from chiso_alerts.rules.model import Verdict
-from chiso_alerts.subscriptions import Subscription
 from chiso_core import topics
 from chiso_core.contracts.v1 import alert_pb2
 from chiso_core.messaging import new_meta
@@ -105,7 +107,7 @@ async def apply(
     notifiable = [
         a for a in changed if a.state is State.FIRING or _was_firing(current.get(a.fingerprint), a)
     ]
-    await routing.route(
+    await route.route(
         conn,
         notifiable + [a for a in relabelled if a.state is State.FIRING],
         context.subscriptions,

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 
 from psycopg_pool import AsyncConnectionPool
 
-from chiso_alerts import store, transitions
-from chiso_alerts.context import Judging
+from chiso_alerts.lifecycle import store, transitions
+from chiso_alerts.lifecycle.context import Judging
 from chiso_alerts.rules.stale import jurisdiction_stale, stale
 from chiso_core.publisher import Publisher
 

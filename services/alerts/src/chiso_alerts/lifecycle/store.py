@@ -7,7 +7,6 @@ from datetime import date
 from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
-from chiso_alerts.inhibition import SOURCE
 from chiso_alerts.rules import window
 from chiso_alerts.rules.lifecycle import AlertState, State
 from chiso_alerts.rules.model import SeriesKey
@@ -138,12 +137,3 @@ async def save_alerts(
                 for a in changed
             ],
         )
-
-
-async def inhibiting(conn: AsyncConnection) -> list[dict[str, str]]:
-    """The labels of the firing alerts that inhibit others."""
-    cur = await conn.execute(
-        "SELECT labels FROM alerts WHERE state = 'firing' AND labels->>'alertname' = %s",
-        [SOURCE],
-    )
-    return [labels for (labels,) in await cur.fetchall()]

@@ -13,13 +13,13 @@ import structlog
 from prometheus_client import Counter, Gauge
 from psycopg_pool import AsyncConnectionPool
 
-from chiso_alerts import outbox
-from chiso_alerts.directory import load_subscriptions
+from chiso_alerts.dispatch.store import load_subscriptions
+from chiso_alerts.dispatch.subscription import Subscription
+from chiso_alerts.notify import outbox
 from chiso_alerts.notify.email import render_email, send_email
 from chiso_alerts.notify.grafana import annotate
 from chiso_alerts.notify.outcome import Kind, Outcome
 from chiso_alerts.notify.webhook import send_webhook
-from chiso_alerts.subscriptions import Subscription
 from chiso_core import failpoints
 from chiso_core.metrics import at_zero
 from chiso_core.settings import AlertsSettings

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from google.protobuf.message import DecodeError
 from psycopg_pool import AsyncConnectionPool
 
-from chiso_alerts import store, transitions
-from chiso_alerts.context import Judging
+from chiso_alerts.lifecycle import store, transitions
+from chiso_alerts.lifecycle.context import Judging
 from chiso_alerts.rules import window
 from chiso_alerts.rules.evaluate import evaluate
 from chiso_alerts.rules.model import ScorePoint, SeriesKey, from_score

@@ -200,8 +200,9 @@ def test_owners_are_stored_apart_from_revisions_and_resolved_per_target(
         assert conn.execute(
             "SELECT target_id, lead, supporting FROM target_owners WHERE plan_id = 'sample_plan'"
         ).fetchall() == [("usage_2030", "vp_ubnd_lai_chau", ["so_khcn_lai_chau"])]
+        conn.execute("SET ROLE grafana_reader")  # as Grafana reads it
         assert conn.execute(
-            "SELECT lead_name_vi, supporting_names_vi FROM dash_target_owners"
+            "SELECT lead_name_vi, supporting_name_vi FROM dash_target_owners"
             " WHERE plan_id = 'sample_plan'"
         ).fetchall() == [
             ("Văn phòng Ủy ban nhân dân tỉnh Lai Châu", "Sở Khoa học và Công nghệ tỉnh Lai Châu")

@@ -68,6 +68,7 @@ async def test_the_live_page_shows_the_scorecard_and_the_firing_alerts(
     for absent in ("resolved-here", "pending-here", "firing-elsewhere"):
         assert f"tóm tắt {absent}" not in page.text
     assert 'href="/scorecard"' in page.text
+    assert page.text.count("Chủ trì: <b>") == len(catalog.plans[PLAN].targets)
 
     file = tmp_path / "live.html"
     file.write_text(page.text, encoding="utf-8")

@@ -78,6 +78,12 @@ async def test_the_scorecard_opens_in_chromium_with_every_target(
     for target in plan.targets:
         assert f'data-target="{target.id}"' in dom, target.id
         assert f'id="row-{target.id}"' in dom, target.id
+    # each target's section names its lead agency; the plan's default leads most of them
+    owners = [plan.owners_of(t) for t in plan.targets]
+    for lead in {o.lead for o in owners if o is not None}:
+        expected = sum(1 for o in owners if o is not None and o.lead == lead)
+        assert dom.count(f"Chủ trì: <b>{catalog.agencies[lead].name_vi}</b>") == expected, lead
+    assert "phối hợp: Thống kê tỉnh Khánh Hòa" in dom
     # The two simulated series are charted, with the figures through June 2025; the other
     # targets say they have no figures.
     assert dom.count('<svg class="chart"') == 2

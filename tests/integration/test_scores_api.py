@@ -54,6 +54,15 @@ async def test_the_scorecard_lists_every_target_with_its_latest_score(
     others = [t for t in card["targets"] if t["target_id"] != "online_public_service_usage_2030"]
     assert {t["status"] for t in others} == {"insufficient_data"}
     assert all(t["latest"] is None for t in others)
+    # every target names its owners: its own, or the plan's by default, with the agencies' names
+    for t, shown in zip(plan.targets, card["targets"], strict=True):
+        owners = plan.owners_of(t)
+        assert owners is not None
+        assert [shown["owners"]["lead"]["id"]] + [
+            a["id"] for a in shown["owners"]["supporting"]
+        ] == list(owners.agencies)
+        assert shown["owners"]["lead"]["name_vi"] == catalog.agencies[owners.lead].name_vi
+    assert usage["owners"]["lead"]["name_vi"].startswith("Văn phòng Hội đồng nhân dân")
 
 
 async def test_the_history_is_filtered_and_ordered(

@@ -27,6 +27,7 @@ class Texts:
     path: str
     projection: str
     revisions: str
+    owners: str
     scorecard: str
     progress: str
     summary: str
@@ -60,6 +61,7 @@ VI = Texts(
     path="Thực tế, lộ trình kỳ vọng và mục tiêu",
     projection="Dự báo đến năm hạn (khoảng tin cậy)",
     revisions="Số liệu đã được đính chính",
+    owners="Cơ quan chủ trì và giải trình mới nhất",
     scorecard="Bảng điểm địa bàn",
     progress="Tiến độ đạt mục tiêu",
     summary="Tóm tắt các mục tiêu",
@@ -93,6 +95,7 @@ EN = Texts(
     path="Actual, expected path and target",
     projection="Projection to the due year (interval)",
     revisions="Corrected figures",
+    owners="Lead agencies and their latest explanations",
     scorecard="Jurisdiction scorecard",
     progress="Progress towards the target",
     summary="Targets at a glance",

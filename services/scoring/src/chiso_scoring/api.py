@@ -81,7 +81,8 @@ def scores_router(
     async def scorecard(plan: PlainText, jurisdiction: PlainText | None = None) -> Scorecard:
         found = await plan_of(plan)
         where = jurisdiction or found.jurisdiction
+        agencies = (await catalog()).agencies
         async with connection_or_503(pool) as conn:
-            return reads.scorecard(found, where, await reads.latest(conn, found, where))
+            return reads.scorecard(found, where, await reads.latest(conn, found, where), agencies)
 
     return router

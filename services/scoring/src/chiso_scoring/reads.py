@@ -1,6 +1,7 @@
 """Scores read back: one plan's history and its scorecard, for the read API and the printable
 report alike."""
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -8,7 +9,7 @@ from psycopg import AsyncConnection, sql
 from psycopg.rows import dict_row
 from pydantic import BaseModel
 
-from chiso_core.catalog import Comparator, Plan
+from chiso_core.catalog import Agency, Comparator, Plan, Target
 from chiso_core.periods import Period
 
 
@@ -46,6 +47,19 @@ class ScoreOut(BaseModel):
     computed_at: datetime
 
 
+class AgencyOut(BaseModel):
+    id: str
+    name_vi: str
+    name_en: str
+
+
+class OwnersOut(BaseModel):
+    """Who answers for the target: the lead agency (chủ trì) and those supporting it."""
+
+    lead: AgencyOut
+    supporting: list[AgencyOut]
+
+
 class TargetCard(BaseModel):
     target_id: str
     indicator: str
@@ -57,6 +71,7 @@ class TargetCard(BaseModel):
     quote: str
     status: str
     latest: ScoreOut | None
+    owners: OwnersOut | None = None
 
 
 class Scorecard(BaseModel):
@@ -131,8 +146,29 @@ async def latest(conn: AsyncConnection, plan: Plan, jurisdiction: str) -> dict[s
         return {s.target_id: s for s in map(_score, await cur.fetchall())}
 
 
-def scorecard(plan: Plan, jurisdiction: str, latest: dict[str, ScoreOut]) -> Scorecard:
-    """Every target of the plan, in the plan's order, with its latest score (if any)."""
+def _agency(agencies: Mapping[str, Agency], agency_id: str) -> AgencyOut:
+    # an agency dropped from the catalog after the plan was loaded still shows by its id
+    found = agencies.get(agency_id)
+    if found is None:
+        return AgencyOut(id=agency_id, name_vi=agency_id, name_en=agency_id)
+    return AgencyOut(id=found.id, name_vi=found.name_vi, name_en=found.name_en)
+
+
+def _owners(plan: Plan, target: Target, agencies: Mapping[str, Agency]) -> OwnersOut | None:
+    owners = plan.owners_of(target)
+    if owners is None:
+        return None
+    return OwnersOut(
+        lead=_agency(agencies, owners.lead),
+        supporting=[_agency(agencies, a) for a in owners.supporting],
+    )
+
+
+def scorecard(
+    plan: Plan, jurisdiction: str, latest: dict[str, ScoreOut], agencies: Mapping[str, Agency]
+) -> Scorecard:
+    """Every target of the plan, in the plan's order, with its latest score (if any) and who
+    answers for it."""
     return Scorecard(
         plan_id=plan.id,
         plan_revision=plan.revision,
@@ -149,6 +185,7 @@ def scorecard(plan: Plan, jurisdiction: str, latest: dict[str, ScoreOut]) -> Sco
                 quote=t.quote,
                 status=latest[t.id].status if t.id in latest else "insufficient_data",
                 latest=latest.get(t.id),
+                owners=_owners(plan, t, agencies),
             )
             for t in plan.targets
         ],

@@ -64,16 +64,21 @@ SELECT DISTINCT ON (plan_id, target_id) *
   FROM target_explanations
  ORDER BY plan_id, target_id, recorded_at DESC, id DESC;
 
+-- The dashboards' view of owners (in both languages) and of each target's latest explanation.
 CREATE VIEW dash_target_owners AS
-SELECT o.plan_id, o.target_id, o.jurisdiction_id, o.lead AS lead_id,
-       a.body ->> 'name_vi' AS lead_name_vi,
-       (SELECT string_agg(s.body ->> 'name_vi', '; ' ORDER BY x.n)
-          FROM unnest(o.supporting) WITH ORDINALITY x (id, n)
-          JOIN catalog_agencies s ON s.id = x.id) AS supporting_names_vi,
+SELECT o.plan_id, o.target_id, o.indicator_code, o.jurisdiction_id, o.lead AS lead_id,
+       a.body ->> 'name_vi' AS lead_name_vi, a.body ->> 'name_en' AS lead_name_en,
+       s.names_vi AS supporting_name_vi, s.names_en AS supporting_name_en,
        e.period AS explained_period, e.done, e.difficulties, e.next_actions, e.evidence_url,
-       e.recorded_at AS explained_at
+       e.agency AS explained_by, e.recorded_at AS explained_at
   FROM target_owners o
   LEFT JOIN catalog_agencies a ON a.id = o.lead
+  LEFT JOIN LATERAL (
+      SELECT string_agg(c.body ->> 'name_vi', '; ' ORDER BY x.n) AS names_vi,
+             string_agg(c.body ->> 'name_en', '; ' ORDER BY x.n) AS names_en
+        FROM unnest(o.supporting) WITH ORDINALITY x (id, n)
+        JOIN catalog_agencies c ON c.id = x.id
+  ) s ON true
   LEFT JOIN target_explanations_latest e
     ON e.plan_id = o.plan_id AND e.target_id = o.target_id;
 

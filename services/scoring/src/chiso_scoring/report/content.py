@@ -127,7 +127,12 @@ def build(
     by_target: dict[str, list[ScoreOut]] = {t.id: [] for t in plan.targets}
     for s in scores:
         by_target.setdefault(s.target_id, []).append(s)
-    card = scorecard(plan, plan.jurisdiction, {t: h[-1] for t, h in by_target.items() if h})
+    card = scorecard(
+        plan,
+        plan.jurisdiction,
+        {t: h[-1] for t, h in by_target.items() if h},
+        catalog.agencies,
+    )
     targets = {t.id: t for t in plan.targets}
     sections = [
         Section(

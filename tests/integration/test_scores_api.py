@@ -3,6 +3,7 @@
 from collections.abc import AsyncIterator
 
 import httpx
+import psycopg
 import pytest
 from fastapi import FastAPI
 from psycopg_pool import AsyncConnectionPool
@@ -63,6 +64,41 @@ async def test_the_scorecard_lists_every_target_with_its_latest_score(
         ] == list(owners.agencies)
         assert shown["owners"]["lead"]["name_vi"] == catalog.agencies[owners.lead].name_vi
     assert usage["owners"]["lead"]["name_vi"].startswith("Văn phòng Hội đồng nhân dân")
+    assert all(t["explanation"] is None for t in card["targets"])
+
+
+async def test_the_scorecard_shows_each_targets_latest_explanation(
+    api: httpx.AsyncClient, database_url: str
+) -> None:
+    said = [
+        ("online_public_service_usage_2030", "2025-05", "vp_ubnd_tam_duong", "tháng 5"),
+        ("online_public_service_usage_2030", "2025-06", "phong_vhkhtt_tam_duong", "tháng 6"),
+        ("online_public_service_usage_2030", "2025-04", "vp_ubnd_tam_duong", "muộn, về tháng 4"),
+        ("budget_share_sti_dx_2030", "2025", "phong_tckh_tam_duong", "cả năm"),
+    ]
+    async with await psycopg.AsyncConnection.connect(database_url) as conn:
+        for target, period, agency, done in said:  # one at a time: each its own time
+            await conn.execute(
+                "INSERT INTO target_explanations (plan_id, target_id, period, agency, key_id,"
+                " done, difficulties, next_actions, channel) VALUES"
+                " ('tam_duong_nq57', %s, %s, %s, 'k', %s, 'khó', 'sẽ làm', 'api')",
+                (target, period, agency, done),
+            )
+            await conn.commit()
+
+    card = (await api.get("/v1/scorecard", params={"plan": "tam_duong_nq57"})).json()
+
+    shown = {t["target_id"]: t["explanation"] for t in card["targets"] if t["explanation"]}
+    # the latest recorded wins, whichever period it is about
+    usage = shown["online_public_service_usage_2030"]
+    assert (usage["period"], usage["done"], usage["by"]["id"]) == (
+        "2025-04",
+        "muộn, về tháng 4",
+        "vp_ubnd_tam_duong",
+    )
+    assert usage["by"]["name_vi"].startswith("Văn phòng Hội đồng nhân dân")
+    assert shown["budget_share_sti_dx_2030"]["done"] == "cả năm"
+    assert set(shown) == {"online_public_service_usage_2030", "budget_share_sti_dx_2030"}
 
 
 async def test_the_history_is_filtered_and_ordered(

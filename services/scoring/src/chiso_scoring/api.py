@@ -83,6 +83,8 @@ def scores_router(
         where = jurisdiction or found.jurisdiction
         agencies = (await catalog()).agencies
         async with connection_or_503(pool) as conn:
-            return reads.scorecard(found, where, await reads.latest(conn, found, where), agencies)
+            latest = await reads.latest(conn, found, where)
+            explained = await reads.explanations(conn, found.id, agencies)
+        return reads.scorecard(found, where, latest, agencies, explained)
 
     return router

@@ -60,6 +60,18 @@ class OwnersOut(BaseModel):
     supporting: list[AgencyOut]
 
 
+class ExplanationOut(BaseModel):
+    """The owner's latest word on the target (older ones are kept, not shown here)."""
+
+    period: str
+    done: str
+    difficulties: str
+    next_actions: str
+    evidence_url: str | None
+    by: AgencyOut
+    recorded_at: datetime
+
+
 class TargetCard(BaseModel):
     target_id: str
     indicator: str
@@ -72,6 +84,7 @@ class TargetCard(BaseModel):
     status: str
     latest: ScoreOut | None
     owners: OwnersOut | None = None
+    explanation: ExplanationOut | None = None
 
 
 class Scorecard(BaseModel):
@@ -164,11 +177,39 @@ def _owners(plan: Plan, target: Target, agencies: Mapping[str, Agency]) -> Owner
     )
 
 
+async def explanations(
+    conn: AsyncConnection, plan: str, agencies: Mapping[str, Agency]
+) -> dict[str, ExplanationOut]:
+    """Each target's latest explanation, by target id."""
+    async with conn.cursor(row_factory=dict_row) as cur:
+        await cur.execute(
+            "SELECT target_id, period, done, difficulties, next_actions, evidence_url, agency,"
+            " recorded_at FROM target_explanations_latest WHERE plan_id = %s",
+            [plan],
+        )
+        return {
+            r["target_id"]: ExplanationOut(
+                period=r["period"],
+                done=r["done"],
+                difficulties=r["difficulties"],
+                next_actions=r["next_actions"],
+                evidence_url=r["evidence_url"],
+                by=_agency(agencies, r["agency"]),
+                recorded_at=r["recorded_at"],
+            )
+            for r in await cur.fetchall()
+        }
+
+
 def scorecard(
-    plan: Plan, jurisdiction: str, latest: dict[str, ScoreOut], agencies: Mapping[str, Agency]
+    plan: Plan,
+    jurisdiction: str,
+    latest: dict[str, ScoreOut],
+    agencies: Mapping[str, Agency],
+    explained: Mapping[str, ExplanationOut],
 ) -> Scorecard:
-    """Every target of the plan, in the plan's order, with its latest score (if any) and who
-    answers for it."""
+    """Every target of the plan, in the plan's order, with its latest score (if any), who
+    answers for it and what they last said about it."""
     return Scorecard(
         plan_id=plan.id,
         plan_revision=plan.revision,
@@ -186,6 +227,7 @@ def scorecard(
                 status=latest[t.id].status if t.id in latest else "insufficient_data",
                 latest=latest.get(t.id),
                 owners=_owners(plan, t, agencies),
+                explanation=explained.get(t.id),
             )
             for t in plan.targets
         ],

@@ -2,6 +2,7 @@
 the catalog and the scores read back in, the page's content out."""
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -13,7 +14,7 @@ from chiso_core.words import vietnamese
 from chiso_core.words.probability import chance
 from chiso_core.words.vietnamese import STATUS_ORDER
 from chiso_scoring.methods import Point, kinds
-from chiso_scoring.reads import ScoreOut, TargetCard, scorecard
+from chiso_scoring.reads import ExplanationOut, ScoreOut, TargetCard, scorecard
 from chiso_scoring.report import chart
 
 
@@ -119,9 +120,11 @@ def build(
     scores: list[ScoreOut],
     as_of: Period | None,
     printed_on: date,
+    explained: Mapping[str, ExplanationOut] | None = None,
 ) -> Report:
     """The report of `plan_id` (at its current revision, for its own jurisdiction) from that
-    plan revision's scores, oldest first, of the plan's jurisdiction."""
+    plan revision's scores, oldest first, of the plan's jurisdiction, with each target's latest
+    explanation as printed (`explained`, by target id)."""
     plan = catalog.plans[plan_id]
     scores = [s for s in scores if _within(s, as_of)]
     by_target: dict[str, list[ScoreOut]] = {t.id: [] for t in plan.targets}
@@ -132,6 +135,7 @@ def build(
         plan.jurisdiction,
         {t: h[-1] for t, h in by_target.items() if h},
         catalog.agencies,
+        explained or {},
     )
     targets = {t.id: t for t in plan.targets}
     sections = [

@@ -95,6 +95,9 @@ async def test_the_scorecard_opens_in_chromium_with_every_target(
         assert dom.count(f"Chủ trì: <b>{catalog.agencies[lead].name_vi}</b>") == expected, lead
     assert "phối hợp: Thống kê tỉnh Khánh Hòa" in dom
     assert dom.count('class="explanation"') == 1
+    # the lead agencies' timeliness, from the simulator's figures as reported
+    assert 'id="punctuality"' in dom
+    assert "<td>Văn phòng Ủy ban nhân dân tỉnh Khánh Hòa</td>" in dom
     assert "Giải trình kỳ năm 2025 của Sở Tài chính tỉnh Khánh Hòa" in dom
     assert "Khó khăn, vướng mắc:</b> Chưa có số liệu chính thức" in dom
     # The two simulated series are charted, with the figures through June 2025; the other

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from chiso_core.catalog.models import Cadence, Catalog, Indicator
+from chiso_core.catalog.models import Cadence, Indicator, Plan
 from chiso_core.periods import Grain, Period
 
 WINDOW_MONTHS: Mapping[Cadence, int] = {Cadence.MONTH: 1, Cadence.QUARTER: 2, Cadence.YEAR: 6}
@@ -79,12 +79,12 @@ class Duty:
     jurisdiction: str
 
 
-def duties(catalog: Catalog) -> list[Duty]:
+def duties(plans: Iterable[Plan]) -> list[Duty]:
     """Who owes which figures: the lead agency of every target, for the target's indicator in
     its plan's jurisdiction (one duty however many targets share them)."""
     found = {
         Duty(owners.lead, t.indicator, plan.jurisdiction)
-        for plan in catalog.plans.values()
+        for plan in plans
         for t in plan.targets
         if (owners := plan.owners_of(t)) is not None
     }
@@ -100,18 +100,22 @@ class Entry:
     timeliness: Timeliness
 
 
+Received = Mapping[tuple[str, str, Period], date]
+
+
 def calendar(
-    catalog: Catalog,
-    received: Mapping[tuple[str, str, Period], date],
+    owed: Iterable[Duty],
+    indicators: Mapping[str, Indicator],
+    received: Received,
     since: date,
     today: date,
 ) -> list[Entry]:
     """Every period each duty owes from `since` to today, judged: `received` maps (indicator,
-    jurisdiction, period) to the day its first figure arrived. A period whose window has not
-    yet opened is left out; one still within its window is NOT_DUE."""
+    jurisdiction, period) to the day its first figure was reported. A period not yet over is
+    left out; one still within its window is NOT_DUE."""
     entries = []
-    for duty in duties(catalog):
-        indicator = catalog.indicators[duty.indicator]
+    for duty in owed:
+        indicator = indicators[duty.indicator]
         for period in periods(indicator.cadence, since, today):
             due = due_date(period, indicator)
             came = received.get((duty.indicator, duty.jurisdiction, period))

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from chiso_core.catalog import Agency, Comparator, Plan, Target
 from chiso_core.periods import Period
+from chiso_core.timeliness import Received
 
 
 class ScoreOut(BaseModel):
@@ -232,3 +233,19 @@ def scorecard(
             for t in plan.targets
         ],
     )
+
+
+async def first_reported(conn: AsyncConnection, jurisdiction: str) -> Received:
+    """The day (in Vietnam) each period's figure was first reported by an agency (figures
+    rolled up from children are nobody's report), by (indicator, jurisdiction, period)."""
+    cur = await conn.execute(
+        "SELECT indicator_code, grain, period_start,"
+        " min(reported_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date"
+        " FROM observations WHERE jurisdiction_id = %s AND NOT derived"
+        " GROUP BY indicator_code, grain, period_start",
+        [jurisdiction],
+    )
+    return {
+        (indicator, jurisdiction, Period.of(grain, start)): day
+        for indicator, grain, start, day in await cur.fetchall()
+    }

@@ -40,4 +40,5 @@ async def snapshot(
             until=None if as_of is None else as_of.end,
         )
         explained = await reads.explanations(conn, plan.id, catalog.agencies)
-    return build(catalog, plan.id, scores, as_of, today, explained)
+        received = await reads.first_reported(conn, plan.jurisdiction)
+    return build(catalog, plan.id, scores, as_of, today, explained, received)

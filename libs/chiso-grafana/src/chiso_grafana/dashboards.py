@@ -203,6 +203,34 @@ def ioc_overview(t: Texts) -> dashboard.Dashboard:
         .with_panel(matrix)
         .with_panel(counts)
         .with_panel(firing_alerts_table(t))
+        .with_panel(timeliness_table(t))
+    )
+
+
+def timeliness_table(t: Texts) -> table.Panel:
+    """Each lead agency of the plan's jurisdiction: periods due, on time, late, missing, and its
+    on-time and reporting rates (the reporting calendar, docs/catalog.md)."""
+    return (
+        table.Panel()
+        .title(t.timeliness)
+        .span(24)
+        .height(8)
+        .datasource(DATASOURCE)
+        .with_target(
+            Sql(
+                "SELECT $name AS agency, due, on_time, late, missing, on_time_rate,"
+                " reporting_rate FROM dash_timeliness WHERE jurisdiction_id ="
+                " (SELECT jurisdiction_id FROM dash_plans WHERE plan_id = '$plan')"
+                " ORDER BY on_time_rate NULLS LAST, agency"
+            )
+        )
+        .with_override(
+            models.MatcherConfig(id_val="byRegexp", options="_rate$"),
+            [
+                models.DynamicConfigValue(id_val="unit", value="percentunit"),
+                models.DynamicConfigValue(id_val="decimals", value=0),
+            ],
+        )
     )
 
 

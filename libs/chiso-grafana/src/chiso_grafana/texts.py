@@ -28,6 +28,7 @@ class Texts:
     projection: str
     revisions: str
     owners: str
+    timeliness: str
     scorecard: str
     progress: str
     summary: str
@@ -62,6 +63,7 @@ VI = Texts(
     projection="Dự báo đến năm hạn (khoảng tin cậy)",
     revisions="Số liệu đã được đính chính",
     owners="Cơ quan chủ trì và giải trình mới nhất",
+    timeliness="Tính kịp thời của số liệu theo cơ quan",
     scorecard="Bảng điểm địa bàn",
     progress="Tiến độ đạt mục tiêu",
     summary="Tóm tắt các mục tiêu",
@@ -96,6 +98,7 @@ EN = Texts(
     projection="Projection to the due year (interval)",
     revisions="Corrected figures",
     owners="Lead agencies and their latest explanations",
+    timeliness="Reporting timeliness by agency",
     scorecard="Jurisdiction scorecard",
     progress="Progress towards the target",
     summary="Targets at a glance",

@@ -24,9 +24,9 @@ from chiso_core.guards import KeyBeforeBody
 from chiso_core.http import ops_router, service_app
 from chiso_core.problems import (
     ApiError,
-    ErrorResponse,
     Problem,
     add_problem_handlers,
+    error_responses,
     problem_of,
 )
 from chiso_core.publisher import Publisher
@@ -55,9 +55,8 @@ from chiso_ingest.wiring import Caller, IdempotencyKey, Language, Wired, Wiring
 log = structlog.get_logger(__name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorResponse, "description": text}
-    for code, text in {
+_ERRORS = error_responses(
+    {
         400: "malformed JSON, or a form that cannot be read",
         401: "no API key, or an unknown or revoked one",
         403: "the key may not report figures, or no item is within its jurisdictions and "
@@ -68,8 +67,8 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
         "summary instead)",
         429: "over the key's rate limit: retry after Retry-After seconds",
         503: "the broker did not acknowledge; nothing may be assumed stored: retry",
-    }.items()
-}
+    }
+)
 _SUMMARIES: dict[int | str, dict[str, Any]] = {
     202: {"model": ImportSummary, "description": "every accepted item was acknowledged"},
     200: {"model": ImportSummary, "description": "dry_run: checked only, nothing published"},

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from chiso_core.access.agencies import Agency
 from chiso_core.catalog import Catalog
 from chiso_core.db import connection_or_503
-from chiso_core.problems import ApiError, ErrorResponse, Problem, problem_of
+from chiso_core.problems import ApiError, Problem, error_responses, problem_of
 from chiso_core.words import problems as say
 from chiso_core.words.problems import Lang
 from chiso_ingest import idempotency
@@ -23,9 +23,8 @@ from chiso_ingest.idempotency import JSON
 from chiso_ingest.intake import Item
 from chiso_ingest.wiring import Caller, IdempotencyKey, Language, Wired, Wiring
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorResponse, "description": text}
-    for code, text in {
+_ERRORS = error_responses(
+    {
         400: "malformed JSON, or a form that cannot be read",
         401: "no API key, or an unknown or revoked one",
         403: "the key may not report, or an explanation is for a target its agency does not own;"
@@ -35,8 +34,8 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
         422: "an explanation does not fit: each problem names its field; nothing was kept",
         429: "over the key's rate limit: retry after Retry-After seconds",
         503: "the database is not available: nothing was kept, retry",
-    }.items()
-}
+    }
+)
 _BATCH_SCHEMA = {
     "type": "object",
     "required": ["explanations"],

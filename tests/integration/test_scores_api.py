@@ -100,6 +100,25 @@ async def test_the_scorecard_shows_each_targets_latest_explanation(
     assert shown["budget_share_sti_dx_2030"]["done"] == "cả năm"
     assert set(shown) == {"online_public_service_usage_2030", "budget_share_sti_dx_2030"}
 
+    # the history keeps every word, newest first, with who said it and when
+    history = (
+        await api.get(
+            "/v1/explanations",
+            params={"plan": "tam_duong_nq57", "target": "online_public_service_usage_2030"},
+        )
+    ).json()
+    assert [(h["period"], h["by"]["id"]) for h in history] == [
+        ("2025-04", "vp_ubnd_tam_duong"),
+        ("2025-06", "phong_vhkhtt_tam_duong"),
+        ("2025-05", "vp_ubnd_tam_duong"),
+    ]
+    assert history[0]["recorded_at"] >= history[1]["recorded_at"] >= history[2]["recorded_at"]
+    every = (await api.get("/v1/explanations", params={"plan": "tam_duong_nq57"})).json()
+    assert len(every) == 4
+    one = (await api.get("/v1/explanations", params={"plan": "tam_duong_nq57", "limit": 1})).json()
+    assert [h["done"] for h in one] == ["cả năm"]
+    assert (await api.get("/v1/explanations", params={"plan": "nope"})).status_code == 404
+
 
 async def test_the_history_is_filtered_and_ordered(
     harness: Harness, catalog: Catalog, api: httpx.AsyncClient
@@ -139,6 +158,8 @@ async def test_the_history_is_filtered_and_ordered(
         ("/v1/scores", "plan"),
         ("/v1/scorecard", "jurisdiction"),
         ("/v1/scorecard", "plan"),
+        ("/v1/explanations", "plan"),
+        ("/v1/explanations", "target"),
     ],
 )
 async def test_a_control_character_in_a_parameter_is_422_naming_it(
@@ -169,7 +190,8 @@ async def private_api(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.mark.parametrize(
-    "path", ["/v1/scorecard", "/v1/scores", "/scorecard", "/scorecard/tam_duong_nq57"]
+    "path",
+    ["/v1/scorecard", "/v1/scores", "/v1/explanations", "/scorecard", "/scorecard/tam_duong_nq57"],
 )
 async def test_the_read_api_answers_only_keys_that_may_read(
     private_api: httpx.AsyncClient, database_url: str, path: str

@@ -178,28 +178,59 @@ def _owners(plan: Plan, target: Target, agencies: Mapping[str, Agency]) -> Owner
     )
 
 
+class ExplanationRecord(ExplanationOut):
+    """An explanation in the history: which target it is about, and its number."""
+
+    id: int
+    target_id: str
+
+
+_EXPLANATION = (
+    "SELECT id, target_id, period, done, difficulties, next_actions, evidence_url, agency,"
+    " recorded_at FROM {} WHERE plan_id = %(plan)s"
+    " AND (%(target)s::text IS NULL OR target_id = %(target)s)"
+    " ORDER BY recorded_at DESC, id DESC LIMIT %(limit)s"
+)
+
+
+async def _explained(
+    conn: AsyncConnection,
+    source: str,
+    agencies: Mapping[str, Agency],
+    plan: str,
+    target: str | None = None,
+    limit: int | None = None,  # None: no limit
+) -> list[ExplanationRecord]:
+    async with conn.cursor(row_factory=dict_row) as cur:
+        await cur.execute(
+            sql.SQL(_EXPLANATION).format(sql.Identifier(source)),
+            {"plan": plan, "target": target, "limit": limit},
+        )
+        return [
+            ExplanationRecord(**{**r, "by": _agency(agencies, r["agency"])})
+            for r in await cur.fetchall()
+        ]
+
+
 async def explanations(
     conn: AsyncConnection, plan: str, agencies: Mapping[str, Agency]
 ) -> dict[str, ExplanationOut]:
     """Each target's latest explanation, by target id."""
-    async with conn.cursor(row_factory=dict_row) as cur:
-        await cur.execute(
-            "SELECT target_id, period, done, difficulties, next_actions, evidence_url, agency,"
-            " recorded_at FROM target_explanations_latest WHERE plan_id = %s",
-            [plan],
-        )
-        return {
-            r["target_id"]: ExplanationOut(
-                period=r["period"],
-                done=r["done"],
-                difficulties=r["difficulties"],
-                next_actions=r["next_actions"],
-                evidence_url=r["evidence_url"],
-                by=_agency(agencies, r["agency"]),
-                recorded_at=r["recorded_at"],
-            )
-            for r in await cur.fetchall()
-        }
+    latest = await _explained(conn, "target_explanations_latest", agencies, plan)
+    return {
+        e.target_id: ExplanationOut(**e.model_dump(exclude={"id", "target_id"})) for e in latest
+    }
+
+
+async def explanation_history(
+    conn: AsyncConnection,
+    plan: str,
+    target: str | None,
+    limit: int,
+    agencies: Mapping[str, Agency],
+) -> list[ExplanationRecord]:
+    """Every explanation of the plan's targets (or of one), newest first."""
+    return await _explained(conn, "target_explanations", agencies, plan, target, limit)
 
 
 def scorecard(

@@ -1,6 +1,7 @@
 """The reporting calendar as the database computes it for dashboards (0012.owners.sql) is the
 one chiso_core.timeliness computes: the same due dates and the same verdicts."""
 
+import json
 from datetime import UTC, date, datetime, timedelta
 
 import psycopg
@@ -8,8 +9,7 @@ import psycopg
 from chiso_core.catalog import Catalog
 from chiso_core.catalog.models import Cadence
 from chiso_core.timeliness import calendar, due_date, duties, periods, rates
-from chiso_grafana.dashboards import timeliness_table
-from chiso_grafana.texts import EN, VI
+from chiso_grafana.build import render
 from tests.grafana_sql import prepare
 from tests.unit.test_timeliness import indicator
 
@@ -118,25 +118,48 @@ def test_the_calendar_view_judges_as_the_python_calendar(
     assert any(row[0] == "nhnn_khanh_hoa" for row in view)  # every lead's duty is in it
 
 
-def test_the_timeliness_panel_reads_as_grafana_reads(
-    database_url: str,
+def _queries_reading(views: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(file / panel, SQL) of every built dashboard query that reads one of `views`."""
+    found = []
+    for name, text in render().items():
+        for panel in json.loads(text).get("panels", []):
+            for target in panel.get("targets", []):
+                sql = target.get("rawSql", "")
+                if any(v in sql for v in views):
+                    found.append((f"{name} / {panel['title']}", sql))
+    return found
+
+
+def test_the_owner_and_timeliness_panels_read_as_grafana_reads(
+    database_url: str, catalog: Catalog
 ) -> None:
-    """The timeliness panel's SQL, as built, interpolated as Grafana does, run as
-    grafana_reader, in both languages."""
-    office = [
-        (VI, "Văn phòng Ủy ban nhân dân tỉnh Khánh Hòa"),
-        (EN, "Office of the Khanh Hoa People's Committee"),
-    ]
+    """Their SQL as built, interpolated as Grafana does, run as grafana_reader, in both
+    languages: each answers, with rows for a seed plan, and due = on time + late + missing."""
+    queries = _queries_reading(("dash_target_owners", "dash_timeliness"))
+    assert len(queries) == 6  # scorecard, indicator detail and IOC overview, in two languages
+    variables = {
+        "plan": "khanh_hoa_nq57",
+        "jurisdiction": "khanh_hoa",
+        "indicator": "online_public_service_usage",
+    }
     with psycopg.connect(database_url) as conn:
+        owners = conn.execute(
+            "SELECT lead_name_vi FROM dash_target_owners WHERE plan_id = 'khanh_hoa_nq57'"
+            " AND target_id = 'online_public_service_usage_2030'"
+        ).fetchone()
         conn.execute("SET ROLE grafana_reader")
-        for texts, name in office:
-            [target] = timeliness_table(texts).build().targets or []
+        for where, raw in queries:
+            name = "name_en" if ".en.json" in where else "name_vi"
             sql = prepare(
-                target.raw_sql,  # type: ignore[attr-defined]
-                {"plan": "khanh_hoa_nq57", "name": texts.name_column},
-                datetime.now(UTC) - timedelta(days=30),
+                raw,
+                {**variables, "name": name},
+                datetime.now(UTC) - timedelta(days=3650),
                 datetime.now(UTC),
             )
             rows = conn.execute(sql).fetchall()
-            assert name in {r[0] for r in rows}
-            assert all(r[1] == r[2] + r[3] + r[4] for r in rows)  # due = on time + late + missing
+            if "dash_timeliness" in raw:
+                assert rows, where
+                assert all(r[1] == r[2] + r[3] + r[4] for r in rows), where
+            elif "dash_scores_latest" not in raw:  # the scorecard table needs scores first
+                assert rows, where
+    assert owners == (catalog.agencies["vp_ubnd_khanh_hoa"].name_vi,)

@@ -51,12 +51,12 @@ CREATE TABLE target_explanations (
 CREATE INDEX target_explanations_by_target
     ON target_explanations (plan_id, target_id, recorded_at DESC, id DESC);
 
-CREATE FUNCTION forbid_change() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION target_explanations_keep() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION 'target_explanations keeps history: % is not allowed', TG_OP;
 END $$;
 CREATE TRIGGER target_explanations_history BEFORE UPDATE OR DELETE ON target_explanations
-    FOR EACH ROW EXECUTE FUNCTION forbid_change();
+    FOR EACH ROW EXECUTE FUNCTION target_explanations_keep();
 
 -- Each target's latest explanation, whichever period it is about.
 CREATE VIEW target_explanations_latest AS

@@ -51,12 +51,32 @@ baselines:
     value: 40
     year: 2024
     quote: đạt 40%
+owners: {lead: so_khcn_lai_chau}
+"""
+
+# The sample plan with its target handed to the provincial office, the department supporting.
+HANDED_OVER = PLAN.replace(
+    "    quote: đạt trên 80%\n",
+    "    quote: đạt trên 80%\n"
+    "    owners: {lead: vp_ubnd_lai_chau, supporting: [so_khcn_lai_chau]}\n",
+)
+
+AGENCIES = """\
+- id: so_khcn_lai_chau
+  name_vi: Sở Khoa học và Công nghệ tỉnh Lai Châu
+  name_en: Lai Chau Department of Science and Technology
+  jurisdiction: lai_chau
+- id: vp_ubnd_lai_chau
+  name_vi: Văn phòng Ủy ban nhân dân tỉnh Lai Châu
+  name_en: Office of the Lai Chau People's Committee
+  jurisdiction: lai_chau
 """
 
 
 def write_catalog(folder: Path, **files: str) -> Path:
     """The sample catalog in `folder`, with any file replaced by keyword (plan= for the plan)."""
     (folder / "plans").mkdir(parents=True, exist_ok=True)
+    (folder / "agencies.yaml").write_text(files.get("agencies", AGENCIES), encoding="utf-8")
     (folder / "indicators.yaml").write_text(files.get("indicators", INDICATORS), encoding="utf-8")
     (folder / "jurisdictions.yaml").write_text(
         files.get("jurisdictions", JURISDICTIONS), encoding="utf-8"

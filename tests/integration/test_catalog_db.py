@@ -22,7 +22,7 @@ from chiso_core.settings import IngestSettings, ScoringSettings
 from chiso_devstack.embedded import free_port
 from chiso_ingest.app import create_app
 from chiso_scoring.rescore import rescore
-from tests.catalog_sample import PLAN, write_catalog
+from tests.catalog_sample import HANDED_OVER, PLAN, write_catalog
 from tests.conftest import CATALOG_DIR
 from tests.integration.conftest import Harness, observation
 from tests.kafka_io import read_topic
@@ -179,3 +179,43 @@ async def test_the_catalog_cache_serves_the_last_catalog_while_the_database_is_a
     assert await cache.get() is first
     with pytest.raises(psycopg.Error):
         await CatalogCache(pool).get()  # nothing read yet: nothing to serve
+
+
+def test_owners_are_stored_apart_from_revisions_and_resolved_per_target(
+    tmp_path: Path, database_url: str, api: TestClient
+) -> None:
+    assert load(write_catalog(tmp_path / "v1"), database_url).exit_code == 0
+    again = load(write_catalog(tmp_path / "v2", plan=HANDED_OVER), database_url)
+
+    # who answers for a target is no part of what the plan promises: scores keep their revision
+    assert "plan sample_plan: revision 1 (unchanged)" in again.output
+    assert "agencies" in again.output
+    plan = api.get("/v1/plans/sample_plan").json()
+    assert plan["owners"] == {"lead": "so_khcn_lai_chau", "supporting": []}
+    assert plan["targets"][0]["owners"] == {
+        "lead": "vp_ubnd_lai_chau",
+        "supporting": ["so_khcn_lai_chau"],
+    }
+    with psycopg.connect(database_url) as conn:
+        assert conn.execute(
+            "SELECT target_id, lead, supporting FROM target_owners WHERE plan_id = 'sample_plan'"
+        ).fetchall() == [("usage_2030", "vp_ubnd_lai_chau", ["so_khcn_lai_chau"])]
+        conn.execute("SET ROLE grafana_reader")  # as Grafana reads it
+        assert conn.execute(
+            "SELECT lead_name_vi, supporting_name_vi FROM dash_target_owners"
+            " WHERE plan_id = 'sample_plan'"
+        ).fetchall() == [
+            ("Văn phòng Ủy ban nhân dân tỉnh Lai Châu", "Sở Khoa học và Công nghệ tỉnh Lai Châu")
+        ]
+
+
+def test_every_seed_target_resolves_to_a_lead_agency_in_the_database(database_url: str) -> None:
+    with psycopg.connect(database_url) as conn:
+        rows = conn.execute(
+            "SELECT t.plan_id, t.target_id, o.lead FROM plan_targets t"
+            " JOIN plans_current p ON p.plan_id = t.plan_id AND p.revision = t.revision"
+            " LEFT JOIN target_owners o ON o.plan_id = t.plan_id AND o.target_id = t.target_id"
+        ).fetchall()
+        agencies = {a for (a,) in conn.execute("SELECT id FROM catalog_agencies").fetchall()}
+    assert len(rows) == 59
+    assert [r for r in rows if r[2] not in agencies] == []

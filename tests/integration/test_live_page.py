@@ -50,6 +50,13 @@ async def test_the_live_page_shows_the_scorecard_and_the_firing_alerts(
         _alert(conn, "pending-here", "pending", ours)
         _alert(conn, "firing-elsewhere", "firing", {**ours, "plan": "tam_duong_nq57"})
         _alert(conn, "stale-place", "firing", {"jurisdiction": "khanh_hoa", "severity": "info"})
+        conn.execute(
+            "INSERT INTO target_explanations (plan_id, target_id, period, agency, key_id, done,"
+            " difficulties, next_actions, evidence_url, channel) VALUES (%s, %s, '2025-06',"
+            " 'so_khcn_khanh_hoa', 'k', 'Đã làm <b>nhiều</b>', 'Thiếu người', 'Tuyển thêm',"
+            " 'https://khanhhoa.gov.vn/bc', 'api')",
+            [PLAN, target],
+        )
 
     index = await live.get("/scorecard")
     page = await live.get(f"/scorecard/{PLAN}")
@@ -68,6 +75,12 @@ async def test_the_live_page_shows_the_scorecard_and_the_firing_alerts(
     for absent in ("resolved-here", "pending-here", "firing-elsewhere"):
         assert f"tóm tắt {absent}" not in page.text
     assert 'href="/scorecard"' in page.text
+    assert page.text.count("Chủ trì: <b>") == len(catalog.plans[PLAN].targets)
+    # the owner's latest word under its target, as text (never markup)
+    assert page.text.count('class="explanation"') == 1
+    assert "Đã làm &lt;b&gt;nhiều&lt;/b&gt;" in page.text
+    assert "Khó khăn, vướng mắc:</b> Thiếu người" in page.text
+    assert 'href="https://khanhhoa.gov.vn/bc"' in page.text
 
     file = tmp_path / "live.html"
     file.write_text(page.text, encoding="utf-8")

@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psycopg
+
 from chiso_core.catalog import Catalog
 from chiso_core.periods import Period
 from chiso_devstack.simulation import simulate
@@ -62,6 +64,14 @@ async def test_the_scorecard_opens_in_chromium_with_every_target(
     harness: Harness, catalog: Catalog, database_url: str, tmp_path: Path
 ) -> None:
     await _scored(harness, catalog, "2025-06")
+    harness_said = (
+        "INSERT INTO target_explanations (plan_id, target_id, period, agency, key_id, done,"
+        " difficulties, next_actions, channel) VALUES (%s, 'tfp_contribution_2030', '2025',"
+        " 'so_tai_chinh_khanh_hoa', 'k', 'Đã rà soát số liệu TFP', 'Chưa có số liệu chính thức',"
+        " 'Phối hợp với Thống kê tỉnh', 'file')"
+    )
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(harness_said, [PLAN])
 
     run = await _run(database_url, "report", "--plan", PLAN, "--out", str(tmp_path / "out"))
 
@@ -78,6 +88,18 @@ async def test_the_scorecard_opens_in_chromium_with_every_target(
     for target in plan.targets:
         assert f'data-target="{target.id}"' in dom, target.id
         assert f'id="row-{target.id}"' in dom, target.id
+    # each target's section names its lead agency; the plan's default leads most of them
+    owners = [plan.owners_of(t) for t in plan.targets]
+    for lead in {o.lead for o in owners if o is not None}:
+        expected = sum(1 for o in owners if o is not None and o.lead == lead)
+        assert dom.count(f"Chủ trì: <b>{catalog.agencies[lead].name_vi}</b>") == expected, lead
+    assert "phối hợp: Thống kê tỉnh Khánh Hòa" in dom
+    assert dom.count('class="explanation"') == 1
+    # the lead agencies' timeliness, from the simulator's figures as reported
+    assert 'id="punctuality"' in dom
+    assert "<td>Văn phòng Ủy ban nhân dân tỉnh Khánh Hòa</td>" in dom
+    assert "Giải trình kỳ năm 2025 của Sở Tài chính tỉnh Khánh Hòa" in dom
+    assert "Khó khăn, vướng mắc:</b> Chưa có số liệu chính thức" in dom
     # The two simulated series are charted, with the figures through June 2025; the other
     # targets say they have no figures.
     assert dom.count('<svg class="chart"') == 2

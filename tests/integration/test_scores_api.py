@@ -3,6 +3,7 @@
 from collections.abc import AsyncIterator
 
 import httpx
+import psycopg
 import pytest
 from fastapi import FastAPI
 from psycopg_pool import AsyncConnectionPool
@@ -54,6 +55,69 @@ async def test_the_scorecard_lists_every_target_with_its_latest_score(
     others = [t for t in card["targets"] if t["target_id"] != "online_public_service_usage_2030"]
     assert {t["status"] for t in others} == {"insufficient_data"}
     assert all(t["latest"] is None for t in others)
+    # every target names its owners: its own, or the plan's by default, with the agencies' names
+    for t, shown in zip(plan.targets, card["targets"], strict=True):
+        owners = plan.owners_of(t)
+        assert owners is not None
+        assert [shown["owners"]["lead"]["id"]] + [
+            a["id"] for a in shown["owners"]["supporting"]
+        ] == list(owners.agencies)
+        assert shown["owners"]["lead"]["name_vi"] == catalog.agencies[owners.lead].name_vi
+    assert usage["owners"]["lead"]["name_vi"].startswith("Văn phòng Hội đồng nhân dân")
+    assert all(t["explanation"] is None for t in card["targets"])
+
+
+async def test_the_scorecard_shows_each_targets_latest_explanation(
+    api: httpx.AsyncClient, database_url: str
+) -> None:
+    said = [
+        ("online_public_service_usage_2030", "2025-05", "vp_ubnd_tam_duong", "tháng 5"),
+        ("online_public_service_usage_2030", "2025-06", "phong_vhkhtt_tam_duong", "tháng 6"),
+        ("online_public_service_usage_2030", "2025-04", "vp_ubnd_tam_duong", "muộn, về tháng 4"),
+        ("budget_share_sti_dx_2030", "2025", "phong_tckh_tam_duong", "cả năm"),
+    ]
+    async with await psycopg.AsyncConnection.connect(database_url) as conn:
+        for target, period, agency, done in said:  # one at a time: each its own time
+            await conn.execute(
+                "INSERT INTO target_explanations (plan_id, target_id, period, agency, key_id,"
+                " done, difficulties, next_actions, channel) VALUES"
+                " ('tam_duong_nq57', %s, %s, %s, 'k', %s, 'khó', 'sẽ làm', 'api')",
+                (target, period, agency, done),
+            )
+            await conn.commit()
+
+    card = (await api.get("/v1/scorecard", params={"plan": "tam_duong_nq57"})).json()
+
+    shown = {t["target_id"]: t["explanation"] for t in card["targets"] if t["explanation"]}
+    # the latest recorded wins, whichever period it is about
+    usage = shown["online_public_service_usage_2030"]
+    assert (usage["period"], usage["done"], usage["by"]["id"]) == (
+        "2025-04",
+        "muộn, về tháng 4",
+        "vp_ubnd_tam_duong",
+    )
+    assert usage["by"]["name_vi"].startswith("Văn phòng Hội đồng nhân dân")
+    assert shown["budget_share_sti_dx_2030"]["done"] == "cả năm"
+    assert set(shown) == {"online_public_service_usage_2030", "budget_share_sti_dx_2030"}
+
+    # the history keeps every word, newest first, with who said it and when
+    history = (
+        await api.get(
+            "/v1/explanations",
+            params={"plan": "tam_duong_nq57", "target": "online_public_service_usage_2030"},
+        )
+    ).json()
+    assert [(h["period"], h["by"]["id"]) for h in history] == [
+        ("2025-04", "vp_ubnd_tam_duong"),
+        ("2025-06", "phong_vhkhtt_tam_duong"),
+        ("2025-05", "vp_ubnd_tam_duong"),
+    ]
+    assert history[0]["recorded_at"] >= history[1]["recorded_at"] >= history[2]["recorded_at"]
+    every = (await api.get("/v1/explanations", params={"plan": "tam_duong_nq57"})).json()
+    assert len(every) == 4
+    one = (await api.get("/v1/explanations", params={"plan": "tam_duong_nq57", "limit": 1})).json()
+    assert [h["done"] for h in one] == ["cả năm"]
+    assert (await api.get("/v1/explanations", params={"plan": "nope"})).status_code == 404
 
 
 async def test_the_history_is_filtered_and_ordered(
@@ -94,6 +158,8 @@ async def test_the_history_is_filtered_and_ordered(
         ("/v1/scores", "plan"),
         ("/v1/scorecard", "jurisdiction"),
         ("/v1/scorecard", "plan"),
+        ("/v1/explanations", "plan"),
+        ("/v1/explanations", "target"),
     ],
 )
 async def test_a_control_character_in_a_parameter_is_422_naming_it(
@@ -124,7 +190,8 @@ async def private_api(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.mark.parametrize(
-    "path", ["/v1/scorecard", "/v1/scores", "/scorecard", "/scorecard/tam_duong_nq57"]
+    "path",
+    ["/v1/scorecard", "/v1/scores", "/v1/explanations", "/scorecard", "/scorecard/tam_duong_nq57"],
 )
 async def test_the_read_api_answers_only_keys_that_may_read(
     private_api: httpx.AsyncClient, database_url: str, path: str

@@ -6,7 +6,14 @@ from pathlib import Path
 import pytest
 
 from chiso_core.catalog import CatalogError, Comparator, load_catalog
-from tests.catalog_sample import INDICATORS, JURISDICTIONS, PLAN, write_catalog
+from tests.catalog_sample import (
+    AGENCIES,
+    HANDED_OVER,
+    INDICATORS,
+    JURISDICTIONS,
+    PLAN,
+    write_catalog,
+)
 
 
 def problems(folder: Path) -> list[str]:
@@ -94,4 +101,69 @@ def test_a_revision_in_a_file_is_refused(tmp_path: Path) -> None:
 def test_a_plan_id_must_match_its_file_name(tmp_path: Path) -> None:
     assert problems(write_catalog(tmp_path, plan=PLAN.replace("id: sample_plan", "id: other"))) == [
         "plans/sample_plan.yaml:1: id: expected 'sample_plan', the file's name"
+    ]
+
+
+def test_owners_default_to_the_plans_and_a_target_may_name_its_own(tmp_path: Path) -> None:
+    catalog = load_catalog(write_catalog(tmp_path, plan=HANDED_OVER))
+    plan = catalog.plans["sample_plan"]
+    owners = plan.owners_of(plan.targets[0])
+    assert owners is not None
+    assert owners.agencies == ("vp_ubnd_lai_chau", "so_khcn_lai_chau")
+    plain = load_catalog(write_catalog(tmp_path / "plain")).plans["sample_plan"]
+    assert plain.owners_of(plain.targets[0]) == plain.owners
+    assert set(catalog.agencies) == {"so_khcn_lai_chau", "vp_ubnd_lai_chau"}
+
+
+@pytest.mark.parametrize(
+    ("owners", "line", "field"),
+    [
+        ("{lead: so_nowhere}", 19, "owners.lead"),
+        (
+            "{lead: so_khcn_lai_chau, supporting: [vp_ubnd_lai_chau, so_x]}",
+            19,
+            "owners.supporting[1]",
+        ),
+    ],
+)
+def test_an_unknown_owner_is_named_in_vietnamese_first(
+    tmp_path: Path, owners: str, line: int, field: str
+) -> None:
+    plan = PLAN.replace("owners: {lead: so_khcn_lai_chau}", f"owners: {owners}")
+    [problem] = problems(write_catalog(tmp_path, plan=plan))
+    assert problem.startswith(f"plans/sample_plan.yaml:{line}: {field}: không có cơ quan ")
+    assert "unknown agency" in problem
+
+
+def test_a_target_without_any_lead_is_refused(tmp_path: Path) -> None:
+    plan = PLAN.replace("owners: {lead: so_khcn_lai_chau}\n", "")
+    assert problems(write_catalog(tmp_path, plan=plan)) == [
+        "plans/sample_plan.yaml:7: targets[0].owners: chưa có cơ quan chủ trì: ghi owners.lead ở "
+        "chỉ tiêu hoặc owners ở kế hoạch / no lead agency: give owners.lead on the target or "
+        "owners on the plan"
+    ]
+
+
+def test_an_agency_named_twice_or_outside_the_jurisdictions_is_refused(tmp_path: Path) -> None:
+    twice = PLAN.replace(
+        "owners: {lead: so_khcn_lai_chau}",
+        "owners: {lead: so_khcn_lai_chau, supporting: [so_khcn_lai_chau]}",
+    )
+    agencies = AGENCIES.replace(
+        "  jurisdiction: lai_chau\n- id: vp", "  jurisdiction: mars\n- id: vp"
+    )
+    found = problems(write_catalog(tmp_path, plan=twice, agencies=agencies))
+    assert found == [
+        "agencies.yaml:4: [0].jurisdiction: unknown jurisdiction 'mars'",
+        "plans/sample_plan.yaml:19: owners: Value error, cơ quan 'so_khcn_lai_chau' được ghi hai "
+        "lần / agency 'so_khcn_lai_chau' is named twice",
+    ]
+
+
+def test_a_catalog_without_agencies_names_no_owners(tmp_path: Path) -> None:
+    folder = write_catalog(tmp_path)
+    (folder / "agencies.yaml").unlink()
+    assert problems(folder) == [
+        "plans/sample_plan.yaml:19: owners.lead: không có cơ quan 'so_khcn_lai_chau' trong "
+        "agencies.yaml / unknown agency 'so_khcn_lai_chau' (expected an id from agencies.yaml)"
     ]

@@ -321,3 +321,29 @@ def test_the_figures_sentence_has_no_dash_or_stray_space_whatever_is_missing() -
     assert all(
         re.search(r"Số liệu quá hạn: không có số liệu mới sau (năm|tháng|quý) ", s) for s in stale
     )
+
+
+def test_the_report_rates_its_lead_agencies_timeliness(catalog: Catalog) -> None:
+    """Tam Đường's plan: its online-services figures (led by the district office) for January
+    on time, February late, March missing, as printed on 20/05/2025; no figure of the others."""
+    usage = "online_public_service_usage"
+    received = {
+        (usage, "tam_duong", Period.parse("2025-01")): date(2025, 2, 10),
+        (usage, "tam_duong", Period.parse("2025-02")): date(2025, 4, 2),
+    }
+    report = content.build(
+        catalog, "tam_duong_nq57", [], None, date(2025, 5, 20), received=received
+    )
+
+    assert report.punctuality is not None
+    assert report.punctuality.since == date(2024, 1, 1)
+    rates = dict(report.punctuality.rates)
+    office = rates["Văn phòng Hội đồng nhân dân và Ủy ban nhân dân huyện Tam Đường"]
+    # 2024-01 … 2025-03 due (15 months), two of them reported
+    assert (office.on_time, office.late, office.missing) == (1, 1, 13)
+    page = render.html(report)
+    assert "Tính kịp thời của số liệu từ 01/01/2024" in page
+    assert "<td>Văn phòng Hội đồng nhân dân và Ủy ban nhân dân huyện Tam Đường</td>" in page
+    assert "Tính kịp thời" not in render.html(
+        content.build(catalog, "tam_duong_nq57", [], None, date(2025, 5, 20))
+    )

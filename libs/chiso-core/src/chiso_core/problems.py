@@ -23,6 +23,13 @@ class ErrorResponse(BaseModel):
     problems: list[Problem] = []
 
 
+def error_responses(descriptions: Mapping[int, str]) -> dict[int | str, dict[str, Any]]:
+    """An endpoint's OpenAPI `responses` for errors, each answered as an ErrorResponse."""
+    return {
+        code: {"model": ErrorResponse, "description": text} for code, text in descriptions.items()
+    }
+
+
 def field_path(loc: Sequence[int | str]) -> str:
     """('body', 'observations', 3, 'value') → 'observations[3].value'."""
     path = ""

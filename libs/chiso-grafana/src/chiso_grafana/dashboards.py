@@ -203,6 +203,34 @@ def ioc_overview(t: Texts) -> dashboard.Dashboard:
         .with_panel(matrix)
         .with_panel(counts)
         .with_panel(firing_alerts_table(t))
+        .with_panel(timeliness_table(t))
+    )
+
+
+def timeliness_table(t: Texts) -> table.Panel:
+    """Each lead agency of the plan's jurisdiction: periods due, on time, late, missing, and its
+    on-time and reporting rates (the reporting calendar, docs/catalog.md)."""
+    return (
+        table.Panel()
+        .title(t.timeliness)
+        .span(24)
+        .height(8)
+        .datasource(DATASOURCE)
+        .with_target(
+            Sql(
+                "SELECT $name AS agency, due, on_time, late, missing, on_time_rate,"
+                " reporting_rate FROM dash_timeliness WHERE jurisdiction_id ="
+                " (SELECT jurisdiction_id FROM dash_plans WHERE plan_id = '$plan')"
+                " ORDER BY on_time_rate NULLS LAST, agency"
+            )
+        )
+        .with_override(
+            models.MatcherConfig(id_val="byRegexp", options="_rate$"),
+            [
+                models.DynamicConfigValue(id_val="unit", value="percentunit"),
+                models.DynamicConfigValue(id_val="decimals", value=0),
+            ],
+        )
     )
 
 
@@ -259,6 +287,22 @@ def indicator_detail(t: Texts) -> dashboard.Dashboard:
             )
         )
     )
+    # Who answers for the indicator's targets, and what they last said (docs/catalog.md).
+    owners = (
+        table.Panel()
+        .title(t.owners)
+        .span(24)
+        .height(8)
+        .datasource(DATASOURCE)
+        .with_target(
+            Sql(
+                "SELECT target_id, lead_$name AS lead, supporting_$name AS supporting,"
+                " explained_period, done, difficulties, next_actions, evidence_url, explained_at"
+                " FROM dash_target_owners WHERE plan_id = '$plan'"
+                " AND indicator_code = '$indicator' ORDER BY target_id"
+            )
+        )
+    )
     marks = (
         dashboard.AnnotationQuery()
         .name(t.revisions)
@@ -284,6 +328,7 @@ def indicator_detail(t: Texts) -> dashboard.Dashboard:
         .with_variable(indicator_variable(t))
         .annotation(marks)
         .with_panel(path)
+        .with_panel(owners)
         .with_panel(revisions)
     )
 
@@ -324,8 +369,9 @@ def scorecard(t: Texts) -> dashboard.Dashboard:
                 # nothing for a target met, stale or past due (chiso_core.words.probability)
                 " CASE WHEN s.status IN ('achieved', 'stale')"
                 " OR s.due_year < extract(year FROM now()) THEN NULL"
-                " ELSE s.probability END AS probability, s.status"
+                " ELSE s.probability END AS probability, s.status, o.lead_$name AS lead"
                 " FROM dash_scores_latest s JOIN dash_indicators i USING (indicator_code)"
+                " LEFT JOIN dash_target_owners o USING (plan_id, target_id)"
                 " WHERE s.plan_id = '$plan' AND s.jurisdiction_id = '$jurisdiction'"
                 " ORDER BY s.target_id"
             )

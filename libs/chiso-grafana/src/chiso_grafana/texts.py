@@ -27,6 +27,8 @@ class Texts:
     path: str
     projection: str
     revisions: str
+    owners: str
+    timeliness: str
     scorecard: str
     progress: str
     summary: str
@@ -60,6 +62,8 @@ VI = Texts(
     path="Thực tế, lộ trình kỳ vọng và mục tiêu",
     projection="Dự báo đến năm hạn (khoảng tin cậy)",
     revisions="Số liệu đã được đính chính",
+    owners="Cơ quan chủ trì và giải trình mới nhất",
+    timeliness="Tính kịp thời của số liệu theo cơ quan",
     scorecard="Bảng điểm địa bàn",
     progress="Tiến độ đạt mục tiêu",
     summary="Tóm tắt các mục tiêu",
@@ -93,6 +97,8 @@ EN = Texts(
     path="Actual, expected path and target",
     projection="Projection to the due year (interval)",
     revisions="Corrected figures",
+    owners="Lead agencies and their latest explanations",
+    timeliness="Reporting timeliness by agency",
     scorecard="Jurisdiction scorecard",
     progress="Progress towards the target",
     summary="Targets at a glance",

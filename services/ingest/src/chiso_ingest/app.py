@@ -9,14 +9,12 @@ from datetime import date, timedelta
 from typing import Annotated, Any
 
 import structlog
-from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, FastAPI, Query, Request, UploadFile
 from fastapi.responses import Response
-from fastapi.security import HTTPAuthorizationCredentials
-from psycopg_pool import AsyncConnectionPool
 from pydantic import ValidationError
 
 from chiso_core.access.agencies import Agency, Permission
-from chiso_core.access.auth import Authenticator, bearer
+from chiso_core.access.auth import Authenticator
 from chiso_core.broker import ensure_topics
 from chiso_core.catalog.api import catalog_router
 from chiso_core.catalog.store import CatalogCache
@@ -26,17 +24,18 @@ from chiso_core.guards import KeyBeforeBody
 from chiso_core.http import ops_router, service_app
 from chiso_core.problems import (
     ApiError,
-    ErrorResponse,
     Problem,
     add_problem_handlers,
+    error_responses,
     problem_of,
 )
 from chiso_core.publisher import Publisher
 from chiso_core.readiness import broker_and_database_ready
 from chiso_core.settings import IngestSettings
 from chiso_core.telemetry import configure_logging
-from chiso_core.words.problems import Lang, language
+from chiso_core.words.problems import Lang
 from chiso_ingest import idempotency, store, templates
+from chiso_ingest.explanations.routes import router as explanations_router
 from chiso_ingest.files import FileLimits
 from chiso_ingest.idempotency import JSON
 from chiso_ingest.ingestor import Ingestor
@@ -51,13 +50,13 @@ from chiso_ingest.models import (
 )
 from chiso_ingest.parsing import FileReader
 from chiso_ingest.ratelimit import RateLimit
+from chiso_ingest.wiring import Caller, IdempotencyKey, Language, Wired, Wiring
 
 log = structlog.get_logger(__name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorResponse, "description": text}
-    for code, text in {
+_ERRORS = error_responses(
+    {
         400: "malformed JSON, or a form that cannot be read",
         401: "no API key, or an unknown or revoked one",
         403: "the key may not report figures, or no item is within its jurisdictions and "
@@ -68,8 +67,8 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
         "summary instead)",
         429: "over the key's rate limit: retry after Retry-After seconds",
         503: "the broker did not acknowledge; nothing may be assumed stored: retry",
-    }.items()
-}
+    }
+)
 _SUMMARIES: dict[int | str, dict[str, Any]] = {
     202: {"model": ImportSummary, "description": "every accepted item was acknowledged"},
     200: {"model": ImportSummary, "description": "dry_run: checked only, nothing published"},
@@ -84,68 +83,6 @@ _BATCH_SCHEMA = {
 }
 _TEMPLATE_ERRORS: dict[int | str, dict[str, Any]] = {c: _ERRORS[c] for c in (401, 429, 503)}
 DryRun = Annotated[bool, Query(description="check every item, publish nothing")]
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        min_length=1,
-        max_length=200,
-        pattern=r"^[\x21-\x7e]+$",
-        description="a retry with the same key gets the first answer (kept for a day)",
-    ),
-]
-
-
-@dataclass(frozen=True)
-class Wiring:
-    """The collaborators the handlers use, built once per app."""
-
-    settings: IngestSettings
-    pool: AsyncConnectionPool
-    publisher: Publisher
-    ingestor: Ingestor
-    authenticate: Authenticator
-    rate_limit: RateLimit
-    reader: FileReader  # uploads, read off the event loop within limits
-
-
-async def wiring(request: Request) -> Wiring:
-    found: Wiring = request.app.state.wiring
-    return found
-
-
-# The dependencies are `async def` though none awaits: FastAPI runs a plain `def` dependency on
-# a worker thread, three thread hand-offs per request for nothing.
-Wired = Annotated[Wiring, Depends(wiring)]
-
-
-async def caller(
-    request: Request,
-    wired: Wired,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> Agency:
-    """The agency behind the key, within its rate limit."""
-    found = await wired.authenticate(request, credentials)
-    if wait := wired.rate_limit.take(found.key_id):
-        raise ApiError(
-            429,
-            f"over this key's rate limit of {wired.settings.rate_limit_per_s:g} requests/s",
-            headers={"Retry-After": str(wait)},
-        )
-    return found
-
-
-async def reader_language(
-    accept_language: Annotated[
-        str | None,
-        Header(description="problems in Vietnamese (default), or English with `en`"),
-    ] = None,
-) -> Lang:
-    return language(accept_language)
-
-
-Caller = Annotated[Agency, Depends(caller)]
-Language = Annotated[Lang, Depends(reader_language)]
 
 
 def _items(body: bytes) -> list[Item]:
@@ -367,4 +304,5 @@ def create_app(
     app.include_router(ops_router(broker_and_database_ready(publisher.ping, pool)))
     app.include_router(catalog_router(catalog.get))
     app.include_router(router)
+    app.include_router(explanations_router)
     return app

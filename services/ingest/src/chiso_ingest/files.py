@@ -1,11 +1,13 @@
 """Spreadsheets (pure): CSV and .xlsx uploads read into items with their row numbers (the
-templates are in `templates`). Row 1 is the header; row numbers are the ones the sheet shows."""
+templates are in `templates`). Row 1 is the header; row numbers are the ones the sheet shows.
+What a sheet holds (figures, or owners' explanations) is its `Layout`; the limits and the
+reading are the same for every kind."""
 
 import csv
 import io
 import time
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -20,23 +22,53 @@ COLUMNS = (*REQUIRED, "numerator", "denominator")
 _NUMBERS = ("value", "numerator", "denominator")
 
 
-def _header(cells: Sequence[object]) -> dict[str, int]:
-    names = [str(c).strip().lower() if c is not None else "" for c in cells]
-    missing = [c for c in REQUIRED if c not in names]
-    unknown = [n for n in names if n and n not in (*COLUMNS, "unit")]
-    if missing or unknown:
-        found = ", ".join(n for n in names if n) or "nothing"
-        problem = f"the header must name the columns {', '.join(COLUMNS)} (numerator and "
-        problem += f"denominator optional); found {found}"
-        raise ApiError(422, "the file's header is not the template's", [_at(1, "header", problem)])
-    return {n: names.index(n) for n in (*COLUMNS, "unit") if n in names}
+# A row as read: its values, and the cells they came from (an .xlsx cell carries its number
+# format; a CSV row has no cells to look at).
+Row = tuple[list[object], Sequence[object]]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One kind of sheet: its columns (`silent` ones are read but not named in the header's
+    message), the worksheet it is on in a workbook (else the first), and how a row (its number,
+    values, cells and the header's column positions) becomes an item, or None when it is
+    blank."""
+
+    sheet: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    item: Callable[[int, Sequence[object], Sequence[object], dict[str, int]], Item | None]
+    silent: tuple[str, ...] = ()
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (*self.required, *self.optional, *self.silent)
+
+    def header(self, cells: Sequence[object]) -> dict[str, int]:
+        names = [str(c).strip().lower() if c is not None else "" for c in cells]
+        missing = [c for c in self.required if c not in names]
+        unknown = [n for n in names if n and n not in self.columns]
+        if missing or unknown:
+            found = ", ".join(n for n in names if n) or "nothing"
+            named = (*self.required, *self.optional)
+            problem = f"the header must name the columns {', '.join(named)} "
+            problem += f"({' and '.join(self.optional)} optional); found {found}"
+            raise ApiError(
+                422, "the file's header is not the template's", [_at(1, "header", problem)]
+            )
+        return {n: names.index(n) for n in self.columns if n in names}
+
+
+def cell_of(cells: Sequence[object], columns: dict[str, int], name: str) -> object:
+    i = columns.get(name)
+    return cells[i] if i is not None and i < len(cells) else None
 
 
 def _at(row: int, column: str, problem: str) -> Problem:
     return Problem(field=f"rows[{row}].{column}", problem=problem)
 
 
-def _text(value: object) -> str | None:
+def text(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, float) and value.is_integer():
@@ -63,18 +95,21 @@ def _number(value: object) -> float | str | None:
         return text
 
 
-def _item(row: int, cells: Sequence[object], columns: dict[str, int], percent: bool) -> Item | None:
-    """A row as an item; None for a row with no figure in it (blank, or a template row whose
+def _figure(
+    row: int, values: Sequence[object], cells: Sequence[object], columns: dict[str, int]
+) -> Item | None:
+    """A row as a figure; None for a row with no figure in it (blank, or a template row whose
     period and value were left empty)."""
+    at = columns["value"]
+    percent = at < len(cells) and "%" in str(getattr(cells[at], "number_format", ""))
 
     def cell(name: str) -> object:
-        i = columns.get(name)
-        return cells[i] if i is not None and i < len(cells) else None
+        return cell_of(values, columns, name)
 
     data: dict[str, Any] = {}
     problems = []
     for name in COLUMNS:
-        value = _number(cell(name)) if name in _NUMBERS else _text(cell(name))
+        value = _number(cell(name)) if name in _NUMBERS else text(cell(name))
         if isinstance(value, str) and name in _NUMBERS:
             problems.append(_at(row, name, f"expected a number such as 61.5, found {value!r}"))
         elif value is not None:
@@ -83,7 +118,7 @@ def _item(row: int, cells: Sequence[object], columns: dict[str, int], percent: b
             problems.append(_at(row, name, "is empty"))
     if "period" not in data and "value" not in data:
         return None
-    if unit := _text(cell("unit")):
+    if unit := text(cell("unit")):
         data["unit"] = unit
     elif percent and "value" in data:
         # A cell formatted as a percentage holds the fraction (61.5 % is 0.615): the format
@@ -93,9 +128,9 @@ def _item(row: int, cells: Sequence[object], columns: dict[str, int], percent: b
     return Item(index=row - 2, data=data, row=row, problems=problems)
 
 
-# A row as read: its values, and the cells they came from (an .xlsx cell carries its number
-# format; a CSV row has no cells to look at).
-Row = tuple[list[object], Sequence[object]]
+OBSERVATIONS = Layout(
+    "observations", REQUIRED, ("numerator", "denominator"), _figure, silent=("unit",)
+)
 
 
 @dataclass(frozen=True)
@@ -163,7 +198,7 @@ def _long_cells(
     ]
 
 
-def _read(rows: Iterator[Row], limits: FileLimits, what: str) -> list[Item]:
+def _read(rows: Iterator[Row], limits: FileLimits, what: str, layout: Layout) -> list[Item]:
     count = _Count(limits)
     columns: dict[str, int] | None = None
     items: list[Item] = []
@@ -171,11 +206,9 @@ def _read(rows: Iterator[Row], limits: FileLimits, what: str) -> list[Item]:
         values, cells = row
         n = count.next()
         if columns is None:
-            columns = _header(values)
+            columns = layout.header(values)
             continue
-        at = columns["value"]
-        percent = at < len(cells) and "%" in str(getattr(cells[at], "number_format", ""))
-        if item := _item(n, values, columns, percent):
+        if item := layout.item(n, values, cells, columns):
             item.problems.extend(_long_cells(n, values, columns, limits.max_cell_chars))
             items.append(item)
     if columns is None:
@@ -183,7 +216,9 @@ def _read(rows: Iterator[Row], limits: FileLimits, what: str) -> list[Item]:
     return _numbered(items)
 
 
-def read_csv(content: bytes, limits: FileLimits = FileLimits()) -> list[Item]:
+def read_csv(
+    content: bytes, limits: FileLimits = FileLimits(), layout: Layout = OBSERVATIONS
+) -> list[Item]:
     try:
         text = content.decode("utf-8-sig")  # Excel writes UTF-8 CSV with a byte order mark
     except UnicodeDecodeError as e:
@@ -194,7 +229,7 @@ def read_csv(content: bytes, limits: FileLimits = FileLimits()) -> list[Item]:
     reader = csv.reader(io.StringIO(text, newline=""))
     width = limits.max_columns
     rows: Iterator[Row] = (([c or None for c in cells[:width]], ()) for cells in reader)
-    return _read(rows, limits, "CSV file")
+    return _read(rows, limits, "CSV file", layout)
 
 
 def _check_archive(content: bytes, limits: FileLimits) -> None:
@@ -217,11 +252,11 @@ def _unreadable(problem: str) -> ApiError:
     return ApiError(422, "not a readable .xlsx workbook", [Problem(field="file", problem=problem)])
 
 
-def _sheet(book: Any, limits: FileLimits) -> Iterator[Row]:
-    """The rows of the sheet named observations, else of the first, once its declared size
-    fits the limits."""
-    if "observations" in book.sheetnames:
-        sheet = book["observations"]
+def _sheet(book: Any, limits: FileLimits, name: str) -> Iterator[Row]:
+    """The rows of the sheet `name`, else of the first, once its declared size fits the
+    limits."""
+    if name in book.sheetnames:
+        sheet = book[name]
     elif book.worksheets:
         sheet = book.worksheets[0]
     else:
@@ -240,14 +275,16 @@ def _sheet(book: Any, limits: FileLimits) -> Iterator[Row]:
     return (([c.value for c in cells], cells) for cells in sheet.iter_rows(max_col=width))
 
 
-def read_xlsx(content: bytes, limits: FileLimits = FileLimits()) -> list[Item]:
+def read_xlsx(
+    content: bytes, limits: FileLimits = FileLimits(), layout: Layout = OBSERVATIONS
+) -> list[Item]:
     _check_archive(content, limits)
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as e:  # a missing part, broken XML, a bad style...: the file's, as above
         raise _unreadable(f"not a readable .xlsx workbook: {str(e)[:200]}") from e
     try:
-        return _read(_sheet(book, limits), limits, ".xlsx workbook")
+        return _read(_sheet(book, limits, layout.sheet), limits, ".xlsx workbook", layout)
     finally:
         book.close()
 

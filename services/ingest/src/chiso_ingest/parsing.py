@@ -6,11 +6,12 @@ the request also stops waiting at that deadline, in case the parser spends it wh
 counted (opening the workbook)."""
 
 import asyncio
+import functools
 from concurrent.futures import ThreadPoolExecutor
 
 from chiso_core.problems import ApiError, Problem, retry_later
 from chiso_ingest import files
-from chiso_ingest.files import FileLimits
+from chiso_ingest.files import OBSERVATIONS, FileLimits, Layout
 from chiso_ingest.intake import Item
 
 _READERS = {".csv": files.read_csv, ".xlsx": files.read_xlsx}
@@ -25,9 +26,9 @@ class FileReader:
         self._room = workers + queue
         self._taken = 0
 
-    async def read(self, name: str, content: bytes) -> list[Item]:
-        """The items of a file named *.csv or *.xlsx; ApiError 413/422 naming the limit or the
-        problem, 503 when every worker and queue place is taken."""
+    async def read(self, name: str, content: bytes, layout: Layout = OBSERVATIONS) -> list[Item]:
+        """The items of a file named *.csv or *.xlsx laid out as `layout`; ApiError 413/422
+        naming the limit or the problem, 503 when every worker and queue place is taken."""
         reader = next((r for ext, r in _READERS.items() if name.lower().endswith(ext)), None)
         if reader is None:
             raise ApiError(
@@ -39,7 +40,7 @@ class FileReader:
             raise retry_later("every file reader is busy; retry later")
         self._taken += 1
         loop = asyncio.get_running_loop()
-        future = self._pool.submit(reader, content, self.limits)
+        future = self._pool.submit(functools.partial(reader, layout=layout), content, self.limits)
         # A place is free again when the thread is done, not when the request gave up waiting:
         # the bound is on work actually done.
         future.add_done_callback(lambda _: loop.call_soon_threadsafe(self._release))

@@ -13,7 +13,7 @@ from chiso_core.catalog.models import Plan
 from chiso_core.db import connection_or_503
 from chiso_core.problems import ApiError, ErrorResponse, PlainText, Problem
 from chiso_scoring import reads
-from chiso_scoring.reads import Scorecard, ScoreOut
+from chiso_scoring.reads import ExplanationRecord, Scorecard, ScoreOut
 
 # What the read routes (this API and the live page) may answer besides 200.
 READ_ERRORS: dict[int | str, dict[str, Any]] = {
@@ -81,7 +81,21 @@ def scores_router(
     async def scorecard(plan: PlainText, jurisdiction: PlainText | None = None) -> Scorecard:
         found = await plan_of(plan)
         where = jurisdiction or found.jurisdiction
+        agencies = (await catalog()).agencies
         async with connection_or_503(pool) as conn:
-            return reads.scorecard(found, where, await reads.latest(conn, found, where))
+            latest = await reads.latest(conn, found, where)
+            explained = await reads.explanations(conn, found.id, agencies)
+        return reads.scorecard(found, where, latest, agencies, explained)
+
+    @router.get("/explanations", summary="Owners' explanations of a plan's targets, newest first")
+    async def explanations(
+        plan: PlainText,
+        target: PlainText | None = None,
+        limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
+    ) -> list[ExplanationRecord]:
+        found = await plan_of(plan)
+        agencies = (await catalog()).agencies
+        async with connection_or_503(pool) as conn:
+            return await reads.explanation_history(conn, found.id, target, limit, agencies)
 
     return router

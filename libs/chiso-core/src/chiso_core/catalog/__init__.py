@@ -2,6 +2,7 @@
 
 from chiso_core.catalog.loader import CatalogError, Problem, load_catalog
 from chiso_core.catalog.models import (
+    Agency,
     Baseline,
     Catalog,
     Comparator,
@@ -10,12 +11,14 @@ from chiso_core.catalog.models import (
     Jurisdiction,
     Kind,
     Level,
+    Owners,
     Plan,
     RollUp,
     Target,
 )
 
 __all__ = [
+    "Agency",
     "Baseline",
     "Catalog",
     "CatalogError",
@@ -25,6 +28,7 @@ __all__ = [
     "Jurisdiction",
     "Kind",
     "Level",
+    "Owners",
     "Plan",
     "Problem",
     "RollUp",

@@ -35,7 +35,7 @@ def validate(folder: Folder = None) -> None:
     targets = sum(len(p.targets) for p in c.plans.values())
     typer.echo(
         f"ok: {len(c.indicators)} indicators, {len(c.jurisdictions)} jurisdictions, "
-        f"{len(c.plans)} plans, {targets} targets"
+        f"{len(c.agencies)} agencies, {len(c.plans)} plans, {targets} targets"
     )
 
 
@@ -46,6 +46,9 @@ def load(folder: Folder = None) -> None:
     c = _checked(folder)
     with psycopg.connect(DatabaseSettings().database_url) as conn, conn.transaction():
         report = store.load(conn, c)
-    typer.echo(f"loaded {report.indicators} indicators, {report.jurisdictions} jurisdictions")
+    typer.echo(
+        f"loaded {report.indicators} indicators, {report.jurisdictions} jurisdictions, "
+        f"{len(c.agencies)} agencies"
+    )
     for plan_id, (revision, what) in sorted(report.plans.items()):
         typer.echo(f"  plan {plan_id}: revision {revision} ({what})")

@@ -1,4 +1,5 @@
-"""Reads and checks the catalog folder: indicators.yaml, jurisdictions.yaml, plans/*.yaml.
+"""Reads and checks the catalog folder: indicators.yaml, jurisdictions.yaml, agencies.yaml and
+plans/*.yaml.
 
 Every problem is reported at once, each naming the file, the line, the field and what was
 expected; a catalog with any problem is not returned at all.
@@ -12,7 +13,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from chiso_core.catalog.models import Catalog, Indicator, Jurisdiction, Plan
+from chiso_core.catalog.models import Agency, Catalog, Indicator, Jurisdiction, Owners, Plan
 
 M = TypeVar("M", bound=BaseModel)
 Path_ = tuple[int | str, ...]
@@ -118,6 +119,75 @@ class _File:
         return items
 
 
+def _owner_problems(owners: Owners, agencies: dict[str, Agency]) -> Iterator[tuple[Path_, str]]:
+    named: list[tuple[Path_, str]] = [(("lead",), owners.lead)]
+    named += [(("supporting", i), a) for i, a in enumerate(owners.supporting)]
+    for at, agency in named:
+        if agency not in agencies:
+            yield (
+                at,
+                (
+                    f"không có cơ quan {agency!r} trong agencies.yaml / unknown agency {agency!r} "
+                    "(expected an id from agencies.yaml)"
+                ),
+            )
+
+
+def _check_owners(f: _File, plan: Plan, agencies: dict[str, Agency]) -> None:
+    """Every owner named is a known agency; every target has a lead, its own or the plan's."""
+    if plan.owners is not None:
+        for at, message in _owner_problems(plan.owners, agencies):
+            f.report(("owners", *at), message)
+    for i, t in enumerate(plan.targets):
+        if t.owners is not None:
+            for at, message in _owner_problems(t.owners, agencies):
+                f.report(("targets", i, "owners", *at), message)
+        elif plan.owners is None:
+            f.report(
+                ("targets", i, "owners"),
+                "chưa có cơ quan chủ trì: ghi owners.lead ở chỉ tiêu hoặc owners ở kế hoạch / "
+                "no lead agency: give owners.lead on the target or owners on the plan",
+            )
+
+
+def _check_plan(
+    f: _File,
+    plan: Plan,
+    plans: dict[str, Plan],
+    catalog: tuple[dict[str, Indicator], dict[str, Jurisdiction], dict[str, Agency]],
+) -> None:
+    indicators, jurisdictions, agencies = catalog
+    if "revision" in f.data:
+        f.report(("revision",), "is assigned when the catalog is loaded; leave it out of the file")
+    if plan.id != f.path.stem:
+        f.report(("id",), f"expected {f.path.stem!r}, the file's name")
+    if plan.id in plans:
+        f.report(("id",), f"plan {plan.id!r} repeats")
+    if plan.jurisdiction not in jurisdictions:
+        f.report(("jurisdiction",), f"unknown jurisdiction {plan.jurisdiction!r}")
+    references = [("targets", i, t.indicator) for i, t in enumerate(plan.targets)]
+    references += [("baselines", i, b.indicator) for i, b in enumerate(plan.baselines)]
+    for kind, i, indicator in references:
+        if indicator not in indicators:
+            f.report((kind, i, "indicator"), f"unknown indicator {indicator!r}")
+    _check_owners(f, plan, agencies)
+
+
+def _agencies(
+    folder: Path, problems: list[Problem], jurisdictions: dict[str, Jurisdiction]
+) -> dict[str, Agency]:
+    """agencies.yaml, when the catalog has one (without it, no plan can name owners)."""
+    path = folder / "agencies.yaml"
+    if not path.exists():
+        return {}
+    f = _File(path, problems)
+    located = f.items(Agency, "id")
+    for at, a in located:
+        if a.jurisdiction not in jurisdictions:
+            f.report((*at, "jurisdiction"), f"unknown jurisdiction {a.jurisdiction!r}")
+    return {a.id: a for _, a in located}
+
+
 def load_catalog(folder: Path) -> Catalog:
     """The checked catalog, or CatalogError listing every problem."""
     problems: list[Problem] = []
@@ -135,6 +205,7 @@ def load_catalog(folder: Path) -> Catalog:
             for ref in refs:
                 if ref not in jurisdictions:
                     jurisdictions_file.report((*at, field), f"unknown jurisdiction {ref!r}")
+    agencies = _agencies(folder, problems, jurisdictions)
 
     plans: dict[str, Plan] = {}
     plan_files = sorted((folder / "plans").glob("*.yaml"))
@@ -147,23 +218,11 @@ def load_catalog(folder: Path) -> Catalog:
         plan = f.validate(Plan, f.data, ())
         if plan is None:
             continue
-        if "revision" in f.data:
-            f.report(
-                ("revision",), "is assigned when the catalog is loaded; leave it out of the file"
-            )
-        if plan.id != path.stem:
-            f.report(("id",), f"expected {path.stem!r}, the file's name")
-        if plan.id in plans:
-            f.report(("id",), f"plan {plan.id!r} repeats")
-        if plan.jurisdiction not in jurisdictions:
-            f.report(("jurisdiction",), f"unknown jurisdiction {plan.jurisdiction!r}")
-        references = [("targets", i, t.indicator) for i, t in enumerate(plan.targets)]
-        references += [("baselines", i, b.indicator) for i, b in enumerate(plan.baselines)]
-        for kind, i, indicator in references:
-            if indicator not in indicators:
-                f.report((kind, i, "indicator"), f"unknown indicator {indicator!r}")
+        _check_plan(f, plan, plans, (indicators, jurisdictions, agencies))
         plans[plan.id] = plan
 
     if problems:
         raise CatalogError(problems)
-    return Catalog(indicators=indicators, jurisdictions=jurisdictions, plans=plans)
+    return Catalog(
+        indicators=indicators, jurisdictions=jurisdictions, plans=plans, agencies=agencies
+    )

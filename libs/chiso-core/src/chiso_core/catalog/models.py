@@ -124,6 +124,37 @@ class Jurisdiction(_Model):
         )
 
 
+class Agency(_Model):
+    """An organisation that answers for targets: a department, the State Bank's branch, the
+    statistics office. Its id is also the name its API keys are created under (`chiso agency
+    create <id>`), so that a key can be told whose targets it may comment on."""
+
+    id: Code
+    name_vi: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+    jurisdiction: Code = Field(description="the unit the agency serves")
+
+
+class Owners(_Model):
+    """Who answers for a target: the lead agency (chủ trì) and those supporting it (phối hợp)."""
+
+    lead: Code
+    supporting: tuple[Code, ...] = ()
+
+    @model_validator(mode="after")
+    def _each_once(self) -> "Owners":
+        named = [self.lead, *self.supporting]
+        if repeated := next((a for a in named if named.count(a) > 1), None):
+            raise ValueError(
+                f"cơ quan {repeated!r} được ghi hai lần / agency {repeated!r} is named twice"
+            )
+        return self
+
+    @property
+    def agencies(self) -> tuple[str, ...]:
+        return (self.lead, *self.supporting)
+
+
 class Comparator(StrEnum):
     GT = "gt"
     GTE = "gte"
@@ -150,6 +181,7 @@ class Target(_Model):
     due_year: int = Field(ge=2025, le=2100)
     quote: str = Field(min_length=1, description="the document's exact words stating the target")
     note: str | None = None
+    owners: Owners | None = Field(default=None, description="default: the plan's owners")
 
     @model_validator(mode="after")
     def _values_fit_the_comparator(self) -> "Target":
@@ -204,6 +236,9 @@ class Plan(_Model):
     document: str | None = Field(default=None, description="the document's number, e.g. 63-CTr/TU")
     jurisdiction: Code
     source_file: str = Field(min_length=1)
+    owners: Owners | None = Field(
+        default=None, description="who answers for every target that names no owners itself"
+    )
     targets: tuple[Target, ...]
     baselines: tuple[Baseline, ...] = ()
 
@@ -213,6 +248,10 @@ class Plan(_Model):
         if duplicate := next((i for i in ids if ids.count(i) > 1), None):
             raise ValueError(f"target id {duplicate} repeats")
         return self
+
+    def owners_of(self, target: Target) -> Owners | None:
+        """The target's own owners, else the plan's."""
+        return target.owners or self.owners
 
     def baseline_for(self, target: Target) -> Baseline | None:
         """The latest baseline the plan states for the target's indicator before its due year."""
@@ -228,6 +267,7 @@ class Catalog(_Model):
     indicators: dict[str, Indicator]
     jurisdictions: dict[str, Jurisdiction]
     plans: dict[str, Plan]
+    agencies: dict[str, Agency] = {}
 
     def province_of(self, jurisdiction_id: str) -> Jurisdiction:
         """The province a jurisdiction lies in (a province is its own)."""

@@ -4,6 +4,7 @@ import hashlib
 import json
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import psycopg
 import structlog
@@ -11,14 +12,29 @@ from psycopg import AsyncConnection, Connection
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
-from chiso_core.catalog.models import Catalog, Indicator, Jurisdiction, Plan
+from chiso_core.catalog.models import Agency, Catalog, Indicator, Jurisdiction, Owners, Plan
 from chiso_core.db import within
 
 log = structlog.get_logger(__name__)
 
 
-def _body(model: Indicator | Jurisdiction | Plan) -> dict[str, object]:
-    return model.model_dump(mode="json", exclude_none=True, exclude={"revision"})
+# Owners live in their own table (0012.owners.sql): a plan's content, and so its revision, is
+# what it promises, not who answers for it.
+_NOT_CONTENT: dict[str, object] = {
+    "revision": True,
+    "owners": True,
+    "targets": {"__all__": {"owners"}},
+}
+
+
+def _body(model: Indicator | Jurisdiction | Plan | Agency) -> dict[str, object]:
+    return model.model_dump(mode="json", exclude_none=True, exclude=_NOT_CONTENT)  # type: ignore[arg-type]
+
+
+def _owner_rows(plan: Plan) -> list[tuple[str, str, str, list[str]]]:
+    """(plan, target or '' for the plan's default, lead, supporting), as the file says."""
+    named = [("", plan.owners)] + [(t.id, t.owners) for t in plan.targets]
+    return [(plan.id, t, o.lead, list(o.supporting)) for t, o in named if o is not None]
 
 
 def content_hash(plan: Plan) -> str:
@@ -47,6 +63,17 @@ def load(conn: Connection, catalog: Catalog) -> LoadReport:
         cur.executemany(
             "INSERT INTO catalog_jurisdictions (id, code, body) VALUES (%s, %s, %s)",
             [(j.id, j.code, Jsonb(_body(j))) for j in catalog.jurisdictions.values()],
+        )
+        cur.execute("DELETE FROM catalog_owners")
+        cur.execute("DELETE FROM catalog_agencies")
+        cur.executemany(
+            "INSERT INTO catalog_agencies (id, body) VALUES (%s, %s)",
+            [(a.id, Jsonb(_body(a))) for a in catalog.agencies.values()],
+        )
+        cur.executemany(
+            "INSERT INTO catalog_owners (plan_id, target_id, lead, supporting)"
+            " VALUES (%s, %s, %s, %s)",
+            [row for plan in catalog.plans.values() for row in _owner_rows(plan)],
         )
         current = {
             plan_id: (revision, digest)
@@ -96,10 +123,24 @@ async def read(conn: AsyncConnection) -> Catalog:
     indicators = await (await conn.execute("SELECT body FROM catalog_indicators")).fetchall()
     jurisdictions = await (await conn.execute("SELECT body FROM catalog_jurisdictions")).fetchall()
     plans = await (await conn.execute("SELECT revision, body FROM plans_current")).fetchall()
+    agencies = await (await conn.execute("SELECT body FROM catalog_agencies")).fetchall()
+    owners: dict[str, dict[str, Owners]] = {}
+    for plan_id, target_id, lead, supporting in await (
+        await conn.execute("SELECT plan_id, target_id, lead, supporting FROM catalog_owners")
+    ).fetchall():
+        owners.setdefault(plan_id, {})[target_id] = Owners(lead=lead, supporting=supporting)
     return Catalog(
         indicators={b["code"]: Indicator.model_validate(b) for (b,) in indicators},
         jurisdictions={b["id"]: Jurisdiction.model_validate(b) for (b,) in jurisdictions},
-        plans={b["id"]: Plan.model_validate({**b, "revision": r}) for r, b in plans},
+        plans={b["id"]: _with_owners(b, r, owners.get(b["id"], {})) for r, b in plans},
+        agencies={b["id"]: Agency.model_validate(b) for (b,) in agencies},
+    )
+
+
+def _with_owners(body: dict[str, Any], revision: int, owners: dict[str, Owners]) -> Plan:
+    targets = [{**t, "owners": owners.get(t["id"])} for t in body["targets"]]
+    return Plan.model_validate(
+        {**body, "revision": revision, "owners": owners.get(""), "targets": targets}
     )
 
 

@@ -1,4 +1,4 @@
--- depends: 0011.series_versions
+-- depends: 0012.owners
 -- Acknowledgement, escalation and notification history (docs/alerts.md).
 
 -- An escalation subscription hears of a firing alert only once nobody has acknowledged it

@@ -181,3 +181,55 @@ _READ_VI = {
 def unreadable(error_type: str, english: str) -> Text:
     """Why a field could not be read as part of a figure (pydantic's error type and message)."""
     return _both(_READ_VI.get(error_type, f"không đọc được: {english}"), english)
+
+
+# --- an owner's explanation of a target ---
+
+
+def unknown_plan(plan: str) -> Text:
+    return _both(f"không có kế hoạch {plan!r}", f"no plan {plan!r}")
+
+
+def unknown_target(plan: str, target: str) -> Text:
+    return _both(
+        f"kế hoạch {plan} không có chỉ tiêu {target!r}", f"plan {plan} has no target {target!r}"
+    )
+
+
+def not_an_owner(agency: str, owners: Iterable[str]) -> Text:
+    named = ", ".join(owners) or "—"
+    return _both(
+        f"cơ quan {agency!r} không chủ trì hay phối hợp chỉ tiêu này ({named}): chỉ cơ quan được "
+        "giao mới giải trình",
+        f"agency {agency!r} neither leads nor supports this target ({named}): only its owners "
+        "explain it",
+    )
+
+
+def period_not_begun(period: str, begins: date) -> Text:
+    return _both(
+        f"kỳ {period} chưa bắt đầu (từ {day(begins)})",
+        f"the period {period} has not begun (it begins {begins.isoformat()})",
+    )
+
+
+def empty_text() -> Text:
+    return _both("không được để trống", "must not be empty")
+
+
+def too_long(limit: int) -> Text:
+    return _both(f"dài quá {limit} ký tự", f"longer than {limit} characters")
+
+
+def control_characters() -> Text:
+    return _both(
+        "không được chứa ký tự điều khiển (trừ xuống dòng)",
+        "control characters are not accepted (line breaks are)",
+    )
+
+
+def not_https(sent: str) -> Text:
+    return _both(
+        f"cần một đường dẫn https://…, không phải {sent[:80]!r}",
+        f"expected an https://… link, not {sent[:80]!r}",
+    )

@@ -2,18 +2,20 @@
 the catalog and the scores read back in, the page's content out."""
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from markupsafe import Markup
 
 from chiso_core.catalog import Catalog, Indicator, Jurisdiction, Plan, Target
 from chiso_core.periods import Period, year_end
+from chiso_core.timeliness import Rate, Received, calendar, duties, rates
 from chiso_core.words import vietnamese
 from chiso_core.words.probability import chance
 from chiso_core.words.vietnamese import STATUS_ORDER
 from chiso_scoring.methods import Point, kinds
-from chiso_scoring.reads import ScoreOut, TargetCard, scorecard
+from chiso_scoring.reads import ExplanationOut, ScoreOut, TargetCard, scorecard
 from chiso_scoring.report import chart
 
 
@@ -45,6 +47,14 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Punctuality:
+    """How timely the lead agencies' figures are, from `since` to the report's day."""
+
+    since: date
+    rates: list[tuple[str, Rate]]  # (agency's name, its rate), by agency id
+
+
+@dataclass(frozen=True)
 class Report:
     plan: Plan
     jurisdiction: Jurisdiction
@@ -52,6 +62,22 @@ class Report:
     sections: list[Section]
     counts: list[tuple[str, int]]  # statuses present, worst first
     printed_on: date
+    punctuality: Punctuality | None = None
+
+
+def _punctuality(
+    catalog: Catalog, plan: Plan, received: Received, as_of: Period | None, printed_on: date
+) -> Punctuality:
+    """The plan's lead agencies' timeliness over the previous and the current year (to the end
+    of `as_of` when the report is as of a period)."""
+    today = printed_on if as_of is None else min(printed_on, as_of.end - timedelta(days=1))
+    since = date(today.year - 1, 1, 1)
+    entries = calendar(duties([plan]), catalog.indicators, received, since, today)
+    named = [
+        (catalog.agencies[r.agency].name_vi if r.agency in catalog.agencies else r.agency, r)
+        for r in rates(entries)
+    ]
+    return Punctuality(since, named)
 
 
 def _within(score: ScoreOut, as_of: Period | None) -> bool:
@@ -119,15 +145,25 @@ def build(
     scores: list[ScoreOut],
     as_of: Period | None,
     printed_on: date,
+    explained: Mapping[str, ExplanationOut] | None = None,
+    received: Received | None = None,
 ) -> Report:
     """The report of `plan_id` (at its current revision, for its own jurisdiction) from that
-    plan revision's scores, oldest first, of the plan's jurisdiction."""
+    plan revision's scores, oldest first, of the plan's jurisdiction, with each target's latest
+    explanation as printed (`explained`, by target id) and, given the days figures were first
+    reported (`received`), the lead agencies' timeliness."""
     plan = catalog.plans[plan_id]
     scores = [s for s in scores if _within(s, as_of)]
     by_target: dict[str, list[ScoreOut]] = {t.id: [] for t in plan.targets}
     for s in scores:
         by_target.setdefault(s.target_id, []).append(s)
-    card = scorecard(plan, plan.jurisdiction, {t: h[-1] for t, h in by_target.items() if h})
+    card = scorecard(
+        plan,
+        plan.jurisdiction,
+        {t: h[-1] for t, h in by_target.items() if h},
+        catalog.agencies,
+        explained or {},
+    )
     targets = {t.id: t for t in plan.targets}
     sections = [
         Section(
@@ -151,4 +187,7 @@ def build(
         sections=sections,
         counts=[(s, counts[s]) for s in STATUS_ORDER if counts[s]],
         printed_on=printed_on,
+        punctuality=None
+        if received is None
+        else _punctuality(catalog, plan, received, as_of, printed_on),
     )

@@ -39,4 +39,6 @@ async def snapshot(
             jurisdiction=plan.jurisdiction,
             until=None if as_of is None else as_of.end,
         )
-    return build(catalog, plan.id, scores, as_of, today)
+        explained = await reads.explanations(conn, plan.id, catalog.agencies)
+        received = await reads.first_reported(conn, plan.jurisdiction)
+    return build(catalog, plan.id, scores, as_of, today, explained, received)

@@ -1,0 +1,1 @@
+"""Owners' explanations of their targets: what was done, the difficulties, the next actions."""

@@ -14,6 +14,7 @@ from chiso_alerts.lifecycle.context import Judging
 from chiso_alerts.lifecycle.pipeline import AlertsPipeline
 from chiso_alerts.lifecycle.sweep import Sweeper
 from chiso_alerts.notify.delivery import Sender, outbox_backlog
+from chiso_alerts.notify.owners import read_owners
 from chiso_alerts.rules.params import load_params
 from chiso_core import topics
 from chiso_core.access.agencies import Permission
@@ -50,7 +51,11 @@ def create_app(settings: AlertsSettings | None = None) -> FastAPI:
                     settings.sweep_interval_s,
                     Sweeper(pool, publisher, judging).run_once,
                 ),
-                Loop("dispatch", every, Dispatcher(pool, settings.external_url, links).run_once),
+                Loop(
+                    "dispatch",
+                    every,
+                    Dispatcher(pool, settings.external_url, links, read_owners).run_once,
+                ),
                 Loop("escalate", settings.escalate_interval_s, Escalator(pool, catalog).run_once),
                 Loop("deliver", every, Sender(pool, settings, client).run_once),
                 Loop("outbox-backlog", settings.lag_interval_s, outbox_backlog(pool)),

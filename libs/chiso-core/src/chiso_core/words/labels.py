@@ -106,6 +106,24 @@ TERM: dict[Language, dict[str, str]] = {
     },
 }
 
+# The parts of an owner's explanation of a target, on the scorecard and in notifications.
+EXPLANATION: dict[Language, dict[str, str]] = {
+    VI: {
+        "done": "Kết quả thực hiện",
+        "difficulties": "Khó khăn, vướng mắc",
+        "next_actions": "Giải pháp tiếp theo",
+        "evidence_url": "Minh chứng",
+        "none": "Chưa có giải trình",
+    },
+    EN: {
+        "done": "What was done",
+        "difficulties": "Difficulties",
+        "next_actions": "Next actions",
+        "evidence_url": "Evidence",
+        "none": "No explanation given yet",
+    },
+}
+
 # An alert notification's state and severity (Alertmanager's words), as its reader says them.
 ALERT_STATE: dict[Language, dict[str, str]] = {
     VI: {"firing": "Cảnh báo", "resolved": "Đã khắc phục"},

@@ -3,7 +3,7 @@
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from chiso_core.catalog import Indicator
-from chiso_core.words import vietnamese
+from chiso_core.words import labels, vietnamese
 from chiso_scoring.report.content import Live, Report
 
 _ENV = Environment(
@@ -22,6 +22,7 @@ _ENV.filters.update(
     status=vietnamese.STATUS.__getitem__,
 )
 _ENV.globals["target"] = vietnamese.target
+_ENV.globals["explained"] = labels.EXPLANATION[labels.VI]
 _ENV.globals["needed_change"] = vietnamese.needed_change
 
 

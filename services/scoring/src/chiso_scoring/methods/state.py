@@ -14,7 +14,7 @@ back-fill) means building the state again from the history.
 """
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -22,7 +22,12 @@ from chiso_core.catalog import Baseline, Direction, Target
 from chiso_core.catalog.models import Cadence
 from chiso_core.periods import year_end
 from chiso_scoring.methods import kinds
-from chiso_scoring.methods.assess import DEFAULT_SETTINGS, Assessment, Settings, judge
+from chiso_scoring.methods.assess import (
+    DEFAULT_SETTINGS,
+    Assessment,
+    Settings,
+    judge_as_of,
+)
 from chiso_scoring.methods.kinds import YearSummary
 from chiso_scoring.methods.path import PathShape
 from chiso_scoring.methods.projection import LOOKBACK_YEARS
@@ -80,6 +85,24 @@ def judge_state(
     settings: Settings = DEFAULT_SETTINGS,
 ) -> Assessment:
     """`assess` from the state (its settings' lookback must be the state's)."""
+    nows = (now,)
+    return judge_state_as_of(
+        target, direction, cadence, baseline, state, nows, shape=shape, settings=settings
+    )[0]
+
+
+def judge_state_as_of(
+    target: Target,
+    direction: Direction,
+    cadence: Cadence,
+    baseline: Baseline | None,
+    state: SeriesState | None,
+    nows: Sequence[date],
+    *,
+    shape: PathShape | None = None,
+    settings: Settings = DEFAULT_SETTINGS,
+) -> tuple[Assessment, ...]:
+    """`judge_state` as of each day of `nows`, sharing all but the staleness (judge_as_of)."""
     due_at = year_end(target.due_year)
     story = history(state.points, baseline, due_at) if state is not None else None
     summaries = state.years if state is not None else ()
@@ -89,4 +112,6 @@ def judge_state(
         judged = [y for y in summaries if after is None or y.last.at > after + EPSILON]
         return kinds.judge_years(target, judged, cadence)
 
-    return judge(target, direction, cadence, story, years, now, shape=shape, settings=settings)
+    return judge_as_of(
+        target, direction, cadence, story, years, nows, shape=shape, settings=settings
+    )

@@ -37,10 +37,11 @@ class Entry:
     # (scorer.Scored.ended), and what they read of the catalog (scorer.judged_for)
     ended: tuple[ScoreRow, ...] | None = None
     judged_for: tuple[object, ...] = ()
+    steps: int | None = None  # SeriesState.steps
 
     @property
     def state(self) -> SeriesState:
-        return unpack(self.packed, self.years)
+        return unpack(self.packed, self.years, self.steps)
 
     @property
     def latest_end(self) -> int:
@@ -54,11 +55,15 @@ def pack(state: SeriesState) -> array:  # type: ignore[type-arg]
     return packed
 
 
-def unpack(packed: array, years: tuple[YearSummary, ...]) -> SeriesState:  # type: ignore[type-arg]
+def unpack(
+    packed: array,  # type: ignore[type-arg]
+    years: tuple[YearSummary, ...],
+    steps: int | None,
+) -> SeriesState:
     lookback, first_at, first_value = packed[:3]
     # map and zip, not a generator: a state is unpacked per batch for every series it touches
     recent = tuple(map(Point._make, zip(packed[3::2], packed[4::2], strict=True)))
-    return SeriesState(Point(first_at, first_value), recent, years, lookback)
+    return SeriesState(Point(first_at, first_value), recent, years, lookback, steps)
 
 
 class StateCache:
@@ -91,7 +96,9 @@ class StateCache:
         if state is None:
             self._entries.pop(key, None)
             return
-        self._entries[key] = Entry(version, pack(state), state.years, latest, ended, judged_for)
+        self._entries[key] = Entry(
+            version, pack(state), state.years, latest, ended, judged_for, state.steps
+        )
         self._entries.move_to_end(key)
         while len(self._entries) > self.capacity:
             self._entries.popitem(last=False)

@@ -300,6 +300,7 @@ def trends(case: Case, stand: Standing, settings: Settings) -> Trends:
                 kinds.region(target, aim),
                 level=settings.level,
                 lookback=settings.lookback,
+                squares=story.squares,
             )
     # the StatCan ratio where sdg-build's 0 → 0.001 stand-in was not needed, else the path's
     if measure is not None and measure.ratio is not None and not measure.substituted:

@@ -17,6 +17,7 @@ import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 
 from chiso_core.catalog import Baseline, Direction, Target
 from chiso_core.catalog.models import Cadence
@@ -30,8 +31,8 @@ from chiso_scoring.methods.assess import (
 )
 from chiso_scoring.methods.kinds import YearSummary
 from chiso_scoring.methods.path import PathShape
-from chiso_scoring.methods.projection import LOOKBACK_YEARS
-from chiso_scoring.methods.series import EPSILON, Point, history
+from chiso_scoring.methods.projection import LOOKBACK_YEARS, exact, rounded, square_step
+from chiso_scoring.methods.series import EPSILON, History, Point, history
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,9 @@ class SeriesState:
     recent: tuple[Point, ...]  # the figures within the lookback before the latest, the latest last
     years: tuple[YearSummary, ...]
     lookback: float = LOOKBACK_YEARS
+    # Σ Δy² / Δt over the increments between the recent figures, exactly (projection.exact):
+    # the projection reads it instead of summing the window at each figure; None: not kept
+    steps: int | None = None
 
     @property
     def points(self) -> tuple[Point, ...]:
@@ -54,7 +58,7 @@ def _at(p: Point) -> float:
 def fold(state: SeriesState | None, figure: Point, lookback: float = LOOKBACK_YEARS) -> SeriesState:
     """The state with one more figure, later than the latest."""
     if state is None:
-        return SeriesState(figure, (figure,), kinds.add((), figure), lookback)
+        return SeriesState(figure, (figure,), kinds.add((), figure), lookback, 0)
     if figure.at <= state.recent[-1].at + EPSILON:
         raise ValueError(
             f"figure at {figure.at} is not after the latest ({state.recent[-1].at}): "
@@ -63,7 +67,35 @@ def fold(state: SeriesState | None, figure: Point, lookback: float = LOOKBACK_YE
     # the window is ordered: what leaves it is a prefix (bisect, not a scan of the window)
     start = bisect.bisect_left(state.recent, figure.at - state.lookback - EPSILON, key=_at)
     recent = (*state.recent[start:], figure)
-    return SeriesState(state.first, recent, kinds.add(state.years, figure), state.lookback)
+    years = kinds.add(state.years, figure)
+    return SeriesState(state.first, recent, years, state.lookback, _steps(state, start, figure))
+
+
+def _steps(state: SeriesState, start: int, figure: Point) -> int | None:
+    """The kept sum without the increments that left the window (those from its first `start`
+    figures) and with the new one (unless the whole window left)."""
+    old = state.recent
+    if state.steps is None:
+        return None
+    steps = [exact(square_step(a, b)) for a, b in pairwise(old[: start + 1])]
+    steps = [-t for t in steps if t is not None] if None not in steps else [None]
+    steps.append(exact(square_step(old[-1], figure)) if start < len(old) else 0)
+    return None if None in steps else state.steps + sum(t for t in steps if t is not None)
+
+
+def _kept_squares(story: History, state: SeriesState, lookback: float) -> float | None:
+    """The story's Σ Δy² / Δt over the projection's window, from the kept sum, where that
+    window is the recent figures, after the base or from it (the base is the first figure or a
+    stated baseline before them); None: the projection sums it."""
+    recent, points = state.recent, story.points
+    if state.steps is None or lookback != state.lookback:
+        return None
+    if points == recent:
+        return rounded(state.steps)
+    if len(points) > len(recent) and points[-len(recent) :] == recent:
+        first = exact(square_step(points[0], recent[0]))
+        return None if first is None else rounded(state.steps + first)
+    return None
 
 
 def build(figures: Iterable[Point], lookback: float = LOOKBACK_YEARS) -> SeriesState | None:
@@ -105,6 +137,11 @@ def judge_state_as_of(
     """`judge_state` as of each day of `nows`, sharing all but the staleness (judge_as_of)."""
     due_at = year_end(target.due_year)
     story = history(state.points, baseline, due_at) if state is not None else None
+    if story is not None and state is not None:
+        squares = _kept_squares(story, state, settings.lookback)
+        story = History(
+            story.base, story.base_stated, story.points, story.latest_observed_at, squares
+        )
     summaries = state.years if state is not None else ()
 
     def years(after: float | None) -> kinds.Years:

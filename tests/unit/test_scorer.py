@@ -95,7 +95,8 @@ def test_appending_to_the_state_scores_as_judging_the_series(
     today = whole.latest[0].period.end + timedelta(days=lag)
 
     before = scorer.score_series(earlier, catalog, today)
-    assert before.state is not None and before.ended is not None
+    assert before.state is not None
+    assert before.ended is not None
     appended = scorer.score_appended(
         earlier.key,
         before.state,

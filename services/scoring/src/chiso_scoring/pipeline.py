@@ -35,7 +35,7 @@ from chiso_scoring.scorer import (
     score_appended,
     score_series,
     settled,
-    to_message,
+    to_messages,
 )
 from chiso_scoring.series import Change, Due, changes, due_ends, position
 from chiso_scoring.states import Entry, StateCache
@@ -203,7 +203,7 @@ class ScoringPipeline:
             scores = await store.upsert_scores(conn, judged)
             failpoints.hit("scoring.before_commit")
         failpoints.hit("scoring.after_commit")
-        await self.publisher.publish(topics.SCORES, (to_message(s, catalog) for s in scores))
+        await self.publisher.publish(topics.SCORES, to_messages(scores, catalog))
         await self.publisher.publish_rejected(bad)
         OBSERVATIONS.labels("stored").inc(len(new))
         OBSERVATIONS.labels("unchanged").inc(len(rows) - len(new))

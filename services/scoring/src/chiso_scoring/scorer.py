@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 from operator import attrgetter
 
+from chiso_core import messaging
 from chiso_core.catalog import Catalog, Indicator, Plan, Target
-from chiso_core.contracts.v1 import score_pb2
-from chiso_core.messaging import new_meta
+from chiso_core.contracts.v1 import common_pb2, score_pb2
+from chiso_core.messaging import message_ids, new_meta
 from chiso_core.periods import Period, year_end
 from chiso_core.topics import message_key
 from chiso_scoring import methods
@@ -245,10 +246,22 @@ def reach(catalog: Catalog, key: SeriesKey) -> float | None:
     return 12 * lookback
 
 
-def to_message(row: ScoreRow, catalog: Catalog) -> tuple[bytes, score_pb2.Score]:
-    province = catalog.province_code(row.jurisdiction)
+def to_messages(rows: Sequence[ScoreRow], catalog: Catalog) -> list[tuple[bytes, score_pb2.Score]]:
+    """A batch's score messages, produced together: one production time, their ids from one
+    read of the system's randomness (messaging.message_ids)."""
+    at = messaging.now()
+    provinces = {j: catalog.province_code(j) for j in {row.jurisdiction for row in rows}}
+    return [
+        to_message(row, provinces[row.jurisdiction], new_meta("scoring", at, message_id))
+        for row, message_id in zip(rows, message_ids(len(rows)), strict=True)
+    ]
+
+
+def to_message(
+    row: ScoreRow, province: str, meta: common_pb2.Meta
+) -> tuple[bytes, score_pb2.Score]:
     message = score_pb2.Score(
-        meta=new_meta("scoring"),
+        meta=meta,
         plan_id=row.plan_id,
         plan_revision=row.plan_revision,
         target_id=row.target_id,

@@ -77,10 +77,21 @@ def _steps(state: SeriesState, start: int, figure: Point) -> int | None:
     old = state.recent
     if state.steps is None:
         return None
-    steps = [exact(square_step(a, b)) for a, b in pairwise(old[: start + 1])]
-    steps = [-t for t in steps if t is not None] if None not in steps else [None]
-    steps.append(exact(square_step(old[-1], figure)) if start < len(old) else 0)
-    return None if None in steps else state.steps + sum(t for t in steps if t is not None)
+    left = _exact_steps(old[: start + 1])
+    new = _exact_steps((old[-1], figure)) if start < len(old) else 0
+    return None if left is None or new is None else state.steps - left + new
+
+
+def _exact_steps(points: Sequence[Point]) -> int | None:
+    """Σ Δy² / Δt over consecutive points, exactly (projection.exact); None: a step is not a
+    finite float."""
+    total = 0
+    for a, b in pairwise(points):
+        step = exact(square_step(a, b))
+        if step is None:
+            return None
+        total += step
+    return total
 
 
 def _kept_squares(story: History, state: SeriesState, lookback: float) -> float | None:
@@ -93,7 +104,7 @@ def _kept_squares(story: History, state: SeriesState, lookback: float) -> float 
     if points == recent:
         return rounded(state.steps)
     if len(points) > len(recent) and points[-len(recent) :] == recent:
-        first = exact(square_step(points[0], recent[0]))
+        first = _exact_steps((points[0], recent[0]))
         return None if first is None else rounded(state.steps + first)
     return None
 

@@ -24,7 +24,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -371,11 +371,13 @@ def with_history(
 ) -> float:
     """Figures per second for `figures` new figures after `months` of history per series (the
     history stored beforehand, so the service first meets the series at that length). The new
-    figures end in 2030-12, before the targets' due date: none is settled. The clock starts
-    after the first month of them: the service meets each series once, and reads its history
-    then (a process without a series' state reads it once: docs/scoring.md)."""
+    figures end with last month, the last that has ended (intake refuses a figure for a period
+    that has not), before the targets' due date: none is settled. The clock starts after the
+    first month of them: the service meets each series once, and reads its history then (a
+    process without a series' state reads it once: docs/scoring.md)."""
     per_series = figures // (communes * len(INDICATORS))
-    first_new = 2031 * 12 - per_series
+    today = date.today()
+    first_new = today.year * 12 + today.month - 1 - per_series
     url = fresh_database(pg, f"history{months}", folder / "catalog")
     history = (
         row(m)

@@ -2,6 +2,8 @@
 what `assess` gives on the whole history (hypothesis), while the state keeps only the first
 figure, the lookback window and one summary per year."""
 
+import itertools
+import math
 from datetime import date, timedelta
 
 import pytest
@@ -10,7 +12,7 @@ from hypothesis import strategies as st
 
 from chiso_core.catalog import Baseline, Comparator, Direction, Target
 from chiso_core.catalog.models import Cadence
-from chiso_scoring.methods import assess
+from chiso_scoring.methods import assess, projection
 from chiso_scoring.methods.series import PERIOD_YEARS, Point
 from chiso_scoring.methods.state import build, fold, judge_state
 from tests.unit.test_methods_properties import targets, values
@@ -88,3 +90,34 @@ def test_the_window_keeps_the_lookback() -> None:
         *(Point(2000.0 + i, float(i)) for i in range(20, 31)),
     )
     assert len(state.years) == 31
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    values=st.lists(
+        st.floats(-1e160, 1e160) | st.floats(-1e-160, 1e-160) | st.integers(0, 900).map(float),
+        min_size=1,
+        max_size=60,
+    ),
+    gaps=st.lists(st.integers(1, 5), min_size=60, max_size=60),
+    lookback=st.sampled_from([0.25, 2.0, 10.0]),
+)
+def test_the_kept_sum_of_squared_steps_is_the_windows_own(
+    values: list[float], gaps: list[int], lookback: float
+) -> None:
+    """Kept from figure to figure (what leaves the window taken out, the new step added), the
+    sum is what math.fsum gives over the window's steps, to the last bit, whatever the
+    magnitudes; a step beyond the floats, or a sum that might overflow, is left to math.fsum."""
+    state = None
+    at = 2000.0
+    for value, gap in zip(values, gaps, strict=False):
+        at += gap / 12
+        state = fold(state, Point(at, value), lookback)
+        steps = [projection.square_step(a, b) for a, b in itertools.pairwise(state.recent)]
+        if not all(math.isfinite(s) for s in steps):
+            assert state.steps is None
+            return
+        assert state.steps is not None
+        kept = projection.rounded(state.steps)
+        if kept is not None:
+            assert kept == math.fsum(steps)

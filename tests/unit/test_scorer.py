@@ -1,7 +1,7 @@
 """score_points: every target of every due point, and a failure kept to its own target."""
 
 import itertools
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -47,15 +47,15 @@ def test_each_due_point_gets_a_score_per_target(catalog: Catalog) -> None:
 def test_a_target_the_methods_cannot_judge_does_not_stop_the_others(
     catalog: Catalog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = state.judge_state
+    real = state.judge_state_as_of
 
-    def judge_state(target: Any, *args: Any) -> Any:
+    def judge_state_as_of(target: Any, *args: Any) -> Any:
         if target.indicator == CASHLESS:
             raise ValueError("cannot judge")
         return real(target, *args)
 
     # targets not yet due are judged on the series' state
-    monkeypatch.setattr(scorer, "judge_state", judge_state)
+    monkeypatch.setattr(scorer, "judge_state_as_of", judge_state_as_of)
     rows, failures = scorer.score_points(SERIES, catalog, date(2025, 7, 15))
 
     assert {r.indicator for r in rows} == {USAGE}
@@ -69,13 +69,18 @@ def test_a_target_the_methods_cannot_judge_does_not_stop_the_others(
     values=st.lists(st.integers(100, 900).map(lambda v: v / 10), min_size=2, max_size=40),
     cut=st.integers(1, 39),
     gaps=st.lists(st.integers(1, 3), min_size=40, max_size=40),
+    lag=st.sampled_from([0, 20, 45, 2000]),
+    kept=st.booleans(),
 )
 def test_appending_to_the_state_scores_as_judging_the_series(
-    catalog: Catalog, values: list[float], cut: int, gaps: list[int]
+    catalog: Catalog, values: list[float], cut: int, gaps: list[int], lag: int, kept: bool
 ) -> None:
     """Figures after the latest, judged on the state kept from the earlier ones, give exactly
     the scores of the series read whole with the same points due (the new ones and the
-    previous latest), for every target of the series."""
+    previous latest), for every target of the series, but for the previous latest's scores
+    that are as stored (the upsert leaves those alone), whether that point is judged again or
+    its scores as of its own end were kept from the earlier batch (`kept`); today is `lag`
+    days after the last figure's period (stale or not)."""
     cut = min(cut, len(values) - 1)
     ends = list(
         itertools.accumulate(gaps[: len(values)], initial=Period.parse("2019-12").end_month)
@@ -87,15 +92,26 @@ def test_appending_to_the_state_scores_as_judging_the_series(
     )
     due_again = set(ends[cut - 1 :])
     reread = build(("tam_duong", USAGE), ends, [1] * n, values, [1] * n, [False] * n, due_again)
-    today = date(2026, 3, 1)
+    today = whole.latest[0].period.end + timedelta(days=lag)
 
     before = scorer.score_series(earlier, catalog, today)
     assert before.state is not None
+    assert before.ended is not None
     appended = scorer.score_appended(
-        earlier.key, before.state, earlier.latest, whole.due[cut:], catalog, today
+        earlier.key,
+        before.state,
+        earlier.latest,
+        whole.due[cut:],
+        catalog,
+        today,
+        before.ended if kept else None,
     )
     read_back = scorer.score_series(reread, catalog, today)
 
-    assert appended.rows == read_back.rows
+    stored = set(before.rows)
+    assert [r for r in appended.rows if r not in stored] == [
+        r for r in read_back.rows if r not in stored
+    ]
     assert appended.failures == read_back.failures
     assert appended.state == read_back.state
+    assert appended.ended == read_back.ended

@@ -30,11 +30,12 @@ from chiso_scoring.rollup import ancestors, deepest, derive, parent_keys
 from chiso_scoring.scorer import (
     Scored,
     ScoreRow,
+    judged_for,
     reach,
     score_appended,
     score_series,
     settled,
-    to_message,
+    to_messages,
 )
 from chiso_scoring.series import Change, Due, changes, due_ends, position
 from chiso_scoring.states import Entry, StateCache
@@ -142,8 +143,13 @@ async def _judge(
         if entry is None or not figures or not _appends(entry, figures, change, catalog, key):
             reread[key] = change
             continue
-        scored.append(score_appended(key, entry.state, entry.latest, figures, catalog, today))
-        states.put(key, versions[key], scored[-1].state, (figures[-1],))
+        reads = judged_for(catalog, key)
+        ended = entry.ended if entry.judged_for == reads else None
+        scored.append(
+            score_appended(key, entry.state, entry.latest, figures, catalog, today, ended)
+        )
+        keep = scored[-1]
+        states.put(key, versions[key], keep.state, (figures[-1],), keep.ended, reads)
     SERIES_JUDGED.labels("state").inc(len(targeted) - len(reread))
     SERIES_JUDGED.labels("history").inc(len(reread))
     reaches = {key: reach(catalog, key) for key in reread}
@@ -154,7 +160,8 @@ async def _judge(
     async for chunk in store.read_series(conn, reread, due):
         for one in chunk:
             scored.append(score_series(one, catalog, today))
-            states.put(one.key, versions[one.key], scored[-1].state, one.latest)
+            keep, reads = scored[-1], judged_for(catalog, one.key)
+            states.put(one.key, versions[one.key], keep.state, one.latest, keep.ended, reads)
     rows = [r for s in scored for r in s.rows]
     return rows, [f for s in scored for f in s.failures], len(reread)
 
@@ -196,7 +203,7 @@ class ScoringPipeline:
             scores = await store.upsert_scores(conn, judged)
             failpoints.hit("scoring.before_commit")
         failpoints.hit("scoring.after_commit")
-        await self.publisher.publish(topics.SCORES, (to_message(s, catalog) for s in scores))
+        await self.publisher.publish(topics.SCORES, to_messages(scores, catalog))
         await self.publisher.publish_rejected(bad)
         OBSERVATIONS.labels("stored").inc(len(new))
         OBSERVATIONS.labels("unchanged").inc(len(rows) - len(new))

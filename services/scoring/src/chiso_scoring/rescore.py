@@ -21,7 +21,7 @@ from chiso_core.publisher import Publisher
 from chiso_core.settings import ScoringSettings
 from chiso_scoring import store
 from chiso_scoring.intake import SeriesKey
-from chiso_scoring.scorer import score_points, to_message
+from chiso_scoring.scorer import score_points, to_messages
 
 CHUNK = 1000  # series a transaction
 
@@ -62,5 +62,5 @@ async def _rescore(
             if s.plan_id in wanted
         ]
         scores = await store.upsert_scores(conn, judged)
-    await publisher.publish(topics.SCORES, (to_message(s, catalog) for s in scores))
+    await publisher.publish(topics.SCORES, to_messages(scores, catalog))
     return len(scores)

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 from operator import attrgetter
 
+from chiso_core import messaging
 from chiso_core.catalog import Catalog, Indicator, Plan, Target
-from chiso_core.contracts.v1 import score_pb2
-from chiso_core.messaging import new_meta
+from chiso_core.contracts.v1 import common_pb2, score_pb2
+from chiso_core.messaging import message_ids, new_meta
 from chiso_core.periods import Period, year_end
 from chiso_core.topics import message_key
 from chiso_scoring import methods
@@ -18,7 +19,7 @@ from chiso_scoring.intake import SeriesKey
 from chiso_scoring.methods import METHOD, METHOD_VERSION, Assessment, Point, assess
 from chiso_scoring.methods.kinds import EVERY_YEAR, kind_of
 from chiso_scoring.methods.series import EPSILON
-from chiso_scoring.methods.state import SeriesState, fold, judge_state
+from chiso_scoring.methods.state import SeriesState, fold, judge_state_as_of
 from chiso_scoring.series import Due, Series, position
 
 # A score's judged figures, each with its one name: the same in the scores table, score.proto,
@@ -44,7 +45,7 @@ FIGURES: tuple[tuple[str, Callable[[Assessment], float | str | None]], ...] = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ScoreRow:
     plan_id: str
     plan_revision: int
@@ -72,42 +73,56 @@ def _judge_due(
     state: SeriesState,
     now: date,
     curve: Sequence[Point] | None,
-) -> tuple[list[ScoreRow], list[str]]:
-    """Every target's score at one point, from the state of the series up to it. A target past
-    its due date at the point is judged on the history (`curve` up to the point): the state
-    keeps the recent figures, a settled target reads those up to its due date."""
+    end: date | None = None,
+) -> tuple[list[ScoreRow], list[ScoreRow], list[str]]:
+    """Every target's score at one point as of `now`, from the state of the series up to it; with
+    `end`, also the scores as of that day that differ from them (only the staleness can differ:
+    see judge_as_of). A target past its due date at the point is judged on the history
+    (`curve` up to the point): the state keeps the recent figures, a settled target reads those
+    up to its due date."""
     rows: list[ScoreRow] = []
+    ended: list[ScoreRow] = []
     failures: list[str] = []
-    jurisdiction, indicator = one
+    nows = (now,) if end is None else (now, end)
     for plan, target in targets:
         baseline = plan.baseline_for(target)
         try:
             if settled(target, state.recent[-1].at):
                 if curve is None:
                     raise ValueError("a settled target is judged on the history")
-                assessment = assess(target, spec.direction, spec.cadence, baseline, curve, now)
+                judged = tuple(
+                    assess(target, spec.direction, spec.cadence, baseline, curve, day)
+                    for day in nows
+                )
             else:
-                assessment = judge_state(target, spec.direction, spec.cadence, baseline, state, now)
+                judged = judge_state_as_of(
+                    target, spec.direction, spec.cadence, baseline, state, nows
+                )
         except (ValueError, ArithmeticError) as e:
             # One figure the methods cannot judge must not hold up the rest of the batch.
-            failures.append(f"{plan.id}/{target.id} at {jurisdiction} {due.period}: {e!r}")
+            failures.append(f"{plan.id}/{target.id} at {one[0]} {due.period}: {e!r}")
             continue
-        rows.append(
-            ScoreRow(
-                plan_id=plan.id,
-                plan_revision=plan.revision,
-                target_id=target.id,
-                jurisdiction=jurisdiction,
-                indicator=indicator,
-                period=due.period,
-                due_year=target.due_year,
-                actual=due.value,
-                observation_revision=due.revision,
-                derived=due.derived,
-                assessment=assessment,
-            )
-        )
-    return rows, failures
+        rows.append(_row(plan, target, one, due, judged[0]))
+        if end is not None and judged[1] != judged[0]:
+            ended.append(_row(plan, target, one, due, judged[1]))
+    return rows, ended, failures
+
+
+def _row(plan: Plan, target: Target, one: SeriesKey, due: Due, judged: Assessment) -> ScoreRow:
+    jurisdiction, indicator = one
+    return ScoreRow(
+        plan_id=plan.id,
+        plan_revision=plan.revision,
+        target_id=target.id,
+        jurisdiction=jurisdiction,
+        indicator=indicator,
+        period=due.period,
+        due_year=target.due_year,
+        actual=due.value,
+        observation_revision=due.revision,
+        derived=due.derived,
+        assessment=judged,
+    )
 
 
 def settled(target: Target, latest: float) -> bool:
@@ -115,14 +130,18 @@ def settled(target: Target, latest: float) -> bool:
     return latest > year_end(target.due_year) + EPSILON
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Scored:
-    """What judging a series gave: the scores, what could not be scored, and the series'
-    state after its last figure (None: the series has no target)."""
+    """What judging a series gave: the scores, what could not be scored, the series' state
+    after its last figure (None: the series has no target), and the scores of its latest
+    point as of the end of its own period where they differ from the ones as of today (None:
+    the latest point was not judged). A later figure re-judges that point as of its end
+    (docs/scoring.md, rule 3): kept with the state, those scores spare judging it again."""
 
     rows: list[ScoreRow]
     failures: list[str]
     state: SeriesState | None
+    ended: tuple[ScoreRow, ...] | None = None
 
 
 def score_series(one: Series, catalog: Catalog, today: date) -> Scored:
@@ -136,6 +155,7 @@ def score_series(one: Series, catalog: Catalog, today: date) -> Scored:
     spec = catalog.indicators[indicator]
     rows: list[ScoreRow] = []
     failures: list[str] = []
+    ended: list[ScoreRow] | None = None
     state: SeriesState | None = None
     folded = 0
     for due in one.due:
@@ -143,15 +163,18 @@ def score_series(one: Series, catalog: Catalog, today: date) -> Scored:
             state = fold(state, figure)
         folded = due.history
         assert state is not None  # a due point is on the curve
-        now = today if due.history == len(one.curve) else due.period.end
-        judged, failed = _judge_due(
-            one.key, targets, spec, due, state, now, one.curve[: due.history]
+        latest = due.history == len(one.curve)
+        now, end = (today, due.period.end) if latest else (due.period.end, None)
+        judged, as_of_end, failed = _judge_due(
+            one.key, targets, spec, due, state, now, one.curve[: due.history], end
         )
         rows += judged
         failures += failed
+        if latest:
+            ended = (ended or []) + as_of_end
     for figure in one.curve[folded:]:
         state = fold(state, figure)
-    return Scored(rows, failures, state)
+    return Scored(rows, failures, state, None if ended is None else tuple(ended))
 
 
 def score_points(
@@ -174,25 +197,40 @@ def score_appended(
     figures: Sequence[Due],
     catalog: Catalog,
     today: date,
+    ended: Sequence[ScoreRow] | None = None,
 ) -> Scored:
     """The scores a run of figures after a series' latest point gives, judged on its state
     alone: each figure folded in and judged (the last as of today, the others as of their
-    period's end), and the points that were the latest judged again as of their period's end.
+    period's end), and the points that were the latest judged again as of their period's end
+    (`ended`: those scores, kept from when they were judged as of today; None: judge them).
     The caller makes sure no target is settled by then (see `settled`)."""
-    jurisdiction, indicator = key
-    targets = catalog.targets_for(indicator, jurisdiction)
-    spec = catalog.indicators[indicator]
-    rows: list[ScoreRow] = []
+    targets = catalog.targets_for(key[1], key[0])
+    spec = catalog.indicators[key[1]]
+    rows: list[ScoreRow] = list(ended or ())
     failures: list[str] = []
-    steps = [(due, state, due.period.end) for due in latest]
+    steps: list[tuple[Due, SeriesState, date, date | None]] = []
+    if ended is None:
+        steps += [(due, state, due.period.end, None) for due in latest]
     for k, due in enumerate(figures):
         state = fold(state, Point(position(due.period.end_month), due.value))
-        steps.append((due, state, today if k == len(figures) - 1 else due.period.end))
-    for due, at, now in steps:
-        judged, failed = _judge_due(key, targets, spec, due, at, now, None)
+        end = due.period.end if k == len(figures) - 1 else None
+        steps.append((due, state, due.period.end if end is None else today, end))
+    last: list[ScoreRow] = []
+    for due, at, now, end in steps:
+        judged, last, failed = _judge_due(key, targets, spec, due, at, now, None, end)
         rows += judged
         failures += failed
-    return Scored(rows, failures, state)
+    return Scored(rows, failures, state, tuple(last))
+
+
+def judged_for(catalog: Catalog, key: SeriesKey) -> tuple[object, ...]:
+    """What a series' scores read of the catalog: its targets' plans at their revisions (a
+    plan's content changes only with its revision) and its indicator's direction and cadence.
+    Scores kept between batches stand while this is the same."""
+    jurisdiction, indicator = key
+    spec = catalog.indicators[indicator]
+    plans = tuple((p.id, p.revision, t.id) for p, t in catalog.targets_for(indicator, jurisdiction))
+    return (*plans, spec.direction, spec.cadence)
 
 
 def reach(catalog: Catalog, key: SeriesKey) -> float | None:
@@ -208,10 +246,22 @@ def reach(catalog: Catalog, key: SeriesKey) -> float | None:
     return 12 * lookback
 
 
-def to_message(row: ScoreRow, catalog: Catalog) -> tuple[bytes, score_pb2.Score]:
-    province = catalog.province_code(row.jurisdiction)
+def to_messages(rows: Sequence[ScoreRow], catalog: Catalog) -> list[tuple[bytes, score_pb2.Score]]:
+    """A batch's score messages, produced together: one production time, their ids from one
+    read of the system's randomness (messaging.message_ids)."""
+    at = messaging.now()
+    provinces = {j: catalog.province_code(j) for j in {row.jurisdiction for row in rows}}
+    return [
+        to_message(row, provinces[row.jurisdiction], new_meta("scoring", at, message_id))
+        for row, message_id in zip(rows, message_ids(len(rows)), strict=True)
+    ]
+
+
+def to_message(
+    row: ScoreRow, province: str, meta: common_pb2.Meta
+) -> tuple[bytes, score_pb2.Score]:
     message = score_pb2.Score(
-        meta=new_meta("scoring"),
+        meta=meta,
         plan_id=row.plan_id,
         plan_revision=row.plan_revision,
         target_id=row.target_id,

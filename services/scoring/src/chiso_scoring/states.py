@@ -22,6 +22,7 @@ from chiso_scoring.intake import SeriesKey
 from chiso_scoring.methods.kinds import YearSummary
 from chiso_scoring.methods.series import Point
 from chiso_scoring.methods.state import SeriesState
+from chiso_scoring.scorer import ScoreRow
 from chiso_scoring.series import Due
 
 
@@ -32,10 +33,15 @@ class Entry:
     # as objects: a batch replaces the current year's summary only, the others are shared
     years: tuple[YearSummary, ...]
     latest: tuple[Due, ...]  # the points at the series' last position
+    # the latest points' scores as of their own end where they differ from the stored ones
+    # (scorer.Scored.ended), and what they read of the catalog (scorer.judged_for)
+    ended: tuple[ScoreRow, ...] | None = None
+    judged_for: tuple[object, ...] = ()
+    steps: int | None = None  # SeriesState.steps
 
     @property
     def state(self) -> SeriesState:
-        return unpack(self.packed, self.years)
+        return unpack(self.packed, self.years, self.steps)
 
     @property
     def latest_end(self) -> int:
@@ -49,11 +55,15 @@ def pack(state: SeriesState) -> array:  # type: ignore[type-arg]
     return packed
 
 
-def unpack(packed: array, years: tuple[YearSummary, ...]) -> SeriesState:  # type: ignore[type-arg]
+def unpack(
+    packed: array,  # type: ignore[type-arg]
+    years: tuple[YearSummary, ...],
+    steps: int | None,
+) -> SeriesState:
     lookback, first_at, first_value = packed[:3]
     # map and zip, not a generator: a state is unpacked per batch for every series it touches
     recent = tuple(map(Point._make, zip(packed[3::2], packed[4::2], strict=True)))
-    return SeriesState(Point(first_at, first_value), recent, years, lookback)
+    return SeriesState(Point(first_at, first_value), recent, years, lookback, steps)
 
 
 class StateCache:
@@ -74,13 +84,21 @@ class StateCache:
         return entry
 
     def put(
-        self, key: SeriesKey, version: int, state: SeriesState | None, latest: tuple[Due, ...]
+        self,
+        key: SeriesKey,
+        version: int,
+        state: SeriesState | None,
+        latest: tuple[Due, ...],
+        ended: tuple[ScoreRow, ...] | None = None,
+        judged_for: tuple[object, ...] = (),
     ) -> None:
         """Keeps a series' state at `version` (None: nothing to keep, the entry is dropped)."""
         if state is None:
             self._entries.pop(key, None)
             return
-        self._entries[key] = Entry(version, pack(state), state.years, latest)
+        self._entries[key] = Entry(
+            version, pack(state), state.years, latest, ended, judged_for, state.steps
+        )
         self._entries.move_to_end(key)
         while len(self._entries) > self.capacity:
             self._entries.popitem(last=False)

@@ -5,7 +5,7 @@ The caller passes the figures up to the period being scored; the figures after t
 not change a target's judgement (a target 'by 2030' is judged on the 2030 figure).
 """
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -45,7 +45,7 @@ class Settings:
 DEFAULT_SETTINGS = Settings()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Assessment:
     target_id: str
     kind: TargetKind
@@ -143,13 +143,33 @@ def judge(
 ) -> Assessment:
     """`assess` from what it reads of the figures: the history (None: no figure) and the
     every-year judgement (chiso_scoring.methods.state gives both from a small state)."""
+    nows = (now,)
+    return judge_as_of(
+        target, direction, cadence, story, years, nows, shape=shape, settings=settings
+    )[0]
+
+
+def judge_as_of(
+    target: Target,
+    direction: Direction,
+    cadence: Cadence,
+    story: History | None,
+    years: YearsAfter,
+    nows: Sequence[date],
+    *,
+    shape: PathShape | None = None,
+    settings: Settings = DEFAULT_SETTINGS,
+) -> tuple[Assessment, ...]:
+    """`judge` as of each day of `nows`. Today only decides whether the figures are stale
+    (status rule 2), so everything else is worked out once, and one assessment is built per
+    staleness: judgements as of days that agree on it are the same object."""
     kind = kinds.kind_of(target)
     due_at = year_end(target.due_year)
     if story is None:
         verdict = status.decide(
             status.Facts(kind=kind, has_figures=False, stale=False, settled=False, achieved=False)
         )
-        return Assessment(
+        alone = Assessment(
             target_id=target.id,
             kind=kind,
             comparator=target.comparator,
@@ -158,6 +178,7 @@ def judge(
             status=verdict.status,
             reason=verdict.reason,
         )
+        return tuple(alone for _ in nows)
     aim = kinds.aim(target, direction, story.base, due_at)
     case = Case(target, kind, direction, story, aim, due_at)
     if kind in kinds.EVERY_YEAR:
@@ -167,11 +188,16 @@ def judge(
     else:
         stand = on_a_path(case, shape)
     trend = trends(case, stand, settings)
-    stale = status.is_stale(
-        story.latest_observed_at, axis_position(now), cadence, dict(settings.grace)
-    )
-    verdict = status.decide(facts(case, stand, trend, stale))
-    return assessment(case, stand, trend, verdict)
+    grace = dict(settings.grace)
+    staleness = [
+        status.is_stale(story.latest_observed_at, axis_position(now), cadence, grace)
+        for now in nows
+    ]
+    built = {
+        stale: assessment(case, stand, trend, status.decide(facts(case, stand, trend, stale)))
+        for stale in set(staleness)
+    }
+    return tuple(built[stale] for stale in staleness)
 
 
 NO_YEARS = kinds.Years(judged=(), missed=(), latest=None)
@@ -274,6 +300,7 @@ def trends(case: Case, stand: Standing, settings: Settings) -> Trends:
                 kinds.region(target, aim),
                 level=settings.level,
                 lookback=settings.lookback,
+                squares=story.squares,
             )
     # the StatCan ratio where sdg-build's 0 → 0.001 stand-in was not needed, else the path's
     if measure is not None and measure.ratio is not None and not measure.substituted:

@@ -104,16 +104,42 @@ def window(points: Sequence[Point], lookback: float = LOOKBACK_YEARS) -> tuple[P
     return (points[0], *points[start:])
 
 
-def drift(points: Sequence[Point]) -> Drift | None:
-    """None with fewer than two positions (points by position, one per position)."""
-    if len(points) < 2 or points[-1].at - points[0].at < EPSILON:
-        return None
+def square_step(a: Point, b: Point) -> float:
+    """One increment's Δy² / Δt."""
     # r · r, not r ** 2: pow() need not be correctly rounded, a product is (which keeps the
     # result exactly proportional when the figures are scaled by a power of two)
-    squares = math.fsum(
-        (b.value - a.value) * (b.value - a.value) / (b.at - a.at) for a, b in pairwise(points)
-    )
+    return (b.value - a.value) * (b.value - a.value) / (b.at - a.at)
+
+
+def drift(points: Sequence[Point], squares: float | None = None) -> Drift | None:
+    """None with fewer than two positions (points by position, one per position). `squares`:
+    Σ Δy_i² / Δt_i over the points when the caller kept it (see exact), else summed here."""
+    if len(points) < 2 or points[-1].at - points[0].at < EPSILON:
+        return None
+    if squares is None:
+        squares = math.fsum(square_step(a, b) for a, b in pairwise(points))
     return Drift(first=points[0], last=points[-1], increments=len(points) - 1, squares=squares)
+
+
+# Σ Δy²/Δt kept from figure to figure (chiso_scoring.methods.state) rather than summed over the
+# window at each: every finite float is a whole multiple of 2^-1074, so terms added and taken
+# out as whole numbers of that unit give the exact sum, and its float (an int divided by an
+# int is correctly rounded) is math.fsum's of the same terms, itself correctly rounded.
+_UNIT = 1 << 1074
+_LARGEST = 1 << (1074 + 1000)  # beyond, the float sum may overflow: summed as math.fsum does
+
+
+def exact(term: float) -> int | None:
+    """The term in units of 2^-1074; None for an infinite one (summed as math.fsum does)."""
+    if not math.isfinite(term):
+        return None
+    numerator, denominator = term.as_integer_ratio()
+    return numerator * (_UNIT // denominator)
+
+
+def rounded(total: int) -> float | None:
+    """An exact sum of terms as math.fsum gives it; None where it might overflow."""
+    return total / _UNIT if abs(total) < _LARGEST else None
 
 
 def spread(state: Drift, horizon: float) -> float | None:
@@ -149,9 +175,11 @@ def project(
     *,
     level: float = LEVEL,
     lookback: float = LOOKBACK_YEARS,
+    squares: float | None = None,
 ) -> Projection | None:
-    """`points`: the base, then the figures after it, by position."""
-    state = drift(window(points, lookback))
+    """`points`: the base, then the figures after it, by position; `squares`: the window's
+    Σ Δy² / Δt when the caller kept it (see drift)."""
+    state = drift(window(points, lookback), squares)
     if state is None:
         return None
     horizon = max(due_at - state.last.at, 0.0)

@@ -39,6 +39,9 @@ class History:
     base_stated: bool  # from the plan (True) or the first figure standing in for it (False)
     points: tuple[Point, ...]  # the base first, then the figures after it, by position
     latest_observed_at: float  # the last figure received (staleness), even before the base
+    # Σ Δy² / Δt over the projection's window of `points`, where a kept state gives it
+    # (chiso_scoring.methods.state); None: the projection sums it
+    squares: float | None = None
 
     @property
     def latest(self) -> Point:

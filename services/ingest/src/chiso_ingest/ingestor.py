@@ -149,13 +149,12 @@ class Ingestor:
                 sent = (verdict.value, verdict.numerator, verdict.denominator)
                 confirmed = found.held.get(intake.point(verdict)) == sent
             weighed.append(intake.weighed(verdict, found.history, confirmed))
-        at = now()
-        ids = iter(message_ids(len(weighed)))
+        at, ids = now(), message_ids(len(weighed))
         messages = [
-            to_message(v, request.source, at, next(ids)) if isinstance(v, Checked) else None
-            for v in weighed
+            to_message(v, request.source, at, i) if isinstance(v, Checked) else None
+            for v, i in zip(weighed, ids, strict=True)
         ]
-        return intake.decide(weighed, found.latest, messages), set(found.held)
+        return intake.decide(weighed, found.latest, messages, ids), set(found.held)
 
     async def _stored(self, points: list[intake.PointKey], agency: str) -> store.Stored:
         """What the batch is judged against; without the database every figure counts as

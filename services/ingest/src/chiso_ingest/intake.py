@@ -11,7 +11,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from chiso_core.access.agencies import Agency
 from chiso_core.catalog import Catalog
-from chiso_core.checks import Checked, Held, Issue, Rejected, Reported, check, plausible
+from chiso_core.checks import Checked, Held, Issue, Rejected, check, plausible
 from chiso_core.contracts.v1 import observation_pb2
 from chiso_core.problems import Problem, problem_of
 from chiso_core.words import problems as say
@@ -61,6 +61,7 @@ class Unreadable:
 class Accepted(NamedTuple):
     checked: Checked
     message: tuple[bytes, observation_pb2.Observation]
+    message_id: str  # the message's, kept as text: the summary names it for every figure
 
 
 class Unchanged(NamedTuple):
@@ -102,10 +103,7 @@ def checked(item: Item, catalog: Catalog, today: date) -> Unreadable | Checked |
     o = item.parsed
     if o is None or item.problems:
         return Unreadable(tuple(item.problems))
-    figure = Reported(
-        o.indicator, o.jurisdiction, o.period, o.value, o.numerator, o.denominator, o.unit
-    )
-    return check(figure, catalog, today)
+    return check(o, catalog, today)
 
 
 def in_scope(verdict: Verdict, agency: Agency, allowed: frozenset[str], sent: str) -> Verdict:
@@ -140,12 +138,13 @@ def decide(
     verdicts: Sequence[Verdict],
     latest: Mapping[PointKey, Figure],
     messages: Sequence[tuple[bytes, observation_pb2.Observation] | None],
+    ids: Sequence[str],
 ) -> list[Outcome]:
     """accepted, or unchanged: the same figure as the latest stored (or as an earlier item of
-    the batch) makes no new revision, so it is not published."""
+    the batch) makes no new revision, so it is not published. `ids`: the messages' ids."""
     current = dict(latest)
     outcomes: list[Outcome] = []
-    for verdict, message in zip(verdicts, messages, strict=True):
+    for verdict, message, message_id in zip(verdicts, messages, ids, strict=True):
         if not isinstance(verdict, Checked) or message is None:
             assert not isinstance(verdict, Checked)
             outcomes.append(verdict)
@@ -155,7 +154,7 @@ def decide(
             outcomes.append(Unchanged(verdict))
         else:
             current[at] = sent
-            outcomes.append(Accepted(verdict, message))
+            outcomes.append(Accepted(verdict, message, message_id))
     return outcomes
 
 
@@ -188,13 +187,14 @@ def summary(
     results: list[dict[str, Any]] = []
     counts = {"accepted": 0, "unchanged": 0, "held": 0, "rejected": 0}
     for item, outcome in zip(items, outcomes, strict=True):
-        status = status_of(outcome)
+        status = _STATUS[type(outcome)]
         result: dict[str, Any] = {"index": item.index, "status": status}
         if item.row is not None:
             result["row"] = item.row
-        if isinstance(outcome, Accepted) and not dry_run:
-            result["message_id"] = outcome.message[1].meta.message_id
-        if isinstance(outcome, Unreadable | Rejected | Held):
+        if isinstance(outcome, Accepted):  # the usual case first: one test for most items
+            if not dry_run:
+                result["message_id"] = outcome.message_id
+        elif not isinstance(outcome, Unchanged):
             result["problems"] = problems(item, outcome, lang)
         if dry_run and isinstance(outcome, Accepted | Unchanged | Held):
             result["stored"] = stored(outcome.checked)
@@ -210,7 +210,3 @@ _STATUS = {
     Rejected: "rejected",
     Unreadable: "rejected",
 }
-
-
-def status_of(outcome: Outcome) -> str:
-    return _STATUS[type(outcome)]

@@ -71,6 +71,11 @@ class Period:
         return common_pb2.Period(grain=_TO_PROTO[self.grain], year=self.year, month=self.month)
 
     @functools.cached_property
+    def proto(self) -> common_pb2.Period:
+        """Kept for messages built by the thousand, which copy it (CopyFrom): never change it."""
+        return self.to_proto()
+
+    @functools.cached_property
     def start(self) -> date:
         # Kept: parsed periods are shared (cached) and their start is asked for per figure.
         return date(self.year, self.month, 1)

@@ -22,13 +22,13 @@ from chiso_core.catalog.store import CatalogCache
 from chiso_core.checks import Checked, Held, Rejected, today_in_vietnam
 from chiso_core.contracts.v1 import observation_pb2
 from chiso_core.db import within
-from chiso_core.messaging import message_ids, now, refused
+from chiso_core.messaging import message_ids, refused
 from chiso_core.metrics import at_zero
 from chiso_core.problems import ApiError, Problem, retry_later
 from chiso_core.publisher import Publisher
 from chiso_core.words.problems import Lang
 from chiso_ingest import intake, store
-from chiso_ingest.convert import to_message
+from chiso_ingest.convert import to_messages
 from chiso_ingest.intake import Accepted, Item, Outcome, Unreadable, Verdict
 
 log = structlog.get_logger(__name__)
@@ -149,11 +149,9 @@ class Ingestor:
                 sent = (verdict.value, verdict.numerator, verdict.denominator)
                 confirmed = found.held.get(intake.point(verdict)) == sent
             weighed.append(intake.weighed(verdict, found.history, confirmed))
-        at, ids = now(), message_ids(len(weighed))
-        messages = [
-            to_message(v, request.source, at, i) if isinstance(v, Checked) else None
-            for v, i in zip(weighed, ids, strict=True)
-        ]
+        ids = message_ids(len(weighed))
+        passed = [v if isinstance(v, Checked) else None for v in weighed]
+        messages = to_messages(passed, request.source, None, ids)
         return intake.decide(weighed, found.latest, messages, ids), set(found.held)
 
     async def _stored(self, points: list[intake.PointKey], agency: str) -> store.Stored:

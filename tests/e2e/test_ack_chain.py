@@ -16,12 +16,14 @@ from datetime import date
 from typing import Any
 
 import httpx
+import jsonschema
 import pytest
 
 from chiso_core.periods import Period
 from chiso_core.words.labels import SEVERITY, VI
 from chiso_core.words.vietnamese import period
 from chiso_devstack.processes import ServiceProcess, agency_key
+from tests.alertmanager import WEBHOOK_V4
 from tests.e2e.conftest import StartService
 from tests.e2e.support import rows, wait_for
 from tests.http_recorder import Recorder, http_recorder
@@ -282,7 +284,10 @@ def acknowledge_by_link(chain: Chain, link: str, comment: str) -> None:
 
 
 def escalated(boss: Recorder) -> list[tuple[str, str, dict[str, str]]]:
-    """(status, severity, annotations) of each alert the escalation webhook was told of."""
+    """(status, severity, annotations) of each alert the escalation webhook was told of, every
+    payload held to Alertmanager's webhook v4."""
+    for r in boss.received():
+        jsonschema.validate(r.json(), WEBHOOK_V4)
     return [
         (a["status"], a["labels"]["severity"], a["annotations"])
         for r in boss.received()
@@ -401,6 +406,7 @@ def test_the_owner_explains_the_leader_acknowledges_and_the_unacknowledged_escal
         story = history(chain.alerts, chain.leader, fp)
         for n in story["notifications"]:
             assert (n["delivery"], n["attempts"][-1]["outcome"]) == ("delivered", "sent"), n
+            assert n["queued_at"] <= n["attempts"][-1]["at"], n
             assert (n["subscription"], n["channel"], n["escalation"]) in (
                 (LEADER, "email", False),
                 (BOSS, "webhook", True),

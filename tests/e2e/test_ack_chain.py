@@ -324,7 +324,9 @@ def worse_is_told_again(chain: Chain, online: dict[str, str]) -> dict[str, str]:
     assert worse["link"] not in ("", online["link"])
     assert OWNER_SAYS in worse["text"]
     wait_for(lambda: len(escalated(chain.boss)) == 2, 30, "the worse alert escalated")
-    assert escalated(chain.boss)[1][:2] == ("firing", "critical")
+    status, severity, said = escalated(chain.boss)[1]
+    assert (status, severity, said["owner"]) == ("firing", "critical", OWNERS[ONLINE])
+    assert OWNER_SAYS in said["owner_note"]
     return worse
 
 

@@ -204,9 +204,14 @@ def chain(
     receivers: tuple[Mailbox, int, Recorder],
 ) -> Chain:
     box, smtp_port, boss = receivers
-    ingest = start_service("ingest")
-    start_service("scoring")
-    alerts = start_service("alerts", **alerts_env(smtp_port))
+    # started together: each waits for its consumer group, which takes seconds
+    ingest, scoring, alerts = (
+        start_service("ingest", wait=False),
+        start_service("scoring", wait=False),
+        start_service("alerts", wait=False, **alerts_env(smtp_port)),
+    )
+    for service in (ingest, scoring, alerts):
+        service.wait_ready()
     both = [ONLINE, CASHLESS]
     chain = Chain(
         ingest,

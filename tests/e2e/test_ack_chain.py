@@ -278,11 +278,14 @@ def fire_and_tell_the_leader(chain: Chain) -> tuple[dict[str, str], dict[str, st
     return online, cashless
 
 
-def acknowledge_by_link(chain: Chain, link: str, comment: str) -> None:
-    """The link's page (no key), then its form posted (no key)."""
+def acknowledge_by_link(chain: Chain, mail: dict[str, str], comment: str) -> None:
+    """The email's link: its page (no key) saying the severity the email said, then its form
+    posted (no key)."""
+    link, severity = mail["link"], mail["severity"]
     page = httpx.get(on_service(chain.alerts, link))
     assert page.status_code == 200, page.text
     assert "<form method=post>" in page.text
+    assert f"Mức độ: {severity}" in page.text
     done = httpx.post(on_service(chain.alerts, link), data={"comment": comment})
     assert done.status_code == 200, done.text
     assert LEADER in done.text
@@ -398,10 +401,10 @@ def test_the_owner_explains_the_leader_acknowledges_and_the_unacknowledged_escal
     turn_off_track_and_explain(chain)
     online, cashless = fire_and_tell_the_leader(chain)
     seen_at = time.monotonic()
-    acknowledge_by_link(chain, online["link"], "Đã xem, giao Văn phòng theo dõi")
+    acknowledge_by_link(chain, online, "Đã xem, giao Văn phòng theo dõi")
     no_repeat_once_acknowledged(chain, online, seen_at)
     worse = worse_is_told_again(chain, online)
-    acknowledge_by_link(chain, worse["link"], "Họp với Văn phòng chiều nay")
+    acknowledge_by_link(chain, worse, "Họp với Văn phòng chiều nay")
     links_changed_or_expired_are_refused(chain, worse["link"], cashless["link"])
     fingerprints = {i: fp for i, (fp, _, _) in status_alerts(chain.database_url).items()}
     acknowledge_through_the_api(chain, fingerprints[CASHLESS])

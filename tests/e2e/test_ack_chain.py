@@ -4,9 +4,11 @@ and TimescaleDB, a leader's mailbox and an escalation webhook on loopback.
 Two targets of Tam Đường turn off track. The owner of one explains it through ingest; the
 leader's email carries the owner's words, and says of the other that no explanation was given.
 The leader acknowledges the first by the signed link in the email (no API key): it is not
-repeated at the next repeat interval, while the other is; it is told again once it worsens. The
-other, which nobody acknowledged, escalates. A changed or expired link acknowledges nothing, and
-the history endpoint accounts for every notification sent."""
+repeated at the next repeat interval, while the other is; it is told again once it worsens
+(and, no longer acknowledged after firing longer than escalate_after, escalates at once). The
+other, which nobody acknowledged, escalates. A changed or expired link acknowledges nothing;
+acknowledging through the API takes a key with the `alerts` permission; the history endpoint
+accounts for every notification sent."""
 
 import re
 import time

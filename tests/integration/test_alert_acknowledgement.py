@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from chiso_alerts.acknowledge.link import Claim, Links, sign
 from chiso_core.contracts.v1 import score_pb2
+from chiso_core.words.labels import EN, SEVERITY, VI
 from chiso_devstack.processes import agency_key
 from tests.alerting import drifting, recent_months, score, subscribe
 from tests.alertmanager import WEBHOOK_V4
@@ -252,3 +253,28 @@ def test_an_escalation_subscription_is_made_changed_and_cleared_through_the_api(
         refused = api.patch(path, json={"escalate_after": bad}, headers=headers)
         assert refused.status_code == 422, bad
         assert "escalate_after" in str(refused.json()["problems"])
+
+
+@pytest.mark.parametrize("severity", ["info", "warning", "critical"])
+def test_a_link_page_says_the_severity_it_acknowledges_as_it_is_now(
+    api: TestClient, database_url: str, severity: str
+) -> None:
+    """A link from a notification sent before the alert worsened acknowledges it as it is now:
+    the page says which severity that is, and the acknowledgement is at that severity."""
+    add_alert(database_url, "sev0000000000001", severity=severity)
+    sub = subscribe(database_url, "https://93.184.215.14/hook")
+    later = datetime.now(UTC) + timedelta(hours=1)
+    path = "/ack/" + sign(SECRET, Claim("sev0000000000001", NOW, sub, later))
+
+    page = api.get(path)
+
+    assert page.status_code == 200
+    words = {lang: SEVERITY[lang][severity] for lang in (VI, EN)}
+    assert f"Mức độ: {words[VI]} / Severity: {words[EN]}" in page.text
+    others = {s for s in SEVERITY[VI] if s != severity}
+    assert not any(f"Mức độ: {SEVERITY[VI][s]} " in page.text for s in others)
+    assert api.post(path, data={}).status_code == 200
+    with psycopg.connect(database_url) as conn:
+        assert conn.execute("SELECT severity FROM alert_acknowledgements").fetchall() == [
+            (severity,)
+        ]

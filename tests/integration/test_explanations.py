@@ -249,3 +249,27 @@ def test_a_spreadsheet_of_explanations_is_kept_whole_or_refused_naming_rows(
     wrong = lead.post("/v1/explanations/file", files={"file": ("t.csv", b"plan,mood\n")})
     assert wrong.status_code == 422
     assert wrong.json()["problems"][0]["field"] == "rows[1].header"
+
+
+def test_a_spreadsheet_row_for_a_target_the_agency_does_not_own_is_refused_whole(
+    as_agency: Callable[[str], Speaker], database_url: str
+) -> None:
+    bank = as_agency("nhnn_khanh_hoa")  # leads cashless payments, not online services
+    notes: list[str | None] = ["Đã làm", "Khó khăn", "Sẽ làm", None]
+    own: list[str | None] = [PLAN, "cashless_transaction_share_2030", "2025-06", *notes]
+    foreign: list[str | None] = [PLAN, TARGET, "2025-06", *notes]
+    csv = "\n".join(",".join(c or "" for c in r) for r in (HEADER, own, foreign))
+    for name, content in (
+        ("t.csv", csv.encode()),
+        ("t.xlsx", _xlsx([HEADER, own, foreign])),
+    ):
+        refused = bank.post("/v1/explanations/file", files={"file": (name, content)})
+
+        assert refused.status_code == 403, refused.text
+        [problem] = refused.json()["problems"]
+        assert problem["field"] == "rows[3].target"
+        assert problem["problem"].startswith("cơ quan 'nhnn_khanh_hoa' không chủ trì")
+        assert kept(database_url) == []
+    mine = bank.post("/v1/explanations/file", files={"file": ("t.xlsx", _xlsx([HEADER, own]))})
+    assert mine.status_code == 201, mine.text
+    assert kept(database_url) == [("nhnn_khanh_hoa", "2025-06", "Đã làm", "file")]

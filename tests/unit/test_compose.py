@@ -370,7 +370,12 @@ def test_no_secret_has_a_default() -> None:
         for m in _ANY_INTERPOLATION.finditer(text)
         if m.group("rest").startswith(":?")
     }
-    assert {"POSTGRES_PASSWORD", "GRAFANA_ADMIN_PASSWORD", "GRAFANA_DB_PASSWORD"} <= required
+    assert {
+        "POSTGRES_PASSWORD",
+        "GRAFANA_ADMIN_PASSWORD",
+        "GRAFANA_DB_PASSWORD",
+        "CHISO_ACK_SECRET",
+    } <= required
 
 
 def test_every_service_has_cpu_and_memory_limits() -> None:

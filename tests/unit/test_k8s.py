@@ -63,9 +63,13 @@ COMMANDS = {
     "feeds": ["chiso", "ingest", "feeds"],
     "retention": ["chiso", "retention"],
 }
-# where CHISO_DATABASE_URL comes from: Secret name, key (created by hand, never committed)
-DATABASE_ENV = "CHISO_DATABASE_URL"
-DATABASE_SECRET = ("chiso-database", "url")
+# where each secret setting comes from: Secret name, key (created by hand, never committed),
+# and the workloads that must read it (none named: every workload that sets it)
+SECRET_SETTINGS = {
+    "CHISO_DATABASE_URL": ("chiso-database", "url", ()),
+    # signs the acknowledgement links in notifications
+    "CHISO_ACK_SECRET": ("chiso-alerts", "ack-secret", ("alerts",)),
+}
 # the uid the image's user has (deploy/docker/service.Dockerfile)
 IMAGE_UID = 10001
 # the address the services must bind in a pod (the settings default 127.0.0.1 is unreachable)
@@ -370,22 +374,26 @@ def test_workload_settings_are_valid_values(service: str) -> None:
         pytest.fail(f"{_workload(service)}: {settings.__name__} rejects its settings: {error}")
 
 
-def test_database_url_comes_from_the_secret_only() -> None:
-    secret, key = DATABASE_SECRET
+@pytest.mark.parametrize("setting", sorted(SECRET_SETTINGS))
+def test_a_secret_setting_comes_from_its_secret_only(setting: str) -> None:
+    secret, key, readers = SECRET_SETTINGS[setting]
     problems: list[str] = []
+    setters: set[str] = set()
     for manifest in _workloads():
         for container in _containers(_pod_spec(manifest), str(manifest)):
             for item in _list(container.get("env"), f"{manifest} env"):
-                if item.get("name") != DATABASE_ENV:
+                if item.get("name") != setting:
                     continue
+                setters.add(str(manifest))
                 ref = (item.get("valueFrom") or {}).get("secretKeyRef") or {}
                 if (ref.get("name"), ref.get("key")) != (secret, key) or ref.get("optional"):
                     problems.append(f"{manifest}: {item!r}")
+    problems += [f"{_workload(s)} lacks it" for s in readers if str(_workload(s)) not in setters]
     for manifest in _of_kind("ConfigMap"):
-        if DATABASE_ENV in (manifest.doc.get("data") or {}):
-            problems.append(f"{manifest} holds {DATABASE_ENV}")
+        if setting in (manifest.doc.get("data") or {}):
+            problems.append(f"{manifest} holds {setting}")
     assert not problems, (
-        f"{DATABASE_ENV} must come from Secret {secret!r} key {key!r} (secretKeyRef), never "
+        f"{setting} must come from Secret {secret!r} key {key!r} (secretKeyRef), never "
         "from a literal or a ConfigMap:\n  " + "\n  ".join(problems)
     )
 

@@ -95,6 +95,7 @@ TERM: dict[Language, dict[str, str]] = {
         "target": "Mục tiêu",
         "rule": "Quy tắc",
         "status": "Trạng thái",
+        "severity": "Mức độ",
     },
     EN: {
         "plan": "Plan",
@@ -103,6 +104,7 @@ TERM: dict[Language, dict[str, str]] = {
         "target": "Target",
         "rule": "Rule",
         "status": "Status",
+        "severity": "Severity",
     },
 }
 

@@ -16,6 +16,7 @@ from chiso_alerts.acknowledge.link import PATH, Claim, LinkRefused, ack_links, v
 from chiso_alerts.api import store
 from chiso_alerts.api.wiring import Wired
 from chiso_alerts.dispatch.store import load_subscriptions
+from chiso_core.words.labels import EN, SEVERITY, TERM, VI
 
 router = APIRouter(include_in_schema=False)
 TOKEN = Path(max_length=512, pattern=r"^[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+$")
@@ -60,6 +61,15 @@ async def _claimed(
     return claim, alert, subs[claim.subscription_id]
 
 
+def _severity(alert: dict[str, Any]) -> str:
+    """The severity being acknowledged, as it is now: a link from an earlier notification
+    acknowledges the alert as it has become since, so the page says how that is."""
+    code = alert["labels"].get("severity", "")
+    return " / ".join(
+        f"{TERM[lang]['severity']}: {SEVERITY[lang].get(code, code)}" for lang in (VI, EN)
+    )
+
+
 @router.get(PATH + "{token}", response_class=HTMLResponse)
 async def ack_page(wired: Wired, token: Annotated[str, TOKEN]) -> HTMLResponse:
     async with wired.connection() as conn:
@@ -71,7 +81,8 @@ async def ack_page(wired: Wired, token: Annotated[str, TOKEN]) -> HTMLResponse:
     return _page(
         200,
         CONFIRM,
-        f"<p>{summary}</p><form method=post><label>Ghi chú / comment<br>"
+        f"<p>{summary}</p><p>{html.escape(_severity(alert))}</p>"
+        "<form method=post><label>Ghi chú / comment<br>"
         "<textarea name=comment maxlength=2000 rows=4 cols=60></textarea></label><br>"
         f"<button type=submit>{html.escape(CONFIRM)}</button></form>",
     )

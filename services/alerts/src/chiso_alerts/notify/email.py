@@ -125,7 +125,9 @@ def _facts(alert: Mapping[str, Any]) -> list[tuple[str, str]]:
     labels, annotations = alert["labels"], alert["annotations"]
     facts = [(TERM[VI]["status"], STATUS_WORDS[alert["status"]])]
     if "severity" in labels:
-        facts.append(("Mức độ", SEVERITY_WORDS.get(labels["severity"], labels["severity"])))
+        facts.append(
+            (TERM[VI]["severity"], SEVERITY_WORDS.get(labels["severity"], labels["severity"]))
+        )
     for label, word in _LABEL_WORDS:
         name, value = _name(alert, label), labels.get(label)
         if name is not None:

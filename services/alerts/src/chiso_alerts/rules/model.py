@@ -120,6 +120,9 @@ class Verdict:
     annotations: Mapping[str, str]
     # the latest period judged (None for the sweep's jurisdiction-wide stale)
     period: Period | None
+    # the agency the alert is addressed to (dispatch/audience.py), None: everyone. Not part of
+    # its identity: a target handed to another agency keeps its alert, addressed anew.
+    audience: str | None = None
 
 
 def series_labels(key: SeriesKey, alertname: str, rule: str) -> dict[str, str]:

@@ -13,6 +13,7 @@ from chiso_alerts.rules.model import (
     SeriesKey,
     Severity,
     Verdict,
+    judged_now,
     name_annotations,
     series_labels,
 )
@@ -79,24 +80,15 @@ def calendar(
             f" {vietnamese.period(period)} (hạn ngày {vietnamese.day(due)})"
         )
     return (
-        Verdict(
-            labels=series_labels(key, DUE_ALERTNAME, RULE),
-            severity=Severity.INFO,
-            active=(soon,),
-            for_periods=1,
-            keep_firing_for=1,
-            annotations=reminder,
-            period=period,
-            audience=owner,
+        judged_now(
+            series_labels(key, DUE_ALERTNAME, RULE), Severity.INFO, soon, reminder, period, owner
         ),
-        Verdict(
-            labels=series_labels(key, OVERDUE_ALERTNAME, RULE),
-            severity=graded(Severity.WARNING, key.due_year, today.year, severity),
-            active=(late,),
-            for_periods=1,
-            keep_firing_for=1,
-            annotations=overdue,
-            period=period,
-            audience=owner,
+        judged_now(
+            series_labels(key, OVERDUE_ALERTNAME, RULE),
+            graded(Severity.WARNING, key.due_year, today.year, severity),
+            late,
+            overdue,
+            period,
+            owner,
         ),
     )

@@ -15,6 +15,7 @@ from chiso_alerts.rules.model import (
     SeriesKey,
     Severity,
     Verdict,
+    judged_now,
     name_annotations,
     series_labels,
 )
@@ -87,32 +88,25 @@ def explanation(
     late = open_ and asked.asked_at is not None and now >= deadline
     annotations = _annotations(names, key, asked, open_, deadline)
     year = asked.off_track.year if asked.off_track is not None else now.year
-    request = Verdict(
-        labels=series_labels(key, ALERTNAME, RULE),
-        severity=Severity.INFO,
-        active=(open_,),
-        for_periods=1,
-        keep_firing_for=1,
-        annotations=annotations,
-        period=asked.off_track,
-        audience=asked.owner,
+    request = judged_now(
+        series_labels(key, ALERTNAME, RULE),
+        Severity.INFO,
+        open_,
+        annotations,
+        asked.off_track,
+        asked.owner,
     )
-    overdue = Verdict(
-        labels=series_labels(key, OVERDUE_ALERTNAME, RULE),
-        severity=graded(Severity.WARNING, key.due_year, year, severity),
-        active=(late,),
-        for_periods=1,
-        keep_firing_for=1,
-        annotations=annotations
-        | (
-            {
-                "summary": f"Quá hạn giải trình: {names.indicator} tại {names.jurisdiction}"
-                f" ({vietnamese.period(asked.off_track)})"
-            }
-            if late
-            else {}
-        ),
-        period=asked.off_track,
-        audience=asked.owner,
+    if late:
+        annotations = annotations | {
+            "summary": f"Quá hạn giải trình: {names.indicator} tại {names.jurisdiction}"
+            f" ({vietnamese.period(asked.off_track)})"
+        }
+    overdue = judged_now(
+        series_labels(key, OVERDUE_ALERTNAME, RULE),
+        graded(Severity.WARNING, key.due_year, year, severity),
+        late,
+        annotations,
+        asked.off_track,
+        asked.owner,
     )
     return request, overdue

@@ -83,10 +83,10 @@ def test_an_off_track_target_asks_its_owner_and_the_explanation_answers(
     )
     with http_recorder() as leader, http_recorder() as owner:
         subscribe(database_url, leader.url("/leader"))
-        subscribe(database_url, owner.url("/owner"), owner=LEAD)
+        owner_sub = subscribe(database_url, owner.url("/owner"), owner=LEAD)
         ingest = start_service("ingest")
         start_service("scoring")
-        start_service("alerts", **ENV)
+        alerts = start_service("alerts", **ENV)
         # Tam Đường stalls: half a point in five months where the path asks 0.7 a month
         post(ingest, auth, {5: 40.0, 2: 40.3, 1: 40.4})
 
@@ -120,6 +120,21 @@ def test_an_off_track_target_asks_its_owner_and_the_explanation_answers(
         wait_for(lambda: heard(owner, "ExplanationRequested", "resolved"), 60)
         assert state(database_url, "ExplanationRequested") == "resolved"
         assert state(database_url, "TargetOffTrack") == "firing"  # explained, not mended
+
+        # the history answers for both notifications: to the owner's subscription, delivered
+        def history() -> list[tuple[object, ...]]:
+            answer = httpx.get(
+                f"{alerts.url}/v1/alerts/{asked['fingerprint']}/notifications", headers=auth
+            )
+            assert answer.status_code == 200, answer.text
+            sent = answer.json()["notifications"]
+            return [(n["subscription_id"], n["status"], n["delivery"]) for n in sent]
+
+        wait_for(lambda: all(d == "delivered" for *_, d in history()), 30)
+        assert history() == [
+            (str(owner_sub), "firing", "delivered"),
+            (str(owner_sub), "resolved", "delivered"),
+        ]
     assert not {a["labels"]["alertname"] for a in told(leader)} & OWNER_ALERTS
 
 

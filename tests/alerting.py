@@ -73,15 +73,17 @@ def subscribe(
     group_interval_s: int = 1,
     repeat_interval_s: int = 86_400,
     escalate_after_s: int | None = None,
+    owner: str = OWNER,
 ) -> uuid.UUID:
-    """A subscription as POST /v1/subscriptions stores it (owner agency made when missing)."""
+    """A subscription as POST /v1/subscriptions stores it for the `owner` agency's key (the
+    agency made when missing)."""
     sub = uuid.uuid4()
     with psycopg.connect(database_url) as conn:
         conn.execute(
             "INSERT INTO agencies (name, jurisdictions, indicators, permissions)"
             " VALUES (%s, '{vn}', '{online_public_service_usage}', '{alerts}')"
             " ON CONFLICT DO NOTHING",
-            [OWNER],
+            [owner],
         )
         conn.execute(
             "INSERT INTO subscriptions (id, name, owner, filters, channel, address, secret,"
@@ -90,7 +92,7 @@ def subscribe(
             [
                 sub,
                 f"subscriber {sub.hex[:6]}",
-                OWNER,
+                owner,
                 Jsonb(filters or {}),
                 channel,
                 address,
@@ -103,3 +105,22 @@ def subscribe(
             ],
         )
     return sub
+
+
+def explain(
+    database_url: str,
+    period: str,
+    done: str,
+    *,
+    plan: str = "tam_duong_nq57",
+    target: str = "online_public_service_usage_2030",
+    agency: str = "vp_ubnd_tam_duong",
+) -> None:
+    """An explanation as POST /v1/explanations records it."""
+    with psycopg.connect(database_url) as conn:
+        conn.execute(
+            "INSERT INTO target_explanations (plan_id, target_id, period, agency, key_id, done,"
+            " difficulties, next_actions, channel) VALUES (%s, %s, %s, %s, 'k', %s,"
+            " 'Thiếu nhân lực.', 'Tuyển thêm 5 người.', 'api')",
+            (plan, target, period, agency, done),
+        )

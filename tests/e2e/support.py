@@ -1,7 +1,7 @@
 """What the end-to-end tests share: figures for the seed provinces, database reads, waiting."""
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import psycopg
@@ -28,9 +28,9 @@ def monthly_figures(
     ]
 
 
-def rows(database_url: str, query: str) -> list[tuple[Any, ...]]:
+def rows(database_url: str, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
     with psycopg.connect(database_url) as conn:
-        return conn.execute(query).fetchall()
+        return conn.execute(query, params).fetchall()
 
 
 def count(database_url: str, query: str) -> int:

@@ -6,19 +6,16 @@ import pytest
 
 from chiso_alerts.notify.owners import Owner, read_owners
 from chiso_core.catalog import Catalog
+from tests import alerting
 
 PLAN = "khanh_hoa_nq57"
 EXPLAINED, SILENT = "online_public_service_usage_2030", "sti_dx_potential_rank_2030"
 
 
 def explain(database_url: str, period: str, done: str) -> None:
-    with psycopg.connect(database_url) as conn:
-        conn.execute(
-            "INSERT INTO target_explanations (plan_id, target_id, period, agency, key_id, done,"
-            " difficulties, next_actions, channel) VALUES (%s, %s, %s, 'vp_ubnd_khanh_hoa',"
-            " 'k', %s, 'Thiếu nhân lực.', 'Tuyển thêm 5 người.', 'api')",
-            (PLAN, EXPLAINED, period, done),
-        )
+    alerting.explain(
+        database_url, period, done, plan=PLAN, target=EXPLAINED, agency="vp_ubnd_khanh_hoa"
+    )
 
 
 @pytest.mark.asyncio

@@ -4,6 +4,7 @@ once, a replay changes nothing, and the stale sweep finds series that went silen
 
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
@@ -11,6 +12,7 @@ from aiokafka.errors import ProducerClosed
 from psycopg_pool import AsyncConnectionPool
 
 from chiso_alerts.lifecycle.context import Judging
+from chiso_alerts.lifecycle.owners import Deadlines
 from chiso_alerts.lifecycle.pipeline import AlertsPipeline
 from chiso_alerts.lifecycle.sweep import Sweeper
 from chiso_alerts.rules.lifecycle import fingerprint
@@ -31,9 +33,24 @@ ON = score_pb2.STATUS_ON_TRACK
 
 
 @dataclass
+class Clock:
+    """The sweep's clock: `at` when a test sets it, else the real time."""
+
+    at: datetime | None = None
+
+    def __call__(self) -> datetime:
+        return self.at or datetime.now(UTC)
+
+
+# The service's defaults: three days to explain, a reminder a week before a due date.
+DEADLINES = Deadlines(timedelta(days=3), timedelta(days=7))
+
+
+@dataclass
 class Harness:
     pipeline: AlertsPipeline
     sweeper: Sweeper
+    clock: Clock
     bootstrap: str
     database_url: str
     handed: set[tuple[int, int]] = field(default_factory=set)
@@ -78,9 +95,11 @@ async def harness(bootstrap_servers: str, database_url: str) -> AsyncIterator[Ha
         Publisher(settings, client_id="test") as publisher,
     ):
         judging = Judging(pool, CatalogCache(pool), load_params(None), "http://grafana", False)
+        clock = Clock()
         yield Harness(
             AlertsPipeline(pool, publisher, judging),
-            Sweeper(pool, publisher, judging),
+            Sweeper(pool, publisher, judging, DEADLINES, clock),
+            clock,
             bootstrap_servers,
             database_url,
         )
@@ -246,11 +265,13 @@ async def test_the_sweep_finds_a_silent_jurisdiction_and_a_new_score_ends_it(
     stale = "SELECT labels->>'alertname', state FROM alerts WHERE labels->>'rule' = 'stale'"
     assert harness.rows(stale) == [("IndicatorStale", "firing")]
 
-    assert await harness.sweeper.run_once() == 1
+    overdue = "SELECT state FROM alerts WHERE labels->>'alertname' = 'ReportOverdue'"
+    assert await harness.sweeper.run_once() == 2  # and the owner's ReportOverdue
     assert sorted(harness.rows(stale)) == [
         ("IndicatorStale", "firing"),
         ("JurisdictionStale", "firing"),
     ]
+    assert harness.rows(overdue) == [("firing",)]
     assert await harness.sweeper.run_once() == 0  # nothing new the second time
 
     await harness.run([score(M[-1], ON, 46.0)])
@@ -258,8 +279,9 @@ async def test_the_sweep_finds_a_silent_jurisdiction_and_a_new_score_ends_it(
         ("IndicatorStale", "resolved"),
         ("JurisdictionStale", "firing"),
     ]
-    assert await harness.sweeper.run_once() == 1
+    assert await harness.sweeper.run_once() == 2
     assert sorted(harness.rows(stale)) == [
         ("IndicatorStale", "resolved"),
         ("JurisdictionStale", "resolved"),
     ]
+    assert harness.rows(overdue) == [("resolved",)]

@@ -15,7 +15,7 @@ from chiso_alerts.rules.evaluate import evaluate
 from chiso_alerts.rules.model import Names, ScorePoint, SeriesKey, Severity, from_score
 from chiso_alerts.rules.params import DriftParams, ParamsBook, RuleParams, load_params
 from chiso_alerts.rules.projection import projection
-from chiso_alerts.rules.stale import GRACE_MONTHS, due, jurisdiction_stale, stale
+from chiso_alerts.rules.stale import due, jurisdiction_stale, stale
 from chiso_alerts.rules.status import status
 from chiso_alerts.rules.window import Window, from_json, merge, to_json
 from chiso_core.catalog import Baseline, Comparator, Direction, Target
@@ -24,7 +24,6 @@ from chiso_core.contracts.v1 import score_pb2
 from chiso_core.periods import Period
 from chiso_core.status import Status
 from chiso_scoring.methods import assess
-from chiso_scoring.methods.status import GRACE_YEARS
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = SeriesKey(
@@ -422,10 +421,6 @@ def test_stale_due_day_agrees_with_scoring(cadence: Cadence, last: Period, due_d
     )
     assert (on_due.active, after.active) == ((False,), (True,))
     assert after.period == last
-
-
-def test_the_default_grace_is_scorings() -> None:
-    assert {c: m / 12 for c, m in GRACE_MONTHS.items()} == GRACE_YEARS
 
 
 def test_stale_with_grace_days() -> None:

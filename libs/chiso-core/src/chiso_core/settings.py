@@ -234,6 +234,17 @@ class AlertsSettings(ConsumerSettings, CatalogReaderSettings, AuthSettings):
     escalate_interval_s: float = Field(
         default=60, gt=0, description="how often unacknowledged alerts are looked at to escalate"
     )
+    explanation_due_s: float = Field(
+        default=3 * 86_400,
+        gt=0,
+        description="how long a target's owner has to explain a target gone off track before "
+        "ExplanationOverdue reminds it",
+    )
+    report_reminder_days: int = Field(
+        default=7,
+        ge=0,
+        description="how many days before a figure's due date ReportDue reminds its owner",
+    )
 
 
 class MigrateSettings(DatabaseSettings, CatalogSettings, LogSettings):

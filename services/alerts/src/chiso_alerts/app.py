@@ -1,6 +1,8 @@
 """Wiring of the alerts service: chiso.scores.v1 → alert lifecycle → chiso.alerts.v1; beside it
 the stale sweep, the group dispatcher and the outbox sender, and the alerts API."""
 
+from datetime import timedelta
+
 import httpx
 from fastapi import FastAPI
 from psycopg_pool import AsyncConnectionPool
@@ -11,6 +13,7 @@ from chiso_alerts.api.wiring import Wiring
 from chiso_alerts.dispatch.dispatcher import Dispatcher
 from chiso_alerts.dispatch.escalate import Escalator
 from chiso_alerts.lifecycle.context import Judging
+from chiso_alerts.lifecycle.owners import Deadlines
 from chiso_alerts.lifecycle.pipeline import AlertsPipeline
 from chiso_alerts.lifecycle.sweep import Sweeper
 from chiso_alerts.notify.delivery import Sender, outbox_backlog
@@ -41,6 +44,10 @@ def create_app(settings: AlertsSettings | None = None) -> FastAPI:
         )
         every = settings.dispatch_interval_s
         links = ack_links(settings)
+        deadlines = Deadlines(
+            timedelta(seconds=settings.explanation_due_s),
+            timedelta(days=settings.report_reminder_days),
+        )
         authenticate = Authenticator(pool, settings, Permission.ALERTS)
         return Parts(
             AlertsPipeline(pool, publisher, judging).handle,
@@ -49,7 +56,7 @@ def create_app(settings: AlertsSettings | None = None) -> FastAPI:
                 Loop(
                     "stale-sweep",
                     settings.sweep_interval_s,
-                    Sweeper(pool, publisher, judging).run_once,
+                    Sweeper(pool, publisher, judging, deadlines).run_once,
                 ),
                 Loop(
                     "dispatch",

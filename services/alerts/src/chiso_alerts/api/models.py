@@ -60,7 +60,9 @@ class AlertOut(BaseModel):
     last_period: str | None
     updated_at: datetime
     silenced_by: list[UUID] = Field(description="the active silences muting it now")
-    inhibited: bool = Field(description="muted now by a firing JurisdictionStale alert")
+    inhibited: bool = Field(
+        description="muted now by a firing JurisdictionStale or (for its target) ReportOverdue"
+    )
 
 
 class AlertDetail(AlertOut):

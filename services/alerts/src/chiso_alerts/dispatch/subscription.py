@@ -10,15 +10,32 @@ from typing import Any, Literal
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from chiso_alerts.dispatch import audience
 from chiso_alerts.dispatch.timing import VIETNAM, QuietHours, Timing
-from chiso_alerts.rules import drift, projection, stale, status
+from chiso_alerts.rules import calendar, drift, explanation, projection, stale, status
 from chiso_alerts.rules.model import Severity
 
 Channel = Literal["webhook", "email"]
 SEVERITIES = tuple(str(s) for s in Severity)
-RULES = (status.RULE, drift.RULE, projection.RULE, stale.RULE)
+RULES = (
+    status.RULE,
+    drift.RULE,
+    projection.RULE,
+    stale.RULE,
+    explanation.RULE,
+    calendar.RULE,
+)
 # The labels an alert may carry, hence what notifications may be grouped by.
-LABELS = ("alertname", "plan", "target", "jurisdiction", "indicator", "rule", "severity")
+LABELS = (
+    "alertname",
+    "plan",
+    "target",
+    "jurisdiction",
+    "indicator",
+    "rule",
+    "severity",
+    audience.OWNER,
+)
 DEFAULT_GROUP_BY = ("plan", "jurisdiction", "indicator")
 
 
@@ -78,7 +95,10 @@ def matches(
 ) -> bool:
     """Does the subscription want the alert with these labels? `in_subtree(child, ancestor)`
     answers from the catalog. A jurisdiction-wide alert (no indicator, no plan) passes the
-    indicator and plan filters: when nothing arrives from a unit, its followers hear of it."""
+    indicator and plan filters: when nothing arrives from a unit, its followers hear of it. An
+    alert addressed to an owner reaches that owner's subscriptions only (audience.py)."""
+    if not audience.hears(sub.owner, labels):
+        return False
     f = sub.filters
     jurisdiction = labels.get("jurisdiction")
     if f.jurisdictions and (

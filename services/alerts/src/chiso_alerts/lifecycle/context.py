@@ -36,6 +36,16 @@ class BatchContext:
             unit="" if known is None else known.unit,
         )
 
+    def owner(self, key: SeriesKey) -> str | None:
+        """The target's lead agency (its own owners, else its plan's); None when the catalog no
+        longer knows the target."""
+        plan = self.catalog.plans.get(key.plan_id)
+        target = (
+            None if plan is None else next((t for t in plan.targets if t.id == key.target_id), None)
+        )
+        owners = None if plan is None or target is None else plan.owners_of(target)
+        return None if owners is None else owners.lead
+
     def jurisdiction_name(self, jurisdiction: str) -> str:
         unit = self.catalog.jurisdictions.get(jurisdiction)
         return jurisdiction if unit is None else unit.name_vi

@@ -1,7 +1,7 @@
 """The lifecycle's SQL: series windows and alerts of a batch read in one query each, written
 pipelined in the caller's transaction."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 
 from psycopg import AsyncConnection
@@ -137,3 +137,22 @@ async def save_alerts(
                 for a in changed
             ],
         )
+
+
+async def explained(
+    conn: AsyncConnection, targets: Collection[tuple[str, str]]
+) -> dict[tuple[str, str], list[Period]]:
+    """Every period the owners explained, for each of these (plan, target) pairs that has one."""
+    if not targets:
+        return {}
+    plans, ids = zip(*targets, strict=True)
+    cur = await conn.execute(
+        "SELECT e.plan_id, e.target_id, array_agg(DISTINCT e.period) FROM target_explanations e"
+        " JOIN unnest(%s::text[], %s::text[]) AS k(p, t) ON e.plan_id = k.p AND e.target_id = k.t"
+        " GROUP BY e.plan_id, e.target_id",
+        [list(plans), list(ids)],
+    )
+    return {
+        (plan, target): [Period.parse(p) for p in periods]
+        for plan, target, periods in await cur.fetchall()
+    }

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
+from chiso_alerts.dispatch import audience
 from chiso_alerts.rules.model import Verdict
 from chiso_core.periods import Period
 
@@ -23,7 +24,7 @@ class State(StrEnum):
 @dataclass(frozen=True)
 class AlertState:
     fingerprint: str
-    labels: dict[str, str]  # identity labels + "severity"
+    labels: dict[str, str]  # identity labels + "severity" (+ "owner", dispatch/audience.py)
     annotations: dict[str, str]
     state: State
     starts_at: datetime
@@ -55,7 +56,11 @@ def advance(
     the verdict while the alert is pending or firing without changing its state."""
     active_run = _trailing(verdict.active, True)
     inactive_run = _trailing(verdict.active, False)
-    labels = {**verdict.labels, "severity": str(verdict.severity)}
+    labels = {
+        **verdict.labels,
+        "severity": str(verdict.severity),
+        **audience.addressed_to(verdict.audience),
+    }
     annotations = dict(verdict.annotations)
     fires = active_run >= verdict.for_periods
 

@@ -120,6 +120,9 @@ class Verdict:
     annotations: Mapping[str, str]
     # the latest period judged (None for the sweep's jurisdiction-wide stale)
     period: Period | None
+    # the agency the alert is addressed to (dispatch/audience.py), None: everyone. Not part of
+    # its identity: a target handed to another agency keeps its alert, addressed anew.
+    audience: str | None = None
 
 
 def series_labels(key: SeriesKey, alertname: str, rule: str) -> dict[str, str]:
@@ -141,3 +144,16 @@ def name_annotations(names: Names) -> dict[str, str]:
 def amount(value: float, names: Names) -> str:
     """A figure with its unit, as the report writes it: "41,5%", "1.234.567"."""
     return vietnamese.with_unit(value, names.unit)
+
+
+def judged_now(
+    labels: Mapping[str, str],
+    severity: Severity,
+    active: bool,
+    annotations: Mapping[str, str],
+    period: Period | None,
+    audience: str | None,
+) -> Verdict:
+    """The verdict of a condition judged as of now rather than over scored periods (the
+    sweep's reminders): it fires at once and resolves at once."""
+    return Verdict(labels, severity, (active,), 1, 1, annotations, period, audience)

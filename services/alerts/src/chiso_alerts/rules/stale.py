@@ -17,6 +17,7 @@ from chiso_alerts.rules.severity import graded
 from chiso_core.catalog.models import Cadence
 from chiso_core.periods import Grain, Period
 from chiso_core.status import Status
+from chiso_core.timeliness import WINDOW_MONTHS
 from chiso_core.words import labels, vietnamese
 
 ALERTNAME = "IndicatorStale"
@@ -24,8 +25,6 @@ JURISDICTION_ALERTNAME = "JurisdictionStale"
 RULE = "stale"
 
 MONTHS = {Cadence.MONTH: 1, Cadence.QUARTER: 3, Cadence.YEAR: 12}
-# The publication lag scoring allows by default (its GRACE_YEARS; a test keeps them equal).
-GRACE_MONTHS = {Cadence.MONTH: 1, Cadence.QUARTER: 2, Cadence.YEAR: 6}
 
 
 def _add_months(day: date, months: int) -> date:
@@ -37,10 +36,11 @@ def _add_months(day: date, months: int) -> date:
 
 def due(last_period_end: date, cadence: Cadence, params: RuleParams) -> date:
     """The last day the next figure may arrive: the last period's end (its first day after),
-    one cadence more, then the grace (grace_days, else the cadence's publication lag)."""
+    one cadence more, then the grace (grace_days, else the calendar's reporting window, which
+    scoring allows too)."""
     next_end = _add_months(last_period_end, MONTHS[cadence])
     if params.stale.grace_days is None:
-        return _add_months(next_end, GRACE_MONTHS[cadence])
+        return _add_months(next_end, WINDOW_MONTHS[cadence])
     return next_end + timedelta(days=params.stale.grace_days)
 
 

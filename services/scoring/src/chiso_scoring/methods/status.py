@@ -34,17 +34,19 @@ from dataclasses import dataclass
 
 from chiso_core.catalog.models import Cadence
 from chiso_core.status import Status
+from chiso_core.timeliness import WINDOW_MONTHS
 from chiso_core.words.probability import percent
 from chiso_scoring.methods import statcan
 from chiso_scoring.methods.kinds import TargetKind
 from chiso_scoring.methods.series import EPSILON, PERIOD_YEARS
 from chiso_scoring.methods.unsd import UnsdCategory
 
-# How long after a period's expected successor is due a figure may still come: publication lag.
 # Below this probability of meeting the target, "on track" would mislead (rule 13).
 DOUBTFUL = 0.10
 
-GRACE_YEARS = {Cadence.MONTH: 1 / 12, Cadence.QUARTER: 2 / 12, Cadence.YEAR: 6 / 12}
+# How long after a period's expected successor is due a figure may still come: the reporting
+# window of the calendar (chiso_core.timeliness), in years.
+GRACE_YEARS = {cadence: months / 12 for cadence, months in WINDOW_MONTHS.items()}
 
 # Worst to best, for "a better figure never gives a worse status". insufficient_data and stale
 # say nothing about progress; they sit below every judgement because a better figure can only

@@ -1,0 +1,94 @@
+"""ReportDue and ReportOverdue (pure), addressed to the agency that owes a target's figures (its
+lead): the reporting calendar's reminders, as DHIS2 reminds reporters before and after the due
+date. The figure owed is the period after the latest one scored; its due date is the calendar's
+(chiso_core.timeliness: the period's end, the indicator's publication lag, then its reporting
+window). ReportDue holds from `lead` before the due date (not before the figure can exist) to
+the due date; ReportOverdue from the day after until the figure arrives. A firing ReportOverdue
+inhibits the target's own alerts to leaders (inhibit/): the gap is the owner's to close first."""
+
+from datetime import date, timedelta
+
+from chiso_alerts.rules.model import (
+    Names,
+    SeriesKey,
+    Severity,
+    Verdict,
+    judged_now,
+    name_annotations,
+    series_labels,
+)
+from chiso_alerts.rules.params import SeverityParams
+from chiso_alerts.rules.severity import graded
+from chiso_core.catalog.models import Indicator
+from chiso_core.periods import Grain, Period
+from chiso_core.timeliness import due_date
+from chiso_core.words import vietnamese
+
+DUE_ALERTNAME = "ReportDue"
+OVERDUE_ALERTNAME = "ReportOverdue"
+RULE = "calendar"
+
+
+def owed(last_period_end: date, indicator: Indicator) -> Period | None:
+    """The period after the latest one scored (which ended on `last_period_end`); None when
+    that day starts no period of the indicator's cadence (its cadence changed since)."""
+    try:
+        return Period.of(str(Grain(indicator.cadence.value)), last_period_end)
+    except ValueError:
+        return None
+
+
+def _annotations(names: Names, period: Period, due: date, active: bool) -> dict[str, str]:
+    where = f"{names.indicator} tại {names.jurisdiction}"
+    when, by = vietnamese.period(period), vietnamese.day(due)
+    annotations = name_annotations(names)
+    annotations["summary"] = f"{where}: số liệu {when} đến hạn ngày {by}"
+    annotations["description"] = (
+        f"Đơn vị chủ trì gửi số liệu {when} qua API POST /v1/observations hoặc tải tệp lên"
+        f" POST /v1/observations/file, hạn ngày {by}."
+        if active
+        else f"Số liệu {when} đến hạn ngày {by}."
+    )
+    return annotations
+
+
+def calendar(
+    key: SeriesKey,
+    owner: str | None,
+    last_period_end: date,
+    indicator: Indicator,
+    today: date,
+    lead: timedelta,
+    severity: SeverityParams,
+    names: Names,
+) -> tuple[Verdict, ...]:
+    """The reminder before the due date (info) and the overdue alert after it (warning,
+    critical near the target's due year), both addressed to `owner`; neither active without
+    one, and none at all for a series whose last period is not of the indicator's cadence."""
+    period = owed(last_period_end, indicator)
+    if period is None:
+        return ()
+    due = due_date(period, indicator)
+    opens = period.end + timedelta(days=indicator.publication_lag_days)
+    soon = owner is not None and max(opens, due - lead) <= today <= due
+    late = owner is not None and today > due
+    reminder = _annotations(names, period, due, soon)
+    overdue = _annotations(names, period, due, late)
+    if late:
+        overdue["summary"] = (
+            f"Quá hạn báo cáo: {names.indicator} tại {names.jurisdiction}, số liệu"
+            f" {vietnamese.period(period)} (hạn ngày {vietnamese.day(due)})"
+        )
+    return (
+        judged_now(
+            series_labels(key, DUE_ALERTNAME, RULE), Severity.INFO, soon, reminder, period, owner
+        ),
+        judged_now(
+            series_labels(key, OVERDUE_ALERTNAME, RULE),
+            graded(Severity.WARNING, key.due_year, today.year, severity),
+            late,
+            overdue,
+            period,
+            owner,
+        ),
+    )

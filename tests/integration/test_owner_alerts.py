@@ -1,0 +1,172 @@
+"""Alerts addressed to a target's owner over the real broker and TimescaleDB, the sweep run at
+chosen days: the reporting calendar reminds the lead agency before and after a figure's due
+date and the figure's arrival ends it; an overdue figure inhibits its target's alerts to leaders
+until it arrives; a target gone off track asks its owner to explain, reminds it when the answer
+is late, and the explanation ends the request. Owner-directed alerts join the owner's
+subscriptions only."""
+
+# ruff: noqa: F811 (the pipeline's harness fixture, imported, is the tests' parameter)
+
+from datetime import UTC, datetime, timedelta
+
+import psycopg
+
+from chiso_alerts.mutes import Mutes
+from chiso_core.contracts.v1 import alert_pb2, score_pb2
+from tests.alerting import explain, score, subscribe
+from tests.integration.test_alerts_pipeline import Harness, harness  # noqa: F401
+
+LEAD = "vp_ubnd_tam_duong"  # leads online public services in Tam Đường (catalog/plans)
+OFF, ON = score_pb2.STATUS_OFF_TRACK, score_pb2.STATUS_ON_TRACK
+
+
+def at(day: str) -> datetime:
+    """10:00 in Việt Nam on `day`."""
+    return datetime.fromisoformat(f"{day}T03:00:00+00:00")
+
+
+def states(harness: Harness, rule: str) -> dict[str, tuple[object, ...]]:
+    """Each alert of the rule: its state, owner label, severity and period."""
+    with psycopg.connect(harness.database_url) as conn:
+        rows = conn.execute(
+            "SELECT labels->>'alertname', state, labels->>'owner', labels->>'severity',"
+            " last_period::text FROM alerts WHERE labels->>'rule' = %s",
+            [rule],
+        ).fetchall()
+    return {name: tuple(rest) for name, *rest in rows}
+
+
+async def sweep(harness: Harness, day: str | datetime) -> int:
+    harness.clock.at = at(day) if isinstance(day, str) else day
+    return await harness.sweeper.run_once()
+
+
+async def test_the_calendar_reminds_the_owner_before_and_after_the_due_date(
+    harness: Harness,
+) -> None:
+    """March 2025 scored last: April's figure is due 31/05/2025 (monthly, lag 0), so a week
+    before it ReportDue fires, from 01/06 ReportOverdue, and April's figure ends both."""
+    await harness.run([score(m, ON, 46.0) for m in ("2025-01", "2025-02", "2025-03")])
+
+    await sweep(harness, "2025-05-23")
+    assert states(harness, "calendar") == {}
+    await sweep(harness, "2025-05-24")
+    assert states(harness, "calendar") == {
+        "ReportDue": ("firing", LEAD, "info", "2025-04-01"),
+    }
+    await sweep(harness, "2025-06-01")
+    assert states(harness, "calendar") == {
+        "ReportDue": ("resolved", LEAD, "info", "2025-04-01"),
+        "ReportOverdue": ("firing", LEAD, "warning", "2025-04-01"),
+    }
+    await sweep(harness, "2025-06-02")  # nothing new the next day
+    assert states(harness, "calendar") == {
+        "ReportDue": ("resolved", LEAD, "info", "2025-04-01"),
+        "ReportOverdue": ("firing", LEAD, "warning", "2025-04-01"),
+    }
+
+    await harness.run([score("2025-04", ON, 46.5)])
+    await sweep(harness, "2025-06-02")
+    assert states(harness, "calendar") == {
+        "ReportDue": ("resolved", LEAD, "info", "2025-04-01"),
+        "ReportOverdue": ("resolved", LEAD, "warning", "2025-05-01"),  # May's is not due yet
+    }
+    # told on chiso.alerts.v1 as every alert is, addressed to the owner
+    told = [
+        (a.labels["alertname"], a.state, a.labels["owner"])
+        for _, a in await harness.published("calendar")
+    ]
+    assert sorted(told) == [
+        ("ReportDue", alert_pb2.ALERT_STATE_FIRING, LEAD),
+        ("ReportDue", alert_pb2.ALERT_STATE_RESOLVED, LEAD),
+        ("ReportOverdue", alert_pb2.ALERT_STATE_FIRING, LEAD),
+        ("ReportOverdue", alert_pb2.ALERT_STATE_RESOLVED, LEAD),
+    ]
+
+
+async def test_an_overdue_figure_inhibits_its_targets_alerts_to_leaders_until_it_arrives(
+    harness: Harness,
+) -> None:
+    await harness.run([score(m, OFF, 41.0) for m in ("2025-02", "2025-03")])
+    assert states(harness, "status")["TargetOffTrack"][0] == "firing"
+    await sweep(harness, "2025-06-01")
+    assert states(harness, "calendar")["ReportOverdue"][0] == "firing"
+
+    assert await muted(harness) == {
+        "TargetOffTrack": True,  # the leaders' alert waits for the figure
+        "ReportOverdue": False,  # what is addressed to the owner is never inhibited
+        "ExplanationRequested": False,
+    }
+    await harness.run([score("2025-04", OFF, 41.2)])
+    await sweep(harness, "2025-06-02")
+    assert states(harness, "calendar")["ReportOverdue"][0] == "resolved"
+    assert (await muted(harness))["TargetOffTrack"] is False
+
+
+async def muted(harness: Harness) -> dict[str, bool]:
+    """Whether each alert is muted now, as the dispatcher and the API ask."""
+    async with await psycopg.AsyncConnection.connect(harness.database_url) as conn:
+        cur = await conn.execute(
+            "SELECT labels->>'alertname', labels FROM alerts WHERE state = 'firing'"
+        )
+        mutes = await Mutes.read(conn, datetime.now(UTC))
+        return {name: mutes.muted(labels) for name, labels in await cur.fetchall()}
+
+
+async def test_the_owner_is_asked_to_explain_reminded_and_answered(
+    harness: Harness,
+) -> None:
+    """Off track in February and March 2025: the lead agency is asked to explain March; three
+    days on (the deadline) it is reminded; an explanation of February answers nothing, one of
+    March ends both. April still off track asks again."""
+    leader = subscribe(harness.database_url, "https://ioc.example.vn/hook")
+    owner = subscribe(harness.database_url, "https://dvc.example.vn/hook", owner=LEAD)
+    await harness.run([score(m, OFF, 41.0) for m in ("2025-02", "2025-03")])
+    asked_at = at("2025-04-10")
+
+    await sweep(harness, asked_at)
+    assert states(harness, "explanation") == {
+        "ExplanationRequested": ("firing", LEAD, "info", "2025-03-01"),
+    }
+    assert await sweep(harness, asked_at + timedelta(days=3, seconds=-1)) == 0
+    await sweep(harness, asked_at + timedelta(days=3))
+    assert states(harness, "explanation") == {
+        "ExplanationRequested": ("firing", LEAD, "info", "2025-03-01"),
+        "ExplanationOverdue": ("firing", LEAD, "warning", "2025-03-01"),
+    }
+    # the owner's subscription hears both and the target's own alert; the leader's only that
+    assert groups(harness) == {
+        (leader, "TargetOffTrack"),
+        (owner, "TargetOffTrack"),
+        (owner, "ExplanationRequested"),
+        (owner, "ExplanationOverdue"),
+    }
+
+    explain(harness.database_url, "2025-02", "Bản giải trình tháng trước.")
+    assert await sweep(harness, asked_at + timedelta(days=4)) == 0
+    explain(harness.database_url, "2025-03", "Đưa 120 thủ tục lên cổng.")
+    await sweep(harness, asked_at + timedelta(days=4))
+    assert {n: s[0] for n, s in states(harness, "explanation").items()} == {
+        "ExplanationRequested": "resolved",
+        "ExplanationOverdue": "resolved",
+    }
+
+    await harness.run([score("2025-04", OFF, 40.8)])
+    await sweep(harness, asked_at + timedelta(days=30))
+    assert states(harness, "explanation")["ExplanationRequested"] == (
+        "firing",
+        LEAD,
+        "info",
+        "2025-04-01",
+    )
+    assert states(harness, "explanation")["ExplanationOverdue"][0] == "resolved"
+
+
+def groups(harness: Harness) -> set[tuple[object, ...]]:
+    """(subscription, alertname) of every alert in a notification group."""
+    return set(
+        harness.rows(
+            "SELECT m.subscription_id, a.labels->>'alertname' FROM notification_group_alerts m"
+            " JOIN alerts a USING (fingerprint) WHERE a.labels->>'rule' <> 'stale'"
+        )
+    )

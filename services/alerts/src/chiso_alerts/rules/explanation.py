@@ -22,7 +22,8 @@ from chiso_alerts.rules.model import (
 from chiso_alerts.rules.params import SeverityParams
 from chiso_alerts.rules.severity import graded
 from chiso_core.periods import Period
-from chiso_core.words import vietnamese
+from chiso_core.status import Status
+from chiso_core.words import labels, vietnamese
 from chiso_core.words.labels import EXPLANATION, VI
 
 ALERTNAME = "ExplanationRequested"
@@ -51,18 +52,19 @@ def _annotations(
     names: Names, key: SeriesKey, asked: Asked, open_: bool, deadline: datetime
 ) -> dict[str, str]:
     where = f"{names.indicator} tại {names.jurisdiction}"
+    off_track = labels.status(Status.OFF_TRACK).lower()
     when = vietnamese.period(asked.off_track)
     annotations = name_annotations(names)
     if not open_:
         annotations["summary"] = (
             f"Đã có giải trình: {where} ({when})"
             if answered(asked)
-            else f"Không còn cần giải trình: {where} không còn chậm tiến độ"
+            else f"Không còn cần giải trình: {where} không còn {off_track}"
         )
         annotations["description"] = "Đề nghị giải trình đã được đáp ứng."
         return annotations
     words = EXPLANATION[VI]
-    annotations["summary"] = f"Đề nghị giải trình: {where} chậm tiến độ ({when})"
+    annotations["summary"] = f"Đề nghị giải trình: {where} {off_track} ({when})"
     annotations["description"] = (
         f"Đơn vị chủ trì gửi giải trình kỳ {when} ({words['done']}; {words['difficulties']};"
         f" {words['next_actions']}) qua API POST /v1/explanations (plan {key.plan_id},"

@@ -171,20 +171,43 @@ def test_links_are_signed_into_firing_alerts_only_and_name_the_subscription() ->
 ESCALATE = replace(SUB, id=UUID(int=2), escalate_after_s=3600)
 
 
+TOLD_WARNING = [("info", T0), ("warning", T0 + timedelta(hours=1))]
+
+
 @pytest.mark.parametrize(
-    ("fired_ago", "acks", "grouped", "escalates"),
+    ("fired_ago", "acks", "told", "grouped", "escalates"),
     [
-        (timedelta(hours=2), [], False, True),
-        (timedelta(hours=1), [], False, True),  # exactly due
-        (timedelta(minutes=59), [], False, False),  # not yet
-        (timedelta(hours=2), [Acknowledged(T0, "warning")], False, False),  # someone saw it
-        (timedelta(hours=2), [Acknowledged(T0 - timedelta(days=1), "warning")], False, True),
-        (timedelta(hours=2), [Acknowledged(T0, "info")], False, True),  # it worsened since
-        (timedelta(hours=2), [], True, False),  # escalated already
+        (timedelta(hours=2), [], [], False, True),
+        (timedelta(hours=1), [], [], False, True),  # exactly due
+        (timedelta(minutes=59), [], [], False, False),  # not yet
+        (timedelta(hours=2), [Acknowledged(T0, "warning")], TOLD_WARNING, False, False),  # seen
+        (timedelta(hours=2), [Acknowledged(T0 - timedelta(days=1), "warning")], [], False, True),
+        # it worsened since it was acknowledged: the clock runs from when the worse was told
+        (timedelta(hours=2), [Acknowledged(T0, "info")], TOLD_WARNING, False, True),
+        (timedelta(hours=2), [Acknowledged(T0, "info")], TOLD_WARNING[:1], False, False),
+        (
+            timedelta(hours=2),
+            [Acknowledged(T0, "info")],
+            [("warning", T0 + timedelta(hours=2, minutes=1))],
+            False,
+            False,
+        ),
+        (
+            timedelta(hours=2),
+            [Acknowledged(T0, "info")],
+            [("warning", T0 - timedelta(hours=1))],
+            False,
+            False,
+        ),  # an earlier episode's
+        (timedelta(hours=2), [], [], True, False),  # escalated already
     ],
 )
 def test_what_nobody_acknowledged_in_time_escalates_once(
-    fired_ago: timedelta, acks: list[Acknowledged], grouped: bool, escalates: bool
+    fired_ago: timedelta,
+    acks: list[Acknowledged],
+    told: list[tuple[str, datetime]],
+    grouped: bool,
+    escalates: bool,
 ) -> None:
     now = T0 + timedelta(hours=3)
     labels = {"plan": "p", "jurisdiction": "j", "severity": "warning"}
@@ -193,6 +216,7 @@ def test_what_nobody_acknowledged_in_time_escalates_once(
         firing,
         [SUB, ESCALATE],
         {"a": acks},
+        {"a": told},
         {(ESCALATE.id, "a")} if grouped else set(),
         lambda child, ancestor: child == ancestor,
         now,

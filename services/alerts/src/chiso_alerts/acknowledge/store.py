@@ -54,6 +54,23 @@ async def acknowledged(
     return found
 
 
+async def told_firing(
+    conn: AsyncConnection, fingerprints: Collection[str]
+) -> dict[str, list[tuple[str | None, datetime]]]:
+    """When subscribers (escalation subscriptions aside) were first told of each severity of
+    these alerts firing."""
+    cur = await conn.execute(
+        "SELECT fingerprint, severity, min(at) FROM notification_alerts"
+        " WHERE fingerprint = ANY(%s) AND status = 'firing' AND NOT escalation"
+        " GROUP BY fingerprint, severity",
+        [list(fingerprints)],
+    )
+    found: dict[str, list[tuple[str | None, datetime]]] = {}
+    for fp, severity, at in await cur.fetchall():
+        found.setdefault(fp, []).append((severity, at))
+    return found
+
+
 async def history(conn: AsyncConnection, fingerprint: str) -> list[dict[str, Any]]:
     """Every acknowledgement of an alert, oldest first."""
     async with conn.cursor(row_factory=dict_row) as cur:

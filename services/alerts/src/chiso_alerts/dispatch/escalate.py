@@ -1,7 +1,9 @@
 """Escalation: a firing alert nobody acknowledged within an escalation subscription's
-`escalate_after` joins that subscription's groups, and is told from there as any other (its
-repeats quieted once someone acknowledges it, its resolution told). Alertmanager leaves this
-out of scope (prometheus/alertmanager#2150). One replica escalates at a time."""
+`escalate_after` (from when it fired, or from when a worse severity of an acknowledged alert was
+told: acknowledge/ack.py, waiting_since) joins that subscription's groups, and is told from
+there as any other (its repeats quieted once someone acknowledges it, its resolution told).
+Alertmanager leaves this out of scope (prometheus/alertmanager#2150). One replica escalates at
+a time."""
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
@@ -10,7 +12,7 @@ from uuid import UUID
 from psycopg_pool import AsyncConnectionPool
 
 from chiso_alerts.acknowledge import store as acks_store
-from chiso_alerts.acknowledge.ack import Acknowledged, quiets
+from chiso_alerts.acknowledge.ack import Acknowledged, quiets, waiting_since
 from chiso_alerts.dispatch import store
 from chiso_alerts.dispatch.route import join
 from chiso_alerts.dispatch.subscription import Subscription, group_key, matches
@@ -23,6 +25,7 @@ def escalations(
     firing: Sequence[store.Firing],
     subscriptions: Sequence[Subscription],
     acks: Mapping[str, Sequence[Acknowledged]],
+    told: Mapping[str, Sequence[tuple[str | None, datetime]]],
     grouped: set[tuple[UUID, str]],
     in_subtree: Callable[[str, str], bool],
     now: datetime,
@@ -35,12 +38,13 @@ def escalations(
             continue
         overdue = now - timedelta(seconds=sub.escalate_after_s)
         for a in firing:
+            seen = acks.get(a.fingerprint, ())
+            since = waiting_since(a.fired_at, a.starts_at, seen, told.get(a.fingerprint, ()))
             if (
-                a.fired_at <= overdue
+                since is not None
+                and since <= overdue
                 and (sub.id, a.fingerprint) not in grouped
-                and not quiets(
-                    acks.get(a.fingerprint, ()), "firing", a.starts_at, a.labels.get("severity")
-                )
+                and not quiets(seen, "firing", a.starts_at, a.labels.get("severity"))
                 and matches(sub, a.labels, in_subtree)
             ):
                 key, labels = group_key(sub, a.labels)
@@ -71,6 +75,7 @@ class Escalator:
                 firing,
                 subs,
                 await acks_store.acknowledged(conn, fps),
+                await acks_store.told_firing(conn, fps),
                 await store.grouped(conn, [s.id for s in subs], fps),
                 lambda child, ancestor: child in catalog.subtree(ancestor),
                 now,

@@ -18,13 +18,19 @@ from chiso_scoring.scorer import FIGURES, ScoreRow
 from chiso_scoring.series import Series
 
 
-def _columns(keys: Sequence[PointKey]) -> list[list[object]]:
-    """Points as the four parallel arrays an unnest() join takes."""
+def _columns(keys: Sequence[PointKey]) -> list[object]:
+    """Points as the four parallel arrays an unnest() join takes, then the first and the last
+    period start among them: a bound on `period_start` lets the database skip the yearly chunks
+    of `observations` outside it, where a join on the arrays alone probes every year's index
+    (a lookup would cost more the longer the history)."""
+    starts = [k[2].start for k in keys]
     return [
         [k[0] for k in keys],
         [k[1] for k in keys],
         [str(k[2].grain) for k in keys],
-        [k[2].start for k in keys],
+        starts,
+        min(starts, default=None),
+        max(starts, default=None),
     ]
 
 
@@ -143,6 +149,7 @@ async def points_at(conn: AsyncConnection, keys: Iterable[PointKey]) -> dict[Poi
           JOIN unnest(%b::text[], %b::text[], %b::text[], %b::date[]) AS k(j, i, g, p)
             ON o.jurisdiction_id = k.j AND o.indicator_code = k.i
            AND o.grain = k.g AND o.period_start = k.p
+         WHERE o.period_start BETWEEN %s AND %s
          ORDER BY o.jurisdiction_id, o.indicator_code, o.grain, o.period_start, {latest}
         """).format(latest=LATEST_FIRST),
         _columns(keys),
@@ -172,6 +179,7 @@ async def child_sums(
               JOIN catalog_jurisdictions c ON c.body ->> 'parent' = w.j
               JOIN observations o ON o.jurisdiction_id = c.id AND o.indicator_code = w.i
                                  AND o.grain = w.g AND o.period_start = w.p
+             WHERE o.period_start BETWEEN %s AND %s
              ORDER BY w.j, w.i, w.g, w.p, o.jurisdiction_id, {latest}
         )
         SELECT j, i, g, p, count(*),

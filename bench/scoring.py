@@ -50,7 +50,8 @@ INDICATORS = ("online_public_service_usage", "cashless_transaction_share")
 
 
 def write_catalog(folder: Path, communes: int) -> Path:
-    """The repository's indicators, one province, `communes` communes with a plan each."""
+    """The repository's indicators, one province, `communes` communes with a plan each (the
+    province's people's committee answering for every target)."""
     (folder / "plans").mkdir(parents=True)
     indicators = yaml.safe_load((REPO_CATALOG / "indicators.yaml").read_text(encoding="utf-8"))
     (folder / "indicators.yaml").write_text(
@@ -90,6 +91,7 @@ def write_catalog(folder: Path, communes: int) -> Path:
             "issuing_body": "Đảng ủy xã",
             "jurisdiction": f"c{c}",
             "source_file": "bench.txt",
+            "owners": {"lead": "ubnd_p"},
             "targets": [
                 {
                     "id": f"{i}_2030",
@@ -105,6 +107,8 @@ def write_catalog(folder: Path, communes: int) -> Path:
         }
         (folder / "plans" / f"plan_c{c}.yaml").write_text(yaml.safe_dump(plan, allow_unicode=True))
     (folder / "jurisdictions.yaml").write_text(yaml.safe_dump(units, allow_unicode=True))
+    agency = {"id": "ubnd_p", "name_vi": "UBND tỉnh", "name_en": "Province", "jurisdiction": "p"}
+    (folder / "agencies.yaml").write_text(yaml.safe_dump([agency], allow_unicode=True))
     return folder
 
 

@@ -141,11 +141,20 @@ def revise_plans(database_url: str, folder: Path, value: float) -> None:
     assert "revised" in {what for _, what in report.plans.values()}
 
 
+@pytest.mark.parametrize("chunk", [1000, 1])
 async def test_a_plan_revision_judges_the_next_figures_against_it_on_the_same_state(
-    processes: Processes, bootstrap_servers: str, database_url: str, tmp_path: Path
+    processes: Processes,
+    bootstrap_servers: str,
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    chunk: int,
 ) -> None:
     """The state is the series' figures, whatever the plan: a new revision of the plan is
-    judged on it (after the rescore an operator runs), and what it scores is a rescore's."""
+    judged on it (after the rescore an operator runs), and what it scores is a rescore's —
+    whether the rescore takes every series in one chunk or one series a chunk, chunks side by
+    side."""
+    monkeypatch.setattr("chiso_scoring.rescore.CHUNK", chunk)
     await processes.send(JAN_TO_MAR)
     await processes.send([("2025-04", 44.0)])
     revise_plans(database_url, tmp_path / "catalog", 60.0)

@@ -178,6 +178,13 @@ class ScoringSettings(ConsumerSettings, CatalogReaderSettings, AuthSettings):
         description="series whose state a process keeps between batches (about 4 kB each at"
         " 10 years of monthly figures); beyond, the least recently written is read back",
     )
+    scoring_lanes: int = Field(
+        default=2,
+        ge=1,
+        description="parts of a batch (by province and indicator) stored and judged side by"
+        " side, each on a database connection of its own: the database works on one while the"
+        " process judges another",
+    )
 
 
 class AlertsSettings(ConsumerSettings, CatalogReaderSettings, AuthSettings):

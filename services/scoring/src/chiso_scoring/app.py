@@ -28,7 +28,8 @@ def create_app(settings: ScoringSettings | None = None) -> FastAPI:
         )
         routers = [scores_router(pool, catalog.get, reader), live_router(pool, catalog.get, reader)]
         states = StateCache(settings.state_series)
-        return Parts(ScoringPipeline(pool, publisher, catalog, states).handle, routers)
+        pipeline = ScoringPipeline(pool, publisher, catalog, states, settings.scoring_lanes)
+        return Parts(pipeline.handle, routers)
 
     app = consumer_app("scoring", topics.OBSERVATIONS, settings, build)
     add_problem_handlers(app)

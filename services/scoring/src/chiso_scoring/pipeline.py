@@ -1,14 +1,18 @@
 """One batch of observations: store, score, publish — in that order, so nothing is lost.
 
 1. decode; a message that can never be processed goes to the rejected topic (never stalls);
-2. one transaction: new revisions by COPY, then the parents' roll-ups (summed in the
+2. the batch cut into parts that share no series lock (chiso_scoring.lanes), run side by side,
+   each in one transaction: new revisions by COPY, then the parents' roll-ups (summed in the
    database), then scores by staged COPY + upsert;
-3. after commit, publish the scores (acks=all); only then are the offsets committed (by the
-   caller). A crash anywhere replays the batch, and every step is idempotent.
+3. after a part's commit, publish its scores (acks=all); once every part is done, the offsets
+   are committed (by the caller). A crash anywhere replays the batch, and every step is
+   idempotent.
 """
 
+import asyncio
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 import structlog
@@ -25,6 +29,7 @@ from chiso_core.publisher import Publisher
 from chiso_core.settings import ScoringSettings
 from chiso_scoring import intake, store
 from chiso_scoring.intake import PointKey, SeriesKey
+from chiso_scoring.lanes import lanes_of
 from chiso_scoring.revisions import Current, assign_revisions
 from chiso_scoring.rollup import ancestors, deepest, derive, parent_keys
 from chiso_scoring.scorer import (
@@ -56,6 +61,7 @@ SERIES_JUDGED = at_zero(
 )
 UNSCORED = Counter("chiso_scoring_unscored", "Targets the methods could not judge at a period")
 STATE_SERIES = ScoringSettings.model_fields["state_series"].default
+LANES = ScoringSettings.model_fields["scoring_lanes"].default
 BATCH_SECONDS = Histogram("chiso_scoring_batch_seconds", "Time to store, score and publish a batch")
 
 
@@ -166,6 +172,19 @@ async def _judge(
     return rows, [f for s in scored for f in s.failures], len(reread)
 
 
+@dataclass(frozen=True)
+class Lane:
+    """What one part of a batch (chiso_scoring.lanes) did."""
+
+    stored: int
+    unchanged: int
+    derived: int
+    judged: int
+    read_back: int
+    scores: int
+    failures: list[str]
+
+
 class ScoringPipeline:
     def __init__(
         self,
@@ -173,11 +192,13 @@ class ScoringPipeline:
         publisher: Publisher,
         catalog: CatalogCache,
         states: StateCache | None = None,
+        lanes: int = LANES,
     ) -> None:
         self.pool = pool
         self.publisher = publisher
         self.catalog = catalog
         self.states = states or StateCache(STATE_SERIES)
+        self.lanes = lanes
 
     async def handle(self, records: Sequence[Record]) -> None:
         started = time.perf_counter()
@@ -189,9 +210,27 @@ class ScoringPipeline:
                 rows.append(intake.decode(record.value or b"", catalog))
             except intake.Invalid as e:
                 bad.append(rejected("scoring", record, str(e)))
+        # Every part runs to its end, even when another fails: a part cancelled between its
+        # commit and its publishing would leave scores stored that are never published.
+        done = await asyncio.gather(
+            *(self._lane(catalog, part) for part in lanes_of(rows, catalog, self.lanes)),
+            return_exceptions=True,
+        )
+        lanes = [outcome for outcome in done if isinstance(outcome, Lane)]
+        for outcome in done:
+            if isinstance(outcome, BaseException):
+                raise outcome
+        await self.publisher.publish_rejected(bad)
+        _account(lanes, len(records), len(bad))
+        BATCH_SECONDS.observe(time.perf_counter() - started)
+
+    async def _lane(self, catalog: Catalog, rows: Sequence[intake.ObservationRow]) -> Lane:
+        """One part of a batch: stored and judged in a transaction of its own, then its scores
+        published. A part that fails leaves the others committed and published: the batch comes
+        again, and what they stored is known (a replayed figure changes nothing)."""
         read = _points_read_by(rows, catalog)
         async with self.pool.connection() as conn, conn.transaction():
-            # first, so that what this batch reads stays true until it commits
+            # first, so that what this part reads stays true until it commits
             await store.lock_series(conn, {(j, i) for j, i, _ in read})
             known = await store.known_message_ids(conn, [r.message_id for r in rows])
             state = await store.points_at(conn, read)
@@ -204,21 +243,35 @@ class ScoringPipeline:
             failpoints.hit("scoring.before_commit")
         failpoints.hit("scoring.after_commit")
         await self.publisher.publish(topics.SCORES, to_messages(scores, catalog))
-        await self.publisher.publish_rejected(bad)
-        OBSERVATIONS.labels("stored").inc(len(new))
-        OBSERVATIONS.labels("unchanged").inc(len(rows) - len(new))
-        OBSERVATIONS.labels("rejected").inc(len(bad))
-        UNSCORED.inc(len(failures))
-        for failure in failures:
-            log.error("could not score", target=failure)
-        BATCH_SECONDS.observe(time.perf_counter() - started)
-        log.info(
-            "batch scored",
-            records=len(records),
-            stored=len(new),
-            derived=len(rolled),
-            judged=len(judged),
-            read_back=read_back,
-            scores=len(scores),
-            rejected=len(bad),
+        return Lane(
+            len(new),
+            len(rows) - len(new),
+            len(rolled),
+            len(judged),
+            read_back,
+            len(scores),
+            failures,
         )
+
+
+def _account(lanes: Sequence[Lane], records: int, bad: int) -> None:
+    """A batch's counters and its log line, over its parts."""
+    stored = sum(lane.stored for lane in lanes)
+    failures = [f for lane in lanes for f in lane.failures]
+    OBSERVATIONS.labels("stored").inc(stored)
+    OBSERVATIONS.labels("unchanged").inc(sum(lane.unchanged for lane in lanes))
+    OBSERVATIONS.labels("rejected").inc(bad)
+    UNSCORED.inc(len(failures))
+    for failure in failures:
+        log.error("could not score", target=failure)
+    log.info(
+        "batch scored",
+        records=records,
+        lanes=len(lanes),
+        stored=stored,
+        derived=sum(lane.derived for lane in lanes),
+        judged=sum(lane.judged for lane in lanes),
+        read_back=sum(lane.read_back for lane in lanes),
+        scores=sum(lane.scores for lane in lanes),
+        rejected=bad,
+    )

@@ -4,10 +4,12 @@ method version.
 The scores of the revision before stay; the new ones are written beside them and published.
 A score that comes out as stored is neither rewritten nor published again. The series are
 re-scored a thousand at a time, each thousand in a transaction of its own under its series'
-locks: the live pipeline waits for one chunk at most, memory stays flat however long the
-history, and a rescore that was interrupted is completed by running it again.
+locks, `CHISO_SCORING_LANES` thousands side by side: the live pipeline waits for one chunk at
+most, memory stays flat however long the history, and a rescore that was interrupted is
+completed by running it again.
 """
 
+import asyncio
 from collections.abc import Collection, Sequence
 from datetime import date
 
@@ -37,11 +39,24 @@ async def rescore(settings: ScoringSettings, plan_id: str | None = None) -> int:
         plans = [catalog.plans[plan_id]] if plan_id else list(catalog.plans.values())
         every_series = sorted({(p.jurisdiction, t.indicator) for p in plans for t in p.targets})
         wanted = {p.id for p in plans}
-        changed = 0
-        for start in range(0, len(every_series), CHUNK):
-            keys = every_series[start : start + CHUNK]
-            changed += await _rescore(pool, publisher, catalog, keys, wanted)
-    return changed
+        # chunks share no series: `scoring_lanes` of them run side by side, so that the
+        # database reads and writes one while this process judges another
+        lanes = asyncio.Semaphore(settings.scoring_lanes)
+
+        async def chunk(keys: Sequence[SeriesKey]) -> int:
+            async with lanes:
+                return await _rescore(pool, publisher, catalog, keys, wanted)
+
+        # every chunk runs to its end, even when another fails: one cancelled between its
+        # commit and its publishing would leave changed scores that are never published
+        done = await asyncio.gather(
+            *(chunk(every_series[s : s + CHUNK]) for s in range(0, len(every_series), CHUNK)),
+            return_exceptions=True,
+        )
+    for outcome in done:
+        if isinstance(outcome, BaseException):
+            raise outcome
+    return sum(outcome for outcome in done if isinstance(outcome, int))
 
 
 async def _rescore(

@@ -1,8 +1,12 @@
-"""Scoring's SQL: every query is one round trip for the whole batch."""
+"""Scoring's SQL: every query is one round trip for the whole batch.
+
+A batch's keys go as arrays in binary format (`%b`): thousands of texts each, which the text
+format would quote and escape one by one (seven times the cost)."""
 
 from collections.abc import AsyncIterator, Callable, Collection, Iterable, Sequence
+from contextlib import asynccontextmanager
 
-from psycopg import AsyncConnection, sql
+from psycopg import AsyncConnection, AsyncCopy, sql
 
 from chiso_core.db import LATEST_FIRST
 from chiso_core.periods import Period
@@ -14,13 +18,19 @@ from chiso_scoring.scorer import FIGURES, ScoreRow
 from chiso_scoring.series import Series
 
 
-def _columns(keys: Sequence[PointKey]) -> list[list[object]]:
-    """Points as the four parallel arrays an unnest() join takes."""
+def _columns(keys: Sequence[PointKey]) -> list[object]:
+    """Points as the four parallel arrays an unnest() join takes, then the first and the last
+    period start among them: a bound on `period_start` lets the database skip the yearly chunks
+    of `observations` outside it, where a join on the arrays alone probes every year's index
+    (a lookup would cost more the longer the history)."""
+    starts = [k[2].start for k in keys]
     return [
         [k[0] for k in keys],
         [k[1] for k in keys],
         [str(k[2].grain) for k in keys],
-        [k[2].start for k in keys],
+        starts,
+        min(starts, default=None),
+        max(starts, default=None),
     ]
 
 
@@ -33,7 +43,7 @@ async def lock_series(conn: AsyncConnection, keys: Collection[SeriesKey]) -> Non
         """
         SELECT pg_advisory_xact_lock(id)
           FROM (SELECT DISTINCT hashtextextended(j || '/' || i, 0) AS id
-                  FROM unnest(%s::text[], %s::text[]) AS k(j, i)
+                  FROM unnest(%b::text[], %b::text[]) AS k(j, i)
                  ORDER BY id) AS ordered
         """,
         [[j for j, _ in keys], [i for _, i in keys]],
@@ -42,7 +52,8 @@ async def lock_series(conn: AsyncConnection, keys: Collection[SeriesKey]) -> Non
 
 async def known_message_ids(conn: AsyncConnection, ids: Sequence[str]) -> set[str]:
     cur = await conn.execute(
-        "SELECT message_id FROM observation_receipts WHERE message_id = ANY(%s)", [list(ids)]
+        "SELECT message_id FROM observation_receipts WHERE message_id = ANY(%b::text[])",
+        [list(ids)],
     )
     return {r[0] for r in await cur.fetchall()}
 
@@ -62,7 +73,7 @@ async def bump_versions(conn: AsyncConnection, keys: Collection[SeriesKey]) -> d
     cur = await conn.execute(
         """
         INSERT INTO series_versions AS v (jurisdiction_id, indicator_code, version)
-        SELECT j, i, 1 FROM unnest(%s::text[], %s::text[]) AS k(j, i)
+        SELECT j, i, 1 FROM unnest(%b::text[], %b::text[]) AS k(j, i)
             ON CONFLICT (jurisdiction_id, indicator_code) DO UPDATE SET version = v.version + 1
         RETURNING jurisdiction_id, indicator_code, version
         """,
@@ -92,7 +103,7 @@ async def read_series(
     await cur.execute(
         sql.SQL("""
         WITH wanted AS (
-            SELECT * FROM unnest(%s::text[], %s::text[]) AS w(j, i)
+            SELECT * FROM unnest(%b::text[], %b::text[]) AS w(j, i)
         ), latest AS (
             SELECT DISTINCT ON (o.jurisdiction_id, o.indicator_code, o.grain, o.period_start)
                    o.jurisdiction_id AS j, o.indicator_code AS i, o.value, o.revision,
@@ -135,9 +146,10 @@ async def points_at(conn: AsyncConnection, keys: Iterable[PointKey]) -> dict[Poi
                max(o.revision) OVER (
                    PARTITION BY o.jurisdiction_id, o.indicator_code, o.grain, o.period_start)
           FROM observations o
-          JOIN unnest(%s::text[], %s::text[], %s::text[], %s::date[]) AS k(j, i, g, p)
+          JOIN unnest(%b::text[], %b::text[], %b::text[], %b::date[]) AS k(j, i, g, p)
             ON o.jurisdiction_id = k.j AND o.indicator_code = k.i
            AND o.grain = k.g AND o.period_start = k.p
+         WHERE o.period_start BETWEEN %s AND %s
          ORDER BY o.jurisdiction_id, o.indicator_code, o.grain, o.period_start, {latest}
         """).format(latest=LATEST_FIRST),
         _columns(keys),
@@ -158,7 +170,7 @@ async def child_sums(
     cur = await conn.execute(
         sql.SQL("""
         WITH wanted AS (
-            SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::date[]) AS w(j, i, g, p)
+            SELECT * FROM unnest(%b::text[], %b::text[], %b::text[], %b::date[]) AS w(j, i, g, p)
         ), latest AS (
             SELECT DISTINCT ON (w.j, w.i, w.g, w.p, o.jurisdiction_id)
                    w.j, w.i, w.g, w.p, o.jurisdiction_id AS child,
@@ -167,6 +179,7 @@ async def child_sums(
               JOIN catalog_jurisdictions c ON c.body ->> 'parent' = w.j
               JOIN observations o ON o.jurisdiction_id = c.id AND o.indicator_code = w.i
                                  AND o.grain = w.g AND o.period_start = w.p
+             WHERE o.period_start BETWEEN %s AND %s
              ORDER BY w.j, w.i, w.g, w.p, o.jurisdiction_id, {latest}
         )
         SELECT j, i, g, p, count(*),
@@ -185,17 +198,55 @@ async def child_sums(
     }
 
 
+_OBSERVATION_COLUMNS = (
+    "period_start",
+    "grain",
+    "jurisdiction_id",
+    "indicator_code",
+    "revision",
+    "value",
+    "numerator",
+    "denominator",
+    "source",
+    "message_id",
+    "content_hash",
+    "reported_at",
+    "derived",
+)
+
+# The column types of the tables a batch copies into, as the database defines them: a COPY in
+# binary format needs them, and they change only with a migration (read once per process).
+_TYPES: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+
+
+@asynccontextmanager
+async def _copy_binary(
+    conn: AsyncConnection, table: str, like: str, columns: Sequence[str]
+) -> AsyncIterator[AsyncCopy]:
+    """COPY into `table` (whose columns are `like`'s) in binary format: each float is copied as
+    its eight bytes, where the text format would write it out in decimal (and the database
+    parse it back), a tenth of the cost of a score row."""
+    key = (like, tuple(columns))
+    if key not in _TYPES:
+        cur = await conn.execute(
+            "SELECT a.atttypid FROM unnest(%s::text[]) WITH ORDINALITY AS c(name, k)"
+            " JOIN pg_attribute a ON a.attrelid = %s::regclass AND a.attname = c.name"
+            " ORDER BY c.k",
+            [list(columns), like],
+        )
+        _TYPES[key] = [oid for (oid,) in await cur.fetchall()]
+    statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY)").format(
+        sql.Identifier(table), _identifiers(columns)
+    )
+    async with conn.cursor() as cur, cur.copy(statement) as copy:
+        copy.set_types(_TYPES[key])
+        yield copy
+
+
 async def copy_observations(
     conn: AsyncConnection, rows: Sequence[tuple[ObservationRow, int]]
 ) -> None:
-    async with (
-        conn.cursor() as cur,
-        cur.copy(
-            "COPY observations (period_start, grain, jurisdiction_id, indicator_code, revision,"
-            " value, numerator, denominator, source, message_id, content_hash, reported_at,"
-            " derived) FROM STDIN"
-        ) as copy,
-    ):
+    async with _copy_binary(conn, "observations", "observations", _OBSERVATION_COLUMNS) as copy:
         for r, revision in rows:
             await copy.write_row(
                 (
@@ -291,12 +342,11 @@ async def upsert_scores(conn: AsyncConnection, rows: Sequence[ScoreRow]) -> list
         "CREATE TEMP TABLE IF NOT EXISTS scores_stage (LIKE scores INCLUDING DEFAULTS)"
         " ON COMMIT DELETE ROWS"
     )
-    copy_sql = sql.SQL("COPY scores_stage ({}) FROM STDIN").format(_identifiers(_SCORE_COLUMNS))
     values = [_score_values(s) for s in rows]
+    async with _copy_binary(conn, "scores_stage", "scores", _SCORE_COLUMNS) as copy:
+        for v in values:
+            await copy.write_row(v)
     async with conn.cursor() as cur:
-        async with cur.copy(copy_sql) as copy:
-            for v in values:
-                await copy.write_row(v)
         await cur.execute(_UPSERT_SCORES)
         written = set(await cur.fetchall())
     return [s for s, v in zip(rows, values, strict=True) if v[: len(_SCORE_KEY)] in written]

@@ -43,7 +43,9 @@ class StaleParams(_Params):
     """IndicatorStale: no new scored period by the end of the next one plus grace."""
 
     grace_days: int | None = Field(
-        default=None, ge=0, description="None: the cadence's publication lag, as scoring's"
+        default=None,
+        ge=0,
+        description="None: the cadence's reporting window (1, 2 or 6 months), as scoring's",
     )
 
 

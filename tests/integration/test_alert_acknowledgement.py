@@ -90,6 +90,7 @@ async def test_acknowledged_by_the_link_it_is_not_repeated_until_it_worsens(
         page = api.get(path)
         assert page.status_code == 200
         assert "<form method=post>" in page.text
+        assert 'name="viewport" content="width=device-width' in page.text  # a phone's width
         assert history(api, key("leader"), first["fingerprint"])["acknowledgements"] == []
         done = api.post(path, data={"comment": "Đã giao Sở KH&CN báo cáo"})
         assert done.status_code == 200, done.text

@@ -30,8 +30,12 @@ class Refused(Exception):
 
 def _page(status: int, title: str, body: str = "") -> HTMLResponse:
     return HTMLResponse(
-        f'<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{html.escape(title)}'
-        f"</title></head><body><h1>{html.escape(title)}</h1>{body}</body></html>",
+        # The link is mostly opened from a phone's mail app: without a viewport the page
+        # renders at desktop width, its button too small to press.
+        '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(title)}</title></head><body><h1>{html.escape(title)}</h1>"
+        f"{body}</body></html>",
         status_code=status,
     )
 

@@ -34,6 +34,7 @@ def _page(status: int, title: str, body: str = "") -> HTMLResponse:
         # renders at desktop width, its button too small to press.
         '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<style>body{max-width:40em}textarea{width:100%;box-sizing:border-box}</style>"
         f"<title>{html.escape(title)}</title></head><body><h1>{html.escape(title)}</h1>"
         f"{body}</body></html>",
         status_code=status,
@@ -87,7 +88,7 @@ async def ack_page(wired: Wired, token: Annotated[str, TOKEN]) -> HTMLResponse:
         CONFIRM,
         f"<p>{summary}</p><p>{html.escape(_severity(alert))}</p>"
         "<form method=post><label>Ghi chú / comment<br>"
-        "<textarea name=comment maxlength=2000 rows=4 cols=60></textarea></label><br>"
+        "<textarea name=comment maxlength=2000 rows=4></textarea></label><br>"
         f"<button type=submit>{html.escape(CONFIRM)}</button></form>",
     )
 

@@ -2,18 +2,14 @@
 started once per session on a free port and stopped at the end; a fresh database per test."""
 
 import asyncio
+import importlib
 import os
+import pkgutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-# The modules anyio loads on first use, imported here on the main thread: a module pytest still
-# rewrites, first imported from a test client's thread while another thread parses too, can fail in
-# CPython 3.11.7 ("AST constructor recursion depth mismatch", fixed upstream in 3.11.8).
-import anyio._backends._asyncio
-import anyio.from_thread
-import anyio.streams.memory
-import anyio.to_thread  # noqa: F401
+import anyio
 import psycopg
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
@@ -26,6 +22,15 @@ from chiso_core.catalog import Catalog, load_catalog
 from chiso_core.catalog import store as catalog_store
 from chiso_devstack.embedded import EmbeddedBroker, EmbeddedPostgres, free_port
 from tests.smtp_server import Mailbox, smtp_server
+
+# Every module of anyio is imported here on the main thread: pytest rewrites anyio's modules (it has
+# a pytest plugin), and anyio imports many lazily on first use, from a test client's thread. There,
+# while another thread parses too, CPython 3.11.7 can fail to compile one ("AST constructor
+# recursion depth mismatch", fixed upstream in 3.11.8). Naming some of them missed the next one.
+_NOT_INSTALLED = ("anyio._backends._trio", "anyio.pytest_plugin")  # need trio, and a blocked plugin
+for _module in pkgutil.walk_packages(anyio.__path__, "anyio."):
+    if not _module.name.startswith(_NOT_INSTALLED):
+        importlib.import_module(_module.name)
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOG_DIR = ROOT / "catalog"

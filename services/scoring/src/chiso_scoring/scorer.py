@@ -11,7 +11,7 @@ from operator import attrgetter
 from chiso_core import messaging
 from chiso_core.catalog import Catalog, Indicator, Plan, Target
 from chiso_core.contracts.v1 import common_pb2, score_pb2
-from chiso_core.messaging import message_ids, new_meta
+from chiso_core.messaging import message_ids
 from chiso_core.periods import Period, year_end
 from chiso_core.topics import message_key
 from chiso_scoring import methods
@@ -248,37 +248,35 @@ def reach(catalog: Catalog, key: SeriesKey) -> float | None:
 
 def to_messages(rows: Sequence[ScoreRow], catalog: Catalog) -> list[tuple[bytes, score_pb2.Score]]:
     """A batch's score messages, produced together: one production time, their ids from one
-    read of the system's randomness (messaging.message_ids)."""
-    at = messaging.now()
+    read of the system's randomness (messaging.message_ids). What they share is set once, on a
+    template each message copies (as ingest does: chiso_ingest.convert), and each period's
+    message is made once (Period.proto)."""
+    meta = common_pb2.Meta(produced_at=messaging.now(), producer="scoring")
+    template = score_pb2.Score(meta=meta)
     provinces = {j: catalog.province_code(j) for j in {row.jurisdiction for row in rows}}
-    return [
-        to_message(row, provinces[row.jurisdiction], new_meta("scoring", at, message_id))
-        for row, message_id in zip(rows, message_ids(len(rows)), strict=True)
-    ]
-
-
-def to_message(
-    row: ScoreRow, province: str, meta: common_pb2.Meta
-) -> tuple[bytes, score_pb2.Score]:
-    message = score_pb2.Score(
-        meta=meta,
-        plan_id=row.plan_id,
-        plan_revision=row.plan_revision,
-        target_id=row.target_id,
-        indicator_code=row.indicator,
-        jurisdiction_id=row.jurisdiction,
-        province_code=province,
-        period=row.period.to_proto(),
-        actual=row.actual,
-        due_year=row.due_year,
-        status=row.assessment.status.to_proto(),
-        method=row.method,
-        method_version=row.method_version,
-        observation_revision=row.observation_revision,
-        derived=row.derived,
-    )
-    for name, read in FIGURES:
-        value = read(row.assessment)
-        if value is not None:
-            setattr(message, name, value)
-    return message_key(province, row.indicator), message
+    out: list[tuple[bytes, score_pb2.Score]] = []
+    for row, message_id in zip(rows, message_ids(len(rows)), strict=True):
+        message = score_pb2.Score()
+        message.CopyFrom(template)
+        message.meta.message_id = message_id
+        province = provinces[row.jurisdiction]
+        message.plan_id = row.plan_id
+        message.plan_revision = row.plan_revision
+        message.target_id = row.target_id
+        message.indicator_code = row.indicator
+        message.jurisdiction_id = row.jurisdiction
+        message.province_code = province
+        message.period.CopyFrom(row.period.proto)
+        message.actual = row.actual
+        message.due_year = row.due_year
+        message.status = row.assessment.status.to_proto()
+        message.method = row.method
+        message.method_version = row.method_version
+        message.observation_revision = row.observation_revision
+        message.derived = row.derived
+        for name, read in FIGURES:
+            value = read(row.assessment)
+            if value is not None:
+                setattr(message, name, value)
+        out.append((message_key(province, row.indicator), message))
+    return out

@@ -28,6 +28,7 @@ judgement depends on does not grow with the history.
 """
 
 import bisect
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -151,6 +152,14 @@ def spread(state: Drift, horizon: float) -> float | None:
     return math.sqrt(step * (horizon + horizon * horizon / state.span) + trend * trend)
 
 
+# Kept per (df, p): the windows give a few hundred degrees of freedom at most, and the inverse
+# of the t distribution is the dearest step of a projection.
+@functools.lru_cache(maxsize=4096)
+def quantile(df: int, p: float) -> float:
+    """The t distribution's p-quantile with df degrees of freedom."""
+    return float(stdtrit(df, p))
+
+
 def probability_in(region: Region, centre: float, sd: float, df: int) -> float:
     """P(centre + sd · T ∈ region), T with df degrees of freedom; a sure thing when sd = 0."""
     if sd == 0:
@@ -188,7 +197,7 @@ def project(
     low = high = probability = None
     if sd is not None:
         df = state.increments - 1
-        half_width = float(stdtrit(df, (1 + level) / 2)) * sd
+        half_width = quantile(df, (1 + level) / 2) * sd
         low, high = value - half_width, value + half_width
         if region is not None:
             probability = probability_in(region, value, sd, df)

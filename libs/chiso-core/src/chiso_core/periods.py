@@ -65,7 +65,7 @@ class Period:
     def from_proto(cls, p: common_pb2.Period) -> "Period":
         if p.grain not in _FROM_PROTO:
             raise ValueError("period grain is unspecified")
-        return cls(p.year, p.month, _FROM_PROTO[p.grain])
+        return _shared(p.year, p.month, _FROM_PROTO[p.grain])
 
     def to_proto(self) -> common_pb2.Period:
         return common_pb2.Period(grain=_TO_PROTO[self.grain], year=self.year, month=self.month)
@@ -102,6 +102,13 @@ class Period:
         if self.grain is Grain.QUARTER:
             return f"{self.year}-Q{(self.month + 2) // 3}"
         return str(self.year)
+
+
+@functools.lru_cache(maxsize=65536)
+def _shared(year: int, month: int, grain: Grain) -> Period:
+    # Figures come by the thousand and their periods repeat: one object per period, so that its
+    # start, end and message are worked out once and series' states keep no copies of it.
+    return Period(year, month, grain)
 
 
 @functools.lru_cache(maxsize=65536)

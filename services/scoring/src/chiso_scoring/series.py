@@ -43,7 +43,7 @@ def _period(end: int, span: int) -> Period:
     return Period(start // 12, start % 12 + 1, _GRAIN_OF_SPAN[span])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Due:
     """A point to score, and how much of the curve is its history."""
 

@@ -26,7 +26,7 @@ from chiso_scoring.scorer import ScoreRow
 from chiso_scoring.series import Due
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     version: int
     packed: array  # type: ignore[type-arg]  # array('d'): see pack

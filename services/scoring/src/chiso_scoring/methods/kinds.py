@@ -114,7 +114,7 @@ class Years:
     latest: Point | None  # the last judged figure (a year's total for counts)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class YearSummary:
     """What the every-year kinds read of one calendar year's figures: a fold of them."""
 

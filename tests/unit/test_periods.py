@@ -151,3 +151,13 @@ def test_same_grain_order_follows_the_time_axis(a: Period, b: Period) -> None:
     """Within one grain, comparing periods is comparing where they end in time."""
     if a.grain is b.grain:
         assert (a < b) == (a.end_year_fraction < b.end_year_fraction)
+
+
+def test_a_period_is_one_object_from_a_message_or_a_stored_row() -> None:
+    """Figures come by the thousand: their periods (and each one's start, end and message) are
+    built once, whichever way they are read."""
+    message = common_pb2.Period(grain=common_pb2.GRAIN_MONTH, year=2025, month=6)
+    read = Period.from_proto(message)
+    assert read is Period.from_proto(common_pb2.Period.FromString(message.SerializeToString()))
+    assert read is Period.of("month", read.start)
+    assert read.proto == message

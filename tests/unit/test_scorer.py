@@ -115,3 +115,27 @@ def test_appending_to_the_state_scores_as_judging_the_series(
     assert appended.failures == read_back.failures
     assert appended.state == read_back.state
     assert appended.ended == read_back.ended
+
+
+def test_score_messages_carry_each_row_alone(catalog: Catalog) -> None:
+    """Messages are copied from one template: what one row sets (a probability, a period) must
+    not show in the next, and each has its own id under the batch's one production time."""
+    rows, _ = scorer.score_points(SERIES, catalog, date(2025, 7, 15))
+    messages = scorer.to_messages(rows, catalog)
+    assert len(messages) == len(rows)
+    assert len({m.meta.message_id for _, m in messages}) == len(rows)
+    assert len({m.meta.produced_at.ToNanoseconds() for _, m in messages}) == 1
+    for row, (key, message) in zip(rows, messages, strict=True):
+        assert key == f"{catalog.province_code(row.jurisdiction)}/{row.indicator}".encode()
+        assert message.meta.producer == "scoring"
+        assert Period.from_proto(message.period) == row.period
+        assert (message.target_id, message.actual) == (row.target_id, row.actual)
+        for name, read in scorer.FIGURES:
+            value = read(row.assessment)
+            field = message.DESCRIPTOR.fields_by_name[name]
+            if field.has_presence:
+                assert message.HasField(name) == (value is not None), name
+            elif value is None:  # a field without presence: unset reads as its default
+                assert getattr(message, name) == field.default_value, name
+    # a series' first figure has no trend, so no projection; June's usage, after January, has one
+    assert {m.HasField("projected") for _, m in messages} == {True, False}

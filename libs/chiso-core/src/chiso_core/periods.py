@@ -113,8 +113,8 @@ def _shared(year: int, month: int, grain: Grain) -> Period:
 
 @functools.lru_cache(maxsize=65536)
 def _period_of(grain: str, start: date) -> Period:
-    # Rows are read by the thousand and their periods repeat: build each one once.
-    return Period(start.year, start.month, Grain(grain))
+    # Rows are read by the thousand: the stored form's key, to the one shared object.
+    return _shared(start.year, start.month, Grain(grain))
 
 
 def year_end(year: int) -> float:

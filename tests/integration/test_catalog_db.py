@@ -181,6 +181,34 @@ async def test_the_catalog_cache_serves_the_last_catalog_while_the_database_is_a
         await CatalogCache(pool).get()  # nothing read yet: nothing to serve
 
 
+async def test_the_catalog_cache_reads_the_catalog_again_only_when_a_load_changed_it(
+    tmp_path: Path, database_url: str
+) -> None:
+    """Every ttl the cache asks the catalog's version; the same version serves the catalog it
+    has (the same object, not read and validated again), and every load, even one that changes
+    no plan, makes it read the catalog again."""
+    assert load(write_catalog(tmp_path / "v1"), database_url).exit_code == 0
+    pool = AsyncConnectionPool(database_url, min_size=1, max_size=1, open=False)
+    await pool.open()
+    try:
+        cache = CatalogCache(pool, ttl=0)
+        first = await cache.get()
+        assert await cache.get() is first
+
+        assert load(write_catalog(tmp_path / "v1"), database_url).exit_code == 0
+        same = await cache.get()
+        assert same is not first
+        assert same == first
+        assert await cache.get() is same
+
+        changed = PLAN.replace("value: 80", "value: 85")
+        assert load(write_catalog(tmp_path / "v2", plan=changed), database_url).exit_code == 0
+        plan = (await cache.get()).plans["sample_plan"]
+        assert (plan.revision, plan.targets[0].value) == (2, 85.0)
+    finally:
+        await pool.close()
+
+
 def test_owners_are_stored_apart_from_revisions_and_resolved_per_target(
     tmp_path: Path, database_url: str, api: TestClient
 ) -> None:

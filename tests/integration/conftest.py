@@ -17,12 +17,11 @@ from fastapi.testclient import TestClient
 from google.protobuf.timestamp_pb2 import Timestamp
 from psycopg_pool import AsyncConnectionPool
 
-from chiso_core import topics
+from chiso_core import collector, topics
 from chiso_core.catalog import Catalog
 from chiso_core.catalog.store import CatalogCache
 from chiso_core.checks import Checked, Reported, check, today_in_vietnam
 from chiso_core.contracts.v1 import observation_pb2
-from chiso_core.http import tune_collector
 from chiso_core.messaging import Record
 from chiso_core.publisher import Publisher
 from chiso_core.settings import BrokerSettings, IngestSettings
@@ -55,7 +54,7 @@ def as_served() -> Iterator[None]:
     process: untuned, a full collection over the test session's own heap stalls every thread,
     which no served process does."""
     thresholds = gc.get_threshold()
-    tune_collector()
+    collector.tune()
     yield
     gc.unfreeze()
     gc.set_threshold(*thresholds)

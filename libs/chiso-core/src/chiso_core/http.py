@@ -1,6 +1,5 @@
 """What every service serves besides its own API: liveness, readiness, Prometheus metrics."""
 
-import gc
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -9,6 +8,7 @@ from fastapi import APIRouter, FastAPI, Response
 from fastapi_offline import FastAPIOffline
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
+from chiso_core import collector
 from chiso_core.guards import BodySizeLimit
 from chiso_core.settings import HttpSettings
 
@@ -47,20 +47,9 @@ def service_app(settings: HttpSettings, **kwargs: Any) -> FastAPI:
     return app
 
 
-def tune_collector() -> None:
-    """What start-up made lives as long as the process: kept out of the collector's way, and the
-    young generation collected less often (a request or a batch of a thousand figures makes tens
-    of thousands of short-lived objects, freed by reference counting anyway). Measured: the
-    collector took a fifth of ingest's time at a thousand figures per request; scoring sustains a
-    quarter more figures per second without it; and a full collection over a large heap stalls
-    every request (0.2 s over three million objects)."""
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 20)
-
-
 def serve(app: FastAPI, settings: HttpSettings) -> None:
     """Runs the app until SIGINT/SIGTERM; the app's lifespan drains and closes its connections."""
-    tune_collector()
+    collector.tune()
     uvicorn.run(
         app,
         host=settings.http_host,

@@ -15,6 +15,7 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from chiso_core import collector
 from chiso_core.contracts.v1 import common_pb2, observation_pb2
 
 Record: TypeAlias = ConsumerRecord[bytes, bytes]
@@ -99,5 +100,6 @@ def subscribe_batches(
         async for attempt in stamina.retry_context(
             on=_TRANSIENT, attempts=None, timeout=60, wait_max=5
         ):
-            with attempt:
+            # paused for each attempt, not the retries: it runs while a retry waits
+            with attempt, collector.paused():
                 await handle(records)

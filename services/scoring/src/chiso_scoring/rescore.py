@@ -15,7 +15,7 @@ from datetime import date
 
 from psycopg_pool import AsyncConnectionPool
 
-from chiso_core import topics
+from chiso_core import collector, topics
 from chiso_core.catalog import Catalog
 from chiso_core.catalog.store import read as read_catalog
 from chiso_core.db import make_pool
@@ -70,12 +70,11 @@ async def _rescore(
     published."""
     async with pool.connection() as conn, conn.transaction():
         await store.lock_series(conn, keys)
-        judged = [
-            s
-            async for chunk in store.read_series(conn, keys)
-            for s in score_points(chunk, catalog, date.today())[0]
-            if s.plan_id in wanted
-        ]
+        judged = []
+        async for chunk in store.read_series(conn, keys):
+            with collector.paused():  # judging a chunk, as the service judges a batch
+                scored, _ = score_points(chunk, catalog, date.today())
+            judged += [s for s in scored if s.plan_id in wanted]
         scores = await store.upsert_scores(conn, judged)
     await publisher.publish(topics.SCORES, to_messages(scores, catalog))
     return len(scores)

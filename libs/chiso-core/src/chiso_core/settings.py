@@ -65,7 +65,10 @@ class CatalogSettings(_Base):
 
 class CatalogReaderSettings(_Base):
     catalog_ttl_s: float = Field(
-        default=30, gt=0, description="how often a service reads the loaded catalog again"
+        default=30,
+        gt=0,
+        description="how often a service asks whether a load changed the catalog (and reads it"
+        " again only then)",
     )
 
 

@@ -1,5 +1,5 @@
-"""The collector's pause: no cyclic collection inside, the collector as it was after, whatever
-the order in which overlapping pauses end and whether they end by an error."""
+"""The collector's pause: no cyclic collection inside, the collector as it was after, in either
+order in which overlapping pauses end and whether they end by an error."""
 
 import gc
 from collections.abc import Iterator
@@ -54,14 +54,16 @@ def test_a_pause_leaves_the_collector_as_it_found_it(enabled: bool) -> None:
     assert gc.isenabled() is enabled
 
 
-def test_overlapping_pauses_resume_when_the_last_ends_in_any_order() -> None:
+@pytest.mark.parametrize("last", ["first opened", "second opened"])
+def test_overlapping_pauses_resume_when_the_last_ends_in_either_order(last: str) -> None:
     gc.enable()
     first, second = collector.paused(), collector.paused()
     first.__enter__()
     second.__enter__()
-    first.__exit__(None, None, None)  # the first to open ends first: the second still holds
-    assert not gc.isenabled()
-    second.__exit__(None, None, None)
+    ends = (second, first) if last == "first opened" else (first, second)
+    ends[0].__exit__(None, None, None)
+    assert not gc.isenabled()  # the other still holds
+    ends[1].__exit__(None, None, None)
     assert gc.isenabled()
 
 

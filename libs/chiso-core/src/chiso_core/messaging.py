@@ -4,7 +4,7 @@ import os
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any, TypeAlias
+from typing import TypeAlias
 
 import psycopg
 import stamina
@@ -69,6 +69,11 @@ def rejected(producer: str, record: Record, reason: str) -> tuple[bytes, observa
     return refused(producer, origin, record.key or b"", record.value or b"", reason)
 
 
+async def _undecoded(message: KafkaMessage) -> None:
+    """No body: `handle` decodes the records itself. FastStream's own decoder would make a
+    message object for each record and try it as JSON, a tenth of a consumer's time."""
+
+
 def subscribe_batches(
     broker: KafkaBroker,
     topic: str,
@@ -93,8 +98,9 @@ def subscribe_batches(
         batch_timeout_ms=batch_timeout_ms,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
+        decoder=_undecoded,
     )
-    async def _on_batch(body: list[Any], message: KafkaMessage) -> None:
+    async def _on_batch(body: None, message: KafkaMessage) -> None:
         raw = message.raw_message
         records = raw if isinstance(raw, tuple) else (raw,)
         async for attempt in stamina.retry_context(

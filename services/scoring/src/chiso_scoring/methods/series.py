@@ -5,6 +5,7 @@ at 2025.0, the month 2025-06 at 2025.5, a due year 2030 at 2031.0.
 """
 
 import bisect
+import functools
 import itertools
 import math
 from collections.abc import Callable, Iterable, Sequence
@@ -102,8 +103,10 @@ def year_of(at: float) -> int:
     return math.ceil(at - EPSILON) - 1
 
 
+@functools.lru_cache(maxsize=4096)
 def axis_position(day: date) -> float:
-    """A day on the year axis, in the months' twelfths the periods use: 2025-07-01 → 2025.5."""
+    """A day on the year axis, in the months' twelfths the periods use: 2025-07-01 → 2025.5.
+    Kept per day: every judgement asks it of today or of a period's end, the same few days."""
     days_in_month = (
         date(day.year + day.month // 12, day.month % 12 + 1, 1) - day.replace(day=1)
     ).days

@@ -45,7 +45,8 @@ FIGURES: tuple[tuple[str, Callable[[Assessment], float | str | None]], ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+# not frozen, never assigned once built: built per figure (see methods.assess.Assessment)
+@dataclass(slots=True, unsafe_hash=True)
 class ScoreRow:
     plan_id: str
     plan_revision: int

@@ -66,7 +66,8 @@ def rank(status: Status) -> int:
     return ORDER.index(status)
 
 
-@dataclass(frozen=True)
+# not frozen, never assigned once built: built per figure (see methods.assess.Assessment)
+@dataclass(slots=True, unsafe_hash=True)
 class Facts:
     kind: TargetKind
     has_figures: bool

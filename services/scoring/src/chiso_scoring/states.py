@@ -8,9 +8,9 @@ the bumped one was left by this process's previous write; any other (a rebalance
 partition to this process, another process wrote the series meanwhile, the process restarted)
 is not used, and the series is read and its state built again from the history.
 
-An entry keeps the lookback window's figures and the years' summaries packed in arrays of
-floats (16 bytes a figure, 48 a year) rather than as objects (about 110 bytes a figure, 280 a
-year): a process holds tens of thousands of series.
+An entry keeps the lookback window's figures packed in an array of floats (16 bytes a figure)
+rather than as objects (about 110 bytes a figure): a process holds tens of thousands of series.
+The years' summaries stay objects (one a year, shared from batch to batch).
 """
 
 import itertools
@@ -30,7 +30,8 @@ from chiso_scoring.series import Due
 class Entry:
     version: int
     packed: array  # type: ignore[type-arg]  # array('d'): see pack
-    years: array  # type: ignore[type-arg]  # array('d'): see pack_years
+    # as objects: a batch replaces the current year's summary only, the others are shared
+    years: tuple[YearSummary, ...]
     latest: tuple[Due, ...]  # the points at the series' last position
     # the latest points' scores as of their own end where they differ from the stored ones
     # (scorer.Scored.ended), and what they read of the catalog (scorer.judged_for)
@@ -54,31 +55,15 @@ def pack(state: SeriesState) -> array:  # type: ignore[type-arg]
     return packed
 
 
-def pack_years(years: tuple[YearSummary, ...]) -> array:  # type: ignore[type-arg]
-    """The summaries as [n × (year, periods, total, lowest, last.at, last.value)]: a year and a
-    count of periods are whole numbers, exact as floats."""
-    return array("d", itertools.chain.from_iterable(_year_fields(y) for y in years))
-
-
-def _year_fields(y: YearSummary) -> tuple[float, ...]:
-    return (y.year, y.periods, y.total, y.lowest, *y.last)
-
-
 def unpack(
     packed: array,  # type: ignore[type-arg]
-    years: array,  # type: ignore[type-arg]
+    years: tuple[YearSummary, ...],
     steps: int | None,
 ) -> SeriesState:
     lookback, first_at, first_value = packed[:3]
     # map and zip, not a generator: a state is unpacked per batch for every series it touches
     recent = tuple(map(Point._make, zip(packed[3::2], packed[4::2], strict=True)))
-    summaries = tuple(
-        YearSummary(int(year), int(periods), total, lowest, Point(at, value))
-        for year, periods, total, lowest, at, value in zip(
-            *(years[k::6] for k in range(6)), strict=True
-        )
-    )
-    return SeriesState(Point(first_at, first_value), recent, summaries, lookback, steps)
+    return SeriesState(Point(first_at, first_value), recent, years, lookback, steps)
 
 
 class StateCache:
@@ -112,7 +97,7 @@ class StateCache:
             self._entries.pop(key, None)
             return
         self._entries[key] = Entry(
-            version, pack(state), pack_years(state.years), latest, ended, judged_for, state.steps
+            version, pack(state), state.years, latest, ended, judged_for, state.steps
         )
         self._entries.move_to_end(key)
         while len(self._entries) > self.capacity:

@@ -11,6 +11,7 @@ import pytest
 from chiso_alerts.rules.model import ScorePoint
 from chiso_core.contracts.v1 import alert_pb2, common_pb2, score_pb2
 from chiso_core.messaging import message_ids
+from chiso_core.status import Status
 from chiso_scoring import store
 from chiso_scoring.reads import ScoreOut
 from chiso_scoring.scorer import FIGURES
@@ -180,3 +181,15 @@ def test_a_breaking_change_to_a_score_is_caught(tmp_path: Path, before: str, aft
     result = _breaking(tmp_path / "proto")
     assert result.returncode != 0
     assert "score.proto" in result.stdout
+
+
+def test_every_status_has_its_own_wire_value_and_comes_back_from_it() -> None:
+    """The score message's status enum and the status words name the same set: each status
+    goes to a value of its own and back, and every value but the unspecified one is a status."""
+    wire = {status: status.to_proto() for status in Status}
+    assert len(set(wire.values())) == len(Status)
+    assert {Status.from_proto(value) for value in wire.values()} == set(Status)
+    named = {v.number for v in score_pb2.Status.DESCRIPTOR.values if v.number != 0}
+    assert set(wire.values()) == named
+    for status, value in wire.items():
+        assert score_pb2.Status.Name(value) == f"STATUS_{status.name}"

@@ -16,7 +16,7 @@ class Status(StrEnum):
     STALE = "stale"
 
     def to_proto(self) -> score_pb2.Status:
-        return cast(score_pb2.Status, score_pb2.Status.Value(f"STATUS_{self.name}"))
+        return _WIRE[self]  # every score message asks it: looked up, not worked out
 
     @classmethod
     def from_proto(cls, value: score_pb2.Status) -> "Status":
@@ -24,3 +24,6 @@ class Status(StrEnum):
         if name not in cls.__members__:
             raise ValueError(f"status {name} is not a known status")
         return cls[name]
+
+
+_WIRE = {s: cast(score_pb2.Status, score_pb2.Status.Value(f"STATUS_{s.name}")) for s in Status}

@@ -23,6 +23,7 @@ from psycopg_pool import AsyncConnectionPool
 from chiso_core import failpoints, topics
 from chiso_core.catalog import Catalog
 from chiso_core.catalog.store import CatalogCache
+from chiso_core.checks import today_in_vietnam
 from chiso_core.messaging import Record, rejected
 from chiso_core.metrics import at_zero
 from chiso_core.publisher import Publisher
@@ -205,9 +206,10 @@ class ScoringPipeline:
         catalog = await self.catalog.get()
         rows: list[intake.ObservationRow] = []
         bad = []
+        today = today_in_vietnam()  # one day for the whole batch, asked once
         for record in records:
             try:
-                rows.append(intake.decode(record.value or b"", catalog))
+                rows.append(intake.decode(record.value or b"", catalog, today))
             except intake.Invalid as e:
                 bad.append(rejected("scoring", record, str(e)))
         # Every part runs to its end, even when another fails: a part cancelled between its

@@ -47,7 +47,9 @@ DEFAULT_SETTINGS = Settings()
 
 # Not frozen, though never assigned once built: judging builds two a figure, and a frozen
 # dataclass's __init__ sets each field through object.__setattr__ (13 µs for these 40 fields,
-# against 3). Equal and hashable by value as a frozen one is. Facts and ScoreRow likewise.
+# against 3). Equal and hashable by value as a frozen one is. The other objects a judgement
+# builds (its facts and verdict, its case, standing and trends, the methods' results) and the
+# score rows likewise; what is kept from batch to batch (states, years, points) stays frozen.
 @dataclass(slots=True, unsafe_hash=True)
 class Assessment:
     target_id: str
@@ -206,7 +208,8 @@ def judge_as_of(
 NO_YEARS = kinds.Years(judged=(), missed=(), latest=None)
 
 
-@dataclass(frozen=True)
+# not frozen, never assigned once built: one or more a judgement (see assess.Assessment)
+@dataclass(unsafe_hash=True)
 class Case:
     """What every step of a judgement reads: the target, its figures, its aim."""
 
@@ -218,7 +221,8 @@ class Case:
     due_at: float
 
 
-@dataclass(frozen=True)
+# not frozen, never assigned once built: one or more a judgement (see assess.Assessment)
+@dataclass(unsafe_hash=True)
 class Standing:
     """Where a target stands by its kind: the figure judged, whether it is settled or met."""
 
@@ -230,7 +234,8 @@ class Standing:
     shape: PathShape | None = None
 
 
-@dataclass(frozen=True)
+# not frozen, never assigned once built: one or more a judgement (see assess.Assessment)
+@dataclass(unsafe_hash=True)
 class Trends:
     """Methods 2 to 4, for the kinds the figure at the due date decides."""
 

@@ -105,7 +105,8 @@ def beyond_range(target: Target, value: float, direction: Direction) -> bool:
     return value > high if direction is Direction.HIGHER_IS_BETTER else value < low
 
 
-@dataclass(frozen=True)
+# not frozen, never assigned once built: one or more a judgement (see assess.Assessment)
+@dataclass(unsafe_hash=True)
 class Years:
     """The years a count-per-year or maintain target was judged in, and those it missed."""
 

@@ -25,7 +25,8 @@ class PathShape(StrEnum):
     CONSTANT_GROWTH = "constant_growth"
 
 
-@dataclass(frozen=True)
+# not frozen, never assigned once built: one or more a judgement (see assess.Assessment)
+@dataclass(unsafe_hash=True)
 class PathResult:
     shape: PathShape
     expected: float

@@ -47,7 +47,8 @@ TREND_SPREAD = 0.25
 LOOKBACK_YEARS: float = 10.0
 
 
-@dataclass(frozen=True)
+# not frozen, never assigned once built: one or more a judgement (see assess.Assessment)
+@dataclass(unsafe_hash=True)
 class Drift:
     """What the projection reads from the figures: a state of five numbers."""
 
@@ -73,7 +74,8 @@ class Drift:
         return max(self.squares - rise * rise / self.span, 0.0) / (self.increments - 1)
 
 
-@dataclass(frozen=True)
+# not frozen, never assigned once built: one or more a judgement (see assess.Assessment)
+@dataclass(unsafe_hash=True)
 class Projection:
     at: float
     value: float
@@ -84,7 +86,8 @@ class Projection:
     probability: float | None  # of the figure at the due date meeting the target
 
 
-@dataclass(frozen=True)
+# not frozen, never assigned once built: one or more a judgement (see assess.Assessment)
+@dataclass(unsafe_hash=True)
 class Region:
     """Where a figure at the due date meets the target: above `low`, below `high`."""
 

@@ -32,7 +32,8 @@ class Point(NamedTuple):
     value: float
 
 
-@dataclass(frozen=True)
+# not frozen, never assigned once built: one or more a judgement (see assess.Assessment)
+@dataclass(unsafe_hash=True)
 class History:
     """What a target is judged on: its base, then the figures after it up to the due date."""
 

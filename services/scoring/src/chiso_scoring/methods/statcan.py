@@ -46,7 +46,8 @@ class StatCanCategory(StrEnum):
     NOT_AVAILABLE = "not_available"
 
 
-@dataclass(frozen=True)
+# not frozen, never assigned once built: one or more a judgement (see assess.Assessment)
+@dataclass(unsafe_hash=True)
 class StatCanResult:
     target_achieved: bool
     ratio: float | None  # sdg-build's progress_value

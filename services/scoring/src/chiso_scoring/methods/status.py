@@ -87,7 +87,8 @@ class Facts:
     probability: float | None = None  # the projection's, of meeting the target
 
 
-@dataclass(frozen=True)
+# not frozen, never assigned once built: one or more a judgement (see assess.Assessment)
+@dataclass(unsafe_hash=True)
 class Verdict:
     status: Status
     reason: str

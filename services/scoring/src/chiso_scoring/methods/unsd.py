@@ -34,7 +34,8 @@ class UnsdCategory(StrEnum):
     STAGNATION_OR_REGRESSION = "stagnation_or_regression"
 
 
-@dataclass(frozen=True)
+# not frozen, never assigned once built: one or more a judgement (see assess.Assessment)
+@dataclass(unsafe_hash=True)
 class UnsdResult:
     cagr: float
     expected_due: float

@@ -21,7 +21,9 @@ class Invalid(ValueError):
     """A message that can never be processed: it goes to the rejected topic."""
 
 
-@dataclass(frozen=True)
+# not frozen, never assigned once built: one per consumed figure, dropped with its batch (see
+# methods.assess.Assessment: a frozen dataclass's __init__ is several times dearer)
+@dataclass(slots=True, unsafe_hash=True)
 class ObservationRow:
     jurisdiction: str
     indicator: str

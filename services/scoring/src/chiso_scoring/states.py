@@ -50,9 +50,13 @@ class Entry:
 
 def pack(state: SeriesState) -> array:  # type: ignore[type-arg]
     """The state's figures: [lookback, first.at, first.value, n × (at, value)]."""
-    packed = array("d", (state.lookback, *state.first))
-    packed.extend(itertools.chain.from_iterable(state.recent))
-    return packed
+    # one array from one list: extending an array from an iterator converts float by float
+    return array("d", [state.lookback, *state.first, *itertools.chain.from_iterable(state.recent)])
+
+
+# tuple.__new__, not Point._make: a namedtuple's constructors are Python, called per figure of
+# the window each time a state is unpacked
+_point = tuple.__new__
 
 
 def unpack(
@@ -61,8 +65,8 @@ def unpack(
     steps: int | None,
 ) -> SeriesState:
     lookback, first_at, first_value = packed[:3]
-    # map and zip, not a generator: a state is unpacked per batch for every series it touches
-    recent = tuple(map(Point._make, zip(packed[3::2], packed[4::2], strict=True)))
+    pairs = zip(packed[3::2], packed[4::2], strict=True)
+    recent = tuple(map(_point, itertools.repeat(Point), pairs))
     return SeriesState(Point(first_at, first_value), recent, years, lookback, steps)
 
 

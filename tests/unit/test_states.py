@@ -37,6 +37,8 @@ def test_an_entry_gives_back_the_state_it_kept(
     assert entry is not None
     back = entry.state
     assert back == kept
+    # Points, not bare pairs: the methods read each figure's .at and .value
+    assert all(type(p) is Point for p in (back.first, *back.recent))
 
 
 def test_an_entry_is_trusted_only_one_version_behind_and_the_oldest_leaves_first() -> None:

@@ -9,6 +9,10 @@ rows committed in TimescaleDB), against its write floor and a naive consumer, in
   after 24 (the cost of a figure must not grow with its series' history);
 - rescore: `chiso scoring rescore` over every figure of the main run, timed.
 
+With `--fixed-judgement`, the processes it starts give every figure one fixed judgement per
+target (bench/fixed_judgement): the same run without the methods' cost, to see what the rest of
+the service costs.
+
 The workload: communes that each carry a plan with two targets, reporting monthly, month by
 month — the order in which agencies push. Prints one JSON line. Not part of the test run:
 `make bench-scoring` (`--observations 100000` for a quick run).
@@ -418,8 +422,15 @@ def history_ratio(pg: EmbeddedPostgres, figures: int, communes: int, folder: Pat
     return long / short
 
 
+FIXED_JUDGEMENT = Path(__file__).resolve().parent / "fixed_judgement"
+
+
 def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     n, communes = args.observations, args.communes
+    if args.fixed_judgement:  # for the processes it starts: the service, the rescore
+        os.environ["PYTHONPATH"] = os.pathsep.join(
+            filter(None, (str(FIXED_JUDGEMENT), os.environ.get("PYTHONPATH")))
+        )
     with (
         EmbeddedPostgres(folder / "pg", free_port(), folder / "pg.log", jobs=False) as pg,
         EmbeddedBroker(free_port(), folder / "tansu.log") as broker,
@@ -448,7 +459,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         "history_ratio": round(ratio, 3),
         "rss_growth_mb": round(rss_growth, 1),
         "rescore_s": round(rescore_s, 1),
-    }
+    } | ({"judgement": "fixed"} if args.fixed_judgement else {})
 
 
 def main() -> None:
@@ -462,6 +473,11 @@ def main() -> None:
     # 1,000 communes × 2 indicators × 50 new months, after 24 or 240 months of history
     parser.add_argument("--history-communes", type=int, default=1_000)
     parser.add_argument("--history-figures", type=int, default=100_000)
+    parser.add_argument(
+        "--fixed-judgement",
+        action="store_true",
+        help="one fixed judgement per target instead of the methods (what the rest costs)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         print(json.dumps(run(args, Path(folder))))

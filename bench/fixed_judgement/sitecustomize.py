@@ -5,15 +5,15 @@ messages and upserts — runs as it does: the bench then measures what the servi
 its methods (docs/operations.md, "Capacity")."""
 
 import functools
-from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from chiso_core.catalog import Baseline, Direction, Target
 from chiso_core.catalog.models import Cadence
 from chiso_scoring import scorer
 from chiso_scoring.methods import Assessment
 from chiso_scoring.methods.series import Point
-from chiso_scoring.methods.state import SeriesState, build, judge_state_as_of
+from chiso_scoring.methods.state import build, judge_state_as_of
 
 FIXED = build([Point(2020.0, 10.0), Point(2021.0, 20.0), Point(2022.0, 25.0)])
 
@@ -29,14 +29,9 @@ def _fixed(
     return judge_state_as_of(target, direction, cadence, baseline, FIXED, nows)
 
 
-def _judge_fixed(
-    target: Target,
-    direction: Direction,
-    cadence: Cadence,
-    baseline: Baseline | None,
-    state: SeriesState | None,
-    nows: Sequence[date],
-) -> tuple[Assessment, ...]:
+def _judge_fixed(*arguments: Any) -> tuple[Assessment, ...]:
+    """judge_state_as_of's, the series' state (the fifth) set aside."""
+    target, direction, cadence, baseline, _, nows = arguments
     return _fixed(target, direction, cadence, baseline, tuple(nows))
 
 

@@ -13,6 +13,7 @@ from chiso_core.contracts.v1 import alert_pb2, common_pb2, score_pb2
 from chiso_core.messaging import message_ids
 from chiso_core.status import Status
 from chiso_scoring import store
+from chiso_scoring.methods import Assessment
 from chiso_scoring.reads import ScoreOut
 from chiso_scoring.scorer import FIGURES
 
@@ -142,6 +143,7 @@ def test_a_score_field_has_one_name_everywhere() -> None:
     api = set(ScoreOut.model_fields) - {"computed_at"}
     table = set(store._SCORE_COLUMNS) - {"grain", "period_start"} | {"period"}
     figures = {name for name, _ in FIGURES}
+    assert {attribute for _, attribute in FIGURES} <= {f.name for f in fields(Assessment)}
     assert figures <= published
     assert api == published == table
     assert {f.name for f in fields(ScorePoint)} <= published

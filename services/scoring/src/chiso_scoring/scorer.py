@@ -3,7 +3,7 @@ by every method on the series up to that point, read from the series' state fold
 (chiso_scoring.methods.state), so that judging a point costs the same whatever the length of
 the history."""
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from operator import attrgetter
@@ -13,6 +13,7 @@ from chiso_core.catalog import Catalog, Indicator, Plan, Target
 from chiso_core.contracts.v1 import common_pb2, score_pb2
 from chiso_core.messaging import message_ids
 from chiso_core.periods import Period, year_end
+from chiso_core.status import Status
 from chiso_core.topics import message_key
 from chiso_scoring import methods
 from chiso_scoring.intake import SeriesKey
@@ -24,30 +25,36 @@ from chiso_scoring.series import Due, Series, position
 
 # A score's judged figures, each with its one name: the same in the scores table, score.proto,
 # the read API and the alerts' reader (tests/unit/test_contracts.py holds them to it), and how
-# it is read from the methods' Assessment (whose names are the methods' own). A figure the
+# it is read from the methods' Assessment (the attribute: the methods' own name). A figure the
 # methods leave out is None: NULL in the table, unset in the message, null in the API.
-FIGURES: tuple[tuple[str, Callable[[Assessment], float | str | None]], ...] = (
-    ("expected", attrgetter("expected")),
-    ("target_value", attrgetter("aim")),
-    ("gap", attrgetter("gap")),
-    ("progress", attrgetter("progress")),
-    ("statcan_ratio", attrgetter("statcan_ratio")),
-    ("statcan_category", attrgetter("statcan_category")),
-    ("statcan_score", attrgetter("statcan_score")),
-    ("unsd_ratio", attrgetter("unsd_ratio")),
-    ("unsd_category", attrgetter("unsd_category")),
-    ("projected", attrgetter("projection")),
-    ("projected_low", attrgetter("projection_low")),
-    ("projected_high", attrgetter("projection_high")),
-    ("probability", attrgetter("probability")),
-    ("needed_annual_change", attrgetter("needed_annual_change")),
-    ("reason", attrgetter("reason")),
+FIGURES: tuple[tuple[str, str], ...] = (
+    ("expected", "expected"),
+    ("target_value", "aim"),
+    ("gap", "gap"),
+    ("progress", "progress"),
+    ("statcan_ratio", "statcan_ratio"),
+    ("statcan_category", "statcan_category"),
+    ("statcan_score", "statcan_score"),
+    ("unsd_ratio", "unsd_ratio"),
+    ("unsd_category", "unsd_category"),
+    ("projected", "projection"),
+    ("projected_low", "projection_low"),
+    ("projected_high", "projection_high"),
+    ("probability", "probability"),
+    ("needed_annual_change", "needed_annual_change"),
+    ("reason", "reason"),
 )
+
+
+_READ_FIGURES = attrgetter(*(attribute for _, attribute in FIGURES))
 
 
 # not frozen, never assigned once built: built per figure (see methods.assess.Assessment)
 @dataclass(slots=True, unsafe_hash=True)
 class ScoreRow:
+    """A score as it is stored and published: the judgement's status and FIGURES, read from its
+    Assessment once (flat, so that a series' state can keep the row: chiso_scoring.states)."""
+
     plan_id: str
     plan_revision: int
     target_id: str
@@ -58,7 +65,8 @@ class ScoreRow:
     actual: float
     observation_revision: int
     derived: bool
-    assessment: Assessment
+    status: Status
+    figures: tuple[float | str | None, ...]  # FIGURES' values, in their order
     method: str = METHOD
     method_version: str = METHOD_VERSION
 
@@ -122,7 +130,8 @@ def _row(plan: Plan, target: Target, one: SeriesKey, due: Due, judged: Assessmen
         actual=due.value,
         observation_revision=due.revision,
         derived=due.derived,
-        assessment=judged,
+        status=judged.status,
+        figures=_READ_FIGURES(judged),
     )
 
 
@@ -270,13 +279,12 @@ def to_messages(rows: Sequence[ScoreRow], catalog: Catalog) -> list[tuple[bytes,
         message.period.CopyFrom(row.period.proto)
         message.actual = row.actual
         message.due_year = row.due_year
-        message.status = row.assessment.status.to_proto()
+        message.status = row.status.to_proto()
         message.method = row.method
         message.method_version = row.method_version
         message.observation_revision = row.observation_revision
         message.derived = row.derived
-        for name, read in FIGURES:
-            value = read(row.assessment)
+        for (name, _), value in zip(FIGURES, row.figures, strict=True):
             if value is not None:
                 setattr(message, name, value)
         out.append((message_key(province, row.indicator), message))

@@ -291,7 +291,6 @@ _SCORE_COLUMNS = (
 
 def _score_values(s: ScoreRow) -> tuple[object, ...]:
     """A score as a row of _SCORE_COLUMNS, in that order."""
-    a = s.assessment
     return (
         s.plan_id,
         s.plan_revision,
@@ -304,10 +303,10 @@ def _score_values(s: ScoreRow) -> tuple[object, ...]:
         s.method_version,
         s.actual,
         s.due_year,
-        str(a.status),
+        str(s.status),
         s.observation_revision,
         s.derived,
-        *(read(a) for _, read in FIGURES),
+        *s.figures,
     )
 
 

@@ -1,8 +1,9 @@
-"""The state a scoring process keeps per series (chiso_scoring.states), over the real broker and
-database: figures appended after the latest are judged on it; the rare paths (a revision of an
-old figure, a back-fill, a plan revision, another process writing the series: a rebalance)
-read the history and build it again. Whatever the path, the stored scores are what `chiso
-scoring rescore` computes from the stored figures."""
+"""The state scoring keeps per series in the database (chiso_scoring.states), over the real
+broker and database: figures appended after the latest are judged on it, whichever process
+wrote it (a restart, a rebalance); the rare paths (a revision of an old figure, a back-fill, a
+state not written at the series' last version) read the history and build it again; a plan
+revision is judged on it. Whatever the path, the stored scores are what `chiso scoring
+rescore` computes from the stored figures."""
 
 import asyncio
 import shutil
@@ -112,16 +113,37 @@ async def test_a_figure_not_after_the_latest_reads_the_history_and_rebuilds_the_
     a_rescore_changes_nothing(bootstrap_servers, database_url)
 
 
-async def test_another_process_writing_the_series_makes_the_state_stale(
+async def test_a_rebalance_or_a_restart_judges_on_the_state_the_last_batch_kept(
     processes: Processes, bootstrap_servers: str, database_url: str
 ) -> None:
-    """A rebalance: the partition moves to process 1, which has no state, and back to process
-    0, whose state misses what process 1 stored. Each reads the history once."""
+    """The partition moves to process 1 (a rebalance, or process 0 restarted: neither has
+    anything in memory) and back to process 0: each judges on the state the batch before
+    kept, whichever process ran it, and reads no history."""
     await processes.send(JAN_TO_MAR, to=0)
-    assert await processes.send([("2025-04", 44.0)], to=1) == READ_BACK
+    assert await processes.send([("2025-04", 44.0)], to=1) == ONE_SERIES
     assert await processes.send([("2025-05", 45.0)], to=1) == ONE_SERIES
-    assert await processes.send([("2025-06", 45.5)], to=0) == READ_BACK
+    assert await processes.send([("2025-06", 45.5)], to=0) == ONE_SERIES
     assert await processes.send([("2025-07", 46.0)], to=0) == ONE_SERIES
+    a_rescore_changes_nothing(bootstrap_servers, database_url)
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        "UPDATE series_versions SET version = version + 1",  # stored figures, kept no state
+        "UPDATE series_versions SET state = NULL",
+        "UPDATE series_versions SET state = '\\x93ff0102'",  # a record of another layout
+        "UPDATE series_versions SET state = '\\xc1'",  # not a record at all
+    ],
+)
+async def test_a_state_not_kept_at_the_series_last_version_is_built_again_from_the_history(
+    processes: Processes, bootstrap_servers: str, database_url: str, spoil: str
+) -> None:
+    await processes.send(JAN_TO_MAR)
+    with psycopg.connect(database_url) as conn:
+        conn.execute(spoil)
+    assert await processes.send([("2025-04", 44.0)]) == READ_BACK
+    assert await processes.send([("2025-05", 45.0)]) == ONE_SERIES
     a_rescore_changes_nothing(bootstrap_servers, database_url)
 
 

@@ -175,12 +175,6 @@ class ScoringSettings(ConsumerSettings, CatalogReaderSettings, AuthSettings):
         description="true: anyone may read scores and scorecards; false: a key with the "
         "'read' permission is required",
     )
-    state_series: int = Field(
-        default=200_000,
-        gt=0,
-        description="series whose state a process keeps between batches (about 4 kB each at"
-        " 10 years of monthly figures); beyond, the least recently written is read back",
-    )
     scoring_lanes: int = Field(
         default=2,
         ge=1,

@@ -14,7 +14,6 @@ from chiso_core.settings import ScoringSettings
 from chiso_scoring.api import scores_router
 from chiso_scoring.live import live_router
 from chiso_scoring.pipeline import ScoringPipeline
-from chiso_scoring.states import StateCache
 
 
 def create_app(settings: ScoringSettings | None = None) -> FastAPI:
@@ -27,8 +26,7 @@ def create_app(settings: ScoringSettings | None = None) -> FastAPI:
             None if settings.public_scorecards else Authenticator(pool, settings, Permission.READ)
         )
         routers = [scores_router(pool, catalog.get, reader), live_router(pool, catalog.get, reader)]
-        states = StateCache(settings.state_series)
-        pipeline = ScoringPipeline(pool, publisher, catalog, states, settings.scoring_lanes)
+        pipeline = ScoringPipeline(pool, publisher, catalog, settings.scoring_lanes)
         return Parts(pipeline.handle, routers)
 
     app = consumer_app("scoring", topics.OBSERVATIONS, settings, build)

@@ -12,7 +12,7 @@
 import asyncio
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import structlog
@@ -28,7 +28,7 @@ from chiso_core.messaging import Record, rejected
 from chiso_core.metrics import at_zero
 from chiso_core.publisher import Publisher
 from chiso_core.settings import ScoringSettings
-from chiso_scoring import intake, store
+from chiso_scoring import intake, states, store
 from chiso_scoring.intake import PointKey, SeriesKey
 from chiso_scoring.lanes import lanes_of
 from chiso_scoring.revisions import Current, assign_revisions
@@ -44,7 +44,7 @@ from chiso_scoring.scorer import (
     to_messages,
 )
 from chiso_scoring.series import Change, Due, changes, due_ends, position
-from chiso_scoring.states import Entry, StateCache
+from chiso_scoring.states import Entry
 
 log = structlog.get_logger(__name__)
 
@@ -61,7 +61,6 @@ SERIES_JUDGED = at_zero(
     read=("state", "history"),
 )
 UNSCORED = Counter("chiso_scoring_unscored", "Targets the methods could not judge at a period")
-STATE_SERIES = ScoringSettings.model_fields["state_series"].default
 LANES = ScoringSettings.model_fields["scoring_lanes"].default
 BATCH_SECONDS = Histogram("chiso_scoring_batch_seconds", "Time to store, score and publish a batch")
 
@@ -123,17 +122,35 @@ def _appends(
     )
 
 
+@dataclass
+class _Judged:
+    """What judging a part's series gives: the scores, what could not be scored, and each
+    series' state to keep. A series' state is encoded as soon as it is judged, so that a batch
+    holds thousands of small records rather than thousands of states as objects."""
+
+    rows: list[ScoreRow] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    kept: dict[SeriesKey, bytes] = field(default_factory=dict)
+
+    def add(
+        self, key: SeriesKey, scored: Scored, latest: tuple[Due, ...], reads: tuple[object, ...]
+    ) -> None:
+        self.rows += scored.rows
+        self.failures += scored.failures
+        if scored.state is not None:
+            self.kept[key] = states.encode(scored.state, latest, scored.ended, reads)
+
+
 async def _judge(
     conn: AsyncConnection,
     catalog: Catalog,
-    states: StateCache,
     new: Sequence[tuple[intake.ObservationRow, int]],
     rolled: Mapping[PointKey, Current],
-) -> tuple[list[ScoreRow], list[str], int]:
+) -> tuple[_Judged, int]:
     """Judges what the figures a batch stored can affect (see series.due_ends): on the kept
     state where the figures append to it (chiso_scoring.states), else on the series read back
-    after the COPY (so that they include the batch), its state kept for the next batch. Returns
-    the scores, what could not be scored and how many series were read back."""
+    after the COPY (so that they include the batch), and keeps each series' new state. Returns
+    what it judged and how many series were read back."""
     stored = changes(
         [(r.key, revision == 1) for r, revision in new]
         + [(key, c.revision == 1) for key, c in rolled.items()]
@@ -142,21 +159,19 @@ async def _judge(
     targeted = {k: c for k, c in stored.items() if catalog.targets_for(k[1], k[0])}
     appended = _appended(new)
     today = date.today()
-    scored: list[Scored] = []
+    judged = _Judged()
     reread: dict[SeriesKey, Change] = {}
     for key, change in targeted.items():
-        entry = states.current(key, versions[key])
+        record = versions.pop(key)[1]
+        entry = None if record is None else states.decode(record)
         figures = appended.get(key)
         if entry is None or not figures or not _appends(entry, figures, change, catalog, key):
             reread[key] = change
             continue
         reads = judged_for(catalog, key)
         ended = entry.ended if entry.judged_for == reads else None
-        scored.append(
-            score_appended(key, entry.state, entry.latest, figures, catalog, today, ended)
-        )
-        keep = scored[-1]
-        states.put(key, versions[key], keep.state, (figures[-1],), keep.ended, reads)
+        scored = score_appended(key, entry.state, entry.latest, figures, catalog, today, ended)
+        judged.add(key, scored, (figures[-1],), reads)
     SERIES_JUDGED.labels("state").inc(len(targeted) - len(reread))
     SERIES_JUDGED.labels("history").inc(len(reread))
     reaches = {key: reach(catalog, key) for key in reread}
@@ -166,11 +181,10 @@ async def _judge(
 
     async for chunk in store.read_series(conn, reread, due):
         for one in chunk:
-            scored.append(score_series(one, catalog, today))
-            keep, reads = scored[-1], judged_for(catalog, one.key)
-            states.put(one.key, versions[one.key], keep.state, one.latest, keep.ended, reads)
-    rows = [r for s in scored for r in s.rows]
-    return rows, [f for s in scored for f in s.failures], len(reread)
+            scored = score_series(one, catalog, today)
+            judged.add(one.key, scored, one.latest, judged_for(catalog, one.key))
+    await store.keep_states(conn, judged.kept)
+    return judged, len(reread)
 
 
 @dataclass(frozen=True)
@@ -192,13 +206,11 @@ class ScoringPipeline:
         pool: AsyncConnectionPool,
         publisher: Publisher,
         catalog: CatalogCache,
-        states: StateCache | None = None,
         lanes: int = LANES,
     ) -> None:
         self.pool = pool
         self.publisher = publisher
         self.catalog = catalog
-        self.states = states or StateCache(STATE_SERIES)
         self.lanes = lanes
 
     async def handle(self, records: Sequence[Record]) -> None:
@@ -240,8 +252,8 @@ class ScoringPipeline:
             await store.record_receipts(conn, {r.message_id for r in rows} - known)
             await store.copy_observations(conn, new)
             rolled = await _roll_up(conn, catalog, touched, state | touched)
-            judged, failures, read_back = await _judge(conn, catalog, self.states, new, rolled)
-            scores = await store.upsert_scores(conn, judged)
+            judged, read_back = await _judge(conn, catalog, new, rolled)
+            scores = await store.upsert_scores(conn, judged.rows)
             failpoints.hit("scoring.before_commit")
         failpoints.hit("scoring.after_commit")
         await self.publisher.publish(topics.SCORES, to_messages(scores, catalog))
@@ -249,10 +261,10 @@ class ScoringPipeline:
             len(new),
             len(rows) - len(new),
             len(rolled),
-            len(judged),
+            len(judged.rows),
             read_back,
             len(scores),
-            failures,
+            judged.failures,
         )
 
 

@@ -1,36 +1,45 @@
-"""The series' states a scoring process keeps between batches (in memory, per process).
+"""The series' states, kept in the database beside each series' version (migration 0016), in the
+transaction that stores the figures they fold in.
 
 A batch that appends figures after a series' latest point judges them on the state alone
 (scorer.score_appended): nothing of the history is read. The state is trusted only when it is
-the series' current one: each entry carries the series' version (migration 0011), which every
-batch that stores figures in a series bumps under the series' lock. An entry one version behind
-the bumped one was left by this process's previous write; any other (a rebalance handed the
-partition to this process, another process wrote the series meanwhile, the process restarted)
-is not used, and the series is read and its state built again from the history.
+the series' current one: each is tagged with the series' version (migration 0011) it was
+written at, and every batch that stores figures in a series bumps that version under the
+series' lock. A state one version behind the bumped one was written by the last batch that
+stored figures in the series, whichever process ran it (a restart or a rebalance reads it like
+any other); any other (a batch stored figures but kept no state: the series had no target) is
+not used, and the series is read and its state built again from the history.
 
-An entry keeps the lookback window's figures packed in an array of floats (16 bytes a figure)
-rather than as objects (about 110 bytes a figure): a process holds tens of thousands of series.
-The years' summaries stay objects (one a year, shared from batch to batch).
+A state is kept as one small binary record (msgpack): the lookback window's figures as pairs of
+floats (18 bytes a figure), the years' summaries, the latest points, their scores as of their
+own end, what those scores read of the catalog and the projection's exact sum. A process keeps
+none between batches: its memory does not grow with the series it serves.
 """
 
 import itertools
-from array import array
-from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import date
 
-from chiso_scoring.intake import SeriesKey
+import msgpack
+
+from chiso_core.periods import Period
+from chiso_core.status import Status
 from chiso_scoring.methods.kinds import YearSummary
 from chiso_scoring.methods.series import Point
 from chiso_scoring.methods.state import SeriesState
 from chiso_scoring.scorer import ScoreRow
 from chiso_scoring.series import Due
 
+# the record's layout; a record of another layout is not read (the series is read back)
+LAYOUT = 1
 
-@dataclass(frozen=True, slots=True)
+
+# not frozen, never assigned once built: one a series a batch (see methods.assess.Assessment)
+@dataclass(slots=True)
 class Entry:
-    version: int
-    packed: array  # type: ignore[type-arg]  # array('d'): see pack
-    # as objects: a batch replaces the current year's summary only, the others are shared
+    lookback: float
+    first: tuple[float, float]
+    recent: tuple[tuple[float, float], ...]  # the window's figures as pairs: see state
     years: tuple[YearSummary, ...]
     latest: tuple[Due, ...]  # the points at the series' last position
     # the latest points' scores as of their own end where they differ from the stored ones
@@ -41,71 +50,105 @@ class Entry:
 
     @property
     def state(self) -> SeriesState:
-        return unpack(self.packed, self.years, self.steps)
+        # the window's pairs made Points only where a batch judges on the state
+        recent = tuple(map(_point, itertools.repeat(Point), self.recent))
+        return SeriesState(Point(*self.first), recent, self.years, self.lookback, self.steps)
 
     @property
     def latest_end(self) -> int:
         return self.latest[0].period.end_month
 
 
-def pack(state: SeriesState) -> array:  # type: ignore[type-arg]
-    """The state's figures: [lookback, first.at, first.value, n × (at, value)]."""
-    # one array from one list: extending an array from an iterator converts float by float
-    return array("d", [state.lookback, *state.first, *itertools.chain.from_iterable(state.recent)])
-
-
 # tuple.__new__, not Point._make: a namedtuple's constructors are Python, called per figure of
-# the window each time a state is unpacked
-_point = tuple.__new__
+# the window and per year each time a state is read
+_point = _year = tuple.__new__
 
 
-def unpack(
-    packed: array,  # type: ignore[type-arg]
-    years: tuple[YearSummary, ...],
-    steps: int | None,
-) -> SeriesState:
-    lookback, first_at, first_value = packed[:3]
-    pairs = zip(packed[3::2], packed[4::2], strict=True)
-    recent = tuple(map(_point, itertools.repeat(Point), pairs))
-    return SeriesState(Point(first_at, first_value), recent, years, lookback, steps)
+def _period(p: Period) -> tuple[str, int]:
+    return str(p.grain), p.start.toordinal()
 
 
-class StateCache:
-    """The states of the series this process wrote last, the least recently used dropped
-    beyond `capacity` (a dropped series is built again from the history when it comes back)."""
+def _period_back(grain: str, start: int) -> Period:
+    return Period.of(grain, date.fromordinal(start))
 
-    def __init__(self, capacity: int) -> None:
-        self.capacity = capacity
-        self._entries: OrderedDict[SeriesKey, Entry] = OrderedDict()
 
-    def current(self, key: SeriesKey, version: int) -> Entry | None:
-        """The entry, if it is the series' state before the write that bumped it to
-        `version`."""
-        entry = self._entries.get(key)
-        if entry is None or entry.version != version - 1:
-            return None
-        self._entries.move_to_end(key)
-        return entry
+def _row(r: ScoreRow) -> tuple[object, ...]:
+    return (
+        r.plan_id,
+        r.plan_revision,
+        r.target_id,
+        r.jurisdiction,
+        r.indicator,
+        *_period(r.period),
+        r.due_year,
+        r.actual,
+        r.observation_revision,
+        r.derived,
+        str(r.status),
+        r.figures,
+        r.method,
+        r.method_version,
+    )
 
-    def put(
-        self,
-        key: SeriesKey,
-        version: int,
-        state: SeriesState | None,
-        latest: tuple[Due, ...],
-        ended: tuple[ScoreRow, ...] | None = None,
-        judged_for: tuple[object, ...] = (),
-    ) -> None:
-        """Keeps a series' state at `version` (None: nothing to keep, the entry is dropped)."""
-        if state is None:
-            self._entries.pop(key, None)
-            return
-        self._entries[key] = Entry(
-            version, pack(state), state.years, latest, ended, judged_for, state.steps
+
+def _row_back(r: tuple) -> ScoreRow:  # type: ignore[type-arg]
+    plan, revision, target, jurisdiction, indicator, grain, start, *rest = r
+    due_year, actual, observation_revision, derived, status, figures, method, version = rest
+    period = _period_back(grain, start)
+    return ScoreRow(
+        plan, revision, target, jurisdiction, indicator, period, due_year, actual,
+        observation_revision, derived, Status(status), figures, method, version,
+    )  # fmt: skip
+
+
+def encode(
+    state: SeriesState,
+    latest: tuple[Due, ...],
+    ended: tuple[ScoreRow, ...] | None,
+    judged_for: tuple[object, ...],
+) -> bytes:
+    """A series' state as the record kept in the database."""
+    steps = state.steps
+    record: bytes = msgpack.packb(
+        (
+            LAYOUT,
+            state.lookback,
+            state.first,
+            state.recent,  # Points are tuples: packed as pairs of floats (9 bytes each)
+            state.years,  # tuples, whose last figure is a tuple too
+            [(*_period(d.period), d.value, d.revision, d.derived, d.history) for d in latest],
+            None if ended is None else [_row(r) for r in ended],
+            judged_for,
+            # an exact sum: a Python int of any size, kept as its two's complement bytes
+            None if steps is None else steps.to_bytes(steps.bit_length() // 8 + 1, signed=True),
         )
-        self._entries.move_to_end(key)
-        while len(self._entries) > self.capacity:
-            self._entries.popitem(last=False)
+    )
+    return record
 
-    def __len__(self) -> int:
-        return len(self._entries)
+
+def decode(record: bytes) -> Entry | None:
+    """The state kept in a record (None: a record of another layout, or one that cannot be
+    read: the series is read back, rather than the batch failed again and again)."""
+    try:
+        return _decode(msgpack.unpackb(record, use_list=False))
+    except (ValueError, TypeError, msgpack.UnpackException):
+        return None
+
+
+def _decode(record: tuple) -> Entry | None:  # type: ignore[type-arg]
+    layout, *fields = record
+    if layout != LAYOUT:
+        return None
+    lookback, first, recent, years, latest, ended, judged_for, steps = fields
+    return Entry(
+        lookback,
+        first,
+        recent,
+        tuple(
+            _year(YearSummary, (y, n, t, low, _point(Point, last))) for y, n, t, low, last in years
+        ),
+        tuple(Due(_period_back(g, s), *rest) for g, s, *rest in latest),
+        None if ended is None else tuple(map(_row_back, ended)),
+        judged_for,
+        None if steps is None else int.from_bytes(steps, signed=True),
+    )

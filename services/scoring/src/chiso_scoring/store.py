@@ -67,19 +67,37 @@ async def record_receipts(conn: AsyncConnection, ids: Iterable[str]) -> None:
             await copy.write_row((message_id,))
 
 
-async def bump_versions(conn: AsyncConnection, keys: Collection[SeriesKey]) -> dict[SeriesKey, int]:
+async def bump_versions(
+    conn: AsyncConnection, keys: Collection[SeriesKey]
+) -> dict[SeriesKey, tuple[int, bytes | None]]:
     """Counts one more write in each series (see chiso_scoring.states); returns the versions
-    after it. Under the series' locks: no other transaction bumps them until this one ends."""
+    after it, each with the series' state where it is the current one: written one version
+    before. Under the series' locks: no other transaction bumps them until this one ends."""
     cur = await conn.execute(
         """
         INSERT INTO series_versions AS v (jurisdiction_id, indicator_code, version)
         SELECT j, i, 1 FROM unnest(%b::text[], %b::text[]) AS k(j, i)
             ON CONFLICT (jurisdiction_id, indicator_code) DO UPDATE SET version = v.version + 1
-        RETURNING jurisdiction_id, indicator_code, version
+        RETURNING jurisdiction_id, indicator_code, version,
+                  CASE WHEN state_version = version - 1 THEN state END
         """,
         [[j for j, _ in keys], [i for _, i in keys]],
+        binary=True,
     )
-    return {(j, i): version for j, i, version in await cur.fetchall()}
+    return {(j, i): (version, state) for j, i, version, state in await cur.fetchall()}
+
+
+async def keep_states(conn: AsyncConnection, states: dict[SeriesKey, bytes]) -> None:
+    """Keeps each series' state (chiso_scoring.states) at the version this transaction bumped
+    it to."""
+    await conn.execute(
+        """
+        UPDATE series_versions AS v SET state = s.state, state_version = v.version
+          FROM unnest(%b::text[], %b::text[], %b::bytea[]) AS s(j, i, state)
+         WHERE v.jurisdiction_id = s.j AND v.indicator_code = s.i
+        """,
+        [[j for j, _ in states], [i for _, i in states], list(states.values())],
+    )
 
 
 def every_point(key: SeriesKey, ends: Sequence[int], spans: Sequence[int]) -> set[int] | None:

@@ -69,22 +69,22 @@ async def record_receipts(conn: AsyncConnection, ids: Iterable[str]) -> None:
 
 async def bump_versions(
     conn: AsyncConnection, keys: Collection[SeriesKey]
-) -> dict[SeriesKey, tuple[int, bytes | None]]:
-    """Counts one more write in each series (see chiso_scoring.states); returns the versions
-    after it, each with the series' state where it is the current one: written one version
-    before. Under the series' locks: no other transaction bumps them until this one ends."""
+) -> dict[SeriesKey, bytes | None]:
+    """Counts one more write in each series (see chiso_scoring.states); returns each series'
+    state where it is the current one (written at the version before), else None. Under the
+    series' locks: no other transaction bumps them until this one ends."""
     cur = await conn.execute(
         """
         INSERT INTO series_versions AS v (jurisdiction_id, indicator_code, version)
         SELECT j, i, 1 FROM unnest(%b::text[], %b::text[]) AS k(j, i)
             ON CONFLICT (jurisdiction_id, indicator_code) DO UPDATE SET version = v.version + 1
-        RETURNING jurisdiction_id, indicator_code, version,
+        RETURNING jurisdiction_id, indicator_code,
                   CASE WHEN state_version = version - 1 THEN state END
         """,
         [[j for j, _ in keys], [i for _, i in keys]],
         binary=True,
     )
-    return {(j, i): (version, state) for j, i, version, state in await cur.fetchall()}
+    return {(j, i): state for j, i, state in await cur.fetchall()}
 
 
 async def keep_states(conn: AsyncConnection, states: dict[SeriesKey, bytes]) -> None:

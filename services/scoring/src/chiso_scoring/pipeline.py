@@ -155,14 +155,14 @@ async def _judge(
         [(r.key, revision == 1) for r, revision in new]
         + [(key, c.revision == 1) for key, c in rolled.items()]
     )
-    kept = await store.bump_versions(conn, stored.keys())
+    saved = await store.bump_versions(conn, stored.keys())
     targeted = {k: c for k, c in stored.items() if catalog.targets_for(k[1], k[0])}
     appended = _appended(new)
     today = date.today()
     judged = _Judged()
     reread: dict[SeriesKey, Change] = {}
     for key, change in targeted.items():
-        record = kept.pop(key)
+        record = saved.pop(key)
         entry = None if record is None else states.decode(record)
         figures = appended.get(key)
         if entry is None or not figures or not _appends(entry, figures, change, catalog, key):

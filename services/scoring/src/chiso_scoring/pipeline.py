@@ -7,6 +7,9 @@
 3. after a part's commit, publish its scores (acks=all); once every part is done, the offsets
    are committed (by the caller). A crash anywhere replays the batch, and every step is
    idempotent.
+
+The batch's long loops (decoding, judging, making messages) give the event loop a turn every
+few milliseconds (chiso_core.turns): the service's API and probes wait a turn, not a batch.
 """
 
 import asyncio
@@ -28,6 +31,7 @@ from chiso_core.messaging import Record, rejected
 from chiso_core.metrics import at_zero
 from chiso_core.publisher import Publisher
 from chiso_core.settings import ScoringSettings
+from chiso_core.turns import in_turns
 from chiso_scoring import intake, states, store
 from chiso_scoring.intake import PointKey, SeriesKey
 from chiso_scoring.lanes import lanes_of
@@ -161,7 +165,7 @@ async def _judge(
     today = date.today()
     judged = _Judged()
     reread: dict[SeriesKey, Change] = {}
-    for key, change in targeted.items():
+    async for key, change in in_turns(targeted.items()):
         record = saved.pop(key)
         entry = None if record is None else states.decode(record)
         figures = appended.get(key)
@@ -180,7 +184,7 @@ async def _judge(
         return due_ends(ends, spans, reread[key], reaches[key])
 
     async for chunk in store.read_series(conn, reread, due):
-        for one in chunk:
+        async for one in in_turns(chunk):
             scored = score_series(one, catalog, today)
             judged.add(one.key, scored, one.latest, judged_for(catalog, one.key))
     await store.keep_states(conn, judged.kept)
@@ -219,7 +223,7 @@ class ScoringPipeline:
         rows: list[intake.ObservationRow] = []
         bad = []
         today = today_in_vietnam()  # one day for the whole batch, asked once
-        for record in records:
+        async for record in in_turns(records):
             try:
                 rows.append(intake.decode(record.value or b"", catalog, today))
             except intake.Invalid as e:
@@ -256,7 +260,12 @@ class ScoringPipeline:
             scores = await store.upsert_scores(conn, judged.rows)
             failpoints.hit("scoring.before_commit")
         failpoints.hit("scoring.after_commit")
-        await self.publisher.publish(topics.SCORES, to_messages(scores, catalog))
+        messages = [
+            message
+            async for part in in_turns(_parts(scores))
+            for message in to_messages(part, catalog)
+        ]
+        await self.publisher.publish(topics.SCORES, messages)
         return Lane(
             len(new),
             len(rows) - len(new),
@@ -266,6 +275,11 @@ class ScoringPipeline:
             len(scores),
             judged.failures,
         )
+
+
+def _parts(rows: Sequence[ScoreRow], size: int = 500) -> list[Sequence[ScoreRow]]:
+    """A part's scores in slices, each made into messages in one turn (in_turns)."""
+    return [rows[k : k + size] for k in range(0, len(rows), size)]
 
 
 def _account(lanes: Sequence[Lane], records: int, bad: int) -> None:

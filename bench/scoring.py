@@ -238,7 +238,6 @@ class Scenario:
             "CHISO_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
             "CHISO_DATABASE_URL": url,
             "CHISO_LOG_LEVEL": "WARNING",
-            "CHISO_BATCH_MAX_RECORDS": "5000",
         }
         self.service = ServiceProcess("scoring", free_port(), env, folder / f"{name}.log")
 

@@ -170,6 +170,9 @@ class ConsumerSettings(HttpSettings, BrokerSettings, DatabaseSettings, LogSettin
 class ScoringSettings(ConsumerSettings, CatalogReaderSettings, AuthSettings):
     http_port: int = 8002
     group_id: str = "chiso-scoring"
+    # larger than the consumers' default: a batch spreads its queries, roll-ups and commit over
+    # more figures, and judges in turns (chiso_core.turns), so the API waits a turn, not a batch
+    batch_max_records: int = Field(default=5000, ge=1)
     public_scorecards: bool = Field(
         default=False,
         description="true: anyone may read scores and scorecards; false: a key with the "

@@ -30,7 +30,7 @@ async def test_the_loop_waits_a_turn_not_the_work(turn_s: float) -> None:
     longest = await longest_wait(task)
     assert await task == list(range(300))  # every item, in order
     # a turn, an item past it and the scheduler's slack; the work itself took 0.3 s
-    assert longest < turn_s + item_s + 0.02, longest
+    assert longest < turn_s + item_s + 0.05, longest
 
 
 async def test_work_shorter_than_a_turn_runs_straight_through() -> None:

@@ -147,6 +147,21 @@ async def test_a_state_not_kept_at_the_series_last_version_is_built_again_from_t
     a_rescore_changes_nothing(bootstrap_servers, database_url)
 
 
+async def test_an_upgrade_of_the_methods_reads_each_series_back_once(
+    processes: Processes,
+    bootstrap_servers: str,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A state holds what the methods that wrote it keep (their window, their scores as of the
+    latest's end): after an upgrade, the next batch builds it again from the history."""
+    await processes.send(JAN_TO_MAR)
+    monkeypatch.setattr("chiso_scoring.states.METHOD_VERSION", "upgraded")
+    assert await processes.send([("2025-04", 44.0)]) == READ_BACK
+    assert await processes.send([("2025-05", 45.0)]) == ONE_SERIES
+    a_rescore_changes_nothing(bootstrap_servers, database_url)
+
+
 def revise_plans(database_url: str, folder: Path, value: float) -> None:
     """tam_duong's plan with its online_public_service_usage targets at `value`, loaded: a new
     revision of the plan."""

@@ -14,7 +14,7 @@ from chiso_core.catalog import Catalog
 from chiso_core.periods import Period
 from chiso_core.status import Status
 from chiso_scoring import scorer, states
-from chiso_scoring.methods import state
+from chiso_scoring.methods import METHOD_VERSION, state
 from chiso_scoring.methods.series import Point
 from chiso_scoring.series import build
 
@@ -83,14 +83,17 @@ def test_a_record_gives_back_the_latest_points_their_scores_and_what_they_read(
     assert entry.judged_for == reads
 
 
-def test_a_record_of_another_layout_or_none_at_all_is_not_read() -> None:
+def test_a_record_of_another_layout_or_methods_or_none_at_all_is_not_read() -> None:
     """The series is read back and its state built again, as for any state not trusted."""
     kept = state.build([Point(2020.5, 1.0)])
     assert kept is not None
     record = states.encode(kept, (), None, ())
-    layout, *fields = msgpack.unpackb(record)
-    assert layout == states.LAYOUT
+    layout, version, *fields = msgpack.unpackb(record)
+    assert (layout, version) == (states.LAYOUT, METHOD_VERSION)
     assert states.decode(record) is not None
-    assert states.decode(msgpack.packb([layout + 1, *fields])) is None
+    assert states.decode(msgpack.packb([layout + 1, version, *fields])) is None
+    # written by another version of the methods: what it holds is theirs (window, scores)
+    for other in (f"{version}.1", "1", None, 2):
+        assert states.decode(msgpack.packb([layout, other, *fields])) is None, other
     for spoilt in (record[:-1], record + b"\x00", b"\xc1", msgpack.packb([layout, 1]), b""):
         assert states.decode(spoilt) is None, spoilt

@@ -13,7 +13,9 @@ not used, and the series is read and its state built again from the history.
 A state is kept as one small binary record (msgpack): the lookback window's figures as pairs of
 floats (18 bytes a figure), the years' summaries, the latest points, their scores as of their
 own end, what those scores read of the catalog and the projection's exact sum. A process keeps
-none between batches: its memory does not grow with the series it serves.
+none between batches: its memory does not grow with the series it serves. A record is tagged
+with the methods' version that wrote it: what a state holds (the window's length, the scores
+kept) is the methods', so after an upgrade each series is read back once, as a rescore would.
 """
 
 import itertools
@@ -24,14 +26,16 @@ import msgpack
 
 from chiso_core.periods import Period
 from chiso_core.status import Status
+from chiso_scoring.methods import METHOD_VERSION
 from chiso_scoring.methods.kinds import YearSummary
 from chiso_scoring.methods.series import Point
 from chiso_scoring.methods.state import SeriesState
 from chiso_scoring.scorer import ScoreRow
 from chiso_scoring.series import Due
 
-# the record's layout; a record of another layout is not read (the series is read back)
-LAYOUT = 1
+# the record's layout; a record of another layout, or written by another version of the
+# methods, is not read (the series is read back). 2: the methods' version after the layout.
+LAYOUT = 2
 
 
 # not frozen, never assigned once built: one a series a batch (see methods.assess.Assessment)
@@ -112,6 +116,7 @@ def encode(
     record: bytes = msgpack.packb(
         (
             LAYOUT,
+            METHOD_VERSION,
             state.lookback,
             state.first,
             state.recent,  # Points are tuples: packed as pairs of floats (9 bytes each)
@@ -136,8 +141,8 @@ def decode(record: bytes) -> Entry | None:
 
 
 def _decode(record: tuple) -> Entry | None:  # type: ignore[type-arg]
-    layout, *fields = record
-    if layout != LAYOUT:
+    layout, version, *fields = record
+    if layout != LAYOUT or version != METHOD_VERSION:
         return None
     lookback, first, recent, years, latest, ended, judged_for, steps = fields
     return Entry(

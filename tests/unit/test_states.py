@@ -95,5 +95,5 @@ def test_a_record_of_another_layout_or_methods_or_none_at_all_is_not_read() -> N
     # written by another version of the methods: what it holds is theirs (window, scores)
     for other in (f"{version}.1", "1", None, 2):
         assert states.decode(msgpack.packb([layout, other, *fields])) is None, other
-    for spoilt in (record[:-1], record + b"\x00", b"\xc1", msgpack.packb([layout, 1]), b""):
+    for spoilt in (record[:-1], record + b"\x00", b"\xc1", msgpack.packb([layout, version]), b""):
         assert states.decode(spoilt) is None, spoilt

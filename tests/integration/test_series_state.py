@@ -162,6 +162,20 @@ async def test_an_upgrade_of_the_methods_reads_each_series_back_once(
     a_rescore_changes_nothing(bootstrap_servers, database_url)
 
 
+async def test_a_rescore_builds_each_series_state_again_from_the_history(
+    processes: Processes, bootstrap_servers: str, database_url: str
+) -> None:
+    """Whatever a kept state says (here: a figure taken out of the database by hand, which the
+    state still holds as the latest), a rescore builds it from the stored figures, and the next
+    batch judges on it, not on the history."""
+    await processes.send(JAN_TO_MAR)
+    with psycopg.connect(database_url) as conn:
+        conn.execute("DELETE FROM observations WHERE period_start = '2025-03-01'")
+    rescored(bootstrap_servers, database_url)
+    assert await processes.send([("2025-04", 44.0)]) == ONE_SERIES
+    a_rescore_changes_nothing(bootstrap_servers, database_url)
+
+
 def revise_plans(database_url: str, folder: Path, value: float) -> None:
     """tam_duong's plan with its online_public_service_usage targets at `value`, loaded: a new
     revision of the plan."""

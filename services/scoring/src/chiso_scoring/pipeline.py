@@ -15,7 +15,7 @@ few milliseconds (chiso_core.turns): the service's API and probes wait a turn, n
 import asyncio
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import structlog
@@ -38,12 +38,10 @@ from chiso_scoring.lanes import lanes_of
 from chiso_scoring.revisions import Current, assign_revisions
 from chiso_scoring.rollup import ancestors, deepest, derive, parent_keys
 from chiso_scoring.scorer import (
-    Scored,
     ScoreRow,
     judged_for,
     reach,
     score_appended,
-    score_series,
     settled,
     to_messages,
 )
@@ -126,31 +124,12 @@ def _appends(
     )
 
 
-@dataclass
-class _Judged:
-    """What judging a part's series gives: the scores, what could not be scored, and each
-    series' state to keep. A series' state is encoded as soon as it is judged, so that a batch
-    holds thousands of small records rather than thousands of states as objects."""
-
-    rows: list[ScoreRow] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
-    kept: dict[SeriesKey, bytes] = field(default_factory=dict)
-
-    def add(
-        self, key: SeriesKey, scored: Scored, latest: tuple[Due, ...], reads: tuple[object, ...]
-    ) -> None:
-        self.rows += scored.rows
-        self.failures += scored.failures
-        if scored.state is not None:
-            self.kept[key] = states.encode(scored.state, latest, scored.ended, reads)
-
-
 async def _judge(
     conn: AsyncConnection,
     catalog: Catalog,
     new: Sequence[tuple[intake.ObservationRow, int]],
     rolled: Mapping[PointKey, Current],
-) -> tuple[_Judged, int]:
+) -> tuple[states.Judged, int]:
     """Judges what the figures a batch stored can affect (see series.due_ends): on the kept
     state where the figures append to it (chiso_scoring.states), else on the series read back
     after the COPY (so that they include the batch), and keeps each series' new state. Returns
@@ -163,7 +142,7 @@ async def _judge(
     targeted = {k: c for k, c in stored.items() if catalog.targets_for(k[1], k[0])}
     appended = _appended(new)
     today = date.today()
-    judged = _Judged()
+    judged = states.Judged()
     reread: dict[SeriesKey, Change] = {}
     async for key, change in in_turns(targeted.items()):
         record = saved.pop(key)
@@ -185,8 +164,7 @@ async def _judge(
 
     async for chunk in store.read_series(conn, reread, due):
         async for one in in_turns(chunk):
-            scored = score_series(one, catalog, today)
-            judged.add(one.key, scored, one.latest, judged_for(catalog, one.key))
+            judged.add_series(one, catalog, today)
     await store.keep_states(conn, judged.kept)
     return judged, len(reread)
 

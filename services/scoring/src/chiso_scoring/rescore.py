@@ -2,7 +2,9 @@
 method version.
 
 The scores of the revision before stay; the new ones are written beside them and published.
-A score that comes out as stored is neither rewritten nor published again. The series are
+A score that comes out as stored is neither rewritten nor published again. Each series' kept
+state (chiso_scoring.states) is built again from its history too: a rescore leaves nothing the
+live pipeline judges on that the stored figures do not say. The series are
 re-scored a thousand at a time, each thousand in a transaction of its own under its series'
 locks, `CHISO_SCORING_LANES` thousands side by side: the live pipeline waits for one chunk at
 most, memory stays flat however long the history, and a rescore that was interrupted is
@@ -21,9 +23,9 @@ from chiso_core.catalog.store import read as read_catalog
 from chiso_core.db import make_pool
 from chiso_core.publisher import Publisher
 from chiso_core.settings import ScoringSettings
-from chiso_scoring import store
+from chiso_scoring import states, store
 from chiso_scoring.intake import SeriesKey
-from chiso_scoring.scorer import score_points, to_messages
+from chiso_scoring.scorer import to_messages
 
 CHUNK = 1000  # series a transaction
 
@@ -66,15 +68,17 @@ async def _rescore(
     keys: Sequence[SeriesKey],
     wanted: Collection[str],
 ) -> int:
-    """One chunk of series: judged, upserted and committed, then the changed scores
-    published."""
+    """One chunk of series: judged, upserted with each series' state built from its history
+    (so that what the live pipeline judges on next is what the history says), committed, then
+    the changed scores published."""
     async with pool.connection() as conn, conn.transaction():
         await store.lock_series(conn, keys)
-        judged = []
+        judged = states.Judged()
         async for chunk in store.read_series(conn, keys):
             with collector.paused():  # judging a chunk, as the service judges a batch
-                scored, _ = score_points(chunk, catalog, date.today())
-            judged += [s for s in scored if s.plan_id in wanted]
-        scores = await store.upsert_scores(conn, judged)
+                for one in chunk:
+                    judged.add_series(one, catalog, date.today())
+        await store.keep_states(conn, judged.kept)
+        scores = await store.upsert_scores(conn, [s for s in judged.rows if s.plan_id in wanted])
     await publisher.publish(topics.SCORES, to_messages(scores, catalog))
     return len(scores)

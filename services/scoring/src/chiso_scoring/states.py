@@ -19,19 +19,21 @@ kept) is the methods', so after an upgrade each series is read back once, as a r
 """
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import msgpack
 
+from chiso_core.catalog import Catalog
 from chiso_core.periods import Period
 from chiso_core.status import Status
+from chiso_scoring.intake import SeriesKey
 from chiso_scoring.methods import METHOD_VERSION
 from chiso_scoring.methods.kinds import YearSummary
 from chiso_scoring.methods.series import Point
 from chiso_scoring.methods.state import SeriesState
-from chiso_scoring.scorer import ScoreRow
-from chiso_scoring.series import Due
+from chiso_scoring.scorer import Scored, ScoreRow, judged_for, score_series
+from chiso_scoring.series import Due, Series
 
 # the record's layout; a record of another layout, or written by another version of the
 # methods, is not read (the series is read back). 2: the methods' version after the layout.
@@ -157,3 +159,28 @@ def _decode(record: tuple) -> Entry | None:  # type: ignore[type-arg]
         judged_for,
         None if steps is None else int.from_bytes(steps, signed=True),
     )
+
+
+@dataclass
+class Judged:
+    """What judging series gives: the scores, what could not be scored, and each series' state
+    to keep (the pipeline's batches and the rescore alike). A series' state is encoded as soon
+    as it is judged, so that a batch holds thousands of small records rather than thousands of
+    states as objects."""
+
+    rows: list[ScoreRow] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    kept: dict[SeriesKey, bytes] = field(default_factory=dict)
+
+    def add(
+        self, key: SeriesKey, scored: Scored, latest: tuple[Due, ...], reads: tuple[object, ...]
+    ) -> None:
+        self.rows += scored.rows
+        self.failures += scored.failures
+        if scored.state is not None:
+            self.kept[key] = encode(scored.state, latest, scored.ended, reads)
+
+    def add_series(self, one: Series, catalog: Catalog, today: date) -> None:
+        """A series read back, judged at every due point (scorer.score_series)."""
+        scored = score_series(one, catalog, today)
+        self.add(one.key, scored, one.latest, judged_for(catalog, one.key))

@@ -1,4 +1,5 @@
-"""score_points: every target of every due point, and a failure kept to its own target."""
+"""Series read back and judged (states.Judged.add_series, as the pipeline and the rescore judge
+them): every target of every due point, and a failure kept to its own target."""
 
 import itertools
 from datetime import date, timedelta
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 
 from chiso_core.catalog import Catalog
 from chiso_core.periods import Period
-from chiso_scoring import scorer
+from chiso_scoring import scorer, states
 from chiso_scoring.methods import state
 from chiso_scoring.series import Series, build
 
@@ -26,6 +27,15 @@ def monthly(indicator: str, figures: dict[str, float]) -> Series:
     )
 
 
+def score_points(
+    series: list[Series], catalog: Catalog, today: date
+) -> tuple[list[scorer.ScoreRow], list[str]]:
+    judged = states.Judged()
+    for one in series:
+        judged.add_series(one, catalog, today)
+    return judged.rows, judged.failures
+
+
 SERIES = [
     monthly(USAGE, {"2025-01": 40.0, "2025-06": 41.0}),
     monthly(CASHLESS, {"2025-06": 30.0}),
@@ -33,7 +43,7 @@ SERIES = [
 
 
 def test_each_due_point_gets_a_score_per_target(catalog: Catalog) -> None:
-    rows, failures = scorer.score_points(SERIES, catalog, date(2025, 7, 15))
+    rows, failures = score_points(SERIES, catalog, date(2025, 7, 15))
     assert failures == []
     assert sorted((r.indicator, str(r.period), r.target_id) for r in rows) == [
         (CASHLESS, "2025-06", "cashless_transaction_share_2030"),
@@ -56,7 +66,7 @@ def test_a_target_the_methods_cannot_judge_does_not_stop_the_others(
 
     # targets not yet due are judged on the series' state
     monkeypatch.setattr(scorer, "judge_state_as_of", judge_state_as_of)
-    rows, failures = scorer.score_points(SERIES, catalog, date(2025, 7, 15))
+    rows, failures = score_points(SERIES, catalog, date(2025, 7, 15))
 
     assert {r.indicator for r in rows} == {USAGE}
     assert len(rows) == 2
@@ -120,7 +130,7 @@ def test_appending_to_the_state_scores_as_judging_the_series(
 def test_score_messages_carry_each_row_alone(catalog: Catalog) -> None:
     """Messages are copied from one template: what one row sets (a probability, a period) must
     not show in the next, and each has its own id under the batch's one production time."""
-    rows, _ = scorer.score_points(SERIES, catalog, date(2025, 7, 15))
+    rows, _ = score_points(SERIES, catalog, date(2025, 7, 15))
     messages = scorer.to_messages(rows, catalog)
     assert len(messages) == len(rows)
     assert len({m.meta.message_id for _, m in messages}) == len(rows)

@@ -74,10 +74,11 @@ async def _rescore(
     async with pool.connection() as conn, conn.transaction():
         await store.lock_series(conn, keys)
         judged = states.Judged()
+        today = date.today()
         async for chunk in store.read_series(conn, keys):
             with collector.paused():  # judging a chunk, as the service judges a batch
                 for one in chunk:
-                    judged.add_series(one, catalog, date.today())
+                    judged.add_series(one, catalog, today)
         await store.keep_states(conn, judged.kept)
         scores = await store.upsert_scores(conn, [s for s in judged.rows if s.plan_id in wanted])
     await publisher.publish(topics.SCORES, to_messages(scores, catalog))

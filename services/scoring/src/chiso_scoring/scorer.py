@@ -3,7 +3,7 @@ by every method on the series up to that point, read from the series' state fold
 (chiso_scoring.methods.state), so that judging a point costs the same whatever the length of
 the history."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from operator import attrgetter
@@ -185,19 +185,6 @@ def score_series(one: Series, catalog: Catalog, today: date) -> Scored:
     for figure in one.curve[folded:]:
         state = fold(state, figure)
     return Scored(rows, failures, state, None if ended is None else tuple(ended))
-
-
-def score_points(
-    series: Iterable[Series], catalog: Catalog, today: date
-) -> tuple[list[ScoreRow], list[str]]:
-    """score_series over several series: the scores and what could not be scored."""
-    rows: list[ScoreRow] = []
-    failures: list[str] = []
-    for one in series:
-        scored = score_series(one, catalog, today)
-        rows += scored.rows
-        failures += scored.failures
-    return rows, failures
 
 
 def score_appended(

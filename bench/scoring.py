@@ -13,6 +13,9 @@ With `--fixed-judgement`, the processes it starts give every figure one fixed ju
 target (bench/fixed_judgement): the same run without the methods' cost, to see what the rest of
 the service costs.
 
+With `--replicas R`, the main run's service is R processes of one consumer group (the province's
+two keys, one per indicator, are on two partitions): how the service scales by replicas.
+
 The workload: communes that each carry a plan with two targets, reporting monthly, month by
 month — the order in which agencies push. Prints one JSON line. Not part of the test run:
 `make bench-scoring` (`--observations 100000` for a quick run).
@@ -230,42 +233,52 @@ def copy_timed(
 
 
 class Scenario:
-    """The scoring service as a process on one database and broker."""
+    """The scoring service as `replicas` processes of one consumer group, on one database and
+    broker."""
 
-    def __init__(self, name: str, url: str, bootstrap: str, folder: Path) -> None:
+    def __init__(
+        self, name: str, url: str, bootstrap: str, folder: Path, replicas: int = 1
+    ) -> None:
         self.url, self.bootstrap = url, bootstrap
-        env = {
+        self.env = {
             "CHISO_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
             "CHISO_DATABASE_URL": url,
             "CHISO_LOG_LEVEL": "WARNING",
         }
-        self.service = ServiceProcess("scoring", free_port(), env, folder / f"{name}.log")
+        self.services = [
+            ServiceProcess("scoring", free_port(), self.env, folder / f"{name}-{k}.log")
+            for k in range(replicas)
+        ]
 
     def stream(
         self, items: Iterator[tuple[bytes, Message]], n: int, warm: int = 1
     ) -> tuple[float, float]:
         """Publishes n figures and waits for them all to be stored and scored; figures per
-        second and the service's RSS growth (MB), from when the first `warm` ones are (the
-        consumer group joined, and for `warm` = one round, every series met once)."""
-        self.service.start()
+        second and the largest growth of a replica's RSS (MB), from when the first `warm` ones
+        are (the consumer group joined, and for `warm` = one round, every series met once)."""
+        for service in self.services:
+            service.start()
         try:
-            self.service.wait_ready()
-            assert self.service.proc is not None
+            for service in self.services:
+                service.wait_ready()
+            pids = [service.proc.pid for service in self.services if service.proc]
             asyncio.run(publish(self.bootstrap, itertools.islice(items, warm)))
             while count(self.url, "observation_receipts") < warm:
                 time.sleep(0.05)
-            started, rss_start = time.perf_counter(), rss_mb(self.service.proc.pid)
+            started, rss_start = time.perf_counter(), [rss_mb(pid) for pid in pids]
             asyncio.run(publish(self.bootstrap, items))
             while count(self.url, "observation_receipts") < n:
                 time.sleep(0.1)
             elapsed = time.perf_counter() - started
-            return (n - warm) / elapsed, rss_mb(self.service.proc.pid) - rss_start
+            growth = max(rss_mb(pid) - s for pid, s in zip(pids, rss_start, strict=True))
+            return (n - warm) / elapsed, growth
         finally:
-            self.service.stop()
+            for service in self.services:
+                service.stop()
 
     def rescore(self) -> float:
         """`chiso scoring rescore`, as an operator runs it; seconds."""
-        env = {**os.environ, **self.service.env}
+        env = {**os.environ, **self.env}
         started = time.perf_counter()
         subprocess.run(
             [sys.executable, "-m", "chiso_core", "scoring", "rescore"],
@@ -435,10 +448,11 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         EmbeddedBroker(free_port(), folder / "tansu.log") as broker,
     ):
         catalog = write_catalog(folder / "catalog", communes)
-        main = Scenario(
-            "scoring", fresh_database(pg, "scoring", catalog), broker.bootstrap_servers, folder
-        )
-        obs_per_s, rss_growth = main.stream(observations(n, communes), n)
+        url = fresh_database(pg, "scoring", catalog)
+        main = Scenario("scoring", url, broker.bootstrap_servers, folder, args.replicas)
+        # with replicas, a round of every series first: the group has shared the partitions
+        warm = 1 if args.replicas == 1 else communes * len(INDICATORS)
+        obs_per_s, rss_growth = main.stream(observations(n, communes), n, warm)
         scores = asyncio.run(published(broker.bootstrap_servers, topics.SCORES))
         rescore_s = main.rescore()
         floor_per_s = floor(pg, main, n, communes, scores)
@@ -446,19 +460,23 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
             naive(broker.bootstrap_servers, fresh_database(pg, "naive"), args.sample)
         )
         ratio = history_ratio(pg, args.history_figures, args.history_communes, folder / "history")
-    return {
-        "benchmark": "scoring",
-        "observations": n,
-        "scores": scores,
-        "obs_per_s": round(obs_per_s),
-        "floor_obs_per_s": round(floor_per_s),
-        "floor_ratio": round(obs_per_s / floor_per_s, 3),
-        "naive_obs_per_s": round(naive_per_s),
-        "naive_ratio": round(obs_per_s / naive_per_s, 1),
-        "history_ratio": round(ratio, 3),
-        "rss_growth_mb": round(rss_growth, 1),
-        "rescore_s": round(rescore_s, 1),
-    } | ({"judgement": "fixed"} if args.fixed_judgement else {})
+    return (
+        {
+            "benchmark": "scoring",
+            "observations": n,
+            "scores": scores,
+            "obs_per_s": round(obs_per_s),
+            "floor_obs_per_s": round(floor_per_s),
+            "floor_ratio": round(obs_per_s / floor_per_s, 3),
+            "naive_obs_per_s": round(naive_per_s),
+            "naive_ratio": round(obs_per_s / naive_per_s, 1),
+            "history_ratio": round(ratio, 3),
+            "rss_growth_mb": round(rss_growth, 1),
+            "rescore_s": round(rescore_s, 1),
+        }
+        | ({"judgement": "fixed"} if args.fixed_judgement else {})
+        | ({"replicas": args.replicas} if args.replicas > 1 else {})
+    )
 
 
 def main() -> None:
@@ -476,6 +494,13 @@ def main() -> None:
         "--fixed-judgement",
         action="store_true",
         help="one fixed judgement per target instead of the methods (what the rest costs)",
+    )
+    parser.add_argument(
+        "--replicas",
+        type=int,
+        default=1,
+        help="scoring processes in the main run, one consumer group (the province's two keys "
+        "are on two partitions: a third replica gets none)",
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:

@@ -224,6 +224,23 @@ class ScoringPipeline:
         """One part of a batch: stored and judged in a transaction of its own, then its scores
         published. A part that fails leaves the others committed and published: the batch comes
         again, and what they stored is known (a replayed figure changes nothing)."""
+        scores, lane = await self._store(catalog, rows)
+        failpoints.hit("scoring.after_commit")
+        messages = [
+            message
+            async for part in in_turns(_parts(scores))
+            for message in to_messages(part, catalog)
+        ]
+        await self.publisher.publish(topics.SCORES, messages)
+        return lane
+
+    async def _store(
+        self, catalog: Catalog, rows: Sequence[intake.ObservationRow]
+    ) -> tuple[list[ScoreRow], Lane]:
+        """A part stored and judged in one transaction: the scores that changed, and what the
+        part did. A function of its own so that what the transaction held (the points looked
+        up, the states read and kept, the revisions) is freed before the messages are made:
+        a batch's peak of memory is one of the two, not both."""
         read = _points_read_by(rows, catalog)
         async with self.pool.connection() as conn, conn.transaction():
             # first, so that what this part reads stays true until it commits
@@ -237,14 +254,7 @@ class ScoringPipeline:
             judged, read_back = await _judge(conn, catalog, new, rolled)
             scores = await store.upsert_scores(conn, judged.rows)
             failpoints.hit("scoring.before_commit")
-        failpoints.hit("scoring.after_commit")
-        messages = [
-            message
-            async for part in in_turns(_parts(scores))
-            for message in to_messages(part, catalog)
-        ]
-        await self.publisher.publish(topics.SCORES, messages)
-        return Lane(
+        return scores, Lane(
             len(new),
             len(rows) - len(new),
             len(rolled),

@@ -132,5 +132,5 @@ def test_two_scoring_processes_never_write_one_series_at_once(
     assert latest == [(ROUNDS[-1],)], "the round reported last is every point's latest"
     assert scored == [(ROUNDS[-1],)], "and the one scored"
     settings = ScoringSettings(kafka_bootstrap_servers=bootstrap_servers, database_url=database_url)
-    assert asyncio.run(rescore(settings)) == 0, "the stored scores are a rescore's"
+    assert asyncio.run(rescore(settings)).written == 0, "the stored scores are a rescore's"
     assert all("batch scored" in s.log_file.read_text() for s in scoring), "both wrote"

@@ -116,7 +116,7 @@ def test_stored_scores_equal_a_rescore_whatever_the_arrival(
                 asyncio.run, _drive(bootstrap_servers, database_url, messages, batches)
             ).result()
             stored = _scores(database_url)
-            changed = thread.submit(asyncio.run, rescore(scoring)).result()
+            changed = thread.submit(asyncio.run, rescore(scoring)).result().written
         with psycopg.connect(database_url) as conn:
             judged = conn.execute(
                 "SELECT count(DISTINCT (grain, period_start)) FROM scores"

@@ -1,6 +1,7 @@
 """The catalog in the database: loaded in one transaction, versioned by plan, and read back
 through the API exactly as the files say."""
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,8 @@ from chiso_core.contracts.v1 import score_pb2
 from chiso_core.settings import IngestSettings, ScoringSettings
 from chiso_devstack.embedded import free_port
 from chiso_ingest.app import create_app
-from chiso_scoring.rescore import rescore
+from chiso_scoring.cli import app as scoring_cli
+from chiso_scoring.rescore import Rescored, rescore
 from tests.catalog_sample import HANDED_OVER, PLAN, write_catalog
 from tests.conftest import CATALOG_DIR
 from tests.integration.conftest import Harness, observation
@@ -143,9 +145,9 @@ async def test_rescore_scores_history_against_the_new_revision_and_keeps_the_old
     )
 
     settings = ScoringSettings(kafka_bootstrap_servers=bootstrap_servers, database_url=database_url)
-    written = await rescore(settings, "sample_plan")
+    done = await rescore(settings, "sample_plan")
 
-    assert written == 1
+    assert done == Rescored(written=1)
     with psycopg.connect(database_url) as conn:
         assert conn.execute(
             "SELECT plan_revision, target_value FROM scores"
@@ -159,6 +161,39 @@ async def test_rescore_scores_history_against_the_new_revision_and_keeps_the_old
         (1, 80.0),
         (2, 85.0),
     ]
+
+
+async def test_a_rescore_names_what_it_could_not_score_and_fails(
+    tmp_path: Path,
+    database_url: str,
+    bootstrap_servers: str,
+    harness: Harness,
+    catalog: Catalog,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A target the methods cannot judge is not dropped in silence: the rescore returns it,
+    and `chiso scoring rescore` names it (Vietnamese first) and exits 1; what it wrote stands."""
+    assert load(write_catalog(tmp_path / "v1"), database_url).exit_code == 0
+    await harness.run([observation(catalog, "2025-06", 41.0, jurisdiction="lai_chau")])
+
+    def cannot_judge(*args: Any, **kwargs: Any) -> Any:
+        raise ValueError("cannot judge")
+
+    monkeypatch.setattr("chiso_scoring.scorer.judge_state_as_of", cannot_judge)
+    settings = ScoringSettings(kafka_bootstrap_servers=bootstrap_servers, database_url=database_url)
+    done = await rescore(settings)
+    env = {"CHISO_DATABASE_URL": database_url, "CHISO_KAFKA_BOOTSTRAP_SERVERS": bootstrap_servers}
+    result = await asyncio.to_thread(CliRunner().invoke, scoring_cli, ["rescore"], env=env)
+
+    assert done.written == 0
+    assert [f.split(": ")[0] for f in done.unscored] == [
+        "sample_plan/usage_2030 at lai_chau 2025-06"
+    ]
+    assert result.exit_code == 1
+    assert "không chấm được 1 chỉ tiêu" in result.stderr
+    assert "sample_plan/usage_2030 at lai_chau 2025-06: ValueError('cannot judge')" in result.stderr
+    assert "re-scored: 0 score(s)" in result.stdout
+    assert harness.rows("SELECT count(*) FROM scores") == [(1,)], "the stored score stands"
 
 
 async def test_rescore_names_an_unknown_plan(database_url: str, bootstrap_servers: str) -> None:

@@ -69,7 +69,7 @@ def rescored(bootstrap_servers: str, database_url: str) -> int:
     """`chiso scoring rescore`: how many scores it changed."""
     settings = ScoringSettings(kafka_bootstrap_servers=bootstrap_servers, database_url=database_url)
     with ThreadPoolExecutor(1) as thread:
-        return thread.submit(asyncio.run, rescore(settings)).result()
+        return thread.submit(asyncio.run, rescore(settings)).result().written
 
 
 def a_rescore_changes_nothing(bootstrap_servers: str, database_url: str) -> None:

@@ -28,8 +28,17 @@ def rescore(
     from chiso_scoring.rescore import rescore as run
 
     try:
-        written = asyncio.run(run(ScoringSettings(), plan))
+        done = asyncio.run(run(ScoringSettings(), plan))
     except LookupError as e:
         typer.echo(str(e), err=True)
         raise typer.Exit(1) from e
-    typer.echo(f"re-scored: {written} score(s) written and published")
+    typer.echo(f"re-scored: {done.written} score(s) written and published")
+    if done.unscored:
+        typer.echo(
+            f"không chấm được {len(done.unscored)} chỉ tiêu tại một kỳ / "
+            f"{len(done.unscored)} target(s) at a period could not be scored:",
+            err=True,
+        )
+        for failure in done.unscored:
+            typer.echo(f"  {failure}", err=True)
+        raise typer.Exit(1)

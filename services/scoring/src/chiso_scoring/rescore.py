@@ -8,13 +8,16 @@ live pipeline judges on that the stored figures do not say. The series are
 re-scored a thousand at a time, each thousand in a transaction of its own under its series'
 locks, `CHISO_SCORING_LANES` thousands side by side: the live pipeline waits for one chunk at
 most, memory stays flat however long the history, and a rescore that was interrupted is
-completed by running it again.
+completed by running it again. A target the methods cannot judge at a period is logged and
+named in what the rescore returns; the rest are scored.
 """
 
 import asyncio
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import date
 
+import structlog
 from psycopg_pool import AsyncConnectionPool
 
 from chiso_core import collector, topics
@@ -27,12 +30,20 @@ from chiso_scoring import states, store
 from chiso_scoring.intake import SeriesKey
 from chiso_scoring.scorer import to_messages
 
+log = structlog.get_logger(__name__)
+
 CHUNK = 1000  # series a transaction
 
 
-async def rescore(settings: ScoringSettings, plan_id: str | None = None) -> int:
+@dataclass(frozen=True)
+class Rescored:
+    written: int  # scores that changed: written and published
+    unscored: tuple[str, ...] = ()  # the targets at a period the methods could not judge
+
+
+async def rescore(settings: ScoringSettings, plan_id: str | None = None) -> Rescored:
     """Re-scores every period of every series a plan (or every plan) targets; returns how
-    many scores changed (written and published)."""
+    many scores changed (written and published) and what could not be scored."""
     async with make_pool(settings) as pool, Publisher(settings, "chiso-rescore") as publisher:
         async with pool.connection() as conn:
             catalog = await read_catalog(conn)
@@ -45,7 +56,7 @@ async def rescore(settings: ScoringSettings, plan_id: str | None = None) -> int:
         # database reads and writes one while this process judges another
         lanes = asyncio.Semaphore(settings.scoring_lanes)
 
-        async def chunk(keys: Sequence[SeriesKey]) -> int:
+        async def chunk(keys: Sequence[SeriesKey]) -> Rescored:
             async with lanes:
                 return await _rescore(pool, publisher, catalog, keys, wanted)
 
@@ -58,7 +69,8 @@ async def rescore(settings: ScoringSettings, plan_id: str | None = None) -> int:
     for outcome in done:
         if isinstance(outcome, BaseException):
             raise outcome
-    return sum(outcome for outcome in done if isinstance(outcome, int))
+    chunks = [outcome for outcome in done if isinstance(outcome, Rescored)]
+    return Rescored(sum(c.written for c in chunks), tuple(f for c in chunks for f in c.unscored))
 
 
 async def _rescore(
@@ -67,7 +79,7 @@ async def _rescore(
     catalog: Catalog,
     keys: Sequence[SeriesKey],
     wanted: Collection[str],
-) -> int:
+) -> Rescored:
     """One chunk of series: judged, upserted with each series' state built from its history
     (so that what the live pipeline judges on next is what the history says), committed, then
     the changed scores published."""
@@ -82,4 +94,7 @@ async def _rescore(
         await store.keep_states(conn, judged.kept)
         scores = await store.upsert_scores(conn, [s for s in judged.rows if s.plan_id in wanted])
     await publisher.publish(topics.SCORES, to_messages(scores, catalog))
-    return len(scores)
+    # every target of the series read, whichever plan it is in: each failure names its plan
+    for failure in judged.failures:
+        log.error("could not score", target=failure)
+    return Rescored(len(scores), tuple(judged.failures))

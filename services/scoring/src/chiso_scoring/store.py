@@ -95,6 +95,8 @@ async def keep_states(conn: AsyncConnection, states: dict[SeriesKey, bytes]) -> 
     it to. Staged by COPY, which streams the records: as one array parameter, a batch's states
     (~9 MB at 5,000 series of 50 months) were copied whole into its buffer, the batch's largest
     allocation."""
+    if not states:  # no series judged (a batch of figures without targets): nothing to stage
+        return
     await conn.execute(
         "CREATE TEMP TABLE IF NOT EXISTS states_stage"
         " (jurisdiction_id text, indicator_code text, state bytea) ON COMMIT DELETE ROWS"

@@ -96,7 +96,7 @@ def _judge_due(
     for plan, target in targets:
         baseline = plan.baseline_for(target)
         try:
-            if settled(target, state.recent[-1].at):
+            if settled(target, state.latest.at):
                 if curve is None:
                     raise ValueError("a settled target is judged on the history")
                 judged = tuple(

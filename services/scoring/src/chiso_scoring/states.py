@@ -10,15 +10,16 @@ stored figures in the series, whichever process ran it (a restart or a rebalance
 any other); any other (a batch stored figures but kept no state: the series had no target) is
 not used, and the series is read and its state built again from the history.
 
-A state is kept as one small binary record (msgpack): the lookback window's figures as pairs of
-floats (18 bytes a figure), the years' summaries, the latest points, their scores as of their
-own end, what those scores read of the catalog and the projection's exact sum. A process keeps
+A state is kept as one small binary record (msgpack): the lookback window's figures and the
+years' summaries as the state packs them (16 and 48 bytes each: copied, not unpacked, at every
+batch), the latest points, their scores as of their own end, what those scores read of the
+catalog and the projection's exact sum. A process keeps
 none between batches: its memory does not grow with the series it serves. A record is tagged
 with the methods' version that wrote it: what a state holds (the window's length, the scores
 kept) is the methods', so after an upgrade each series is read back once, as a rescore would.
 """
 
-import itertools
+import sys
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -29,15 +30,16 @@ from chiso_core.periods import Period
 from chiso_core.status import Status
 from chiso_scoring.intake import SeriesKey
 from chiso_scoring.methods import METHOD_VERSION
-from chiso_scoring.methods.kinds import YearSummary
 from chiso_scoring.methods.series import Point
 from chiso_scoring.methods.state import SeriesState
 from chiso_scoring.scorer import Scored, ScoreRow, judged_for, score_series
 from chiso_scoring.series import Due, Series
 
 # the record's layout; a record of another layout, or written by another version of the
-# methods, is not read (the series is read back). 2: the methods' version after the layout.
-LAYOUT = 2
+# methods, is not read (the series is read back). 2: the methods' version after the layout;
+# 3: the window and the years packed, and the byte order they were packed in (a record from a
+# machine of the other order is read back too).
+LAYOUT = 3
 
 
 # not frozen, never assigned once built: one a series a batch (see methods.assess.Assessment)
@@ -45,8 +47,8 @@ LAYOUT = 2
 class Entry:
     lookback: float
     first: tuple[float, float]
-    recent: tuple[tuple[float, float], ...]  # the window's figures as pairs: see state
-    years: tuple[YearSummary, ...]
+    window: bytes  # packed: see SeriesState
+    summaries: bytes
     latest: tuple[Due, ...]  # the points at the series' last position
     # the latest points' scores as of their own end where they differ from the stored ones
     # (scorer.Scored.ended), and what they read of the catalog (scorer.judged_for)
@@ -56,18 +58,16 @@ class Entry:
 
     @property
     def state(self) -> SeriesState:
-        # the window's pairs made Points only where a batch judges on the state
-        recent = tuple(map(_point, itertools.repeat(Point), self.recent))
-        return SeriesState(Point(*self.first), recent, self.years, self.lookback, self.steps)
+        first = _point(Point, self.first)
+        return SeriesState(first, self.window, self.summaries, self.lookback, self.steps)
 
     @property
     def latest_end(self) -> int:
         return self.latest[0].period.end_month
 
 
-# tuple.__new__, not Point._make: a namedtuple's constructors are Python, called per figure of
-# the window and per year each time a state is read
-_point = _year = tuple.__new__
+# tuple.__new__, not Point._make: a namedtuple's constructors are Python
+_point = tuple.__new__
 
 
 def _period(p: Period) -> tuple[str, int]:
@@ -119,10 +119,11 @@ def encode(
         (
             LAYOUT,
             METHOD_VERSION,
+            sys.byteorder,
             state.lookback,
             state.first,
-            state.recent,  # Points are tuples: packed as pairs of floats (9 bytes each)
-            state.years,  # tuples, whose last figure is a tuple too
+            state.window,
+            state.summaries,
             [(*_period(d.period), d.value, d.revision, d.derived, d.history) for d in latest],
             None if ended is None else [_row(r) for r in ended],
             judged_for,
@@ -143,17 +144,15 @@ def decode(record: bytes) -> Entry | None:
 
 
 def _decode(record: tuple) -> Entry | None:  # type: ignore[type-arg]
-    layout, version, *fields = record
-    if layout != LAYOUT or version != METHOD_VERSION:
+    layout, version, order, *fields = record
+    if layout != LAYOUT or version != METHOD_VERSION or order != sys.byteorder:
         return None
-    lookback, first, recent, years, latest, ended, judged_for, steps = fields
+    lookback, first, window, summaries, latest, ended, judged_for, steps = fields
     return Entry(
         lookback,
         first,
-        recent,
-        tuple(
-            _year(YearSummary, (y, n, t, low, _point(Point, last))) for y, n, t, low, last in years
-        ),
+        window,
+        summaries,
         tuple(Due(_period_back(g, s), *rest) for g, s, *rest in latest),
         None if ended is None else tuple(map(_row_back, ended)),
         judged_for,

@@ -16,15 +16,9 @@ from chiso_core.status import Status
 from chiso_scoring.methods import kinds, path, projection, statcan, status, unsd
 from chiso_scoring.methods.kinds import TargetKind
 from chiso_scoring.methods.path import PathResult, PathShape
-from chiso_scoring.methods.series import (
-    EPSILON,
-    History,
-    Point,
-    axis_position,
-    history,
-    ordered,
-)
+from chiso_scoring.methods.series import EPSILON, Point, axis_position, ordered
 from chiso_scoring.methods.statcan import StatCanCategory, StatCanResult
+from chiso_scoring.methods.story import History, history
 from chiso_scoring.methods.unsd import UnsdCategory, UnsdResult
 
 METHOD = "published_methods"
@@ -122,7 +116,7 @@ def assess(
     not the default (see default_shape)."""
     due_at = year_end(target.due_year)
     points = ordered(series)
-    story = history(points, baseline, due_at)
+    story = history(points, baseline, due_at, settings.lookback)
 
     def years(after: float | None) -> kinds.Years:
         inside = [p for p in points if p.at <= due_at + EPSILON]
@@ -302,14 +296,8 @@ def trends(case: Case, stand: Standing, settings: Settings) -> Trends:
         measure = statcan.progress_measure(story.base, stand.latest, aim, due_at, direction)
         chart = unsd.progress_chart(story.base, stand.latest, aim, due_at, direction)
         if not stand.settled:
-            ahead = projection.project(
-                story.points,
-                due_at,
-                kinds.region(target, aim),
-                level=settings.level,
-                lookback=settings.lookback,
-                squares=story.squares,
-            )
+            region = kinds.region(target, aim)
+            ahead = projection.extrapolate(story.walk, due_at, region, level=settings.level)
     # the StatCan ratio where sdg-build's 0 → 0.001 stand-in was not needed, else the path's
     if measure is not None and measure.ratio is not None and not measure.substituted:
         return Trends(measure, chart, ahead, measure.ratio, "statcan")

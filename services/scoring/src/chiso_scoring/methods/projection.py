@@ -191,7 +191,14 @@ def project(
 ) -> Projection | None:
     """`points`: the base, then the figures after it, by position; `squares`: the window's
     Σ Δy² / Δt when the caller kept it (see drift)."""
-    state = drift(window(points, lookback), squares)
+    return extrapolate(drift(window(points, lookback), squares), due_at, region, level=level)
+
+
+def extrapolate(
+    state: Drift | None, due_at: float, region: Region | None, *, level: float = LEVEL
+) -> Projection | None:
+    """The projection from what it reads of the figures (`drift` of the window; None: fewer
+    than two positions, no projection)."""
     if state is None:
         return None
     horizon = max(due_at - state.last.at, 0.0)

@@ -4,18 +4,14 @@ A figure sits at the END of its period on the year axis (see chiso_core.periods)
 at 2025.0, the month 2025-06 at 2025.5, a due year 2030 at 2031.0.
 """
 
-import bisect
 import functools
 import itertools
 import math
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import NamedTuple
 
-from chiso_core.catalog import Baseline
 from chiso_core.catalog.models import Cadence
-from chiso_core.periods import year_end
 
 # Two positions closer than this are the same position (a month is 0.083 years).
 EPSILON = 1e-9
@@ -32,29 +28,6 @@ class Point(NamedTuple):
     value: float
 
 
-# not frozen, never assigned once built: one or more a judgement (see assess.Assessment)
-@dataclass(unsafe_hash=True)
-class History:
-    """What a target is judged on: its base, then the figures after it up to the due date."""
-
-    base: Point
-    base_stated: bool  # from the plan (True) or the first figure standing in for it (False)
-    points: tuple[Point, ...]  # the base first, then the figures after it, by position
-    latest_observed_at: float  # the last figure received (staleness), even before the base
-    # Σ Δy² / Δt over the projection's window of `points`, where a kept state gives it
-    # (chiso_scoring.methods.state); None: the projection sums it
-    squares: float | None = None
-
-    @property
-    def latest(self) -> Point:
-        return self.points[-1]
-
-    @property
-    def has_trend(self) -> bool:
-        """At least two positions: the base and a later figure."""
-        return self.latest.at > self.base.at + EPSILON
-
-
 def ordered(series: Iterable[Point | tuple[float, float]]) -> tuple[Point, ...]:
     """The figures by position; two figures at one position are refused (one period, one
     current revision: the caller resolves revisions before scoring)."""
@@ -66,37 +39,6 @@ def ordered(series: Iterable[Point | tuple[float, float]]) -> tuple[Point, ...]:
         if not (math.isfinite(p.at) and math.isfinite(p.value)):
             raise ValueError(f"a figure is not a finite number: {p}")
     return tuple(points)
-
-
-def _at(p: Point) -> float:
-    return p.at
-
-
-def history(
-    series: Sequence[Point], baseline: Baseline | Point | None, due_at: float
-) -> History | None:
-    """The base (the plan's baseline, else the first figure) and the figures after it, up to the
-    due date: a target 'by 2030' is judged on the 2030 figure, later ones do not change it.
-    None when there is no figure at all."""
-    if not series:
-        return None
-    if isinstance(baseline, Baseline):
-        base: Point = Point(year_end(baseline.year), baseline.value)
-    elif baseline is not None:
-        base = baseline
-    else:
-        base = series[0]
-    stated = baseline is not None
-    # by position: the figures after the base up to the due date are a slice (bisect, not a
-    # scan of the series)
-    first = bisect.bisect_right(series, base.at + EPSILON, key=_at)
-    later = tuple(series[first : bisect.bisect_right(series, due_at + EPSILON, key=_at)])
-    return History(
-        base=base,
-        base_stated=stated,
-        points=(base, *later),
-        latest_observed_at=series[-1].at,
-    )
 
 
 def year_of(at: float) -> int:

@@ -9,11 +9,17 @@ and lowest figure). `judge` on the state equals `assess` on the whole history fo
 not yet past its due date (due at or after the latest figure) whose baseline is the plan's or
 none: a target past its due date is settled, its judgement final.
 
+Folding a figure in and judging on the state read a few of the kept numbers (the window's
+head and latest, the figures leaving it, the current year), not every figure of the window nor
+every year: a figure costs the same after ten years of history as after two.
+
 Figures are folded in in order of position; one before the latest (a revision, a late
 back-fill) means building the state again from the history.
 """
 
 import bisect
+import itertools
+import struct
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -22,7 +28,7 @@ from itertools import pairwise
 from chiso_core.catalog import Baseline, Direction, Target
 from chiso_core.catalog.models import Cadence
 from chiso_core.periods import year_end
-from chiso_scoring.methods import kinds
+from chiso_scoring.methods import kinds, projection
 from chiso_scoring.methods.assess import (
     DEFAULT_SETTINGS,
     Assessment,
@@ -31,54 +37,123 @@ from chiso_scoring.methods.assess import (
 )
 from chiso_scoring.methods.kinds import YearSummary
 from chiso_scoring.methods.path import PathShape
-from chiso_scoring.methods.projection import LOOKBACK_YEARS, exact, rounded, square_step
-from chiso_scoring.methods.series import EPSILON, History, Point, history
+from chiso_scoring.methods.projection import (
+    LOOKBACK_YEARS,
+    Drift,
+    exact,
+    rounded,
+    square_step,
+)
+from chiso_scoring.methods.series import EPSILON, Point
+from chiso_scoring.methods.story import History, base_of, history
+
+# A figure packed as two doubles (position, value), a year's summary as six (year, periods,
+# total, lowest, the last figure): the window and the years are kept packed and read only where
+# a step needs them — a fold reads the figures leaving the window, the latest and the current
+# year; a judgement the window's head and the latest (the every-year kinds the years) — so that
+# neither costs a Python object a figure or a year at every batch (chiso_scoring.states).
+_PAIR = struct.Struct("=2d")
+_YEAR = struct.Struct("=6d")
+_point = tuple.__new__  # a namedtuple's own constructors are Python (see chiso_scoring.states)
+
+
+def _point_at(packed: bytes, offset: int) -> Point:
+    return _point(Point, _PAIR.unpack_from(packed, offset))
+
+
+def _points(packed: bytes) -> tuple[Point, ...]:
+    return tuple(map(_point, itertools.repeat(Point), _PAIR.iter_unpack(packed)))
+
+
+def _positions(window: bytes) -> Sequence[float]:
+    """The window's positions, read in place (bisected, never unpacked)."""
+    return memoryview(window).cast("d")[::2]
+
+
+def _pack_years(years: Iterable[YearSummary]) -> bytes:
+    return b"".join(_YEAR.pack(y.year, y.periods, y.total, y.lowest, *y.last) for y in years)
+
+
+def _year(fields: tuple[float, ...]) -> YearSummary:
+    year, periods, total, lowest, at, value = fields
+    return YearSummary(int(year), int(periods), total, lowest, _point(Point, (at, value)))
 
 
 @dataclass(frozen=True)
 class SeriesState:
     first: Point
-    recent: tuple[Point, ...]  # the figures within the lookback before the latest, the latest last
-    years: tuple[YearSummary, ...]
+    # the figures within the lookback before the latest, the latest last (_PAIR each)
+    window: bytes
+    summaries: bytes  # one a calendar year (_YEAR each)
     lookback: float = LOOKBACK_YEARS
-    # Σ Δy² / Δt over the increments between the recent figures, exactly (projection.exact):
+    # Σ Δy² / Δt over the increments between the window's figures, exactly (projection.exact):
     # the projection reads it instead of summing the window at each figure; None: not kept
     steps: int | None = None
 
     @property
+    def size(self) -> int:
+        return len(self.window) // _PAIR.size
+
+    @property
+    def head(self) -> Point:
+        return _point_at(self.window, 0)
+
+    @property
+    def latest(self) -> Point:
+        return _point_at(self.window, len(self.window) - _PAIR.size)
+
+    @property
+    def recent(self) -> tuple[Point, ...]:
+        """The window's figures."""
+        return _points(self.window)
+
+    @property
+    def years(self) -> tuple[YearSummary, ...]:
+        return tuple(map(_year, _YEAR.iter_unpack(self.summaries)))
+
+    @property
     def points(self) -> tuple[Point, ...]:
         """The figures a judgement reads, by position."""
-        return self.recent if self.recent[0] == self.first else (self.first, *self.recent)
-
-
-def _at(p: Point) -> float:
-    return p.at
+        recent = self.recent
+        return recent if recent[0] == self.first else (self.first, *recent)
 
 
 def fold(state: SeriesState | None, figure: Point, lookback: float = LOOKBACK_YEARS) -> SeriesState:
     """The state with one more figure, later than the latest."""
     if state is None:
-        return SeriesState(figure, (figure,), kinds.add((), figure), lookback, 0)
-    if figure.at <= state.recent[-1].at + EPSILON:
+        return SeriesState(
+            figure, _PAIR.pack(*figure), _pack_years(kinds.add((), figure)), lookback, 0
+        )
+    latest = state.latest
+    if figure.at <= latest.at + EPSILON:
         raise ValueError(
-            f"figure at {figure.at} is not after the latest ({state.recent[-1].at}): "
+            f"figure at {figure.at} is not after the latest ({latest.at}): "
             "build the state again from the history"
         )
     # the window is ordered: what leaves it is a prefix (bisect, not a scan of the window)
-    start = bisect.bisect_left(state.recent, figure.at - state.lookback - EPSILON, key=_at)
-    recent = (*state.recent[start:], figure)
-    years = kinds.add(state.years, figure)
-    return SeriesState(state.first, recent, years, state.lookback, _steps(state, start, figure))
+    start = bisect.bisect_left(_positions(state.window), figure.at - state.lookback - EPSILON)
+    window = state.window[start * _PAIR.size :] + _PAIR.pack(*figure)
+    steps = _steps(state, start, latest, figure)
+    return SeriesState(
+        state.first, window, _years_with(state.summaries, figure), state.lookback, steps
+    )
 
 
-def _steps(state: SeriesState, start: int, figure: Point) -> int | None:
+def _years_with(summaries: bytes, figure: Point) -> bytes:
+    """kinds.add on the packed summaries: only the current year is read."""
+    if not summaries:
+        return _pack_years(kinds.add((), figure))
+    current = _year(_YEAR.unpack_from(summaries, len(summaries) - _YEAR.size))
+    return summaries[: -_YEAR.size] + _pack_years(kinds.add((current,), figure))
+
+
+def _steps(state: SeriesState, start: int, latest: Point, figure: Point) -> int | None:
     """The kept sum without the increments that left the window (those from its first `start`
     figures) and with the new one (unless the whole window left)."""
-    old = state.recent
     if state.steps is None:
         return None
-    left = _exact_steps(old[: start + 1])
-    new = _exact_steps((old[-1], figure)) if start < len(old) else 0
+    left = _exact_steps(_points(state.window[: (start + 1) * _PAIR.size]))
+    new = _exact_steps((latest, figure)) if start < state.size else 0
     return None if left is None or new is None else state.steps - left + new
 
 
@@ -94,19 +169,44 @@ def _exact_steps(points: Sequence[Point]) -> int | None:
     return total
 
 
-def _kept_squares(story: History, state: SeriesState, lookback: float) -> float | None:
-    """The story's Σ Δy² / Δt over the projection's window, from the kept sum, where that
-    window is the recent figures, after the base or from it (the base is the first figure or a
-    stated baseline before them); None: the projection sums it."""
-    recent, points = state.recent, story.points
-    if state.steps is None or lookback != state.lookback:
+def _story(
+    state: SeriesState, baseline: Baseline | None, due_at: float, lookback: float
+) -> History | None:
+    """story.history of the state's figures, reading the window's figures after the base only
+    where the kept sum does not give their walk (see _kept_walk); from all of them for another
+    lookback or a figure past the due date."""
+    base, latest = base_of(baseline, state.first), state.latest
+    if lookback != state.lookback or latest.at > due_at + EPSILON:
+        return history(state.points, baseline, due_at, lookback)
+    # the figures after the base are the window's from `after` on: an earlier figure is outside
+    # the look-back (a stated baseline may be within it)
+    after = bisect.bisect_right(_positions(state.window), base.at + EPSILON)
+    walk = _kept_walk(state, base, after)
+    if walk is None:
+        walk = projection.drift((base, *_points(state.window[after * _PAIR.size :])))
+    return History(
+        base, baseline is not None, latest if after < state.size else base, latest.at, walk
+    )
+
+
+def _kept_walk(state: SeriesState, base: Point, after: int) -> Drift | None:
+    """The projection's walk off the kept sum, the base and the latest figure, whatever the
+    window's length, where its window is the kept one: from the base (the first figure, still
+    in it) or after it (the first figure or a stated baseline before it). None: summed."""
+    if state.steps is None:
         return None
-    if points == recent:
-        return rounded(state.steps)
-    if len(points) > len(recent) and points[-len(recent) :] == recent:
-        first = _exact_steps((points[0], recent[0]))
-        return None if first is None else rounded(state.steps + first)
-    return None
+    if after == 0:
+        increments, step = state.size, exact(square_step(base, state.head))
+    elif after == 1 and base == state.head:
+        increments, step = state.size - 1, 0
+    else:
+        return None
+    squares = None if step is None else rounded(state.steps + step)
+    return (
+        None
+        if squares is None or not increments
+        else Drift(base, state.latest, increments, squares)
+    )
 
 
 def build(figures: Iterable[Point], lookback: float = LOOKBACK_YEARS) -> SeriesState | None:
@@ -147,15 +247,11 @@ def judge_state_as_of(
 ) -> tuple[Assessment, ...]:
     """`judge_state` as of each day of `nows`, sharing all but the staleness (judge_as_of)."""
     due_at = year_end(target.due_year)
-    story = history(state.points, baseline, due_at) if state is not None else None
-    if story is not None and state is not None:
-        squares = _kept_squares(story, state, settings.lookback)
-        story = History(
-            story.base, story.base_stated, story.points, story.latest_observed_at, squares
-        )
-    summaries = state.years if state is not None else ()
+    story = None if state is None else _story(state, baseline, due_at, settings.lookback)
 
     def years(after: float | None) -> kinds.Years:
+        # read only by the every-year kinds
+        summaries = state.years if state is not None else ()
         # a stated baseline is at a year's end: each year is wholly before or after it
         judged = [y for y in summaries if after is None or y.last.at > after + EPSILON]
         return kinds.judge_years(target, judged, cadence)

@@ -12,9 +12,11 @@ from hypothesis import strategies as st
 
 from chiso_core.catalog import Baseline, Comparator, Direction, Target
 from chiso_core.catalog.models import Cadence
+from chiso_core.periods import year_end
 from chiso_scoring.methods import assess, projection
 from chiso_scoring.methods.series import PERIOD_YEARS, Point
-from chiso_scoring.methods.state import build, fold, judge_state
+from chiso_scoring.methods.state import _story, build, fold, judge_state
+from chiso_scoring.methods.story import history
 from tests.unit.test_methods_properties import targets, values
 
 
@@ -55,6 +57,21 @@ def test_judging_the_state_equals_assessing_the_history(
     # small: the window and one summary per year, whatever the history's length
     assert len(state.recent) <= 12 * 10 + 1
     assert len(state.years) <= int(points[-1].at - points[0].at) + 2
+
+
+@settings(max_examples=300, deadline=None)
+@given(cases())
+def test_what_a_judgement_reads_of_the_state_is_what_it_reads_of_the_figures(
+    case: tuple[Target, Direction, Cadence, Baseline | None, list[Point], date],
+) -> None:
+    """The base, the latest figure and the projection's walk (its sum of squared steps to the
+    last bit) read off the packed window and the kept sum equal those read from the figures,
+    whether the base is the first figure in the window, before it or a stated one within it."""
+    target, _, _, baseline, points, _ = case
+    state = build(points)
+    assert state is not None
+    due_at = year_end(target.due_year)
+    assert _story(state, baseline, due_at, 10.0) == history(points, baseline, due_at, 10.0)
 
 
 def test_no_figure_is_no_state() -> None:

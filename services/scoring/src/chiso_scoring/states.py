@@ -30,6 +30,7 @@ from chiso_core.periods import Period
 from chiso_core.status import Status
 from chiso_scoring.intake import SeriesKey
 from chiso_scoring.methods import METHOD_VERSION
+from chiso_scoring.methods.kinds import YearSummary
 from chiso_scoring.methods.series import Point
 from chiso_scoring.methods.state import SeriesState
 from chiso_scoring.scorer import Scored, ScoreRow, judged_for, score_series
@@ -49,6 +50,7 @@ class Entry:
     first: tuple[float, float]
     window: bytes  # packed: see SeriesState
     summaries: bytes
+    year: YearSummary
     latest: tuple[Due, ...]  # the points at the series' last position
     # the latest points' scores as of their own end where they differ from the stored ones
     # (scorer.Scored.ended), and what they read of the catalog (scorer.judged_for)
@@ -59,7 +61,8 @@ class Entry:
     @property
     def state(self) -> SeriesState:
         first = _point(Point, self.first)
-        return SeriesState(first, self.window, self.summaries, self.lookback, self.steps)
+        year = self.year
+        return SeriesState(first, self.window, self.summaries, year, self.lookback, self.steps)
 
     @property
     def latest_end(self) -> int:
@@ -124,6 +127,7 @@ def encode(
             state.first,
             state.window,
             state.summaries,
+            state.year,  # a tuple, whose last figure is a tuple too
             [(*_period(d.period), d.value, d.revision, d.derived, d.history) for d in latest],
             None if ended is None else [_row(r) for r in ended],
             judged_for,
@@ -147,12 +151,15 @@ def _decode(record: tuple) -> Entry | None:  # type: ignore[type-arg]
     layout, version, order, *fields = record
     if layout != LAYOUT or version != METHOD_VERSION or order != sys.byteorder:
         return None
-    lookback, first, window, summaries, latest, ended, judged_for, steps = fields
+    lookback, first, window, summaries, (y, n, t, low, last), latest, ended, judged_for, steps = (
+        fields
+    )
     return Entry(
         lookback,
         first,
         window,
         summaries,
+        _point(YearSummary, (y, n, t, low, _point(Point, last))),
         tuple(Due(_period_back(g, s), *rest) for g, s, *rest in latest),
         None if ended is None else tuple(map(_row_back, ended)),
         judged_for,

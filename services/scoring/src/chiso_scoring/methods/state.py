@@ -48,10 +48,10 @@ from chiso_scoring.methods.series import EPSILON, Point
 from chiso_scoring.methods.story import History, base_of, history
 
 # A figure packed as two doubles (position, value), a year's summary as six (year, periods,
-# total, lowest, the last figure): the window and the years are kept packed and read only where
-# a step needs them — a fold reads the figures leaving the window, the latest and the current
-# year; a judgement the window's head and the latest (the every-year kinds the years) — so that
-# neither costs a Python object a figure or a year at every batch (chiso_scoring.states).
+# total, lowest, the last figure): the window and the years before the latest figure's are kept
+# packed and read only where a step needs them — a fold reads the figures leaving the window and
+# the latest; a judgement the window's head and the latest (the every-year kinds the years) — so
+# that neither costs a Python object a figure or a year at every batch (chiso_scoring.states).
 _PAIR = struct.Struct("=2d")
 _YEAR = struct.Struct("=6d")
 _point = tuple.__new__  # a namedtuple's own constructors are Python (see chiso_scoring.states)
@@ -84,7 +84,10 @@ class SeriesState:
     first: Point
     # the figures within the lookback before the latest, the latest last (_PAIR each)
     window: bytes
-    summaries: bytes  # one a calendar year (_YEAR each)
+    # one summary a calendar year: the years before the latest figure's (_YEAR each), and its
+    # own, which each fold in the same year replaces
+    summaries: bytes
+    year: YearSummary
     lookback: float = LOOKBACK_YEARS
     # Σ Δy² / Δt over the increments between the window's figures, exactly (projection.exact):
     # the projection reads it instead of summing the window at each figure; None: not kept
@@ -109,7 +112,7 @@ class SeriesState:
 
     @property
     def years(self) -> tuple[YearSummary, ...]:
-        return tuple(map(_year, _YEAR.iter_unpack(self.summaries)))
+        return (*map(_year, _YEAR.iter_unpack(self.summaries)), self.year)
 
     @property
     def points(self) -> tuple[Point, ...]:
@@ -121,9 +124,8 @@ class SeriesState:
 def fold(state: SeriesState | None, figure: Point, lookback: float = LOOKBACK_YEARS) -> SeriesState:
     """The state with one more figure, later than the latest."""
     if state is None:
-        return SeriesState(
-            figure, _PAIR.pack(*figure), _pack_years(kinds.add((), figure)), lookback, 0
-        )
+        [year] = kinds.add((), figure)
+        return SeriesState(figure, _PAIR.pack(*figure), b"", year, lookback, 0)
     latest = state.latest
     if figure.at <= latest.at + EPSILON:
         raise ValueError(
@@ -133,18 +135,11 @@ def fold(state: SeriesState | None, figure: Point, lookback: float = LOOKBACK_YE
     # the window is ordered: what leaves it is a prefix (bisect, not a scan of the window)
     start = bisect.bisect_left(_positions(state.window), figure.at - state.lookback - EPSILON)
     window = state.window[start * _PAIR.size :] + _PAIR.pack(*figure)
+    *ended, year = kinds.add((state.year,), figure)
+    # a year that ended is packed with those before it
+    summaries = state.summaries + _pack_years(ended) if ended else state.summaries
     steps = _steps(state, start, latest, figure)
-    return SeriesState(
-        state.first, window, _years_with(state.summaries, figure), state.lookback, steps
-    )
-
-
-def _years_with(summaries: bytes, figure: Point) -> bytes:
-    """kinds.add on the packed summaries: only the current year is read."""
-    if not summaries:
-        return _pack_years(kinds.add((), figure))
-    current = _year(_YEAR.unpack_from(summaries, len(summaries) - _YEAR.size))
-    return summaries[: -_YEAR.size] + _pack_years(kinds.add((current,), figure))
+    return SeriesState(state.first, window, summaries, year, state.lookback, steps)
 
 
 def _steps(state: SeriesState, start: int, latest: Point, figure: Point) -> int | None:
@@ -152,7 +147,7 @@ def _steps(state: SeriesState, start: int, latest: Point, figure: Point) -> int 
     figures) and with the new one (unless the whole window left)."""
     if state.steps is None:
         return None
-    left = _exact_steps(_points(state.window[: (start + 1) * _PAIR.size]))
+    left = _exact_steps(_points(state.window[: (start + 1) * _PAIR.size])) if start else 0
     new = _exact_steps((latest, figure)) if start < state.size else 0
     return None if left is None or new is None else state.steps - left + new
 

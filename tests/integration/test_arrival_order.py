@@ -109,7 +109,10 @@ def test_stored_scores_equal_a_rescore_whatever_the_arrival(
             # the series' kept states go with the figures they fold: a state left behind would
             # be judged on as if its figures were still stored (an earlier example's, or an
             # earlier test's)
-            conn.execute("TRUNCATE observations, observation_receipts, scores, series_versions")
+            # (CASCADE: and series_states, which references series_versions)
+            conn.execute(
+                "TRUNCATE observations, observation_receipts, scores, series_versions CASCADE"
+            )
         messages = reported(catalog, figures)
         with ThreadPoolExecutor(1) as thread:
             thread.submit(

@@ -131,9 +131,10 @@ async def test_a_rebalance_or_a_restart_judges_on_the_state_the_last_batch_kept(
     "spoil",
     [
         "UPDATE series_versions SET version = version + 1",  # stored figures, kept no state
-        "UPDATE series_versions SET state = NULL",
-        "UPDATE series_versions SET state = '\\x93ff0102'",  # a record of another layout
-        "UPDATE series_versions SET state = '\\xc1'",  # not a record at all
+        "DELETE FROM series_states",
+        "TRUNCATE series_states",  # what a crash leaves of an unlogged table
+        "UPDATE series_states SET state = '\\x93ff0102'",  # a record of another layout
+        "UPDATE series_states SET state = '\\xc1'",  # not a record at all
     ],
 )
 async def test_a_state_not_kept_at_the_series_last_version_is_built_again_from_the_history(

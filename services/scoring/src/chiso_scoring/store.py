@@ -75,11 +75,15 @@ async def bump_versions(
     series' locks: no other transaction bumps them until this one ends."""
     cur = await conn.execute(
         """
-        INSERT INTO series_versions AS v (jurisdiction_id, indicator_code, version)
-        SELECT j, i, 1 FROM unnest(%b::text[], %b::text[]) AS k(j, i)
-            ON CONFLICT (jurisdiction_id, indicator_code) DO UPDATE SET version = v.version + 1
-        RETURNING jurisdiction_id, indicator_code,
-                  CASE WHEN state_version = version - 1 THEN state END
+        WITH bumped AS (
+            INSERT INTO series_versions AS v (jurisdiction_id, indicator_code, version)
+            SELECT j, i, 1 FROM unnest(%b::text[], %b::text[]) AS k(j, i)
+                ON CONFLICT (jurisdiction_id, indicator_code) DO UPDATE SET version = v.version + 1
+            RETURNING jurisdiction_id, indicator_code, version
+        )
+        SELECT b.jurisdiction_id, b.indicator_code,
+               CASE WHEN s.version = b.version - 1 THEN s.state END
+          FROM bumped AS b LEFT JOIN series_states AS s USING (jurisdiction_id, indicator_code)
         """,
         [[j for j, _ in keys], [i for _, i in keys]],
         binary=True,
@@ -106,9 +110,11 @@ async def keep_states(conn: AsyncConnection, states: dict[SeriesKey, bytes]) -> 
             await copy.write_row((jurisdiction, indicator, state))
     await conn.execute(
         """
-        UPDATE series_versions AS v SET state = s.state, state_version = v.version
-          FROM states_stage AS s
-         WHERE v.jurisdiction_id = s.jurisdiction_id AND v.indicator_code = s.indicator_code
+        INSERT INTO series_states AS t (jurisdiction_id, indicator_code, version, state)
+        SELECT s.jurisdiction_id, s.indicator_code, v.version, s.state
+          FROM states_stage AS s JOIN series_versions AS v USING (jurisdiction_id, indicator_code)
+            ON CONFLICT (jurisdiction_id, indicator_code)
+            DO UPDATE SET version = EXCLUDED.version, state = EXCLUDED.state
         """
     )
 

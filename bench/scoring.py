@@ -185,6 +185,12 @@ def wait_stored(conn: psycopg.Connection, wanted: int) -> int:
     return seen
 
 
+def wait_met(conn: psycopg.Connection, series: int) -> None:
+    """Waits until `series` series have a kept state: each met once, its history read back."""
+    while (conn.execute("SELECT count(*) FROM series_states").fetchone() or (0,))[0] < series:
+        time.sleep(0.1)
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -262,13 +268,15 @@ class Scenario:
         ]
 
     def stream(
-        self, items: Iterator[tuple[bytes, Message]], n: int, warm: int = 1
+        self, items: Iterator[tuple[bytes, Message]], n: int, met: int = 0
     ) -> tuple[float, float]:
         """Publishes n figures, starts the service and waits for them all to be stored and
         scored; figures per second and the largest growth of a replica's RSS (MB), from when
-        the first `warm` ones are (the consumer group joined, and for `warm` = one round, every
-        series met once). The figures are all published first, as the naive consumer reads
-        them: the bench's producer does not share the cores with the service it measures."""
+        the first is (the consumer group joined) and `met` series have a kept state (each met
+        once: a process meets a series' history once, and the consumer drains one partition at
+        a time, so the series of another partition are met later than the first round's). The
+        figures are all published first, as the naive consumer reads them: the bench's producer
+        does not share the cores with the service it measures."""
         asyncio.run(publish(self.bootstrap, items))
         for service in self.services:
             service.start()
@@ -277,7 +285,9 @@ class Scenario:
                 service.wait_ready()
             pids = [service.proc.pid for service in self.services if service.proc]
             with psycopg.connect(self.url, autocommit=True) as conn:
-                already = wait_stored(conn, warm)
+                wait_stored(conn, 1)
+                wait_met(conn, met)
+                already = stored(conn)
                 started, rss_start = time.perf_counter(), [rss_mb(pid) for pid in pids]
                 wait_stored(conn, n)
             elapsed = time.perf_counter() - started
@@ -419,9 +429,9 @@ def with_history(
     """Figures per second for `figures` new figures after `months` of history per series (the
     history stored beforehand, so the service first meets the series at that length). The new
     figures end with last month, the last that has ended (intake refuses a figure for a period
-    that has not), before the targets' due date: none is settled. The clock starts after the
-    first month of them: the service meets each series once, and reads its history then (a
-    process without a series' state reads it once: docs/scoring.md)."""
+    that has not), before the targets' due date: none is settled. The clock starts once every
+    series is met: the service reads a series' history once, when it first meets it (a process
+    without a series' kept state reads it: docs/scoring.md), whichever partition it is on."""
     per_series = figures // (communes * len(INDICATORS))
     today = date.today()
     first_new = today.year * 12 + today.month - 1 - per_series
@@ -461,9 +471,9 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         catalog = write_catalog(folder / "catalog", communes)
         url = fresh_database(pg, "scoring", catalog)
         main = Scenario("scoring", url, broker.bootstrap_servers, folder, args.replicas)
-        # with replicas, a round of every series first: the group has shared the partitions
-        warm = 1 if args.replicas == 1 else communes * len(INDICATORS)
-        obs_per_s, rss_growth = main.stream(observations(n, communes), n, warm)
+        # with replicas, every series met first: the group has shared the partitions
+        met = 0 if args.replicas == 1 else communes * len(INDICATORS)
+        obs_per_s, rss_growth = main.stream(observations(n, communes), n, met)
         scores = asyncio.run(published(broker.bootstrap_servers, topics.SCORES))
         rescore_s = main.rescore()
         floor_per_s = floor(pg, main, n, communes, scores)

@@ -170,13 +170,11 @@ def _story(
     """story.history of the state's figures, reading the window's figures after the base only
     where the kept sum does not give their walk (see _kept_walk); from all of them for another
     lookback or a figure past the due date."""
-    base, latest = base_of(baseline, state.first), state.latest
+    base, latest, head = base_of(baseline, state.first), state.latest, state.head
     if lookback != state.lookback or latest.at > due_at + EPSILON:
         return history(state.points, baseline, due_at, lookback)
-    # the figures after the base are the window's from `after` on: an earlier figure is outside
-    # the look-back (a stated baseline may be within it)
-    after = bisect.bisect_right(_positions(state.window), base.at + EPSILON)
-    walk = _kept_walk(state, base, after)
+    after = 1 if base == head else _after(state.window, base)
+    walk = _kept_walk(state, base, head, latest, after)
     if walk is None:
         walk = projection.drift((base, *_points(state.window[after * _PAIR.size :])))
     return History(
@@ -184,24 +182,29 @@ def _story(
     )
 
 
-def _kept_walk(state: SeriesState, base: Point, after: int) -> Drift | None:
+def _after(window: bytes, base: Point) -> int:
+    """Where the figures after the base begin in the window: an earlier figure is outside the
+    look-back (a stated baseline may be within it). The base is most often the window's head
+    (1: no bisect)."""
+    return bisect.bisect_right(_positions(window), base.at + EPSILON)
+
+
+def _kept_walk(
+    state: SeriesState, base: Point, head: Point, latest: Point, after: int
+) -> Drift | None:
     """The projection's walk off the kept sum, the base and the latest figure, whatever the
     window's length, where its window is the kept one: from the base (the first figure, still
     in it) or after it (the first figure or a stated baseline before it). None: summed."""
     if state.steps is None:
         return None
     if after == 0:
-        increments, step = state.size, exact(square_step(base, state.head))
-    elif after == 1 and base == state.head:
+        increments, step = state.size, exact(square_step(base, head))
+    elif after == 1 and base == head:
         increments, step = state.size - 1, 0
     else:
         return None
     squares = None if step is None else rounded(state.steps + step)
-    return (
-        None
-        if squares is None or not increments
-        else Drift(base, state.latest, increments, squares)
-    )
+    return None if squares is None or not increments else Drift(base, latest, increments, squares)
 
 
 def build(figures: Iterable[Point], lookback: float = LOOKBACK_YEARS) -> SeriesState | None:

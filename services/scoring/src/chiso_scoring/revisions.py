@@ -9,7 +9,8 @@ from chiso_scoring.intake import ObservationRow, PointKey
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-@dataclass(frozen=True)
+# not frozen, never assigned once built: one or more a figure (see methods.assess.Assessment)
+@dataclass(slots=True, unsafe_hash=True)
 class Current:
     """The latest stored revision of one point, in the figures' own order (chiso_core.db.
     LATEST_FIRST): what tells a new figure from a re-sent one, and a derived figure from a

@@ -43,7 +43,8 @@ def _period(end: int, span: int) -> Period:
     return Period(start // 12, start % 12 + 1, _GRAIN_OF_SPAN[span])
 
 
-@dataclass(frozen=True, slots=True)
+# not frozen, never assigned once built: one or more a figure (see methods.assess.Assessment)
+@dataclass(slots=True, unsafe_hash=True)
 class Due:
     """A point to score, and how much of the curve is its history."""
 
@@ -62,7 +63,8 @@ class Series:
     latest: tuple[Due, ...]  # the points at the last position (judged as of today)
 
 
-@dataclass(frozen=True)
+# not frozen, never assigned once built: one a series a batch (see methods.assess.Assessment)
+@dataclass(slots=True, unsafe_hash=True)
 class Change:
     """What one batch stored in one series: the figures it changed, as (end, span) in months,
     and of those the ones that did not exist before (a first revision)."""

@@ -38,7 +38,7 @@ from itertools import pairwise
 # argument handling that costs a hundred times more on the scoring path
 from scipy.special import stdtr, stdtrit
 
-from chiso_scoring.methods.series import EPSILON, Point, finite
+from chiso_scoring.methods.series import EPSILON, Point, growth
 
 LEVEL = 0.95
 # The drift over the horizon is μ̂·(1 + κ·Z): about ±50 % of the recent pace at 95 %.
@@ -233,4 +233,4 @@ def needed_annual_growth(latest: Point, aim: float, due_at: float) -> float | No
     """The yearly growth rate from the latest figure to the aim, where one exists."""
     if due_at <= latest.at + EPSILON or latest.value == 0 or aim / latest.value <= 0:
         return None
-    return finite(lambda: float((aim / latest.value) ** (1 / (due_at - latest.at)) - 1))
+    return growth(aim, latest.value, due_at, latest.at)

@@ -7,7 +7,7 @@ at 2025.0, the month 2025-06 at 2025.5, a due year 2030 at 2031.0.
 import functools
 import itertools
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date
 from typing import NamedTuple
 
@@ -56,11 +56,25 @@ def axis_position(day: date) -> float:
     return day.year + (day.month - 1 + (day.day - 1) / days_in_month) / 12
 
 
-def finite(compute: Callable[[], float]) -> float | None:
-    """The result, or None when it leaves the floating-point range (growth rates over a short
-    span can: a ratio of 1000 over a month is 1000^12)."""
+def finite(value: float) -> float | None:
+    """The value, or None when it left the floating-point range."""
+    return value if math.isfinite(value) else None
+
+
+def power(x: float, y: float) -> float | None:
+    """x^y, or None when it leaves the floating-point range (growth rates over a short span
+    can: a ratio of 1000 over a month is 1000^12)."""
     try:
-        value = compute()
+        return finite(float(x**y))
     except (OverflowError, ZeroDivisionError):
         return None
-    return value if math.isfinite(value) else None
+
+
+def growth(current: float, base: float, t_current: float, t_base: float) -> float | None:
+    """The compound annual growth rate from `base` at t_base to `current` at t_current:
+    (current / base)^(1 / (t_current − t_base)) − 1 (sdg-build's growth_calculation); None
+    outside the floating-point range."""
+    try:
+        return finite(float((current / base) ** (1 / (t_current - t_base)) - 1))
+    except (OverflowError, ZeroDivisionError):
+        return None

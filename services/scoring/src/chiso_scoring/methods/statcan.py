@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from chiso_core.catalog import Direction
-from chiso_scoring.methods.series import Point, finite
+from chiso_scoring.methods.series import Point, finite, growth
 
 HIGH = 0.95  # sdg-build progress_thresholds['high'] for methodology 2
 MED = 0.6  # ['med']
@@ -56,11 +56,6 @@ class StatCanResult:
     cagr_observed: float | None
     cagr_required: float | None
     substituted: bool  # a base or target of 0 was replaced by 0.001
-
-
-def growth(current: float, base: float, t_current: float, t_base: float) -> float:
-    """sdg-build's growth_calculation: the compound annual growth rate."""
-    return float((current / base) ** (1 / (t_current - t_base)) - 1)
 
 
 def target_achieved(current: float, target: float, direction: Direction) -> bool:
@@ -113,11 +108,11 @@ def progress_measure(
         and base.at <= current.at
         and current.at - base.at >= MIN_SPAN_YEARS
     ):
-        cagr_o = finite(lambda: growth(current.value, base_value, current.at, base.at))
+        cagr_o = growth(current.value, base_value, current.at, base.at)
         if target / base_value > 0 and due_at > base.at:
-            cagr_r = finite(lambda: growth(target, base_value, due_at, base.at))
+            cagr_r = growth(target, base_value, due_at, base.at)
             if cagr_o is not None and cagr_r is not None and cagr_r != 0:
-                ratio = finite(lambda: sign * direction.sign * cagr_o / abs(cagr_r))
+                ratio = finite(sign * direction.sign * cagr_o / abs(cagr_r))
     return StatCanResult(
         target_achieved=achieved,
         ratio=ratio,

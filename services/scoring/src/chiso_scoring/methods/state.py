@@ -79,7 +79,9 @@ def _year(fields: tuple[float, ...]) -> YearSummary:
     return YearSummary(int(year), int(periods), total, lowest, _point(Point, (at, value)))
 
 
-@dataclass(frozen=True)
+# not frozen, never assigned once built: one a fold (see methods.assess.Assessment); a fold
+# makes a new one
+@dataclass(slots=True, unsafe_hash=True)
 class SeriesState:
     first: Point
     # the figures within the lookback before the latest, the latest last (_PAIR each)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from chiso_core.catalog import Direction
-from chiso_scoring.methods.series import Point, finite
+from chiso_scoring.methods.series import Point, finite, growth, power
 
 ON_TRACK_AT = 0.95
 FAIR_PROGRESS_AT = 0.10
@@ -59,13 +59,14 @@ def progress_chart(
         return None
     if direction.sign * (target - base.value) <= 0:
         return None
-    cagr = finite(lambda: float((current.value / base.value) ** (1 / span) - 1))
+    cagr = growth(current.value, base.value, current.at, base.at)
     if cagr is None:
         return None
-    expected_due = finite(lambda: float(current.value * (1 + cagr) ** (due_at - current.at)))
+    carried = power(1 + cagr, due_at - current.at)
+    expected_due = None if carried is None else finite(current.value * carried)
     if expected_due is None:
         return None
-    ratio = finite(lambda: (expected_due - base.value) / (target - base.value))
+    ratio = finite((expected_due - base.value) / (target - base.value))
     if ratio is None:
         return None
     return UnsdResult(cagr=cagr, expected_due=expected_due, ratio=ratio, category=category(ratio))

@@ -119,9 +119,13 @@ def test_appending_to_the_state_scores_as_judging_the_series(
     read_back = scorer.score_series(reread, catalog, today)
 
     stored = set(before.rows)
-    assert [r for r in appended.rows if r not in stored] == [
+    assert [r for r in (*appended.rows, *appended.fresh) if r not in stored] == [
         r for r in read_back.rows if r not in stored
     ]
+    # the fresh scores are those at the new figures' points, whose keys nothing stored has
+    new = {due.period for due in whole.due[cut:]}
+    assert all(r.period in new for r in appended.fresh)
+    assert not any(r.period in new for r in (*before.rows, *appended.rows))
     assert appended.failures == read_back.failures
     assert appended.state == read_back.state
     assert appended.ended == read_back.ended

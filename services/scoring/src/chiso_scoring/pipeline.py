@@ -252,13 +252,13 @@ class ScoringPipeline:
             await store.copy_observations(conn, new)
             rolled = await _roll_up(conn, catalog, touched, state | touched)
             judged, read_back = await _judge(conn, catalog, new, rolled)
-            scores = await store.upsert_scores(conn, judged.rows)
+            scores = await store.upsert_scores(conn, judged.rows, judged.fresh)
             failpoints.hit("scoring.before_commit")
         return scores, Lane(
             len(new),
             len(rows) - len(new),
             len(rolled),
-            len(judged.rows),
+            len(judged.rows) + len(judged.fresh),
             read_back,
             len(scores),
             judged.failures,

@@ -4,7 +4,7 @@ by every method on the series up to that point, read from the series' state fold
 the history."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
 
@@ -140,18 +140,22 @@ def settled(target: Target, latest: float) -> bool:
     return latest > year_end(target.due_year) + EPSILON
 
 
-@dataclass(frozen=True, slots=True)
+# not frozen, never assigned once built: one a series a batch (see methods.assess.Assessment)
+@dataclass(slots=True, unsafe_hash=True)
 class Scored:
     """What judging a series gave: the scores, what could not be scored, the series' state
     after its last figure (None: the series has no target), and the scores of its latest
     point as of the end of its own period where they differ from the ones as of today (None:
     the latest point was not judged). A later figure re-judges that point as of its end
-    (docs/scoring.md, rule 3): kept with the state, those scores spare judging it again."""
+    (docs/scoring.md, rule 3): kept with the state, those scores spare judging it again.
+    `fresh`: scores at points the series did not have before (figures after its latest), whose
+    keys no stored score can have yet (store.upsert_scores copies them straight in)."""
 
     rows: list[ScoreRow]
     failures: list[str]
     state: SeriesState | None
     ended: tuple[ScoreRow, ...] | None = None
+    fresh: list[ScoreRow] = field(default_factory=list)
 
 
 def score_series(one: Series, catalog: Catalog, today: date) -> Scored:
@@ -205,19 +209,21 @@ def score_appended(
     spec = catalog.indicators[key[1]]
     rows: list[ScoreRow] = list(ended or ())
     failures: list[str] = []
-    steps: list[tuple[Due, SeriesState, date, date | None]] = []
     if ended is None:
-        steps += [(due, state, due.period.end, None) for due in latest]
+        for due in latest:
+            judged, _, failed = _judge_due(key, targets, spec, due, state, due.period.end, None)
+            rows += judged
+            failures += failed
+    fresh: list[ScoreRow] = []
+    last: list[ScoreRow] = []
     for k, due in enumerate(figures):
         state = fold(state, Point(position(due.period.end_month), due.value))
         end = due.period.end if k == len(figures) - 1 else None
-        steps.append((due, state, due.period.end if end is None else today, end))
-    last: list[ScoreRow] = []
-    for due, at, now, end in steps:
-        judged, last, failed = _judge_due(key, targets, spec, due, at, now, None, end)
-        rows += judged
+        now = due.period.end if end is None else today
+        judged, last, failed = _judge_due(key, targets, spec, due, state, now, None, end)
+        fresh += judged
         failures += failed
-    return Scored(rows, failures, state, tuple(last))
+    return Scored(rows, failures, state, tuple(last), fresh)
 
 
 def judged_for(catalog: Catalog, key: SeriesKey) -> tuple[object, ...]:

@@ -175,6 +175,7 @@ class Judged:
     states as objects."""
 
     rows: list[ScoreRow] = field(default_factory=list)
+    fresh: list[ScoreRow] = field(default_factory=list)  # see scorer.Scored
     failures: list[str] = field(default_factory=list)
     kept: dict[SeriesKey, bytes] = field(default_factory=dict)
 
@@ -182,6 +183,7 @@ class Judged:
         self, key: SeriesKey, scored: Scored, latest: tuple[Due, ...], reads: tuple[object, ...]
     ) -> None:
         self.rows += scored.rows
+        self.fresh += scored.fresh
         self.failures += scored.failures
         if scored.state is not None:
             self.kept[key] = encode(scored.state, latest, scored.ended, reads)

@@ -6,7 +6,7 @@ format would quote and escape one by one (seven times the cost)."""
 from collections.abc import AsyncIterator, Callable, Collection, Iterable, Sequence
 from contextlib import asynccontextmanager
 
-from psycopg import AsyncConnection, AsyncCopy, sql
+from psycopg import AsyncConnection, AsyncCopy, errors, sql
 
 from chiso_core.db import LATEST_FIRST
 from chiso_core.periods import Period
@@ -371,17 +371,38 @@ _UPSERT_SCORES = sql.SQL(
 )
 
 
-async def upsert_scores(conn: AsyncConnection, rows: Sequence[ScoreRow]) -> list[ScoreRow]:
-    """Staged COPY, then one upsert: a re-scored period replaces its score. Returns the rows
-    that are new or differ from the stored score."""
+async def upsert_scores(
+    conn: AsyncConnection, rows: Sequence[ScoreRow], fresh: Sequence[ScoreRow] = ()
+) -> list[ScoreRow]:
+    """Staged COPY, then one upsert: a re-scored period replaces its score. `fresh`: scores
+    whose keys cannot be stored yet (scorer.Scored), copied straight into the table — half the
+    database's work of the upsert — in a savepoint: should one be stored after all, the copy is
+    undone and they are upserted with the rest. Returns the rows that are new or differ from
+    the stored score."""
+    if fresh:
+        try:
+            async with conn.transaction():
+                await _copy_scores(conn, "scores", [_score_values(s) for s in fresh])
+        except errors.UniqueViolation:
+            rows, fresh = [*rows, *fresh], ()
+    return [*(await _upsert(conn, rows) if rows else ()), *fresh]
+
+
+async def _copy_scores(
+    conn: AsyncConnection, table: str, values: Iterable[tuple[object, ...]]
+) -> None:
+    async with _copy_binary(conn, table, "scores", _SCORE_COLUMNS) as copy:
+        for v in values:
+            await copy.write_row(v)
+
+
+async def _upsert(conn: AsyncConnection, rows: Sequence[ScoreRow]) -> list[ScoreRow]:
     await conn.execute(
         "CREATE TEMP TABLE IF NOT EXISTS scores_stage (LIKE scores INCLUDING DEFAULTS)"
         " ON COMMIT DELETE ROWS"
     )
     values = [_score_values(s) for s in rows]
-    async with _copy_binary(conn, "scores_stage", "scores", _SCORE_COLUMNS) as copy:
-        for v in values:
-            await copy.write_row(v)
+    await _copy_scores(conn, "scores_stage", values)
     async with conn.cursor() as cur:
         await cur.execute(_UPSERT_SCORES)
         written = set(await cur.fetchall())

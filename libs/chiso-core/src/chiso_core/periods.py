@@ -80,10 +80,11 @@ class Period:
         # Kept: parsed periods are shared (cached) and their start is asked for per figure.
         return date(self.year, self.month, 1)
 
-    @property
+    @functools.cached_property
     def end_month(self) -> int:
         """The period's end as a month count, for exact comparisons: 2025-06 ends at
-        2025 · 12 + 6, the year 2024 at 2024 · 12 + 12."""
+        2025 · 12 + 6, the year 2024 at 2024 · 12 + 12 (kept, as `start` is: scoring asks it
+        several times a figure)."""
         return self.year * 12 + self.month - 1 + _MONTHS[self.grain]
 
     @functools.cached_property

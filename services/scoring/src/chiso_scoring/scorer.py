@@ -47,6 +47,7 @@ FIGURES: tuple[tuple[str, str], ...] = (
 
 
 _READ_FIGURES = attrgetter(*(attribute for _, attribute in FIGURES))
+_NAMES = tuple(name for name, _ in FIGURES)
 
 
 # not frozen, never assigned once built: built per figure (see methods.assess.Assessment)
@@ -277,7 +278,7 @@ def to_messages(rows: Sequence[ScoreRow], catalog: Catalog) -> list[tuple[bytes,
         message.method_version = row.method_version
         message.observation_revision = row.observation_revision
         message.derived = row.derived
-        for (name, _), value in zip(FIGURES, row.figures, strict=True):
+        for name, value in zip(_NAMES, row.figures, strict=True):
             if value is not None:
                 setattr(message, name, value)
         out.append((message_key(province, row.indicator), message))

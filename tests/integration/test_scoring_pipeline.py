@@ -1,5 +1,7 @@
 """The scoring pipeline over the real broker and TimescaleDB: store, revise, score, reject."""
 
+import math
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -7,7 +9,7 @@ import pytest
 from chiso_core import topics
 from chiso_core.catalog import Catalog
 from chiso_core.checks import Rejected, Reported, check, today_in_vietnam
-from chiso_core.contracts.v1 import observation_pb2, score_pb2
+from chiso_core.contracts.v1 import common_pb2, observation_pb2, score_pb2
 from chiso_core.periods import Period
 from tests.integration.conftest import Harness, message_of, observation
 from tests.kafka_io import read_topic
@@ -86,6 +88,61 @@ async def test_a_poison_message_is_rejected_and_the_rest_is_stored(
     assert rejected[0].payload == b"\xff\xffnot protobuf"
     assert "not a chiso.v1.Observation" in rejected[0].reason
     assert rejected[0].origin.startswith(f"{topics.OBSERVATIONS}/")
+
+
+def _meta_id(m: observation_pb2.Observation) -> None:
+    m.meta.message_id = ""
+
+
+def _value(v: float) -> Callable[[observation_pb2.Observation], None]:
+    return lambda m: setattr(m, "value", v)
+
+
+def _grain(m: observation_pb2.Observation) -> None:
+    m.period.grain = common_pb2.GRAIN_UNSPECIFIED
+
+
+def _reported_at(seconds: int, nanos: int) -> Callable[[observation_pb2.Observation], None]:
+    def spoil(m: observation_pb2.Observation) -> None:
+        m.reported_at.seconds, m.reported_at.nanos = seconds, nanos
+
+    return spoil
+
+
+@pytest.mark.parametrize(
+    ("spoil", "field"),
+    [
+        (_meta_id, "meta.message_id"),
+        (_value(math.nan), "value"),
+        (_value(math.inf), "value"),
+        (_value(-math.inf), "value"),
+        (_grain, "period"),
+        (_reported_at(10**12, 0), "reported_at"),  # after the year 9999
+        (_reported_at(-(10**12), 0), "reported_at"),  # before the year 1
+        (_reported_at(0, -1), "reported_at"),
+        (_reported_at(0, 10**9), "reported_at"),
+    ],
+)
+async def test_a_message_no_figure_can_be_read_from_is_rejected_naming_its_field(
+    harness: Harness,
+    catalog: Catalog,
+    spoil: Callable[[observation_pb2.Observation], None],
+    field: str,
+) -> None:
+    """A well-formed protobuf whose content no figure can be read from (produced straight to
+    the topic) is refused with the field named: never retried as if the database had failed,
+    which would stall the partition on it."""
+    key, bad = observation(catalog, "2025-01", 40.0)
+    spoil(bad)
+    await harness.run([(key, bad), observation(catalog, "2025-02", 41.0)])
+
+    assert harness.rows("SELECT period_start::text FROM observations") == [("2025-02-01",)]
+    [rejected] = [
+        observation_pb2.Rejected.FromString(r.value or b"")
+        for r in await read_topic(harness.bootstrap, topics.OBSERVATIONS_REJECTED)
+    ]
+    assert rejected.reason.startswith(field), rejected.reason
+    assert rejected.payload == bad.SerializeToString()
 
 
 async def test_correcting_the_first_figure_rescores_the_later_periods(

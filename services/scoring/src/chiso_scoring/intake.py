@@ -62,15 +62,19 @@ def decode(payload: bytes, catalog: Catalog, today: date | None = None) -> Obser
     try:
         msg = observation_pb2.Observation.FromString(payload)
     except DecodeError as e:
-        raise Invalid(f"not a chiso.v1.Observation: {e}") from e
+        raise Invalid(f"không đọc được thông điệp / not a chiso.v1.Observation: {e}") from e
     if not msg.meta.message_id:
-        raise Invalid("meta.message_id is empty")
+        raise Invalid("meta.message_id: trống / is empty")
     if not math.isfinite(msg.value):
-        raise Invalid("value is not a finite number")
+        raise Invalid("value: không phải một số hữu hạn / not a finite number")
     try:
         period = Period.from_proto(msg.period)
     except ValueError as e:
-        raise Invalid(f"period: {e}") from e
+        raise Invalid(f"period: kỳ không hợp lệ / not a period: {e}") from e
+    try:
+        reported_at = msg.reported_at.ToDatetime(tzinfo=UTC)
+    except ValueError as e:  # out of the timestamp's range: it would fail every delivery
+        raise Invalid(f"reported_at: thời điểm không hợp lệ / not a valid time: {e}") from e
     numerator = msg.numerator if msg.HasField("numerator") else None
     denominator = msg.denominator if msg.HasField("denominator") else None
     figure = Reported(
@@ -87,6 +91,6 @@ def decode(payload: bytes, catalog: Catalog, today: date | None = None) -> Obser
         denominator=denominator,
         source=msg.source,
         message_id=msg.meta.message_id,
-        reported_at=msg.reported_at.ToDatetime(tzinfo=UTC),
+        reported_at=reported_at,
         content_hash=content_hash(msg.value, numerator, denominator),
     )

@@ -62,7 +62,7 @@ def decode(payload: bytes, catalog: Catalog, today: date | None = None) -> Obser
     try:
         msg = observation_pb2.Observation.FromString(payload)
     except DecodeError as e:
-        raise Invalid(f"không đọc được thông điệp / not a chiso.v1.Observation: {e}") from e
+        raise Invalid(f"payload: không đọc được / not a chiso.v1.Observation: {e}") from e
     if not msg.meta.message_id:
         raise Invalid("meta.message_id: trống / is empty")
     if not math.isfinite(msg.value):

@@ -145,6 +145,30 @@ async def test_a_message_no_figure_can_be_read_from_is_rejected_naming_its_field
     assert rejected.payload == bad.SerializeToString()
 
 
+async def test_parts_whose_sum_leaves_the_float_range_are_refused_not_a_stalled_batch(
+    harness: Harness, catalog: Catalog
+) -> None:
+    """Two of Khánh Hòa's units at 10^308 dossiers of 10^308 (100 %, consistent): their sum for
+    the province overflows the database's float sum, an error that failed the batch at each
+    delivery. Such parts are refused, whichever way they come in; the rest is stored."""
+    big = []
+    for unit in ("nha_trang", "cam_ranh"):
+        key, m = observation(catalog, "2025-01", 100.0, jurisdiction=unit)
+        m.numerator = m.denominator = 1e308
+        big.append((key, m))
+    await harness.run([*big, observation(catalog, "2025-02", 41.0)])
+
+    assert harness.rows("SELECT jurisdiction_id, period_start::text FROM observations") == [
+        ("tam_duong", "2025-02-01")
+    ]
+    reasons = [
+        observation_pb2.Rejected.FromString(r.value or b"").reason
+        for r in await read_topic(harness.bootstrap, topics.OBSERVATIONS_REJECTED)
+    ]
+    assert len(reasons) == 2
+    assert all(r.startswith("numerator: 1e+308 quá lớn") for r in reasons), reasons
+
+
 async def test_correcting_the_first_figure_rescores_the_later_periods(
     harness: Harness, catalog: Catalog
 ) -> None:

@@ -1,5 +1,6 @@
 """The checks every figure passes (chiso_core.checks), and a checked figure as keyed protobuf."""
 
+import math
 from datetime import date
 
 import pytest
@@ -8,6 +9,7 @@ from hypothesis import strategies as st
 
 from chiso_core.catalog import Catalog
 from chiso_core.checks import (
+    LARGEST,
     Checked,
     Held,
     Rejected,
@@ -176,6 +178,34 @@ def test_a_value_outside_the_indicator_range_is_refused(catalog: Catalog, value:
 @pytest.mark.parametrize("value", [0.0, 100.0])
 def test_the_range_bounds_themselves_are_valid(catalog: Catalog, value: float) -> None:
     assert checked(catalog, value=value).value == value
+
+
+COUNT = "st_and_high_tech_enterprises"  # no upper bound in the catalog
+
+
+@pytest.mark.parametrize("size", [LARGEST * 10, 1.7e308, math.inf, -LARGEST * 10, -math.inf])
+@pytest.mark.parametrize(
+    ("field", "changes"),
+    [
+        ("value", {"indicator": COUNT}),
+        ("numerator", {"value": 100.0, "denominator": 1e18}),
+        ("denominator", {"value": 100.0, "numerator": 1e18}),
+    ],
+)
+def test_a_number_beyond_any_figure_is_refused_naming_its_field(
+    catalog: Catalog, field: str, changes: dict[str, object], size: float
+) -> None:
+    """Such a number is a slip or an attack; summed in a roll-up, two of them overflow the
+    database's sum, which would fail every delivery of their batch."""
+    [(named, vi)] = issues(catalog, "vi", **(changes | {field: size}))
+    assert named == field
+    assert vi.endswith("quá lớn: không số liệu nào vượt quá 1e+18 về độ lớn"), vi
+
+
+def test_the_largest_numbers_themselves_are_valid(catalog: Catalog) -> None:
+    assert checked(catalog, indicator=COUNT, value=LARGEST).value == LARGEST
+    parts = checked(catalog, value=100.0, numerator=LARGEST, denominator=LARGEST)
+    assert (parts.numerator, parts.denominator) == (LARGEST, LARGEST)
 
 
 def test_a_value_that_does_not_match_its_parts_is_refused(catalog: Catalog) -> None:

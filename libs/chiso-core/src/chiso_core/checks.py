@@ -211,7 +211,31 @@ def unit_means(sent: str, unit: str) -> bool:
     return written == unit or written in UNIT_ALIASES.get(unit, ())
 
 
+# No figure a plan measures comes near it (the country's GDP is ~10^16 đồng), and the sums of a
+# roll-up over any number of units stay far inside the floating-point range: beyond it, the
+# database's sum overflows, an error that fails the batch each time it is delivered.
+LARGEST = 1e18
+
+
+def _too_large(figure: Sent, issues: list[Issue]) -> bool:
+    """Whether any of the figure's numbers is beyond LARGEST (each one named)."""
+    numbers = (
+        ("value", figure.value),
+        ("numerator", figure.numerator),
+        ("denominator", figure.denominator),
+    )
+    found = [
+        Issue(name, say.too_large(x, LARGEST))
+        for name, x in numbers
+        if x is not None and abs(x) > LARGEST
+    ]
+    issues += found
+    return bool(found)
+
+
 def _value(figure: Sent, indicator: Indicator, issues: list[Issue]) -> None:
+    if _too_large(figure, issues):
+        return  # its range and parts say nothing more
     unit = indicator.unit
     if figure.unit is not None and not unit_means(figure.unit, unit):
         issues.append(

@@ -110,6 +110,13 @@ def out_of_range(value: float, lo: float | None, hi: float | None, unit: str) ->
     )
 
 
+def too_large(value: float, largest: float) -> Text:
+    return _both(
+        f"{_n(value, 'vi')} quá lớn: không số liệu nào vượt quá {_n(largest, 'vi')} về độ lớn",
+        f"{value} is too large: no figure is beyond {largest:g} in magnitude",
+    )
+
+
 def not_a_ratio(indicator: str, kind: str) -> Text:
     return _both(
         f"{indicator} là chỉ tiêu loại {kind}, không phải tỉ lệ: không có tử số, mẫu số",

@@ -1,6 +1,7 @@
 """The scoring pipeline over the real broker and TimescaleDB: store, revise, score, reject."""
 
 import math
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -90,8 +91,12 @@ async def test_a_poison_message_is_rejected_and_the_rest_is_stored(
     assert rejected[0].origin.startswith(f"{topics.OBSERVATIONS}/")
 
 
-def _meta_id(m: observation_pb2.Observation) -> None:
-    m.meta.message_id = ""
+def _meta_id(text: str) -> Callable[[observation_pb2.Observation], None]:
+    return lambda m: setattr(m.meta, "message_id", text)
+
+
+def _source(text: str) -> Callable[[observation_pb2.Observation], None]:
+    return lambda m: setattr(m, "source", text)
 
 
 def _value(v: float) -> Callable[[observation_pb2.Observation], None]:
@@ -112,7 +117,11 @@ def _reported_at(seconds: int, nanos: int) -> Callable[[observation_pb2.Observat
 @pytest.mark.parametrize(
     ("spoil", "field"),
     [
-        (_meta_id, "meta.message_id"),
+        (_meta_id(""), "meta.message_id"),
+        (_meta_id("a\x00b"), "meta.message_id"),  # no text in the database holds a NUL
+        (_meta_id(secrets.token_urlsafe(3000)), "meta.message_id"),  # too long to index
+        (_source("a\x00b"), "source"),
+        (_source("s" * 201), "source"),
         (_value(math.nan), "value"),
         (_value(math.inf), "value"),
         (_value(-math.inf), "value"),

@@ -17,14 +17,14 @@ INT32 = st.integers(-(2**31), 2**31 - 1)
 INT64 = st.integers(-(2**63), 2**63 - 1)
 FLOATS = st.floats(allow_nan=True, allow_infinity=True)
 # what a refusal names first: the wire's own fields, then the checks' (chiso_core.checks)
-FIELDS = {"payload", "meta.message_id", "value", "period", "reported_at"} | {
+FIELDS = {"payload", "meta.message_id", "source", "value", "period", "reported_at"} | {
     "indicator",
     "jurisdiction",
     "numerator",
     "denominator",
     "unit",
 }
-TEXT = st.text(max_size=40)
+TEXT = st.text(max_size=40) | st.text(min_size=190, max_size=400)
 
 
 @st.composite
@@ -74,6 +74,10 @@ def test_any_message_gives_a_row_or_is_refused_naming_its_field(
     else:
         assert row.message_id == message.meta.message_id
         assert row.value == message.value
+        # what the database stores as text: no NUL, and an id short enough to index
+        for text in (row.message_id, row.source):
+            assert "\x00" not in text
+            assert len(text) <= intake.TEXT_CHARS
 
 
 @given(st.binary(max_size=200))

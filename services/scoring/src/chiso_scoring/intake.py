@@ -17,6 +17,12 @@ SeriesKey = tuple[str, str]  # jurisdiction, indicator
 PointKey = tuple[str, str, Period]  # jurisdiction, indicator, period
 
 
+# The longest id or source a message may carry (ingest's are a UUID and an agency's or a feed's
+# id): both are stored, and the database takes no NUL in text and indexes an id only up to a
+# few kB — either would fail the batch at every delivery.
+TEXT_CHARS = 200
+
+
 class Invalid(ValueError):
     """A message that can never be processed: it goes to the rejected topic."""
 
@@ -65,6 +71,12 @@ def decode(payload: bytes, catalog: Catalog, today: date | None = None) -> Obser
         raise Invalid(f"payload: không đọc được / not a chiso.v1.Observation: {e}") from e
     if not msg.meta.message_id:
         raise Invalid("meta.message_id: trống / is empty")
+    for field, text in (("meta.message_id", msg.meta.message_id), ("source", msg.source)):
+        if len(text) > TEXT_CHARS or "\x00" in text:
+            raise Invalid(
+                f"{field}: dài quá {TEXT_CHARS} ký tự hoặc có ký tự NUL"
+                f" / longer than {TEXT_CHARS} characters or holding a NUL"
+            )
     if not math.isfinite(msg.value):
         raise Invalid("value: không phải một số hữu hạn / not a finite number")
     try:

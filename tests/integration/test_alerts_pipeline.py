@@ -2,6 +2,7 @@
 pending, firing and resolved with hysteresis, the history is kept, each change is published
 once, a replay changes nothing, and the stale sweep finds series that went silent."""
 
+import secrets
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -252,6 +253,35 @@ async def test_a_poison_message_is_rejected_and_the_rest_is_handled(harness: Har
     assert garbage.key == KEY
     assert garbage.meta.producer == "alerts"
     assert "status" in by_payload[no_status[1].SerializeToString()].reason
+
+
+@pytest.mark.parametrize(
+    ("field", "text"),
+    [
+        ("plan_id", "tam_duong_nq57\x00"),  # no text in the database holds a NUL
+        ("target_id", secrets.token_urlsafe(3000)),  # too long to index
+        ("jurisdiction_id", "tam_duong\x00"),
+        ("indicator_code", "online_public_service_usage\x00"),
+        ("province_code", "12\x00"),
+    ],
+)
+async def test_a_score_naming_its_series_by_no_catalog_id_is_rejected(
+    harness: Harness, field: str, text: str
+) -> None:
+    """A score produced straight to the topic names its series by anything: stored as it is,
+    such a name failed the batch at every delivery. It is refused naming the field, and the
+    valid scores beside it still fire."""
+    key, bad = score(M[0], OFF, 41.0)
+    setattr(bad, field, text)
+    await harness.run([(key, bad), *(score(m, OFF, 41.0) for m in M[:2])])
+
+    assert harness.rows(STATUS) == [("firing",)]
+    [rejected] = [
+        observation_pb2.Rejected.FromString(r.value or b"")
+        for r in await read_topic(harness.bootstrap, topics.OBSERVATIONS_REJECTED)
+    ]
+    assert f"{field} " in rejected.reason
+    assert "is not a catalog id" in rejected.reason
 
 
 async def test_the_sweep_finds_a_silent_jurisdiction_and_a_new_score_ends_it(

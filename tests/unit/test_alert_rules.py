@@ -109,6 +109,11 @@ def test_from_score_keeps_unset_optionals_unset() -> None:
     [
         ({"plan_id": ""}, "plan_id is empty"),
         ({"jurisdiction_id": ""}, "jurisdiction_id is empty"),
+        ({"plan_id": "tam_duong\x00"}, "plan_id .* is not a catalog id"),
+        ({"target_id": "x" * 65}, "target_id .* is not a catalog id"),
+        ({"jurisdiction_id": "tam_duong\n"}, "jurisdiction_id .* is not a catalog id"),
+        ({"indicator_code": "Usage"}, "indicator_code .* is not a catalog id"),
+        ({"province_code": "12\x00"}, "province_code .* is not a catalog id"),
         ({"due_year": 0}, "due_year 0 is outside"),
         ({"actual": math.nan}, "actual is nan"),
         ({"gap": math.inf}, "gap is inf"),

@@ -1,5 +1,6 @@
 """Catalog models: indicators, jurisdictions and plans. Pure data: no I/O, no scoring rules."""
 
+import re
 from collections import defaultdict
 from datetime import date
 from enum import StrEnum
@@ -8,7 +9,23 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+CODE_PATTERN = r"^[a-z][a-z0-9_]*$"
+CODE_CHARS = 64
+OFFICIAL_CODE_PATTERN = r"^[0-9]+$"
+Code = Annotated[str, Field(pattern=CODE_PATTERN, max_length=CODE_CHARS)]
+_CODE = re.compile(CODE_PATTERN)
+_OFFICIAL_CODE = re.compile(OFFICIAL_CODE_PATTERN)
+
+
+def is_code(text: str) -> bool:
+    """Whether `text` can be a catalog id (`Code`): what a message read off the wire may name a
+    plan, target, unit or indicator by (fullmatch: `$` would also match before a newline)."""
+    return len(text) <= CODE_CHARS and _CODE.fullmatch(text) is not None
+
+
+def is_official_code(text: str) -> bool:
+    """Whether `text` can be an official administrative code (as short as an id is)."""
+    return len(text) <= CODE_CHARS and _OFFICIAL_CODE.fullmatch(text) is not None
 
 
 class _Model(BaseModel):
@@ -107,7 +124,9 @@ class Level(StrEnum):
 class Jurisdiction(_Model):
     id: Code = Field(description="stable identifier; official codes can be reused after a merger")
     code: str | None = Field(
-        default=None, pattern=r"^[0-9]+$", description="official administrative code, when known"
+        default=None,
+        pattern=OFFICIAL_CODE_PATTERN,
+        description="official administrative code, when known",
     )
     name_vi: str = Field(min_length=1)
     name_en: str = Field(min_length=1)

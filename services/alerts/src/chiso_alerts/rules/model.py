@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from chiso_core.catalog.models import is_code, is_official_code
 from chiso_core.contracts.v1 import score_pb2
 from chiso_core.periods import Period
 from chiso_core.status import Status
@@ -62,9 +63,14 @@ def _optional(s: score_pb2.Score, name: str) -> float | None:
 def from_score(s: score_pb2.Score) -> tuple[SeriesKey, ScorePoint]:
     """The series and the scored period a chiso.v1.Score speaks of; ValueError naming the field
     when the message makes no sense (a missing identifier, period or status, a NaN)."""
+    # what names the series is stored: a catalog id, never any text (a NUL, or an id too long to
+    # index, would fail the batch at every delivery)
     for name in ("plan_id", "target_id", "jurisdiction_id", "indicator_code", "province_code"):
-        if not getattr(s, name):
+        value = getattr(s, name)
+        if not value:
             raise ValueError(f"{name} is empty")
+        if not (is_code(value) or (name == "province_code" and is_official_code(value))):
+            raise ValueError(f"{name} {value[:80]!r} is not a catalog id")
     if not 1900 <= s.due_year <= 2100:
         raise ValueError(f"due_year {s.due_year} is outside 1900..2100")
     if not math.isfinite(s.actual):

@@ -2,6 +2,7 @@
 
 import math
 import secrets
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -130,6 +131,8 @@ def _reported_at(seconds: int, nanos: int) -> Callable[[observation_pb2.Observat
         (_reported_at(-(10**12), 0), "reported_at"),  # before the year 1
         (_reported_at(0, -1), "reported_at"),
         (_reported_at(0, 10**9), "reported_at"),
+        # three days ahead: it would outrank every later revision of its point
+        (_reported_at(int(time.time()) + 3 * 86_400, 0), "reported_at"),
     ],
 )
 async def test_a_message_no_figure_can_be_read_from_is_rejected_naming_its_field(
@@ -152,6 +155,15 @@ async def test_a_message_no_figure_can_be_read_from_is_rejected_naming_its_field
     ]
     assert rejected.reason.startswith(field), rejected.reason
     assert rejected.payload == bad.SerializeToString()
+
+
+async def test_a_report_from_a_clock_a_few_hours_ahead_is_stored(
+    harness: Harness, catalog: Catalog
+) -> None:
+    key, m = observation(catalog, "2025-01", 40.0)
+    m.reported_at.seconds = int(time.time()) + 6 * 3600
+    await harness.run([(key, m)])
+    assert harness.rows("SELECT period_start::text FROM observations") == [("2025-01-01",)]
 
 
 async def test_parts_whose_sum_leaves_the_float_range_are_refused_not_a_stalled_batch(

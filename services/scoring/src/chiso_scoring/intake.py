@@ -1,15 +1,16 @@
 """Decoding and checking observation messages (pure)."""
 
+import functools
 import hashlib
 import math
 import struct
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from google.protobuf.message import DecodeError
 
 from chiso_core.catalog import Catalog
-from chiso_core.checks import Rejected, Reported, check, today_in_vietnam
+from chiso_core.checks import VIETNAM, Rejected, Reported, check, today_in_vietnam
 from chiso_core.contracts.v1 import observation_pb2
 from chiso_core.periods import Period
 
@@ -21,6 +22,14 @@ PointKey = tuple[str, str, Period]  # jurisdiction, indicator, period
 # id): both are stored, and the database takes no NUL in text and indexes an id only up to a
 # few kB — either would fail the batch at every delivery.
 TEXT_CHARS = 200
+
+
+@functools.lru_cache(maxsize=4)
+def _reports_until(today: date) -> datetime:
+    """The first moment no report can be from: the day after tomorrow in Vietnam. A clock a day
+    ahead is tolerated; a time far ahead would outrank every later revision of its point for
+    good (revisions.Current.rank)."""
+    return datetime.combine(today + timedelta(days=2), time(), VIETNAM)
 
 
 class Invalid(ValueError):
@@ -83,16 +92,19 @@ def decode(payload: bytes, catalog: Catalog, today: date | None = None) -> Obser
         period = Period.from_proto(msg.period)
     except ValueError as e:
         raise Invalid(f"period: kỳ không hợp lệ / not a period: {e}") from e
+    day = today or today_in_vietnam()
     try:
         reported_at = msg.reported_at.ToDatetime(tzinfo=UTC)
     except ValueError as e:  # out of the timestamp's range: it would fail every delivery
         raise Invalid(f"reported_at: thời điểm không hợp lệ / not a valid time: {e}") from e
+    if reported_at >= _reports_until(day):
+        raise Invalid(f"reported_at: {reported_at:%Y-%m-%d} ở tương lai / in the future")
     numerator = msg.numerator if msg.HasField("numerator") else None
     denominator = msg.denominator if msg.HasField("denominator") else None
     figure = Reported(
         msg.indicator_code, msg.jurisdiction_id, period, msg.value, numerator, denominator
     )
-    if isinstance(verdict := check(figure, catalog, today or today_in_vietnam()), Rejected):
+    if isinstance(verdict := check(figure, catalog, day), Rejected):
         raise Invalid(verdict.reason())
     return ObservationRow(
         jurisdiction=msg.jurisdiction_id,

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chiso_alerts.rules.drift import cusum, drift, years_behind
@@ -19,7 +19,7 @@ from chiso_alerts.rules.stale import due, jurisdiction_stale, stale
 from chiso_alerts.rules.status import status
 from chiso_alerts.rules.window import Window, from_json, merge, to_json
 from chiso_core.catalog import Baseline, Comparator, Direction, Target
-from chiso_core.catalog.models import Cadence
+from chiso_core.catalog.models import Cadence, is_code, is_official_code
 from chiso_core.contracts.v1 import score_pb2
 from chiso_core.periods import Period
 from chiso_core.status import Status
@@ -126,6 +126,49 @@ def test_from_score_refuses_nonsense_naming_the_field(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         from_score(score(**changes))
+
+
+ANY_TEXT = st.text(max_size=40) | st.text(min_size=60, max_size=200)
+ANY_FLOAT = st.floats(allow_nan=True, allow_infinity=True)
+ANY_INT32 = st.integers(-(2**31), 2**31 - 1)
+
+
+@settings(deadline=None)
+@given(
+    ids=st.tuples(*(st.sampled_from(["tam_duong", "12"]) | ANY_TEXT for _ in range(5))),
+    grain=ANY_INT32,
+    year=st.integers(2020, 2030) | ANY_INT32,
+    month=st.integers(1, 12) | ANY_INT32,
+    numbers=st.tuples(*(ANY_FLOAT for _ in range(5))),
+    due_year=st.integers(2025, 2035) | ANY_INT32,
+    status=ANY_INT32,
+)
+def test_any_score_gives_a_point_or_a_value_error(
+    ids: tuple[str, ...],
+    grain: int,
+    year: int,
+    month: int,
+    numbers: tuple[float, ...],
+    due_year: int,
+    status: int,
+) -> None:
+    """The alerts pipeline sends a score to the rejected topic on a ValueError (or a message
+    that is not protobuf); any other error would fail its batch at every delivery. A score
+    read gives a series named by catalog ids, which the database stores."""
+    names = ("plan_id", "target_id", "jurisdiction_id", "indicator_code", "province_code")
+    s = score(**dict(zip(names, ids, strict=True)), due_year=due_year, status=status)
+    s.period.grain, s.period.year, s.period.month = grain, year, month  # type: ignore[assignment]
+    for name, x in zip(
+        ("actual", "expected", "gap", "target_value", "probability"), numbers, strict=True
+    ):
+        setattr(s, name, x)
+    try:
+        key, _ = from_score(s)
+    except ValueError:
+        return
+    for name in ("plan_id", "target_id", "jurisdiction", "indicator"):
+        assert is_code(getattr(key, name))
+    assert is_code(key.province) or is_official_code(key.province)
 
 
 def test_from_score_refuses_a_score_without_a_period() -> None:

@@ -80,6 +80,7 @@ def test_any_message_gives_a_row_or_is_refused_naming_its_field(
             assert len(text) <= intake.TEXT_CHARS
 
 
+@settings(deadline=None)
 @given(st.binary(max_size=200))
 def test_any_bytes_give_a_row_or_are_refused(catalog: Catalog, payload: bytes) -> None:
     row = read(payload, catalog)

@@ -199,7 +199,9 @@ def test_a_number_beyond_any_figure_is_refused_naming_its_field(
     database's sum, which would fail every delivery of their batch."""
     [(named, vi)] = issues(catalog, "vi", **(changes | {field: size}))
     assert named == field
-    assert vi.endswith("quá lớn: không số liệu nào vượt quá 1e+18 về độ lớn"), vi
+    assert vi.endswith("quá lớn: giá trị tuyệt đối của số liệu không vượt quá 10^18"), vi
+    [(_, en)] = issues(catalog, "en", **(changes | {field: size}))
+    assert en == f"{size:g} is too large: no figure exceeds 10^18 in absolute value"
 
 
 def test_the_largest_numbers_themselves_are_valid(catalog: Catalog) -> None:

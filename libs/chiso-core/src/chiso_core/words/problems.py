@@ -1,6 +1,7 @@
 """What an agency reads when a figure is refused or held: Vietnamese first, English on request
 (`Accept-Language: en`). Every phrase is built here, once, in both languages."""
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -111,9 +112,11 @@ def out_of_range(value: float, lo: float | None, hi: float | None, unit: str) ->
 
 
 def too_large(value: float, largest: float) -> Text:
+    """`largest`: a power of ten, written as one (10^18, not 1e+18)."""
+    power = f"10^{round(math.log10(largest))}"
     return _both(
-        f"{_n(value, 'vi')} quá lớn: không số liệu nào vượt quá {_n(largest, 'vi')} về độ lớn",
-        f"{value} is too large: no figure is beyond {largest:g} in magnitude",
+        f"{_n(value, 'vi')} quá lớn: giá trị tuyệt đối của số liệu không vượt quá {power}",
+        f"{value:g} is too large: no figure exceeds {power} in absolute value",
     )
 
 

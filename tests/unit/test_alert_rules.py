@@ -2,6 +2,7 @@
 window they read, the scores it is made of, and the parameters per indicator."""
 
 import math
+import re
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -20,7 +21,7 @@ from chiso_alerts.rules.status import status
 from chiso_alerts.rules.window import Window, from_json, merge, to_json
 from chiso_core.catalog import Baseline, Comparator, Direction, Target
 from chiso_core.catalog.models import Cadence, is_code, is_official_code
-from chiso_core.contracts.v1 import score_pb2
+from chiso_core.contracts.v1 import common_pb2, score_pb2
 from chiso_core.periods import Period
 from chiso_core.status import Status
 from chiso_scoring.methods import assess
@@ -86,6 +87,8 @@ def score(**changes: object) -> score_pb2.Score:
     for name, value in changes.items():
         if value is None:
             s.ClearField(name)
+        elif isinstance(value, common_pb2.Period):
+            s.period.CopyFrom(value)
         else:
             setattr(s, name, value)
     return s
@@ -105,27 +108,43 @@ def test_from_score_keeps_unset_optionals_unset() -> None:
 
 
 @pytest.mark.parametrize(
-    ("changes", "message"),
+    ("changes", "field", "message"),
     [
-        ({"plan_id": ""}, "plan_id is empty"),
-        ({"jurisdiction_id": ""}, "jurisdiction_id is empty"),
-        ({"plan_id": "tam_duong\x00"}, "plan_id .* is not a catalog id"),
-        ({"target_id": "x" * 65}, "target_id .* is not a catalog id"),
-        ({"jurisdiction_id": "tam_duong\n"}, "jurisdiction_id .* is not a catalog id"),
-        ({"indicator_code": "Usage"}, "indicator_code .* is not a catalog id"),
-        ({"province_code": "12\x00"}, "province_code .* is not a catalog id"),
-        ({"due_year": 0}, "due_year 0 is outside"),
-        ({"actual": math.nan}, "actual is nan"),
-        ({"gap": math.inf}, "gap is inf"),
-        ({"probability": 1.5}, "probability 1.5 is outside 0..1"),
-        ({"status": score_pb2.STATUS_UNSPECIFIED}, "UNSPECIFIED is not a known status"),
+        ({"plan_id": ""}, "plan_id", "trống / is empty"),
+        ({"jurisdiction_id": ""}, "jurisdiction_id", "trống / is empty"),
+        (
+            {"plan_id": "tam_duong\x00"},
+            "plan_id",
+            "không phải mã trong danh mục / is not a catalog id",
+        ),
+        ({"target_id": "x" * 65}, "target_id", "is not a catalog id"),
+        ({"jurisdiction_id": "tam_duong\n"}, "jurisdiction_id", "is not a catalog id"),
+        ({"indicator_code": "Usage"}, "indicator_code", "is not a catalog id"),
+        ({"province_code": "12\x00"}, "province_code", "is not a catalog id"),
+        ({"due_year": 0}, "due_year", "0 nằm ngoài 1900..2100 / is outside 1900..2100"),
+        ({"actual": math.nan}, "actual", "nan không phải một số hữu hạn / is not a finite number"),
+        ({"gap": math.inf}, "gap", "inf không phải một số hữu hạn"),
+        ({"probability": 1.5}, "probability", "1.5 nằm ngoài 0..1 / is outside 0..1"),
+        ({"period": None}, "period", "kỳ không hợp lệ / .*grain is unspecified"),
+        (
+            {"period": common_pb2.Period(grain=common_pb2.GRAIN_QUARTER, year=2025, month=2)},
+            "period",
+            "month 2 does not start a quarter",
+        ),
+        ({"status": score_pb2.STATUS_UNSPECIFIED}, "status", "UNSPECIFIED is not a known status"),
+        ({"status": 99}, "status", "trạng thái không hợp lệ / "),
     ],
 )
 def test_from_score_refuses_nonsense_naming_the_field(
-    changes: dict[str, object], message: str
+    changes: dict[str, object], field: str, message: str
 ) -> None:
-    with pytest.raises(ValueError, match=message):
+    """The reason goes to the rejected topic as it is: the field first, then what is wrong,
+    in Vietnamese before the English."""
+    with pytest.raises(ValueError, match=message) as refused:
         from_score(score(**changes))
+    reason = str(refused.value)
+    assert re.match(rf"^{field}: .+ / .+", reason)
+    assert not reason.partition(" / ")[0].isascii()  # Vietnamese: its diacritics
 
 
 ANY_TEXT = (
@@ -171,13 +190,6 @@ def test_any_score_gives_a_point_or_a_value_error(
     for name in ("plan_id", "target_id", "jurisdiction", "indicator"):
         assert is_code(getattr(key, name))
     assert is_code(key.province) or is_official_code(key.province)
-
-
-def test_from_score_refuses_a_score_without_a_period() -> None:
-    s = score()
-    s.ClearField("period")
-    with pytest.raises(ValueError, match="period grain is unspecified"):
-        from_score(s)
 
 
 def test_merge_orders_by_period_and_keeps_the_newest() -> None:

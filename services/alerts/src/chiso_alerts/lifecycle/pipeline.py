@@ -26,9 +26,15 @@ class AlertsPipeline:
         bad = []
         for record in records:
             try:
-                key, point = from_score(score_pb2.Score.FromString(record.value or b""))
-            except (DecodeError, ValueError) as e:
-                bad.append(rejected("alerts", record, f"not a valid chiso.v1.Score: {e}"))
+                score = score_pb2.Score.FromString(record.value or b"")
+            except DecodeError as e:
+                reason = f"payload: không đọc được / not a chiso.v1.Score: {e}"
+                bad.append(rejected("alerts", record, reason))
+                continue
+            try:
+                key, point = from_score(score)
+            except ValueError as e:  # its text names the field, Vietnamese first
+                bad.append(rejected("alerts", record, str(e)))
                 continue
             points.setdefault(key, []).append(point)
         now = datetime.now(UTC)

@@ -56,28 +56,42 @@ def _optional(s: score_pb2.Score, name: str) -> float | None:
         return None
     value = float(getattr(s, name))
     if not math.isfinite(value):
-        raise ValueError(f"{name} is {value}, expected a finite number")
+        raise ValueError(f"{name}: {value} không phải một số hữu hạn / is not a finite number")
     return value
 
 
 def from_score(s: score_pb2.Score) -> tuple[SeriesKey, ScorePoint]:
     """The series and the scored period a chiso.v1.Score speaks of; ValueError naming the field
-    when the message makes no sense (a missing identifier, period or status, a NaN)."""
+    when the message makes no sense (a missing identifier, period or status, a NaN). Its text is
+    the reason on the rejected topic: "<field>: <Vietnamese> / <English>", as scoring's intake
+    gives it."""
     # what names the series is stored: a catalog id, never any text (a NUL, or an id too long to
     # index, would fail the batch at every delivery)
     for name in ("plan_id", "target_id", "jurisdiction_id", "indicator_code", "province_code"):
         value = getattr(s, name)
         if not value:
-            raise ValueError(f"{name} is empty")
+            raise ValueError(f"{name}: trống / is empty")
         if not (is_code(value) or (name == "province_code" and is_official_code(value))):
-            raise ValueError(f"{name} {value[:80]!r} is not a catalog id")
+            raise ValueError(
+                f"{name}: {value[:80]!r} không phải mã trong danh mục / is not a catalog id"
+            )
     if not 1900 <= s.due_year <= 2100:
-        raise ValueError(f"due_year {s.due_year} is outside 1900..2100")
+        raise ValueError(f"due_year: {s.due_year} nằm ngoài 1900..2100 / is outside 1900..2100")
     if not math.isfinite(s.actual):
-        raise ValueError(f"actual is {s.actual}, expected a finite number")
+        raise ValueError(f"actual: {s.actual} không phải một số hữu hạn / is not a finite number")
     probability = _optional(s, "probability")
     if probability is not None and not 0 <= probability <= 1:
-        raise ValueError(f"probability {probability} is outside 0..1")
+        raise ValueError(f"probability: {probability} nằm ngoài 0..1 / is outside 0..1")
+    # chiso_core's errors are English only and name no field ("grain is unspecified"): framed
+    # as scoring's intake frames them, so that one fault reads alike from either service
+    try:
+        period = Period.from_proto(s.period)
+    except ValueError as e:
+        raise ValueError(f"period: kỳ không hợp lệ / not a period: {e}") from e
+    try:
+        status = Status.from_proto(s.status)
+    except ValueError as e:
+        raise ValueError(f"status: trạng thái không hợp lệ / not a status: {e}") from e
     key = SeriesKey(
         plan_id=s.plan_id,
         target_id=s.target_id,
@@ -87,8 +101,8 @@ def from_score(s: score_pb2.Score) -> tuple[SeriesKey, ScorePoint]:
         due_year=s.due_year,
     )
     point = ScorePoint(
-        period=Period.from_proto(s.period),
-        status=Status.from_proto(s.status),
+        period=period,
+        status=status,
         actual=s.actual,
         expected=_optional(s, "expected"),
         gap=_optional(s, "gap"),

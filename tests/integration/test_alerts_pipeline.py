@@ -2,7 +2,9 @@
 pending, firing and resolved with hysteresis, the history is kept, each change is published
 once, a replay changes nothing, and the stale sweep finds series that went silent."""
 
+import asyncio
 import secrets
+import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -18,7 +20,7 @@ from chiso_alerts.lifecycle.pipeline import AlertsPipeline
 from chiso_alerts.lifecycle.sweep import Sweeper
 from chiso_alerts.rules.lifecycle import fingerprint
 from chiso_alerts.rules.params import load_params
-from chiso_core import topics
+from chiso_core import collector, topics
 from chiso_core.broker import ensure_topics
 from chiso_core.catalog.store import CatalogCache
 from chiso_core.contracts.v1 import alert_pb2, observation_pb2, score_pb2
@@ -26,6 +28,7 @@ from chiso_core.messaging import Record
 from chiso_core.publisher import Publisher
 from chiso_core.settings import BrokerSettings
 from tests.alerting import KEY, recent_months, score
+from tests.event_loop import longest_wait
 from tests.kafka_io import produce, read_topic
 
 M = recent_months(8)
@@ -317,3 +320,26 @@ async def test_the_sweep_finds_a_silent_jurisdiction_and_a_new_score_ends_it(
         ("JurisdictionStale", "resolved"),
     ]
     assert harness.rows(overdue) == [("resolved",)]
+
+
+async def test_a_large_batch_gives_the_event_loop_turns(harness: Harness) -> None:
+    """3,000 series off track in one batch: decoding and judging them take the loop for far
+    longer than a turn (chiso_core.turns), yet the API and the probes wait a turn at most."""
+    batch = []
+    for k in range(3000):
+        key, message = score(M[-1], OFF, 41.0)
+        message.jurisdiction_id = f"xa_{k}"
+        batch.append((key, message))
+    await produce(harness.bootstrap, topics.SCORES, batch)
+    records = await harness.all_scores()
+    with collector.paused():  # as the service handles a batch (chiso_core.messaging)
+        started = time.perf_counter()
+        work = asyncio.create_task(harness.pipeline.handle(records))
+        longest = await longest_wait(work)
+        await work
+        took = time.perf_counter() - started
+    [(pending,)] = harness.rows("SELECT count(*) FROM alerts WHERE state = 'pending'")
+    assert pending == 3000
+    # unturned, the loop waited for the decoding, the judging and the fingerprints (~0.16 s
+    # here); with turns, the longest wait is one of psycopg's own steps (~0.02 s)
+    assert longest < 0.05 < took, (longest, took)

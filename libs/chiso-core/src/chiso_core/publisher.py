@@ -20,6 +20,7 @@ from prometheus_client import Counter
 from chiso_core import topics
 from chiso_core.metrics import at_zero
 from chiso_core.settings import BrokerSettings
+from chiso_core.turns import in_turns
 
 PUBLISHED = at_zero(
     Counter("chiso_published_messages", "Messages the broker acknowledged", ["topic"]),
@@ -115,7 +116,7 @@ class Publisher:
         partitions = tuple(sorted(await producer.partitions_for(topic)))
         open_batches: dict[int, Any] = {}
         count = 0
-        for key, message in items:
+        async for key, message in in_turns(items):
             partition = partition_of(key, partitions)
             value = message.SerializeToString()
             batch = open_batches.get(partition)

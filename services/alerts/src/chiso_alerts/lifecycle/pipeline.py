@@ -1,5 +1,7 @@
 """One batch of scores: each series' window of scored periods updated, judged by the rules,
-and the alerts advanced — all in one transaction, published before it commits."""
+and the alerts advanced — all in one transaction, published before it commits. The batch's
+loops (decoding, judging) give the event loop a turn every few milliseconds (chiso_core.turns),
+as scoring's do: the API and the probes wait a turn, not a batch."""
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -15,6 +17,7 @@ from chiso_alerts.rules.model import ScorePoint, SeriesKey, from_score
 from chiso_core.contracts.v1 import score_pb2
 from chiso_core.messaging import Record, rejected
 from chiso_core.publisher import Publisher
+from chiso_core.turns import in_turns
 
 
 class AlertsPipeline:
@@ -24,7 +27,7 @@ class AlertsPipeline:
     async def handle(self, records: Sequence[Record]) -> None:
         points: dict[SeriesKey, list[ScorePoint]] = {}
         bad = []
-        for record in records:
+        async for record in in_turns(records):
             try:
                 score = score_pb2.Score.FromString(record.value or b"")
             except DecodeError as e:
@@ -45,12 +48,12 @@ class AlertsPipeline:
                 k: window.merge(
                     before.get(k, ()), p, context.params.for_indicator(k.indicator).window
                 )
-                for k, p in points.items()
+                async for k, p in in_turns(points.items())
             }
             await store.save_windows(conn, windows)
             judged = [
                 transitions.Judged(verdict, key.province)
-                for key, w in windows.items()
+                async for key, w in in_turns(windows.items())
                 for verdict in evaluate(
                     key,
                     w,

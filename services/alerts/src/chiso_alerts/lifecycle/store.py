@@ -11,6 +11,7 @@ from chiso_alerts.rules import window
 from chiso_alerts.rules.lifecycle import AlertState, State
 from chiso_alerts.rules.model import SeriesKey
 from chiso_core.periods import Period
+from chiso_core.turns import in_turns
 
 
 async def load_windows(
@@ -54,7 +55,7 @@ async def save_windows(conn: AsyncConnection, windows: dict[SeriesKey, window.Wi
                     Jsonb(window.to_json(w)),
                     w[-1].period.end,
                 )
-                for k, w in windows.items()
+                async for k, w in in_turns(windows.items())
             ],
         )
 

@@ -23,6 +23,7 @@ from chiso_core.messaging import new_meta
 from chiso_core.metrics import at_zero
 from chiso_core.publisher import Publisher
 from chiso_core.topics import message_key
+from chiso_core.turns import in_turns
 
 TRANSITIONS = at_zero(
     Counter("chiso_alerts_transitions", "Alert state changes", ["state"]), state=State
@@ -86,12 +87,12 @@ async def apply(
     now: datetime,
 ) -> list[AlertState]:
     """Advance every judged alert; returns the ones whose state changed."""
-    by_fp = {fingerprint(j.verdict.labels): j for j in judged}
+    by_fp = {fingerprint(j.verdict.labels): j async for j in in_turns(judged)}
     current = await store.load_alerts(conn, by_fp)
     touched: list[AlertState] = []
     changed: list[AlertState] = []
     relabelled: list[AlertState] = []
-    for fp, j in by_fp.items():
+    async for fp, j in in_turns(by_fp.items()):
         before = current.get(fp)
         after, state_changed = advance(before, j.verdict, now)
         if after is None or after == before:

@@ -143,8 +143,9 @@ def firing_alerts_table(t: Texts) -> table.Panel:
     )
 
 
-def ioc_overview(t: Texts) -> dashboard.Dashboard:
-    matrix = (
+def status_matrix(t: Texts) -> table.Panel:
+    """The plan's targets by jurisdiction, each cell its latest status in its colour."""
+    return (
         table.Panel()
         .title(t.status_matrix)
         .span(16)
@@ -180,7 +181,11 @@ def ioc_overview(t: Texts) -> dashboard.Dashboard:
             ],
         )
     )
-    counts = (
+
+
+def counts_by_status(t: Texts) -> bargauge.Panel:
+    """How many of the plan's targets stand at each status."""
+    return (
         bargauge.Panel()
         .title(t.counts_by_status)
         .span(8)
@@ -196,12 +201,15 @@ def ioc_overview(t: Texts) -> dashboard.Dashboard:
         .display_mode(common_models.BarGaugeDisplayMode.BASIC)
         .orientation(common_models.VizOrientation.HORIZONTAL)
     )
+
+
+def ioc_overview(t: Texts) -> dashboard.Dashboard:
     return (
         base("ioc-overview", t.ioc_overview, t)
         .with_variable(name_constant(t))
         .with_variable(plan_variable(t))
-        .with_panel(matrix)
-        .with_panel(counts)
+        .with_panel(status_matrix(t))
+        .with_panel(counts_by_status(t))
         .with_panel(firing_alerts_table(t))
         .with_panel(timeliness_table(t))
     )
@@ -234,8 +242,9 @@ def timeliness_table(t: Texts) -> table.Panel:
     )
 
 
-def indicator_detail(t: Texts) -> dashboard.Dashboard:
-    path = (
+def projection_path(t: Texts) -> timeseries.Panel:
+    """The indicator's figures, expected path and target, then its projection to the due year."""
+    return (
         timeseries.Panel()
         .title(t.path)
         .span(24)
@@ -272,7 +281,11 @@ def indicator_detail(t: Texts) -> dashboard.Dashboard:
         .show_points(common_models.VisibilityMode.ALWAYS)
         .span_nulls(True)
     )
-    revisions = (
+
+
+def revisions_table(t: Texts) -> table.Panel:
+    """Every revised figure of the indicator in the jurisdiction, newest period first."""
+    return (
         table.Panel()
         .title(t.revisions)
         .span(24)
@@ -287,8 +300,11 @@ def indicator_detail(t: Texts) -> dashboard.Dashboard:
             )
         )
     )
-    # Who answers for the indicator's targets, and what they last said (docs/catalog.md).
-    owners = (
+
+
+def owners_table(t: Texts) -> table.Panel:
+    """Who answers for the indicator's targets, and what they last said (docs/catalog.md)."""
+    return (
         table.Panel()
         .title(t.owners)
         .span(24)
@@ -303,7 +319,11 @@ def indicator_detail(t: Texts) -> dashboard.Dashboard:
             )
         )
     )
-    marks = (
+
+
+def revision_marks(t: Texts) -> dashboard.AnnotationQuery:
+    """A mark on the time axis at each revised figure's period, saying its revision and value."""
+    return (
         dashboard.AnnotationQuery()
         .name(t.revisions)
         .datasource(DATASOURCE)
@@ -319,6 +339,10 @@ def indicator_detail(t: Texts) -> dashboard.Dashboard:
             )
         )
     )
+
+
+def indicator_detail(t: Texts) -> dashboard.Dashboard:
+    """One indicator of one jurisdiction: its path, who answers for it, its revisions."""
     return (
         base("indicator-detail", t.indicator_detail, t)
         .time("now-5y", "now+6y")
@@ -326,15 +350,16 @@ def indicator_detail(t: Texts) -> dashboard.Dashboard:
         .with_variable(plan_variable(t))
         .with_variable(jurisdiction_variable(t))
         .with_variable(indicator_variable(t))
-        .annotation(marks)
-        .with_panel(path)
-        .with_panel(owners)
-        .with_panel(revisions)
+        .annotation(revision_marks(t))
+        .with_panel(projection_path(t))
+        .with_panel(owners_table(t))
+        .with_panel(revisions_table(t))
     )
 
 
-def scorecard(t: Texts) -> dashboard.Dashboard:
-    bars = (
+def progress_bars(t: Texts) -> bargauge.Panel:
+    """Each target's progress in the jurisdiction, from 0 to 100 %."""
+    return (
         bargauge.Panel()
         .title(t.progress)
         .span(24)
@@ -356,7 +381,11 @@ def scorecard(t: Texts) -> dashboard.Dashboard:
         .max(1)
         .show_unfilled(True)
     )
-    summary = (
+
+
+def summary_table(t: Texts) -> table.Panel:
+    """Each target in the jurisdiction: its latest figure, projection, status and lead."""
+    return (
         table.Panel()
         .title(t.summary)
         .span(24)
@@ -386,13 +415,16 @@ def scorecard(t: Texts) -> dashboard.Dashboard:
             ],
         )
     )
+
+
+def scorecard(t: Texts) -> dashboard.Dashboard:
     return (
         base("scorecard", t.scorecard, t)
         .with_variable(name_constant(t))
         .with_variable(plan_variable(t))
         .with_variable(jurisdiction_variable(t))
-        .with_panel(bars)
-        .with_panel(summary)
+        .with_panel(progress_bars(t))
+        .with_panel(summary_table(t))
     )
 
 
@@ -454,17 +486,20 @@ def promql(expr: str, legend: str) -> prometheus.Dataquery:
     return prometheus.Dataquery().expr(expr).legend_format(legend)
 
 
-def pipeline_health(t: Texts) -> dashboard.Dashboard:
-    def series(title: str, *queries: prometheus.Dataquery) -> timeseries.Panel:
-        panel = timeseries.Panel().title(title).span(12).height(8).datasource(PROMETHEUS)
-        for query in queries:
-            panel = panel.with_target(query)
-        return panel
+def prometheus_series(title: str, *queries: prometheus.Dataquery) -> timeseries.Panel:
+    """A half-width panel of Prometheus series, one target per query."""
+    panel = timeseries.Panel().title(title).span(12).height(8).datasource(PROMETHEUS)
+    for query in queries:
+        panel = panel.with_target(query)
+    return panel
 
+
+def rejected_items(t: Texts) -> stat.Panel:
+    """The items refused over the dashboard's range, by the job that refused them, and in all."""
     # Every stage sends what it refuses to the rejected topic (ingest's API and files, the
     # feeds, scoring's intake, alerts' intake): one counter of that topic, by the job that sent.
     rejected_sent = f'chiso_published_messages_total{{topic="{topics.OBSERVATIONS_REJECTED}"}}'
-    rejected = (
+    return (
         stat.Panel()
         .title(t.rejected_items)
         .span(12)
@@ -473,11 +508,14 @@ def pipeline_health(t: Texts) -> dashboard.Dashboard:
         .with_target(promql(f"sum by (job) (increase({rejected_sent}[$__range]))", "{{job}}"))
         .with_target(promql(f"sum(increase({rejected_sent}[$__range]))", "Σ"))
     )
+
+
+def pipeline_health(t: Texts) -> dashboard.Dashboard:
     return (
         base("pipeline-health", t.pipeline_health, t)
         .time("now-6h", "now")
         .with_panel(
-            series(
+            prometheus_series(
                 t.ingest_rate,
                 # The API, files and feeds share one ingestor and its counter; the job tells
                 # the API's process from the feed adapters'.
@@ -488,7 +526,7 @@ def pipeline_health(t: Texts) -> dashboard.Dashboard:
             ).unit(f"suffix: {t.items_per_second}")
         )
         .with_panel(
-            series(
+            prometheus_series(
                 t.consumer_lag,
                 # Every replica reports its whole group's lag (chiso_core.lag): max, then sum.
                 promql(
@@ -498,7 +536,7 @@ def pipeline_health(t: Texts) -> dashboard.Dashboard:
             )
         )
         .with_panel(
-            series(
+            prometheus_series(
                 t.batch_latency,
                 promql(
                     "histogram_quantile(0.95, sum by (le)"
@@ -507,9 +545,9 @@ def pipeline_health(t: Texts) -> dashboard.Dashboard:
                 ),
             ).unit("s")
         )
-        .with_panel(rejected)
+        .with_panel(rejected_items(t))
         .with_panel(
-            series(
+            prometheus_series(
                 t.notification_failures,
                 promql(
                     "sum by (channel, outcome) (rate(chiso_alerts_notifications_total"

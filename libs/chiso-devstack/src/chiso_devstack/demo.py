@@ -23,7 +23,7 @@ import typer
 from rich.console import Console
 
 from chiso_core import db
-from chiso_core.catalog import load_catalog
+from chiso_core.catalog import Catalog, load_catalog
 from chiso_core.catalog import store as catalog_store
 from chiso_devstack import scorecard
 from chiso_devstack.embedded import EmbeddedBroker, EmbeddedPostgres
@@ -56,6 +56,121 @@ def _wait_until_scored(
     )
 
 
+def _stop_on_signal() -> threading.Event:
+    """An event that SIGINT (Ctrl-C) or SIGTERM sets."""
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    return stop
+
+
+def _broker(started: ExitStack, kafka_port: int, logs: Path) -> str:
+    """The broker's bootstrap servers: the environment's, else an embedded Tansu's."""
+    if kafka := os.environ.get("CHISO_KAFKA_BOOTSTRAP_SERVERS"):
+        return kafka
+    broker = started.enter_context(EmbeddedBroker(kafka_port, logs / "tansu.log"))
+    console.print(f"broker     Tansu on {broker.bootstrap_servers} (pid {_pid(broker.proc)})")
+    return broker.bootstrap_servers
+
+
+def _database(started: ExitStack, data_dir: Path, postgres_port: int, logs: Path) -> str:
+    """The database's URL: the environment's, else an embedded TimescaleDB's."""
+    if database_url := os.environ.get("CHISO_DATABASE_URL"):
+        return database_url
+    pg = started.enter_context(
+        EmbeddedPostgres(data_dir / "pgdata", postgres_port, logs / "postgres.log")
+    )
+    console.print(
+        f"database   TimescaleDB on 127.0.0.1:{postgres_port}, data in {pg.data_dir}"
+        f" (pid {_pid(pg.proc)})"
+    )
+    return pg.url
+
+
+def _migrate_and_load(database_url: str, catalog: Catalog) -> None:
+    """The database migrated, and the catalog loaded into it."""
+    applied = db.migrate(database_url)
+    console.print(f"migrations {len(applied)} applied")
+    with psycopg.connect(database_url) as conn, conn.transaction():
+        loaded = catalog_store.load(conn, catalog)
+    revisions = ", ".join(f"{p} r{r} ({what})" for p, (r, what) in sorted(loaded.plans.items()))
+    console.print(f"catalog    {loaded.indicators} indicators; plans {revisions}")
+
+
+def _services(
+    kafka: str, database_url: str, ports: tuple[int, int, int], logs: Path
+) -> list[ServiceProcess]:
+    """Ingest, scoring and alerts, in that order, not yet started."""
+    ingest_port, scoring_port, alerts_port = ports
+    env = {
+        "CHISO_KAFKA_BOOTSTRAP_SERVERS": kafka,
+        "CHISO_DATABASE_URL": database_url,
+        "CHISO_LOG_JSON": "false",
+        # The demo's scorecards are for anyone who looks at it (docs/operations.md, Security).
+        "CHISO_PUBLIC_SCORECARDS": "true",
+    }
+    return [
+        ServiceProcess("ingest", ingest_port, env, logs / "ingest.log"),
+        ServiceProcess("scoring", scoring_port, env, logs / "scoring.log"),
+        ServiceProcess(
+            "alerts",
+            alerts_port,
+            # no Grafana in the demo: notifications link to the live scorecard
+            {**env, "CHISO_EXTERNAL_URL": f"http://127.0.0.1:{scoring_port}/scorecard"},
+            logs / "alerts.log",
+        ),
+    ]
+
+
+def _start_services(started: ExitStack, services: list[ServiceProcess]) -> None:
+    """Every service started, stopped with `started`, and ready."""
+    for service in services:
+        service.start()
+        started.callback(service.stop)
+    for service in services:
+        service.wait_ready()
+        console.print(
+            f"service    {service.name} ready on {service.url} (pid {_pid(service.proc)})"
+        )
+
+
+def _push_simulated(database_url: str, ingest_url: str, seed: int, api_key: str | None) -> None:
+    """The simulated figures the database lacks, pushed to ingest and scored."""
+    until = last_full_month(date.today())
+    simulation = simulate(seed, until)
+    with psycopg.connect(database_url) as conn:
+        missing = simulation.missing(scorecard.stored(conn, simulation.series))
+    if api_key is None:
+        api_key = agency_key(
+            database_url,
+            "demo",
+            sorted({j for j, _ in simulation.series}),
+            sorted({i for _, i in simulation.series}),
+        )
+        console.print("agency     demo: an API key from `chiso agency create`")
+    since = datetime.now(UTC)
+    pushed = push(ingest_url, missing, api_key)
+    console.print(summary(pushed, simulation, seed))
+    # A revision re-scores its period: it adds no score row of its own. Figures stored by
+    # an earlier run are not sent again: nothing new to score.
+    _wait_until_scored(database_url, since, expected=pushed.reports)
+
+
+def _print_where(database_url: str, services: list[ServiceProcess], logs: Path) -> None:
+    """Where to look: the database, the live scorecard, the API docs, metrics and logs."""
+    ingest, scoring, _ = services
+    if database_url != os.environ.get("CHISO_DATABASE_URL"):
+        # the demo's own database, for `chiso report`, `chiso agency` (an operator's own
+        # URL is not echoed: it may carry a password)
+        console.print(f"database   {database_url}")
+        console.print(f"           export CHISO_DATABASE_URL={database_url}")
+    console.print(f"scorecard  {scoring.url}/scorecard (live, for the IOC's screen)")
+    console.print(f"API docs   {ingest.url}/docs")
+    for service in services:
+        console.print(f"metrics    {service.url}/metrics")
+    console.print(f"logs       {logs}")
+
+
 @app.callback(invoke_without_command=True)
 def demo(
     data_dir: Annotated[Path, typer.Option(help="database folder and logs")] = Path(".chiso"),
@@ -74,91 +189,18 @@ def demo(
     logs = data_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     catalog = load_catalog(catalog_dir)
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
+    stop = _stop_on_signal()
 
     with ExitStack() as started:
-        kafka = os.environ.get("CHISO_KAFKA_BOOTSTRAP_SERVERS")
-        if not kafka:
-            broker = started.enter_context(EmbeddedBroker(kafka_port, logs / "tansu.log"))
-            kafka = broker.bootstrap_servers
-            console.print(f"broker     Tansu on {kafka} (pid {_pid(broker.proc)})")
-        database_url = os.environ.get("CHISO_DATABASE_URL")
-        if not database_url:
-            pg = started.enter_context(
-                EmbeddedPostgres(data_dir / "pgdata", postgres_port, logs / "postgres.log")
-            )
-            database_url = pg.url
-            console.print(
-                f"database   TimescaleDB on 127.0.0.1:{postgres_port}, data in {pg.data_dir}"
-                f" (pid {_pid(pg.proc)})"
-            )
-        applied = db.migrate(database_url)
-        console.print(f"migrations {len(applied)} applied")
-        with psycopg.connect(database_url) as conn, conn.transaction():
-            loaded = catalog_store.load(conn, catalog)
-        revisions = ", ".join(f"{p} r{r} ({what})" for p, (r, what) in sorted(loaded.plans.items()))
-        console.print(f"catalog    {loaded.indicators} indicators; plans {revisions}")
-
-        env = {
-            "CHISO_KAFKA_BOOTSTRAP_SERVERS": kafka,
-            "CHISO_DATABASE_URL": database_url,
-            "CHISO_LOG_JSON": "false",
-            # The demo's scorecards are for anyone who looks at it (docs/operations.md, Security).
-            "CHISO_PUBLIC_SCORECARDS": "true",
-        }
-        services = [
-            ServiceProcess("ingest", ingest_port, env, logs / "ingest.log"),
-            ServiceProcess("scoring", scoring_port, env, logs / "scoring.log"),
-            ServiceProcess(
-                "alerts",
-                alerts_port,
-                # no Grafana in the demo: notifications link to the live scorecard
-                {**env, "CHISO_EXTERNAL_URL": f"http://127.0.0.1:{scoring_port}/scorecard"},
-                logs / "alerts.log",
-            ),
-        ]
-        for service in services:
-            service.start()
-            started.callback(service.stop)
-        for service in services:
-            service.wait_ready()
-            console.print(
-                f"service    {service.name} ready on {service.url} (pid {_pid(service.proc)})"
-            )
-
-        until = last_full_month(date.today())
-        simulation = simulate(seed, until)
-        with psycopg.connect(database_url) as conn:
-            missing = simulation.missing(scorecard.stored(conn, simulation.series))
-        if api_key is None:
-            api_key = agency_key(
-                database_url,
-                "demo",
-                sorted({j for j, _ in simulation.series}),
-                sorted({i for _, i in simulation.series}),
-            )
-            console.print("agency     demo: an API key from `chiso agency create`")
-        since = datetime.now(UTC)
-        pushed = push(services[0].url, missing, api_key)
-        console.print(summary(pushed, simulation, seed))
-        # A revision re-scores its period: it adds no score row of its own. Figures stored by
-        # an earlier run are not sent again: nothing new to score.
-        _wait_until_scored(database_url, since, expected=pushed.reports)
+        kafka = _broker(started, kafka_port, logs)
+        database_url = _database(started, data_dir, postgres_port, logs)
+        _migrate_and_load(database_url, catalog)
+        services = _services(kafka, database_url, (ingest_port, scoring_port, alerts_port), logs)
+        _start_services(started, services)
+        _push_simulated(database_url, services[0].url, seed, api_key)
         with psycopg.connect(database_url) as conn:
             scorecard.render(scorecard.read(conn), catalog, console)
-
-        if database_url != os.environ.get("CHISO_DATABASE_URL"):
-            # the demo's own database, for `chiso report`, `chiso agency` (an operator's own
-            # URL is not echoed: it may carry a password)
-            console.print(f"database   {database_url}")
-            console.print(f"           export CHISO_DATABASE_URL={database_url}")
-        console.print(f"scorecard  {services[1].url}/scorecard (live, for the IOC's screen)")
-        console.print(f"API docs   {services[0].url}/docs")
-        for service in services:
-            console.print(f"metrics    {service.url}/metrics")
-        console.print(f"logs       {logs}")
+        _print_where(database_url, services, logs)
         console.print("running; press Ctrl-C to stop")
         stop.wait()
         console.print("stopping")

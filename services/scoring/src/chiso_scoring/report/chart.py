@@ -62,66 +62,97 @@ def _domain(data: ChartData) -> tuple[float, float]:
     return low, max(high, low)
 
 
+@dataclass(frozen=True)
+class _Frame:
+    """The plot's axes: years x0 to x1 across, values y0 to y1 up."""
+
+    x0: int
+    x1: int
+    y0: float
+    y1: float
+
+    def px(self, x: float) -> float:
+        return round(LEFT + (x - self.x0) / (self.x1 - self.x0) * (WIDTH - LEFT - RIGHT), 1)
+
+    def py(self, y: float) -> float:
+        return round(
+            HEIGHT - BOTTOM - (y - self.y0) / (self.y1 - self.y0) * (HEIGHT - TOP - BOTTOM), 1
+        )
+
+    def points(self, xy: Sequence[XY]) -> str:
+        return " ".join(f"{self.px(x)},{self.py(y)}" for x, y in xy)
+
+
+def _frame(data: ChartData, ticks: list[float]) -> _Frame:
+    """Whole years around every point, the first to the last tick."""
+    xs = [x for x, _ in (*data.actual, *data.expected)]
+    if data.projection is not None:
+        xs.append(data.projection.at)
+    x0, x1 = math.floor(min(xs)), math.ceil(max(xs))
+    return _Frame(x0, max(x1, x0 + 1), ticks[0], ticks[-1])
+
+
+def _grid(frame: _Frame, ticks: list[float]) -> list[str]:
+    """A labelled line at each tick, and at each year."""
+    out = []
+    for t in ticks:
+        y = frame.py(t)
+        out.append(
+            f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y}" y2="{y}"/>'
+            f'<text class="tick" x="{LEFT - 6}" y="{y + 4}" text-anchor="end">'
+            f"{number(t, 6)}</text>"
+        )
+    for year in range(frame.x0, frame.x1):
+        # Figures stand at the end of their period: year Y spans Y to Y + 1 on the axis.
+        out.append(
+            f'<line class="year" x1="{frame.px(year)}" x2="{frame.px(year)}" y1="{TOP}" '
+            f'y2="{HEIGHT - BOTTOM}"/><text class="tick" x="{frame.px(year + 0.5)}" '
+            f'y="{HEIGHT - 8}" text-anchor="middle">{year}</text>'
+        )
+    return out
+
+
+def _series(data: ChartData, frame: _Frame) -> list[str]:
+    """The projection and its interval, the target, the expected path, then the figures on top."""
+    out = []
+    last = data.actual[-1]
+    if (p := data.projection) is not None:
+        if p.low is not None and p.high is not None:
+            band = frame.points([last, (p.at, p.high), (p.at, p.low)])
+            out.append(f'<polygon class="interval" points="{band}"/>')
+        projected = frame.points([last, (p.at, p.value)])
+        out.append(f'<polyline class="projection" points="{projected}"/>')
+    if data.target is not None:
+        out.append(
+            f'<line class="target" x1="{LEFT}" x2="{WIDTH - RIGHT}" '
+            f'y1="{frame.py(data.target)}" y2="{frame.py(data.target)}"/>'
+        )
+    if data.expected:
+        out.append(f'<polyline class="expected" points="{frame.points(data.expected)}"/>')
+    out.append(f'<polyline class="actual" points="{frame.points(data.actual)}"/>')
+    out.extend(
+        f'<circle class="actual" cx="{frame.px(x)}" cy="{frame.py(y)}" r="2.5"/>'
+        for x, y in data.actual
+    )
+    return out
+
+
 def render(data: ChartData, key: str, label: str) -> Markup:
     """The chart; `key` tells it apart from the page's other charts, `label` names it for
     screen readers (the target's own words)."""
     if not data.actual:
         raise ValueError("a chart needs at least one figure")
     ticks = nice_ticks(*_domain(data))
-    y0, y1 = ticks[0], ticks[-1]
-    xs = [x for x, _ in (*data.actual, *data.expected)]
-    if data.projection is not None:
-        xs.append(data.projection.at)
-    x0, x1 = math.floor(min(xs)), math.ceil(max(xs))
-    x1 = max(x1, x0 + 1)
-
-    def px(x: float) -> float:
-        return round(LEFT + (x - x0) / (x1 - x0) * (WIDTH - LEFT - RIGHT), 1)
-
-    def py(y: float) -> float:
-        return round(HEIGHT - BOTTOM - (y - y0) / (y1 - y0) * (HEIGHT - TOP - BOTTOM), 1)
-
-    def points(xy: Sequence[XY]) -> str:
-        return " ".join(f"{px(x)},{py(y)}" for x, y in xy)
-
+    frame = _frame(data, ticks)
     plot = f'x="{LEFT}" y="{TOP}" width="{WIDTH - LEFT - RIGHT}" height="{HEIGHT - TOP - BOTTOM}"'
     out = [
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">',
         # Intervals can reach far beyond the valid range: clip to the plot.
         f'<defs><clipPath id="clip-{escape(key)}"><rect {plot}/></clipPath></defs>',
+        *_grid(frame, ticks),
+        f'<g clip-path="url(#clip-{escape(key)})">',
+        *_series(data, frame),
+        "</g></svg>",
     ]
-    for t in ticks:
-        y = py(t)
-        out.append(
-            f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y}" y2="{y}"/>'
-            f'<text class="tick" x="{LEFT - 6}" y="{y + 4}" text-anchor="end">'
-            f"{number(t, 6)}</text>"
-        )
-    for year in range(x0, x1):
-        # Figures stand at the end of their period: year Y spans Y to Y + 1 on the axis.
-        out.append(
-            f'<line class="year" x1="{px(year)}" x2="{px(year)}" y1="{TOP}" '
-            f'y2="{HEIGHT - BOTTOM}"/><text class="tick" x="{px(year + 0.5)}" '
-            f'y="{HEIGHT - 8}" text-anchor="middle">{year}</text>'
-        )
-    out.append(f'<g clip-path="url(#clip-{escape(key)})">')
-    last = data.actual[-1]
-    if (p := data.projection) is not None:
-        if p.low is not None and p.high is not None:
-            band = points([last, (p.at, p.high), (p.at, p.low)])
-            out.append(f'<polygon class="interval" points="{band}"/>')
-        out.append(f'<polyline class="projection" points="{points([last, (p.at, p.value)])}"/>')
-    if data.target is not None:
-        out.append(
-            f'<line class="target" x1="{LEFT}" x2="{WIDTH - RIGHT}" '
-            f'y1="{py(data.target)}" y2="{py(data.target)}"/>'
-        )
-    if data.expected:
-        out.append(f'<polyline class="expected" points="{points(data.expected)}"/>')
-    out.append(f'<polyline class="actual" points="{points(data.actual)}"/>')
-    out.extend(
-        f'<circle class="actual" cx="{px(x)}" cy="{py(y)}" r="2.5"/>' for x, y in data.actual
-    )
-    out.append("</g></svg>")
     return Markup("".join(out))  # noqa: S704 (numbers and escaped text only)

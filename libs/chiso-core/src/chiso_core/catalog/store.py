@@ -3,12 +3,13 @@
 import hashlib
 import json
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
 import structlog
-from psycopg import AsyncConnection, Connection
+from psycopg import AsyncConnection, Connection, Cursor
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
@@ -56,68 +57,83 @@ def load(conn: Connection, catalog: Catalog) -> LoadReport:
     with conn.cursor() as cur:
         # first: a load waits here for another to commit, and services see a new version
         cur.execute("UPDATE catalog_version SET version = version + 1")
-        cur.execute("DELETE FROM catalog_indicators")
-        cur.executemany(
-            "INSERT INTO catalog_indicators (code, body) VALUES (%s, %s)",
-            [(i.code, Jsonb(_body(i))) for i in catalog.indicators.values()],
-        )
-        cur.execute("DELETE FROM catalog_jurisdictions")
-        cur.executemany(
-            "INSERT INTO catalog_jurisdictions (id, code, body) VALUES (%s, %s, %s)",
-            [(j.id, j.code, Jsonb(_body(j))) for j in catalog.jurisdictions.values()],
-        )
-        cur.execute("DELETE FROM catalog_owners")
-        cur.execute("DELETE FROM catalog_agencies")
-        cur.executemany(
-            "INSERT INTO catalog_agencies (id, body) VALUES (%s, %s)",
-            [(a.id, Jsonb(_body(a))) for a in catalog.agencies.values()],
-        )
-        cur.executemany(
-            "INSERT INTO catalog_owners (plan_id, target_id, lead, supporting)"
+        _replace_reference(cur, catalog)
+        plans = _revise_plans(cur, catalog.plans.values())
+    return LoadReport(len(catalog.indicators), len(catalog.jurisdictions), plans)
+
+
+def _replace_reference(cur: Cursor[Any], catalog: Catalog) -> None:
+    """Indicators, jurisdictions, agencies and owners: the catalog's, in place of the stored."""
+    cur.execute("DELETE FROM catalog_indicators")
+    cur.executemany(
+        "INSERT INTO catalog_indicators (code, body) VALUES (%s, %s)",
+        [(i.code, Jsonb(_body(i))) for i in catalog.indicators.values()],
+    )
+    cur.execute("DELETE FROM catalog_jurisdictions")
+    cur.executemany(
+        "INSERT INTO catalog_jurisdictions (id, code, body) VALUES (%s, %s, %s)",
+        [(j.id, j.code, Jsonb(_body(j))) for j in catalog.jurisdictions.values()],
+    )
+    cur.execute("DELETE FROM catalog_owners")
+    cur.execute("DELETE FROM catalog_agencies")
+    cur.executemany(
+        "INSERT INTO catalog_agencies (id, body) VALUES (%s, %s)",
+        [(a.id, Jsonb(_body(a))) for a in catalog.agencies.values()],
+    )
+    cur.executemany(
+        "INSERT INTO catalog_owners (plan_id, target_id, lead, supporting) VALUES (%s, %s, %s, %s)",
+        [row for plan in catalog.plans.values() for row in _owner_rows(plan)],
+    )
+
+
+def _revise_plans(cur: Cursor[Any], plans: Iterable[Plan]) -> dict[str, tuple[int, str]]:
+    """Each plan's revision and what happened: a new revision only for changed content."""
+    current = {
+        plan_id: (revision, digest)
+        for plan_id, revision, digest in cur.execute(
+            "SELECT plan_id, revision, content_hash FROM plans_current"
+        ).fetchall()
+    }
+    outcome: dict[str, tuple[int, str]] = {}
+    for plan in plans:
+        digest = content_hash(plan)
+        revision, known = current.get(plan.id, (0, None))
+        if digest == known:
+            outcome[plan.id] = (revision, "unchanged")
+            continue
+        revision += 1
+        cur.execute(
+            "INSERT INTO catalog_plans (plan_id, revision, content_hash, body)"
             " VALUES (%s, %s, %s, %s)",
-            [row for plan in catalog.plans.values() for row in _owner_rows(plan)],
+            (plan.id, revision, digest, Jsonb(_body(plan))),
         )
-        current = {
-            plan_id: (revision, digest)
-            for plan_id, revision, digest in cur.execute(
-                "SELECT plan_id, revision, content_hash FROM plans_current"
-            ).fetchall()
-        }
-        report = LoadReport(len(catalog.indicators), len(catalog.jurisdictions))
-        for plan in catalog.plans.values():
-            digest = content_hash(plan)
-            revision, known = current.get(plan.id, (0, None))
-            if digest == known:
-                report.plans[plan.id] = (revision, "unchanged")
-                continue
-            revision += 1
-            cur.execute(
-                "INSERT INTO catalog_plans (plan_id, revision, content_hash, body)"
-                " VALUES (%s, %s, %s, %s)",
-                (plan.id, revision, digest, Jsonb(_body(plan))),
-            )
-            cur.executemany(
-                "INSERT INTO plan_targets (plan_id, revision, target_id, indicator_code,"
-                " comparator, value, value_high, unit, due_year, quote)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                [
-                    (
-                        plan.id,
-                        revision,
-                        t.id,
-                        t.indicator,
-                        str(t.comparator),
-                        t.values[0] if t.values else t.value,
-                        t.values[1] if t.values else None,
-                        t.unit,
-                        t.due_year,
-                        t.quote,
-                    )
-                    for t in plan.targets
-                ],
-            )
-            report.plans[plan.id] = (revision, "new" if revision == 1 else "revised")
-    return report
+        cur.executemany(
+            "INSERT INTO plan_targets (plan_id, revision, target_id, indicator_code,"
+            " comparator, value, value_high, unit, due_year, quote)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            _target_rows(plan, revision),
+        )
+        outcome[plan.id] = (revision, "new" if revision == 1 else "revised")
+    return outcome
+
+
+def _target_rows(plan: Plan, revision: int) -> list[tuple[object, ...]]:
+    """The plan's targets as plan_targets rows of that revision; a range's bounds in two columns."""
+    return [
+        (
+            plan.id,
+            revision,
+            t.id,
+            t.indicator,
+            str(t.comparator),
+            t.values[0] if t.values else t.value,
+            t.values[1] if t.values else None,
+            t.unit,
+            t.due_year,
+            t.quote,
+        )
+        for t in plan.targets
+    ]
 
 
 async def version(conn: AsyncConnection) -> int:

@@ -241,6 +241,21 @@ async def csv_template(wired: Wired, agency: Caller) -> Response:
     )
 
 
+def _file_reader(settings: IngestSettings) -> FileReader:
+    """The reader of uploaded files, with the settings' limits on what one file may cost."""
+    return FileReader(
+        FileLimits(
+            max_rows=settings.file_max_rows,
+            max_columns=settings.file_max_columns,
+            max_cell_chars=settings.file_max_cell_chars,
+            max_unpacked_bytes=settings.file_max_unpacked_bytes,
+            budget_s=settings.file_read_budget_s,
+        ),
+        settings.file_readers,
+        settings.file_queue,
+    )
+
+
 def create_app(
     settings: IngestSettings | None = None, today: Callable[[], date] = today_in_vietnam
 ) -> FastAPI:
@@ -258,18 +273,7 @@ def create_app(
         timedelta(seconds=settings.held_ttl_s),
         today,
     )
-
-    reader = FileReader(
-        FileLimits(
-            max_rows=settings.file_max_rows,
-            max_columns=settings.file_max_columns,
-            max_cell_chars=settings.file_max_cell_chars,
-            max_unpacked_bytes=settings.file_max_unpacked_bytes,
-            budget_s=settings.file_read_budget_s,
-        ),
-        settings.file_readers,
-        settings.file_queue,
-    )
+    reader = _file_reader(settings)
     authenticate = Authenticator(pool, settings, Permission.REPORT)
 
     @asynccontextmanager

@@ -35,6 +35,17 @@ KH = (["khanh_hoa"], ["online_public_service_usage", "cashless_transaction_share
 OPS = "online_public_service_usage"
 HOOK = "https://93.184.215.14/hook"  # a public address; the API checks it, never calls it
 NOW = datetime.now(UTC)
+LAI_CHAU_OUTSIDE = (
+    "'lai_chau' nằm ngoài các đơn vị của khóa này (khanh_hoa và các đơn vị trực thuộc) / "
+    "'lai_chau' is outside this key's jurisdictions (khanh_hoa and the units below them)"
+)
+NOT_IN_CATALOG = "'nope' không có trong danh mục / 'nope' is not in the catalog"
+NUL = "không lưu được ký tự NUL (\\u0000) / a NUL character (\\u0000) cannot be stored"
+JURISDICTION_MATCHER = (
+    'cần một bộ so khớp {"name": "jurisdiction", "value": <một đơn vị trong phạm vi của khóa>} '
+    '(is_equal true, is_regex false) / expected a matcher {"name": "jurisdiction", "value": '
+    "<a unit in this key's scope>} (is_equal true, is_regex false)"
+)
 
 
 def alerts_app(database_url: str, **settings: Any) -> FastAPI:
@@ -158,7 +169,11 @@ def test_every_endpoint_wants_a_key_with_the_alerts_permission(
     reporter = client.request(method, path, json={}, headers=key("rep", permissions="report"))
     assert reporter.status_code == 403
     assert problems(reporter) == [
-        ("Authorization", "agency 'rep' has the permissions report, not alerts")
+        (
+            "Authorization",
+            "cơ quan 'rep' có các quyền report, không có quyền alerts / agency 'rep' has the"
+            " permissions report, not alerts",
+        )
     ]
 
 
@@ -217,18 +232,15 @@ def test_filters_outside_the_scope_are_refused_naming_them(
     headers = key()
     out = client.get("/v1/alerts?jurisdiction=lai_chau", headers=headers)
     assert out.status_code == 403
-    assert problems(out) == [
-        (
-            "jurisdiction[0]",
-            "'lai_chau' is outside this key's jurisdictions (khanh_hoa and the units below them)",
-        )
-    ]
+    assert out.json()["error"] == "nằm ngoài phạm vi của khóa này / outside this key's scope"
+    assert problems(out) == [("jurisdiction[0]", LAI_CHAU_OUTSIDE)]
     unknown = client.get("/v1/alerts?indicator=nope", headers=headers)
     assert unknown.status_code == 422
-    assert problems(unknown) == [("indicator[0]", "'nope' is not in the catalog")]
+    assert unknown.json()["error"] == "không có chỉ tiêu này / unknown indicator"
+    assert problems(unknown) == [("indicator[0]", NOT_IN_CATALOG)]
     no_plan = client.get("/v1/alerts?plan=nope", headers=headers)
     assert no_plan.status_code == 422
-    assert problems(no_plan) == [("plan[0]", "'nope' is not in the catalog")]
+    assert problems(no_plan) == [("plan[0]", NOT_IN_CATALOG)]
     bad_limit = client.get("/v1/alerts?limit=0", headers=headers)
     assert bad_limit.status_code == 422
     assert problems(bad_limit)[0][0] == "query.limit"
@@ -247,7 +259,16 @@ def test_one_alert_comes_with_its_history_and_others_are_404(
         ("firing", "2025-06"),
     ]
     for hidden in ("a_lai_chau", "nothing"):
-        assert client.get(f"/v1/alerts/{hidden}", headers=headers).status_code == 404
+        missing = client.get(f"/v1/alerts/{hidden}", headers=headers)
+        assert missing.status_code == 404
+        assert missing.json()["error"] == "không có cảnh báo này / no such alert"
+        assert problems(missing) == [
+            (
+                "path",
+                "không có cảnh báo nào với mã này trong phạm vi của khóa / no alert with this id"
+                " in this key's scope",
+            )
+        ]
 
 
 # Silences
@@ -298,7 +319,13 @@ def test_a_silence_not_started_is_removed_by_delete_and_only_its_agency_may(
     colleague = key("so_kh_2", KH)
     refused = client.delete(f"/v1/silences/{made['id']}", headers=colleague)
     assert refused.status_code == 403
-    assert problems(refused) == [("path", "made by 'so_kh'; only its keys may expire it")]
+    assert problems(refused) == [
+        (
+            "path",
+            "do 'so_kh' tạo; chỉ khóa của cơ quan đó được kết thúc lệnh này / made by 'so_kh';"
+            " only its keys may expire it",
+        )
+    ]
     assert client.delete(f"/v1/silences/{made['id']}", headers=headers).status_code == 204
     assert client.get(f"/v1/silences/{made['id']}", headers=headers).status_code == 404
 
@@ -309,20 +336,12 @@ def test_a_silence_not_started_is_removed_by_delete_and_only_its_agency_may(
         (
             {"matchers": [{"name": "rule", "value": "status"}]},
             422,
-            (
-                "matchers",
-                'expected a matcher {"name": "jurisdiction", "value": <a unit in '
-                "this key's scope>} (is_equal true, is_regex false)",
-            ),
+            ("matchers", JURISDICTION_MATCHER),
         ),
         (
             {"matchers": [{"name": "jurisdiction", "value": "khanh.*", "is_regex": True}]},
             422,
-            (
-                "matchers",
-                'expected a matcher {"name": "jurisdiction", "value": <a unit in '
-                "this key's scope>} (is_equal true, is_regex false)",
-            ),
+            ("matchers", JURISDICTION_MATCHER),
         ),
         (
             {
@@ -332,17 +351,15 @@ def test_a_silence_not_started_is_removed_by_delete_and_only_its_agency_may(
                 ]
             },
             403,
-            (
-                "matchers(jurisdiction)[0]",
-                "'lai_chau' is outside this key's jurisdictions "
-                "(khanh_hoa and the units below them)",
-            ),
+            ("matchers(jurisdiction)[0]", LAI_CHAU_OUTSIDE),
         ),
         (
             {"matchers": [{"name": "jurisdiction", "value": "khanh_hoa"}]},
             422,
             (
                 "matchers",
+                "khóa này chỉ theo dõi một số chỉ tiêu: cần một bộ so khớp "
+                '{"name": "indicator", "value": <một trong số đó>} / '
                 "this key follows some indicators only: expected a matcher "
                 '{"name": "indicator", "value": <one of them>}',
             ),
@@ -355,7 +372,11 @@ def test_a_silence_not_started_is_removed_by_delete_and_only_its_agency_may(
                 ]
             },
             422,
-            ("matchers[1]", "'x-y' is not a label name ([a-zA-Z_][a-zA-Z0-9_]*)"),
+            (
+                "matchers[1]",
+                "'x-y' không phải tên nhãn ([a-zA-Z_][a-zA-Z0-9_]*) / 'x-y' is not a label name"
+                " ([a-zA-Z_][a-zA-Z0-9_]*)",
+            ),
         ),
         (
             {
@@ -367,23 +388,28 @@ def test_a_silence_not_started_is_removed_by_delete_and_only_its_agency_may(
             422,
             (
                 "matchers[1]",
-                "'(' is not a regular expression (RE2, as Alertmanager's): missing ): (",
+                "'(' không phải biểu thức chính quy RE2 (như của Alertmanager) / '(' is not a"
+                " regular expression (RE2, as Alertmanager's): missing ): (",
             ),
         ),
         (
             {"ends_at": (NOW - timedelta(minutes=1)).isoformat()},
             422,
-            ("ends_at", "expected a time after starts_at and now"),
+            (
+                "ends_at",
+                "cần một thời điểm sau starts_at và sau lúc này / expected a time after starts_at"
+                " and now",
+            ),
         ),
         ({"ends_at": "2030-01-01T00:00:00"}, 422, ("ends_at", EXPECTED_DATETIME)),
         ({"ends_at": "08/12/2026"}, 422, ("ends_at", EXPECTED_DATETIME)),
-        ({"comment": ""}, 422, ("comment", "String should have at least 1 character")),
         (
-            {"comment": "a\x00b"},
+            {"comment": ""},
             422,
-            ("comment", "Value error, a NUL character (\\u0000) cannot be stored"),
+            ("comment", "không được để trống / String should have at least 1 character"),
         ),
-        ({"colour": "red"}, 422, ("colour", "unknown field")),
+        ({"comment": "a\x00b"}, 422, ("comment", NUL)),
+        ({"colour": "red"}, 422, ("colour", "trường không có trong mẫu / unknown field")),
     ],
 )
 def test_a_bad_silence_is_refused_naming_the_field(
@@ -494,8 +520,13 @@ def test_a_subscription_is_seen_changed_and_deleted_by_its_agency_only(
     assert changed.json()["name"] == "Phòng KH-CN"  # not sent: unchanged
     refused = client.patch(path, json={"address": "not an address"}, headers=headers)
     assert refused.status_code == 422
+    assert refused.json()["error"] == "địa chỉ không hợp lệ / invalid address"
     assert problems(refused) == [
-        ("address", "'not an address' is not an email address (expected name@example.vn)")
+        (
+            "address",
+            "'not an address' không phải địa chỉ email (cần dạng ten@example.vn) / 'not an"
+            " address' is not an email address (expected name@example.vn)",
+        )
     ]
 
     assert client.delete(path, headers=headers).status_code == 204
@@ -515,34 +546,42 @@ def test_a_subscription_is_seen_changed_and_deleted_by_its_agency_only(
             422,
             (
                 "address",
-                "127.0.0.1 is a loopback, private or reserved address; webhooks reach public"
-                " addresses only (an operator may allow a network with CHISO_WEBHOOK_ALLOW_NETS)",
+                "127.0.0.1 là địa chỉ loopback, mạng riêng hoặc dành riêng; webhook chỉ gửi tới"
+                " địa chỉ công cộng (nhà vận hành có thể cho phép một mạng bằng"
+                " CHISO_WEBHOOK_ALLOW_NETS) / 127.0.0.1 is a loopback, private or reserved"
+                " address; webhooks reach public addresses only (an operator may allow a network"
+                " with CHISO_WEBHOOK_ALLOW_NETS)",
             ),
         ),
         (
             {"address": "ftp://93.184.215.14/"},
             422,
-            ("address", "expected an http:// or https:// URL"),
+            ("address", "cần URL http:// hoặc https:// / expected an http:// or https:// URL"),
         ),
-        ({"channel": "sms"}, 422, ("channel", "Input should be 'webhook' or 'email'")),
         (
-            {"name": "x\x00"},
+            {"channel": "sms"},
             422,
-            ("name", "Value error, a NUL character (\\u0000) cannot be stored"),
+            (
+                "channel",
+                "phải là một trong: 'webhook' hoặc 'email' / Input should be 'webhook' or 'email'",
+            ),
         ),
+        ({"name": "x\x00"}, 422, ("name", NUL)),
         (
             {"group_wait": "5 minutes"},
             422,
             (
                 "group_wait",
-                "Value error, '5 minutes' is not a duration: expected a number and unit, largest"
+                "'5 minutes' không phải khoảng thời gian: cần số và đơn vị, đơn vị lớn trước, ví"
+                ' dụ "30s", "5m", "4h", "1h30m", "1d" (đơn vị w, d, h, m, s) / '
+                "'5 minutes' is not a duration: expected a number and unit, largest"
                 ' first, e.g. "30s", "5m", "4h", "1h30m", "1d" (units w, d, h, m, s)',
             ),
         ),
         (
             {"repeat_interval": "0s"},
             422,
-            ("repeat_interval", "Value error, must be longer than 0s"),
+            ("repeat_interval", "phải dài hơn 0s / must be longer than 0s"),
         ),
         (
             {"group_by": ["region"]},
@@ -554,38 +593,40 @@ def test_a_subscription_is_seen_changed_and_deleted_by_its_agency_only(
             422,
             (
                 "quiet_hours.timezone",
-                "Value error, 'Mars/Olympus' is not an IANA time zone, e.g. Asia/Ho_Chi_Minh",
+                "'Mars/Olympus' không phải múi giờ IANA, ví dụ Asia/Ho_Chi_Minh / 'Mars/Olympus'"
+                " is not an IANA time zone, e.g. Asia/Ho_Chi_Minh",
             ),
         ),
         ({"digest_at": "7am"}, 422, "digest_at"),
         (
             {"filters": {"jurisdictions": ["lai_chau"]}},
             403,
-            (
-                "filters.jurisdictions[0]",
-                "'lai_chau' is outside this key's jurisdictions (khanh_hoa and the units below"
-                " them)",
-            ),
+            ("filters.jurisdictions[0]", LAI_CHAU_OUTSIDE),
         ),
         (
             {"filters": {"indicators": ["pii_rank"]}},
             403,
             (
                 "filters.indicators[0]",
-                "'pii_rank' is not among this key's indicators (online_public_service_usage,"
-                " cashless_transaction_share)",
+                "'pii_rank' không thuộc các chỉ tiêu của khóa này (online_public_service_usage,"
+                " cashless_transaction_share) / 'pii_rank' is not among this key's indicators"
+                " (online_public_service_usage, cashless_transaction_share)",
             ),
         ),
         (
             {"filters": {"plans": ["nope"]}},
             422,
-            ("filters.plans[0]", "'nope' is not in the catalog"),
+            ("filters.plans[0]", NOT_IN_CATALOG),
         ),
         ({"filters": {"rules": ["vibes"]}}, 422, "filters.rules[0]"),
         (
             {"group_wait": "1000000w"},
             422,
-            ("group_wait", "Value error, '1000000w' is longer than the longest accepted, 366d"),
+            (
+                "group_wait",
+                "'1000000w' dài hơn mức tối đa được nhận, 366d / '1000000w' is longer than the"
+                " longest accepted, 366d",
+            ),
         ),
         ({"group_interval": "367d"}, 422, "group_interval"),
         ({"repeat_interval": "9999999999h"}, 422, "repeat_interval"),

@@ -111,6 +111,9 @@ def test_scoring_answers_503_within_the_bound_while_the_database_is_frozen(
     for answer, t in ((card, took), (scores, took_scores)):
         assert (answer.status_code, t < BOUND_S) == (503, True), (answer.text, t)
         assert answer.headers["Retry-After"] == "5"
-        assert answer.json()["error"] == "the database is not available; retry later"
+        assert answer.json()["error"] == (
+            "cơ sở dữ liệu tạm thời không truy cập được; hãy thử lại sau / the database is not "
+            "available; retry later"
+        )
     assert health.status_code == 200
     assert after.status_code == 200, after.text

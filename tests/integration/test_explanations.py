@@ -179,7 +179,7 @@ def test_a_missing_field_is_named(as_agency: Callable[[str], Speaker]) -> None:
     answer = as_agency("vp_ubnd_khanh_hoa").post("/v1/explanations", json={"explanations": [body]})
     assert answer.status_code == 422
     assert [(p["field"], p["problem"]) for p in answer.json()["problems"]] == [
-        ("explanations[0].next_actions", "thiếu trường này")
+        ("explanations[0].next_actions", "thiếu trường bắt buộc")
     ]
 
 

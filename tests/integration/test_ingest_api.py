@@ -83,10 +83,10 @@ def test_malformed_json_is_400_naming_it(client: TestClient, bootstrap_servers: 
         headers={"content-type": "application/json"},
     )
     assert response.status_code == 400
-    assert response.json()["error"] == "malformed JSON"
+    assert response.json()["error"] == "JSON không hợp lệ / malformed JSON"
     [(field, problem)] = problems(response)
     assert field == "body"
-    assert problem.startswith("malformed JSON")
+    assert problem.startswith("JSON không hợp lệ / malformed JSON: ")
     assert published(bootstrap_servers) == []
 
 
@@ -255,7 +255,9 @@ def test_a_retry_with_the_same_idempotency_key_gets_the_first_answer(
     assert len(audited(bootstrap_servers)) == 1
     other = client.post(URL, json={"observations": [obs(value=70.0)]}, headers=headers)
     assert other.status_code == 409
-    assert problems(other) == [("Idempotency-Key", "use a new key for new data")]
+    assert problems(other) == [
+        ("Idempotency-Key", "dùng một khóa mới cho dữ liệu mới / use a new key for new data")
+    ]
     fresh = client.post(URL, json=batch, headers={"Idempotency-Key": "upload-2025-06-b"})
     assert fresh.json()["items"][0]["message_id"] != first.json()["items"][0]["message_id"]
 
@@ -293,7 +295,12 @@ def test_a_body_that_is_not_a_batch_is_422(
 def test_too_many_items_is_413(client: TestClient, bootstrap_servers: str) -> None:
     response = client.post(URL, json={"observations": [obs()] * (MAX_ITEMS + 1)})
     assert response.status_code == 413
-    assert problems(response) == [("observations", f"at most {MAX_ITEMS} items per request")]
+    assert problems(response) == [
+        (
+            "observations",
+            f"tối đa {MAX_ITEMS} mục mỗi yêu cầu / at most {MAX_ITEMS} items per request",
+        )
+    ]
     assert published(bootstrap_servers) == []
 
 
@@ -312,7 +319,9 @@ def test_a_body_over_the_limit_with_content_length_is_413(
     response = client.post(URL, content=body, headers={"content-type": "application/json"})
     assert response.request.headers["content-length"] == str(len(body))
     assert response.status_code == 413
-    assert problems(response) == [("body", f"at most {MAX_BODY_BYTES} bytes are accepted")]
+    assert problems(response) == [
+        ("body", f"tối đa {MAX_BODY_BYTES} byte / at most {MAX_BODY_BYTES} bytes are accepted")
+    ]
     assert published(bootstrap_servers) == []
 
 
@@ -328,7 +337,9 @@ def test_a_streamed_body_over_the_limit_is_413(client: TestClient, bootstrap_ser
     assert "content-length" not in response.request.headers
     assert response.request.headers["transfer-encoding"] == "chunked"
     assert response.status_code == 413, response.text
-    assert problems(response) == [("body", f"at most {MAX_BODY_BYTES} bytes are accepted")]
+    assert problems(response) == [
+        ("body", f"tối đa {MAX_BODY_BYTES} byte / at most {MAX_BODY_BYTES} bytes are accepted")
+    ]
     assert published(bootstrap_servers) == []
 
 

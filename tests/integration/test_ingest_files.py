@@ -67,7 +67,11 @@ def test_a_csv_upload_reports_every_row_by_its_number(
         (3, 7, "rejected"),
     ]
     assert item_problems(body, 1) == [
-        ("rows[3].value", "expected a number such as 61.5, found '61,5'")
+        (
+            "rows[3].value",
+            "cần một số viết với dấu chấm thập phân, ví dụ 61.5, không phải '61,5' / expected a"
+            " number such as 61.5, found '61,5'",
+        )
     ]
     assert item_problems(body, 2) == [
         (
@@ -76,7 +80,7 @@ def test_a_csv_upload_reports_every_row_by_its_number(
             "the period 2025-06)",
         )
     ]
-    assert item_problems(body, 3) == [("rows[7].period", "is empty")]
+    assert item_problems(body, 3) == [("rows[7].period", "không được để trống / must not be empty")]
     [(_, message)] = published(bootstrap_servers)
     assert (message.jurisdiction_id, message.value, message.numerator) == ("lai_chau", 61.5, 6150)
     assert message.source == "file:stats_lai_chau"
@@ -218,13 +222,30 @@ def test_a_filled_in_template_uploads_and_its_empty_rows_are_skipped(
             "june.csv",
             b"indicator;jurisdiction;period;value\r\n",
             "rows[1].header",
-            "the header must name the columns indicator, jurisdiction, period, value, numerator,"
-            " denominator (numerator and denominator optional); found"
-            " indicator;jurisdiction;period;value",
+            "dòng tiêu đề phải có các cột indicator, jurisdiction, period, value, numerator,"
+            " denominator (numerator và denominator không bắt buộc); tìm thấy"
+            " indicator;jurisdiction;period;value / the header must name the columns indicator,"
+            " jurisdiction, period, value, numerator, denominator (numerator and denominator"
+            " optional); found indicator;jurisdiction;period;value",
         ),
-        ("june.xlsx", b"PK not really a workbook", "file", "not a readable .xlsx workbook"),
-        ("june.pdf", b"%PDF-1.4", "file", "expected a file named *.csv or *.xlsx"),
-        ("june.csv", "indicator\n".encode("utf-16"), "file", "not UTF-8"),
+        (
+            "june.xlsx",
+            b"PK not really a workbook",
+            "file",
+            "không đọc được tệp .xlsx này / not a readable .xlsx workbook",
+        ),
+        (
+            "june.pdf",
+            b"%PDF-1.4",
+            "file",
+            "cần một tệp có tên *.csv hoặc *.xlsx / expected a file named *.csv or *.xlsx",
+        ),
+        (
+            "june.csv",
+            "indicator\n".encode("utf-16"),
+            "file",
+            "cần mã UTF-8 (trong Excel: lưu dạng CSV UTF-8) / not UTF-8",
+        ),
     ],
 )
 def test_a_file_that_is_not_a_sheet_of_figures_is_422(
@@ -260,7 +281,8 @@ def test_a_workbook_that_unpacks_to_too_much_is_413_before_it_is_read(
     assert problems(answer) == [
         (
             "file",
-            f"unpacks to {UNPACKED + 1} bytes; at most {UNPACKED} are read",
+            f"giải nén ra {UNPACKED + 1} byte; chỉ đọc tối đa {UNPACKED} byte / unpacks to"
+            f" {UNPACKED + 1} bytes; at most {UNPACKED} are read",
         )
     ]
 
@@ -272,4 +294,13 @@ def test_a_form_that_cannot_be_read_is_400_in_the_error_shape(scoped: TestClient
         headers={"content-type": "multipart/form-data; boundary=b"},
     )
     assert answer.status_code == 400, answer.text
-    assert problems(answer) == [("body", "Invalid multipart data.")]
+    assert answer.json()["error"] == (
+        "không đọc được nội dung yêu cầu / the request body cannot be read"
+    )
+    assert problems(answer) == [
+        (
+            "body",
+            "không đọc được nội dung gửi lên (JSON hoặc biểu mẫu multipart) / Invalid multipart"
+            " data.",
+        )
+    ]

@@ -174,9 +174,10 @@ def test_a_long_cell_is_a_problem_of_its_row(client: TestClient) -> None:
     assert answer.status_code == 200, answer.text
     [fine, long] = answer.json()["items"]
     assert (fine["status"], long["status"]) == ("accepted", "rejected")
-    assert {"field": "rows[3].jurisdiction", "problem": "longer than 4096 characters"} in long[
-        "problems"
-    ]
+    assert {
+        "field": "rows[3].jurisdiction",
+        "problem": "dài quá 4096 ký tự / longer than 4096 characters",
+    } in long["problems"]
 
 
 @pytest.mark.parametrize(
@@ -186,10 +187,15 @@ def test_a_long_cell_is_a_problem_of_its_row(client: TestClient) -> None:
             f'{HEADER}\n{ROW}\n"{"x" * (200 << 10)}",12,2025-06,1\n'.encode(),
             422,
             "rows[3]",
-            "cannot be read: field larger than field limit",
+            "không đọc được dòng này / cannot be read: field larger than field limit",
         ),
-        ((f"{HEADER}\n" + f"{ROW}\n" * 1200).encode(), 413, "file", "more than 1000 rows"),
-        (b"", 422, "file", "no header row"),
+        (
+            (f"{HEADER}\n" + f"{ROW}\n" * 1200).encode(),
+            413,
+            "file",
+            "hơn 1000 dòng; chỉ đọc tối đa 1000 dòng / more than 1000 rows",
+        ),
+        (b"", 422, "file", "không có dòng tiêu đề / no header row"),
     ],
 )
 def test_a_malformed_csv_is_a_4xx_naming_the_row_or_the_limit(

@@ -15,6 +15,9 @@ from chiso_devstack.processes import agency_key
 from tests.integration.conftest import URL, make_app, obs, problems, published, statuses
 
 SCOPE = (["lai_chau"], ["online_public_service_usage"])
+NO_KEY = (
+    "cần tiêu đề `Authorization: Bearer <khóa API>` / expected `Authorization: Bearer <API key>`"
+)
 
 
 def chiso_agency(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -94,8 +97,12 @@ def test_rotate_replaces_the_key_and_revoke_ends_it(
     refused = app_client.post(URL, json=figure, headers=bearer(old))
     assert refused.status_code == 401
     assert refused.headers["www-authenticate"] == "Bearer"
+    key_id = old.split("_")[1]
     assert problems(refused) == [
-        ("Authorization", f"key {old.split('_')[1]} is unknown or revoked")
+        (
+            "Authorization",
+            f"khóa {key_id} không tồn tại hoặc đã bị thu hồi / key {key_id} is unknown or revoked",
+        )
     ]
     assert app_client.post(URL, json=figure, headers=bearer(new)).status_code == 202
 
@@ -107,10 +114,18 @@ def test_rotate_replaces_the_key_and_revoke_ends_it(
 @pytest.mark.parametrize(
     ("headers", "problem"),
     [
-        ({}, "expected `Authorization: Bearer <API key>`"),
-        ({"Authorization": "Basic dXNlcjpwYXNz"}, "expected `Authorization: Bearer <API key>`"),
-        (bearer("letmein"), "not a chiso API key (chiso_<key id>_<secret>)"),
-        (bearer("chiso_0123456789ab_" + "x" * 43), "key 0123456789ab is unknown or revoked"),
+        ({}, NO_KEY),
+        ({"Authorization": "Basic dXNlcjpwYXNz"}, NO_KEY),
+        (
+            bearer("letmein"),
+            "không phải khóa API của chiso (chiso_<mã khóa>_<phần bí mật>) / not a chiso API key"
+            " (chiso_<key id>_<secret>)",
+        ),
+        (
+            bearer("chiso_0123456789ab_" + "x" * 43),
+            "khóa 0123456789ab không tồn tại hoặc đã bị thu hồi / key 0123456789ab is unknown or"
+            " revoked",
+        ),
     ],
 )
 def test_without_a_valid_key_every_agency_endpoint_is_401(
@@ -204,8 +219,15 @@ def test_a_key_without_the_report_permission_is_403_and_nothing_is_published(
         URL, json={"observations": [obs(jurisdiction="12")]}, headers=bearer(key)
     )
     assert answer.status_code == 403, answer.text
+    assert answer.json()["error"] == (
+        "khóa này không được báo cáo số liệu / this key may not report figures"
+    )
     assert problems(answer) == [
-        ("Authorization", "agency 'watcher' has the permissions alerts, not report")
+        (
+            "Authorization",
+            "cơ quan 'watcher' có các quyền alerts, không có quyền report / agency 'watcher' has"
+            " the permissions alerts, not report",
+        )
     ]
     assert published(bootstrap_servers) == []
     with psycopg.connect(database_url) as conn:

@@ -123,7 +123,7 @@ def test_problems_are_in_vietnamese_unless_english_is_asked_for(
     [
         (obs(value="61.5"), "value", "phải là một số", "Input should be a valid number"),
         (obs(colour="red"), "colour", "trường không có trong mẫu", "unknown field"),
-        ({"value": 1.0}, "indicator", "thiếu trường này", "Field required"),
+        ({"value": 1.0}, "indicator", "thiếu trường bắt buộc", "Field required"),
     ],
 )
 def test_an_item_that_is_no_figure_is_named_in_either_language(

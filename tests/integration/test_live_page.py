@@ -98,4 +98,6 @@ async def test_an_unknown_plan_is_a_404_in_both_languages(live: httpx.AsyncClien
     answer = await live.get("/scorecard/nope")
     assert answer.status_code == 404
     assert answer.json()["error"] == "không có kế hoạch 'nope' / no plan 'nope'"
-    assert answer.json()["problems"] == [{"field": "plan", "problem": "no plan 'nope'"}]
+    assert answer.json()["problems"] == [
+        {"field": "plan", "problem": "không có kế hoạch 'nope' / no plan 'nope'"}
+    ]

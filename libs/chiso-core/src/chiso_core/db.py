@@ -15,6 +15,7 @@ from yoyo import get_backend, read_migrations
 from chiso_core.deadline import finish_within
 from chiso_core.problems import retry_later
 from chiso_core.settings import DatabaseSettings
+from chiso_core.words import refusals
 
 log = structlog.get_logger(__name__)
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -94,4 +95,4 @@ async def connection_or_503(pool: AsyncConnectionPool) -> AsyncIterator[AsyncCon
             yield conn
     except (psycopg.OperationalError, PoolTimeout) as e:
         log.warning("database unavailable", error=repr(e))
-        raise retry_later("the database is not available; retry later") from e
+        raise retry_later(refusals.DATABASE_AWAY) from e

@@ -9,6 +9,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from chiso_core.deadline import finish_within
 from chiso_core.problems import RETRY_AFTER_S, ApiError, Problem, error_response
+from chiso_core.words import refusals
 
 
 class _TooLarge(Exception):
@@ -61,11 +62,10 @@ class BodySizeLimit:
     async def _refuse(self, send: Send) -> None:
         body = json.dumps(
             {
-                "error": "request body too large",
-                "problems": [
-                    {"field": "body", "problem": f"at most {self.max_bytes} bytes are accepted"}
-                ],
-            }
+                "error": refusals.BODY_TOO_LARGE,
+                "problems": [{"field": "body", "problem": refusals.at_most_bytes(self.max_bytes)}],
+            },
+            ensure_ascii=False,
         ).encode()
         await send(
             {
@@ -144,8 +144,8 @@ class Deadline:
         if not started:
             response = error_response(
                 503,
-                "the database is not available; retry later",
-                [Problem(field="database", problem=f"no answer within {self.timeout_s:g} s")],
+                refusals.DATABASE_AWAY,
+                [Problem(field="database", problem=refusals.no_answer_within(self.timeout_s))],
                 **{"Retry-After": RETRY_AFTER_S},
             )
             await response(scope, receive, send)

@@ -12,6 +12,10 @@ from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from chiso_core.words import problems as say
+from chiso_core.words import refusals
+from chiso_core.words.problems import Lang, Text
+
 
 class Problem(BaseModel):
     field: str = Field(description="where the problem is, e.g. observations[3].value")
@@ -38,45 +42,40 @@ def field_path(loc: Sequence[int | str]) -> str:
     return path or "body"
 
 
-# Dates and times are read as ISO 8601 only ("08/12/2026" is 8 December to some readers and
-# 12 August to others): the answer shows the form expected, not pydantic's parser detail.
-EXPECTED_DATETIME = (
-    "cần ngày giờ ISO 8601 có múi giờ, ví dụ 2026-12-08T17:00:00+07:00 / expected an ISO 8601 "
-    "date and time with its offset (YYYY-MM-DDTHH:MM:SS+07:00)"
-)
-EXPECTED_DATE = "cần ngày ISO 8601, ví dụ 2026-12-08 / expected an ISO 8601 date (YYYY-MM-DD)"
-_DATE_ERRORS = {
-    "datetime_parsing": EXPECTED_DATETIME,
-    "datetime_from_date_parsing": EXPECTED_DATETIME,
-    "datetime_type": EXPECTED_DATETIME,
-    "timezone_aware": EXPECTED_DATETIME,
-    "date_parsing": EXPECTED_DATE,
-    "date_from_datetime_parsing": EXPECTED_DATE,
-    "date_from_datetime_inexact": EXPECTED_DATE,
-    "date_type": EXPECTED_DATE,
-}
+EXPECTED_DATETIME = say.EXPECTED_DATETIME.both()
+EXPECTED_DATE = say.EXPECTED_DATE.both()
+
+
+class InvalidValue(ValueError):
+    """A value a validator refuses, with the reason in both languages: the answer gives the
+    reason itself, not pydantic's "Value error, …"."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.both())
+        self.text = text
 
 
 def problem_of(
-    error: Mapping[str, Any], where: str = "", expected_object: str = "an object"
+    error: Mapping[str, Any],
+    where: str = "",
+    expected_object: Text = say.AN_OBJECT,
+    lang: Lang | None = None,
 ) -> Problem:
-    """A pydantic error as a problem; `where` names the item its location is relative to,
+    """A pydantic error as a problem, in both languages (Vietnamese first), or in `lang` alone
+    for an item of a batch; `where` names the item its location is relative to,
     `expected_object` says what an item that is no object should have been."""
     path = field_path(error["loc"])
     if where:
         path = f"{where}.{path}" if error["loc"] else where
-    if error["type"] == "json_invalid":
-        return Problem(
-            field="body",
-            problem=f"malformed JSON: {error.get('ctx', {}).get('error', error['msg'])}",
-        )
-    if error["type"] == "extra_forbidden":
-        return Problem(field=path, problem="unknown field")
-    if error["type"] == "model_type":
-        return Problem(field=path, problem=f"expected {expected_object}")
-    if expected := _DATE_ERRORS.get(error["type"]):
-        return Problem(field=path, problem=expected)
-    return Problem(field=path, problem=error["msg"])
+    raised = (error.get("ctx") or {}).get("error")
+    if error["type"] == "value_error" and isinstance(raised, InvalidValue):
+        text = raised.text
+    else:
+        text = say.unreadable(error, expected_object)
+    return Problem(
+        field="body" if error["type"] == "json_invalid" else path,
+        problem=text.both() if lang is None else text.in_(lang),
+    )
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -86,10 +85,7 @@ def plain_text(value: str) -> str:
     """A value to look something up by: no control character (PostgreSQL cannot even hold NUL,
     and none belongs in an id, a code or a name)."""
     if found := _CONTROL.search(value):
-        raise ValueError(
-            f"không được chứa ký tự điều khiển / control characters are not accepted "
-            f"(found U+{ord(found.group()):04X} at position {found.start()})"
-        )
+        raise InvalidValue(refusals.control_character(ord(found.group()), found.start()))
     return value
 
 
@@ -150,7 +146,7 @@ def validation_handler(
         problems = [problem_of(e) for e in exc.errors()]
         malformed = any(e["type"] == "json_invalid" for e in exc.errors())
         return error_response(
-            400 if malformed else 422, "malformed JSON" if malformed else invalid, problems
+            400 if malformed else 422, refusals.MALFORMED_JSON if malformed else invalid, problems
         )
 
     return on_validation_error
@@ -162,12 +158,14 @@ async def on_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 400:
         return error_response(
-            400, str(exc.detail), [Problem(field="body", problem=str(exc.detail))]
+            400,
+            refusals.UNREADABLE_BODY,
+            [Problem(field="body", problem=refusals.unreadable_body(str(exc.detail)))],
         )
     return await http_exception_handler(request, exc)
 
 
-def add_problem_handlers(app: FastAPI, invalid: str = "invalid request") -> None:
+def add_problem_handlers(app: FastAPI, invalid: str = refusals.INVALID_REQUEST) -> None:
     """Every refusal of the app in the one error shape."""
     app.add_exception_handler(RequestValidationError, validation_handler(invalid))
     app.add_exception_handler(ApiError, on_api_error)

@@ -33,6 +33,7 @@ from chiso_core.publisher import Publisher
 from chiso_core.readiness import broker_and_database_ready
 from chiso_core.settings import IngestSettings
 from chiso_core.telemetry import configure_logging
+from chiso_core.words import refusals
 from chiso_core.words.problems import Lang
 from chiso_ingest import idempotency, store, templates
 from chiso_ingest.explanations.routes import router as explanations_router
@@ -101,7 +102,7 @@ def _items(body: bytes) -> list[Item]:
         malformed = any(err["type"] == "json_invalid" for err in errors)
         raise ApiError(
             400 if malformed else 422,
-            "malformed JSON" if malformed else "not a batch of observations",
+            refusals.MALFORMED_JSON if malformed else refusals.NOT_A_BATCH_OF_OBSERVATIONS,
             [problem_of(err) for err in errors],
         ) from e
 
@@ -110,12 +111,8 @@ def _count(items: int, settings: IngestSettings) -> None:
     if items > settings.max_items:
         raise ApiError(
             413,
-            "too many observations",
-            [
-                Problem(
-                    field="observations", problem=f"at most {settings.max_items} items per request"
-                )
-            ],
+            refusals.TOO_MANY_OBSERVATIONS,
+            [Problem(field="observations", problem=refusals.at_most_items(settings.max_items))],
         )
 
 
@@ -304,7 +301,7 @@ def create_app(
         reader,
     )
     app.add_middleware(KeyBeforeBody, check=authenticate.check)
-    add_problem_handlers(app, "invalid observations")
+    add_problem_handlers(app, refusals.INVALID_OBSERVATIONS)
     app.include_router(ops_router(broker_and_database_ready(publisher.ping, pool)))
     app.include_router(catalog_router(catalog.get))
     app.include_router(router)

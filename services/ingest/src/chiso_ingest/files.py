@@ -15,6 +15,8 @@ from typing import Any
 from openpyxl import load_workbook
 
 from chiso_core.problems import ApiError, Problem
+from chiso_core.words import problems as say
+from chiso_core.words import refusals
 from chiso_ingest.intake import Item
 
 REQUIRED = ("indicator", "jurisdiction", "period", "value")
@@ -49,13 +51,10 @@ class Layout:
         missing = [c for c in self.required if c not in names]
         unknown = [n for n in names if n and n not in self.columns]
         if missing or unknown:
-            found = ", ".join(n for n in names if n) or "nothing"
+            found = [n for n in names if n]
             named = (*self.required, *self.optional)
-            problem = f"the header must name the columns {', '.join(named)} "
-            problem += f"({' and '.join(self.optional)} optional); found {found}"
-            raise ApiError(
-                422, "the file's header is not the template's", [_at(1, "header", problem)]
-            )
+            problem = refusals.header_columns(named, self.optional, found)
+            raise ApiError(422, refusals.HEADER_NOT_TEMPLATE, [_at(1, "header", problem)])
         return {n: names.index(n) for n in self.columns if n in names}
 
 
@@ -111,11 +110,11 @@ def _figure(
     for name in COLUMNS:
         value = _number(cell(name)) if name in _NUMBERS else text(cell(name))
         if isinstance(value, str) and name in _NUMBERS:
-            problems.append(_at(row, name, f"expected a number such as 61.5, found {value!r}"))
+            problems.append(_at(row, name, refusals.not_a_number(value)))
         elif value is not None:
             data[name] = value
         elif name in REQUIRED:
-            problems.append(_at(row, name, "is empty"))
+            problems.append(_at(row, name, say.empty_text().both()))
     if "period" not in data and "value" not in data:
         return None
     if unit := text(cell("unit")):
@@ -162,20 +161,18 @@ class _Count:
         self.read += 1
         if self.read > self.limits.max_rows:
             raise _too_large(
-                "file",
-                f"more than {self.limits.max_rows} rows; at most {self.limits.max_rows} are read",
-                "too many rows",
+                "file", refusals.more_rows_than(self.limits.max_rows), refusals.TOO_MANY_ROWS
             )
         if time.monotonic() > self.deadline:
             raise _too_large(
                 "file",
-                f"not read within {self.limits.budget_s:g} s (stopped at row {self.read})",
-                "the file takes too long to read",
+                refusals.not_read_within(self.limits.budget_s, self.read),
+                refusals.TOO_SLOW,
             )
         return self.read
 
 
-def _next(rows: Iterator[Row], row: int, what: str) -> Row | None:
+def _next(rows: Iterator[Row], row: int, unreadable: str) -> Row | None:
     try:
         return next(rows, None)
     # The parser reading untrusted bytes fails in many ways (csv.Error, XML syntax, a shared
@@ -183,8 +180,8 @@ def _next(rows: Iterator[Row], row: int, what: str) -> Row | None:
     except Exception as e:
         raise ApiError(
             422,
-            f"not a readable {what}",
-            [Problem(field=f"rows[{row}]", problem=f"cannot be read: {str(e)[:200]}")],
+            unreadable,
+            [Problem(field=f"rows[{row}]", problem=refusals.row_unreadable(str(e)[:200]))],
         ) from e
 
 
@@ -192,17 +189,17 @@ def _long_cells(
     row: int, values: list[object], columns: dict[str, int], limit: int
 ) -> list[Problem]:
     return [
-        _at(row, name, f"longer than {limit} characters")
+        _at(row, name, say.too_long(limit).both())
         for name, i in columns.items()
         if i < len(values) and isinstance(values[i], str) and len(values[i]) > limit  # type: ignore[arg-type]
     ]
 
 
-def _read(rows: Iterator[Row], limits: FileLimits, what: str, layout: Layout) -> list[Item]:
+def _read(rows: Iterator[Row], limits: FileLimits, unreadable: str, layout: Layout) -> list[Item]:
     count = _Count(limits)
     columns: dict[str, int] | None = None
     items: list[Item] = []
-    while (row := _next(rows, count.read + 1, what)) is not None:
+    while (row := _next(rows, count.read + 1, unreadable)) is not None:
         values, cells = row
         n = count.next()
         if columns is None:
@@ -212,7 +209,9 @@ def _read(rows: Iterator[Row], limits: FileLimits, what: str, layout: Layout) ->
             item.problems.extend(_long_cells(n, values, columns, limits.max_cell_chars))
             items.append(item)
     if columns is None:
-        raise ApiError(422, "the file is empty", [Problem(field="file", problem="no header row")])
+        raise ApiError(
+            422, refusals.EMPTY_FILE, [Problem(field="file", problem=refusals.NO_HEADER_ROW)]
+        )
     return _numbered(items)
 
 
@@ -223,13 +222,13 @@ def read_csv(
         text = content.decode("utf-8-sig")  # Excel writes UTF-8 CSV with a byte order mark
     except UnicodeDecodeError as e:
         raise ApiError(
-            422, "not a UTF-8 CSV file", [Problem(field="file", problem=f"not UTF-8: {e}")]
+            422, refusals.NOT_UTF8_CSV, [Problem(field="file", problem=refusals.not_utf8(str(e)))]
         ) from e
     # newline="": the csv module itself reads every line end (CR LF, LF, and CR alone).
     reader = csv.reader(io.StringIO(text, newline=""))
     width = limits.max_columns
     rows: Iterator[Row] = (([c or None for c in cells[:width]], ()) for cells in reader)
-    return _read(rows, limits, "CSV file", layout)
+    return _read(rows, limits, refusals.UNREADABLE_CSV, layout)
 
 
 def _check_archive(content: bytes, limits: FileLimits) -> None:
@@ -239,17 +238,17 @@ def _check_archive(content: bytes, limits: FileLimits) -> None:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, ValueError) as e:
-        raise _unreadable(f"not a readable .xlsx workbook: {e}") from e
+        raise _unreadable(refusals.not_a_workbook(str(e))) from e
     if unpacked > limits.max_unpacked_bytes:
         raise _too_large(
             "file",
-            f"unpacks to {unpacked} bytes; at most {limits.max_unpacked_bytes} are read",
-            "the workbook is too large",
+            refusals.unpacks_to(unpacked, limits.max_unpacked_bytes),
+            refusals.WORKBOOK_TOO_LARGE,
         )
 
 
 def _unreadable(problem: str) -> ApiError:
-    return ApiError(422, "not a readable .xlsx workbook", [Problem(field="file", problem=problem)])
+    return ApiError(422, refusals.UNREADABLE_XLSX, [Problem(field="file", problem=problem)])
 
 
 def _sheet(book: Any, limits: FileLimits, name: str) -> Iterator[Row]:
@@ -260,14 +259,13 @@ def _sheet(book: Any, limits: FileLimits, name: str) -> Iterator[Row]:
     elif book.worksheets:
         sheet = book.worksheets[0]
     else:
-        raise _unreadable("the workbook has no worksheet")
+        raise _unreadable(refusals.NO_WORKSHEET)
     declared = sheet.max_row or 0
     if declared > limits.max_rows:
         raise _too_large(
             "file",
-            f"the sheet declares {sheet.calculate_dimension()} ({declared} rows); at most "
-            f"{limits.max_rows} are read",
-            "too many rows",
+            refusals.sheet_declares(sheet.calculate_dimension(), declared, limits.max_rows),
+            refusals.TOO_MANY_ROWS,
         )
     width = min(limits.max_columns, sheet.max_column or limits.max_columns)
     # The declared size is the file's word, not a fact: the rows are read as they are in it.
@@ -282,9 +280,9 @@ def read_xlsx(
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as e:  # a missing part, broken XML, a bad style...: the file's, as above
-        raise _unreadable(f"not a readable .xlsx workbook: {str(e)[:200]}") from e
+        raise _unreadable(refusals.not_a_workbook(str(e)[:200])) from e
     try:
-        return _read(_sheet(book, limits, layout.sheet), limits, ".xlsx workbook", layout)
+        return _read(_sheet(book, limits, layout.sheet), limits, refusals.UNREADABLE_XLSX, layout)
     finally:
         book.close()
 

@@ -15,6 +15,7 @@ from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from chiso_core.db import within
 from chiso_core.problems import ApiError, Problem, retry_later
+from chiso_core.words import refusals
 
 log = structlog.get_logger(__name__)
 JSON = "application/json"
@@ -84,8 +85,8 @@ async def once(
             if first != digest:
                 raise ApiError(
                     409,
-                    "this Idempotency-Key was used for another request",
-                    [Problem(field="Idempotency-Key", problem="use a new key for new data")],
+                    refusals.KEY_REUSED,
+                    [Problem(field="Idempotency-Key", problem=refusals.NEW_KEY_FOR_NEW_DATA)],
                 )
             return Response(body, status_code=status, media_type=JSON)
         body = orjson.dumps(await answer())
@@ -94,5 +95,5 @@ async def once(
         )
     except (psycopg.Error, PoolTimeout) as e:
         log.warning("idempotency store unavailable", error=repr(e))
-        raise retry_later("the database is not available; retry later") from e
+        raise retry_later(refusals.DATABASE_AWAY) from e
     return Response(body, status_code=status, media_type=JSON)

@@ -26,6 +26,7 @@ from chiso_core.messaging import message_ids, refused
 from chiso_core.metrics import at_zero
 from chiso_core.problems import ApiError, Problem, retry_later
 from chiso_core.publisher import Publisher
+from chiso_core.words import refusals
 from chiso_core.words.problems import Lang
 from chiso_ingest import intake, store
 from chiso_ingest.convert import to_messages
@@ -95,7 +96,7 @@ class Ingestor:
         try:
             return await self.catalog.get()
         except (psycopg.Error, PoolTimeout) as e:
-            raise retry_later("the catalog is not available; retry later") from e
+            raise retry_later(refusals.CATALOG_AWAY) from e
 
     async def ingest(self, items: Sequence[Item], request: Request) -> dict[str, Any]:
         """The import summary, once every published message was acknowledged."""
@@ -131,7 +132,7 @@ class Ingestor:
                 if isinstance(v, Rejected)
                 for p in intake.problems(item, v, request.lang)
             ]
-            raise ApiError(403, "outside this key's scope; nothing was published", problems)
+            raise ApiError(403, refusals.OUTSIDE_SCOPE_NOTHING_PUBLISHED, problems)
         return verdicts
 
     async def _judged(
@@ -181,9 +182,7 @@ class Ingestor:
                 )
         except (KafkaError, OSError, TimeoutError) as e:
             log.warning("broker did not acknowledge", error=repr(e), items=len(accepted))
-            raise retry_later(
-                "the broker did not acknowledge the batch; nothing may be assumed stored: retry"
-            ) from e
+            raise retry_later(refusals.BROKER_DID_NOT_ACKNOWLEDGE) from e
 
     async def _settle(
         self, outcomes: Sequence[Outcome], were_held: set[intake.PointKey], request: Request
@@ -201,4 +200,4 @@ class Ingestor:
                 ),
             )
         except (psycopg.Error, PoolTimeout) as e:
-            raise retry_later("the database is not available; retry later") from e
+            raise retry_later(refusals.DATABASE_AWAY) from e

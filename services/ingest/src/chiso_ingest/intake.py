@@ -93,9 +93,7 @@ def read(items: Sequence[Item], lang: Lang = "vi") -> None:
 
 
 def _unreadable(error: Any, where: str, lang: Lang) -> Problem:
-    found = problem_of(error, where, "an object with the fields of a figure")
-    text = say.unreadable(error["type"], found.problem).in_(lang)
-    return Problem(field=found.field, problem=text)
+    return problem_of(error, where, say.A_FIGURE, lang)
 
 
 def checked(item: Item, catalog: Catalog, today: date) -> Unreadable | Checked | Rejected:

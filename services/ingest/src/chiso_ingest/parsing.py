@@ -10,6 +10,7 @@ import functools
 from concurrent.futures import ThreadPoolExecutor
 
 from chiso_core.problems import ApiError, Problem, retry_later
+from chiso_core.words import refusals
 from chiso_ingest import files
 from chiso_ingest.files import OBSERVATIONS, FileLimits, Layout
 from chiso_ingest.intake import Item
@@ -33,11 +34,11 @@ class FileReader:
         if reader is None:
             raise ApiError(
                 422,
-                "not a CSV or .xlsx file",
-                [Problem(field="file", problem="expected a file named *.csv or *.xlsx")],
+                refusals.NOT_A_SHEET,
+                [Problem(field="file", problem=refusals.EXPECTED_SHEET_NAME)],
             )
         if self._taken >= self._room:
-            raise retry_later("every file reader is busy; retry later")
+            raise retry_later(refusals.READERS_BUSY)
         self._taken += 1
         loop = asyncio.get_running_loop()
         future = self._pool.submit(functools.partial(reader, layout=layout), content, self.limits)
@@ -51,8 +52,8 @@ class FileReader:
         except TimeoutError:
             raise ApiError(
                 413,
-                "the file takes too long to read",
-                [Problem(field="file", problem=f"not read within {self.limits.budget_s:g} s")],
+                refusals.TOO_SLOW,
+                [Problem(field="file", problem=refusals.not_read_within(self.limits.budget_s))],
             ) from None
 
     def _release(self) -> None:

@@ -13,6 +13,7 @@ from chiso_core.access.auth import Authenticator, bearer
 from chiso_core.problems import ApiError
 from chiso_core.publisher import Publisher
 from chiso_core.settings import IngestSettings
+from chiso_core.words import refusals
 from chiso_core.words.problems import Lang, language
 from chiso_ingest.ingestor import Ingestor
 from chiso_ingest.parsing import FileReader
@@ -52,7 +53,7 @@ async def caller(
     if wait := wired.rate_limit.take(found.key_id):
         raise ApiError(
             429,
-            f"over this key's rate limit of {wired.settings.rate_limit_per_s:g} requests/s",
+            refusals.over_rate_limit(wired.settings.rate_limit_per_s),
             headers={"Retry-After": str(wait)},
         )
     return found

@@ -12,6 +12,8 @@ from chiso_core.catalog import Catalog
 from chiso_core.catalog.models import Plan
 from chiso_core.db import connection_or_503
 from chiso_core.problems import ApiError, ErrorResponse, PlainText, Problem
+from chiso_core.words import problems as say
+from chiso_core.words import refusals
 from chiso_scoring import reads
 from chiso_scoring.reads import ExplanationRecord, Scorecard, ScoreOut
 
@@ -47,7 +49,9 @@ def scores_router(
         found = (await catalog()).plans.get(plan)
         if found is None:
             raise ApiError(
-                404, "no such plan", [Problem(field="plan", problem=f"no plan {plan!r}")]
+                404,
+                refusals.NO_SUCH_PLAN,
+                [Problem(field="plan", problem=say.unknown_plan(plan).both())],
             )
         return found
 

@@ -15,6 +15,7 @@ from psycopg_pool import AsyncConnectionPool
 from chiso_core.catalog import Catalog
 from chiso_core.db import connection_or_503
 from chiso_core.problems import ApiError, PlainText, Problem
+from chiso_core.words import problems as say
 from chiso_scoring.api import READ_ERRORS
 from chiso_scoring.report.content import FiringAlert, Live
 from chiso_scoring.report.read import UnknownPlan, snapshot
@@ -72,11 +73,8 @@ def live_router(
             try:
                 report = await snapshot(conn, plan, None, date.today())
             except UnknownPlan as e:
-                raise ApiError(
-                    404,
-                    f"không có kế hoạch {plan!r} / no plan {plan!r}",
-                    [Problem(field="plan", problem=f"no plan {plan!r}")],
-                ) from e
+                no_plan = say.unknown_plan(plan).both()
+                raise ApiError(404, no_plan, [Problem(field="plan", problem=no_plan)]) from e
             async with conn.cursor(row_factory=class_row(FiringAlert)) as cur:
                 await cur.execute(_FIRING, [plan, report.plan.jurisdiction])
                 alerts = await cur.fetchall()

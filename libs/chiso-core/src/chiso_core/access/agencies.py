@@ -10,6 +10,7 @@ from psycopg import AsyncConnection
 from chiso_core.access import keys
 from chiso_core.catalog import Catalog
 from chiso_core.problems import Problem
+from chiso_core.words import problems as say
 
 
 class Permission(StrEnum):
@@ -36,17 +37,11 @@ class Agency:
 
     def outside_jurisdictions(self, field: str, sent: str) -> Problem:
         """The refusal of a jurisdiction outside the scope, in every API's words."""
-        return Problem(
-            field=field,
-            problem=f"{sent!r} is outside this key's jurisdictions "
-            f"({', '.join(self.jurisdictions)} and the units below them)",
-        )
+        text = say.outside_jurisdictions(sent, self.jurisdictions, None)
+        return Problem(field=field, problem=text.both())
 
     def outside_indicators(self, field: str, sent: str) -> Problem:
-        return Problem(
-            field=field,
-            problem=f"{sent!r} is not among this key's indicators ({', '.join(self.indicators)})",
-        )
+        return Problem(field=field, problem=say.outside_indicators(sent, self.indicators).both())
 
 
 class AgencyError(ValueError):

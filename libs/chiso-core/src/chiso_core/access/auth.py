@@ -17,13 +17,9 @@ from chiso_core.access.throttle import FailureThrottle
 from chiso_core.db import within
 from chiso_core.problems import ApiError, Problem, retry_later
 from chiso_core.settings import AuthSettings
+from chiso_core.words import refusals
 
 log = structlog.get_logger(__name__)
-_MAY = {
-    Permission.REPORT: "report figures",
-    Permission.ALERTS: "use the alerts API",
-    Permission.READ: "read scores",
-}
 bearer = HTTPBearer(
     auto_error=False, description="the agency's API key, from `chiso agency create`"
 )
@@ -32,7 +28,7 @@ bearer = HTTPBearer(
 def _unauthorized(problem: str) -> ApiError:
     return ApiError(
         401,
-        "not authenticated",
+        refusals.NOT_AUTHENTICATED,
         [Problem(field="Authorization", problem=problem)],
         {"WWW-Authenticate": "Bearer"},
     )
@@ -58,7 +54,7 @@ class Authenticator:
             found = await within(self.pool, lambda conn: agencies.find(conn, key_id))
         except (psycopg.Error, PoolTimeout) as e:
             log.warning("cannot check an API key", key_id=key_id, error=repr(e))
-            raise retry_later("keys cannot be checked now; retry later") from e
+            raise retry_later(refusals.KEYS_AWAY) from e
         if found is not None:  # only keys that exist: made-up ids must not fill the memory
             self._cache[key_id] = (time.monotonic(), found)
         return found
@@ -72,29 +68,30 @@ class Authenticator:
         if wait := self.throttle.wait_s(client):
             raise ApiError(
                 429,
-                "too many failed authentications from this address",
-                [Problem(field="Authorization", problem=f"retry in {wait} s with a valid key")],
+                refusals.TOO_MANY_FAILURES,
+                [Problem(field="Authorization", problem=refusals.retry_with_a_valid_key(wait))],
                 {"Retry-After": str(wait)},
             )
         if token is None:
-            raise self._refuse(client, "expected `Authorization: Bearer <API key>`")
+            raise self._refuse(client, refusals.NO_KEY)
         parsed = keys.parse(token)
         if parsed is None:
-            raise self._refuse(client, "not a chiso API key (chiso_<key id>_<secret>)")
+            raise self._refuse(client, refusals.NOT_A_KEY)
         key_id, secret = parsed
         found = await self._lookup(key_id)
         if found is None or not keys.matches(secret, found[0]):
-            raise self._refuse(client, f"key {key_id} is unknown or revoked", key_id=key_id)
+            raise self._refuse(client, refusals.unknown_key(key_id), key_id=key_id)
         agency = found[1]
         if self.permission not in agency.permissions:
             raise ApiError(
                 403,
-                f"this key may not {_MAY[self.permission]}",
+                refusals.may_not(self.permission),
                 [
                     Problem(
                         field="Authorization",
-                        problem=f"agency {agency.name!r} has the permissions "
-                        f"{', '.join(sorted(agency.permissions))}, not {self.permission}",
+                        problem=refusals.lacks_permission(
+                            agency.name, list(agency.permissions), self.permission
+                        ),
                     )
                 ],
             )

@@ -6,6 +6,7 @@ from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel
 
 from chiso_core.catalog.models import Catalog, Indicator, Jurisdiction, Plan
+from chiso_core.words import problems as say
 
 
 class NotFound(BaseModel):
@@ -55,7 +56,7 @@ def catalog_router(catalog: Callable[[], Awaitable[Catalog]]) -> APIRouter:
     async def plan(plan_id: str) -> Plan:
         found = (await catalog()).plans.get(plan_id)
         if found is None:
-            raise HTTPException(404, f"no plan {plan_id!r}")
+            raise HTTPException(404, say.unknown_plan(plan_id).both())
         return found
 
     return router

@@ -1,11 +1,12 @@
 """What an agency reads when a figure is refused or held: Vietnamese first, English on request
-(`Accept-Language: en`). Every phrase is built here, once, in both languages."""
+(`Accept-Language: en`). Every phrase is built here, once, in both languages; a refusal of a
+whole request says one in both at once (`Text.both`; its own phrases are in `words.refusals`)."""
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from chiso_core.words.vietnamese import day
 
@@ -19,6 +20,10 @@ class Text:
 
     def in_(self, lang: Lang) -> str:
         return self.en if lang == "en" else self.vi
+
+    def both(self) -> str:
+        """As a refusal of a whole request reads: Vietnamese first, then English."""
+        return f"{self.vi} / {self.en}"
 
 
 def language(accept_language: str | None) -> Lang:
@@ -172,25 +177,106 @@ def outlier(value: float, lo: float, hi: float, count: int, methods: Iterable[st
     )
 
 
-_READ_VI = {
-    "missing": "thiếu trường này",
-    "extra_forbidden": "trường không có trong mẫu",
-    "model_type": "phải là một đối tượng có các trường của một số liệu",
-    "float_type": "phải là một số",
-    "float_parsing": "phải là một số",
-    "finite_number": "phải là một số hữu hạn",
-    "string_type": "phải là một chuỗi ký tự",
-    "bool_type": "phải là true hoặc false",
-    "string_too_short": "không được để trống",
-    "string_too_long": "quá dài",
-    "greater_than": "phải lớn hơn 0",
-    "greater_than_equal": "không được âm",
+# --- a field pydantic could not read ---
+
+AN_OBJECT = Text("một đối tượng JSON", "an object")
+A_FIGURE = Text(
+    "một đối tượng có các trường của một số liệu", "an object with the fields of a figure"
+)
+AN_EXPLANATION = Text(
+    "một đối tượng có các trường của một giải trình", "an object with the fields of an explanation"
+)
+# Dates and times are read as ISO 8601 only ("08/12/2026" is 8 December to some readers and
+# 12 August to others): the answer shows the form expected, not pydantic's parser detail.
+EXPECTED_DATETIME = Text(
+    "cần ngày giờ ISO 8601 có múi giờ, ví dụ 2026-12-08T17:00:00+07:00",
+    "expected an ISO 8601 date and time with its offset (YYYY-MM-DDTHH:MM:SS+07:00)",
+)
+EXPECTED_DATE = Text(
+    "cần ngày ISO 8601, ví dụ 2026-12-08", "expected an ISO 8601 date (YYYY-MM-DD)"
+)
+_DATES = {
+    "datetime_parsing": EXPECTED_DATETIME,
+    "datetime_from_date_parsing": EXPECTED_DATETIME,
+    "datetime_type": EXPECTED_DATETIME,
+    "timezone_aware": EXPECTED_DATETIME,
+    "date_parsing": EXPECTED_DATE,
+    "date_from_datetime_parsing": EXPECTED_DATE,
+    "date_from_datetime_inexact": EXPECTED_DATE,
+    "date_type": EXPECTED_DATE,
 }
 
 
-def unreadable(error_type: str, english: str) -> Text:
-    """Why a field could not be read as part of a figure (pydantic's error type and message)."""
-    return _both(_READ_VI.get(error_type, f"không đọc được: {english}"), english)
+def _bound(x: object) -> str:
+    return _n(x, "vi") if isinstance(x, int | float) and not isinstance(x, bool) else str(x)
+
+
+def _at_least(ctx: Mapping[str, Any]) -> str:
+    return "không được âm" if ctx.get("ge") == 0 else f"phải từ {_bound(ctx.get('ge'))} trở lên"
+
+
+def _not_shorter(ctx: Mapping[str, Any]) -> str:
+    least = ctx.get("min_length")
+    return "không được để trống" if least == 1 else f"cần ít nhất {least} ký tự"
+
+
+def _one_of(ctx: Mapping[str, Any]) -> str:
+    return f"phải là một trong: {str(ctx.get('expected')).replace(' or ', ' hoặc ')}"
+
+
+def _said(words: str) -> Callable[[Mapping[str, Any]], str]:
+    return lambda ctx: words
+
+
+# pydantic's error types, as a Vietnamese reader is told what was expected (the error's context
+# gives the bounds); English keeps pydantic's own message.
+_WORDS: tuple[tuple[tuple[str, ...], Callable[[Mapping[str, Any]], str]], ...] = (
+    (("missing",), _said("thiếu trường bắt buộc")),
+    (("string_type",), _said("phải là một chuỗi ký tự")),
+    (("string_too_short",), _not_shorter),
+    (("string_too_long",), lambda ctx: too_long(ctx.get("max_length", 0)).vi),
+    (("string_pattern_mismatch",), lambda ctx: f"không đúng dạng {ctx.get('pattern')}"),
+    (("int_type", "int_parsing", "int_from_float"), _said("phải là một số nguyên")),
+    (("float_type", "float_parsing"), _said("phải là một số")),
+    (("finite_number",), _said("phải là một số hữu hạn")),
+    (("bool_type", "bool_parsing"), _said("phải là true hoặc false")),
+    (("list_type",), _said("phải là một danh sách")),
+    (("too_short",), lambda ctx: f"cần ít nhất {ctx.get('min_length')} mục"),
+    (("too_long",), lambda ctx: f"tối đa {ctx.get('max_length')} mục"),
+    (("enum", "literal_error"), _one_of),
+    (("greater_than",), lambda ctx: f"phải lớn hơn {_bound(ctx.get('gt'))}"),
+    (("greater_than_equal",), _at_least),
+    (("less_than",), lambda ctx: f"phải nhỏ hơn {_bound(ctx.get('lt'))}"),
+    (("less_than_equal",), lambda ctx: f"không được lớn hơn {_bound(ctx.get('le'))}"),
+    (
+        ("uuid_type", "uuid_parsing"),
+        _said("phải là một UUID, ví dụ 1fc3097b-3d19-423e-a8e4-5c586f158360"),
+    ),
+    (("url_type", "url_parsing"), _said("phải là một URL")),
+    (("url_scheme",), lambda ctx: f"URL phải bắt đầu bằng {ctx.get('expected_schemes')}"),
+    (("json_type",), _said("phải là một chuỗi JSON")),
+)
+_READ_VI = {kind: words for kinds, words in _WORDS for kind in kinds}
+
+
+def unreadable(error: Mapping[str, Any], expected_object: Text = AN_OBJECT) -> Text:
+    """Why a field could not be read (a pydantic error), saying what was expected;
+    `expected_object` is what an item that is no object should have been."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind == "json_invalid":
+        return _both("JSON không hợp lệ", f"malformed JSON: {ctx.get('error', error['msg'])}")
+    if kind == "extra_forbidden":
+        return _both("trường không có trong mẫu", "unknown field")
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return _both(f"phải là {expected_object.vi}", f"expected {expected_object.en}")
+    if dates := _DATES.get(kind):
+        return dates
+    english = error["msg"]
+    if vi := _READ_VI.get(kind):
+        return _both(vi(ctx), english)
+    if kind == "value_error":
+        return _both("giá trị không hợp lệ", english)
+    return _both(f"không đọc được: {english}", english)
 
 
 # --- an owner's explanation of a target ---

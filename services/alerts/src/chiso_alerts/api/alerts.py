@@ -25,6 +25,7 @@ from chiso_alerts.api.wiring import ERRORS, Caller, Scope, Wired, not_found, per
 from chiso_alerts.mutes import Mutes
 from chiso_alerts.notify import history
 from chiso_core.problems import ErrorResponse
+from chiso_core.words import refusals
 
 ACTIVE = ("pending", "firing")
 FINGERPRINT = Path(pattern=r"^[\x21-\x7e]{1,64}$")
@@ -126,9 +127,9 @@ async def acknowledge(
         if row["state"] != "firing":
             raise refused(
                 409,
-                "only a firing alert is acknowledged",
+                refusals.ONLY_FIRING_ACKNOWLEDGED,
                 "path",
-                f"this alert is {row['state']}: expected a firing one",
+                refusals.not_firing(row["state"]),
             )
         ack = await acks.record(
             conn,

@@ -18,6 +18,8 @@ from chiso_alerts.dispatch.subscription import (
     parse_duration,
 )
 from chiso_alerts.silence.silence import SilenceState
+from chiso_core.problems import InvalidValue
+from chiso_core.words import refusals
 
 Severity = Literal[SEVERITIES]  # type: ignore[valid-type]
 Rule = Literal[RULES]  # type: ignore[valid-type]
@@ -34,7 +36,7 @@ class _In(BaseModel):
     @classmethod
     def _storable(cls, v: object) -> object:
         if isinstance(v, str) and "\x00" in v:  # PostgreSQL text cannot hold it
-            raise ValueError("a NUL character (\\u0000) cannot be stored")
+            raise InvalidValue(refusals.NUL_CHARACTER)
         return v
 
 
@@ -167,19 +169,19 @@ class QuietHoursIn(_In):
         try:
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"{v!r} is not an IANA time zone, e.g. Asia/Ho_Chi_Minh") from None
+            raise InvalidValue(refusals.not_a_time_zone(v)) from None
         return v
 
     @model_validator(mode="after")
     def _not_empty(self) -> "QuietHoursIn":
         if self.start == self.end:
-            raise ValueError("start and end are the same time: quiet hours need a window")
+            raise InvalidValue(refusals.EMPTY_QUIET_HOURS)
         return self
 
 
 def _duration(v: str, *, zero: bool) -> str:
     if parse_duration(v) == 0 and not zero:
-        raise ValueError("must be longer than 0s")
+        raise InvalidValue(refusals.LONGER_THAN_ZERO)
     return v
 
 
@@ -283,5 +285,5 @@ def email_address(v: str) -> str:
     except (HeaderParseError, ValueError, IndexError):
         parsed = None
     if parsed is None or not parsed.username or "." not in parsed.domain:
-        raise ValueError(f"{v!r} is not an email address (expected name@example.vn)")
+        raise ValueError(refusals.not_an_email(v))
     return parsed.addr_spec

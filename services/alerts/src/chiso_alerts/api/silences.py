@@ -13,6 +13,7 @@ from chiso_alerts.api.models import MatcherIn, SilenceIn, SilenceOut
 from chiso_alerts.api.wiring import ERRORS, Caller, Scope, Wired, not_found, refused
 from chiso_alerts.silence import store
 from chiso_alerts.silence.silence import Matcher, Silence, SilenceState, equal_values
+from chiso_core.words import refusals
 
 router = APIRouter(prefix="/v1", responses=ERRORS, tags=["silences"])
 
@@ -42,15 +43,14 @@ def matchers(caller: Scope, sent: list[MatcherIn]) -> tuple[Matcher, ...]:
         try:
             m.check()
         except ValueError as e:
-            raise refused(422, "invalid matcher", f"matchers[{i}]", str(e)) from None
+            raise refused(422, refusals.INVALID_MATCHER, f"matchers[{i}]", str(e)) from None
     pinned = equal_values(found, "jurisdiction")
     if not pinned:
         raise refused(
             422,
-            "a silence must name its jurisdiction",
+            refusals.SILENCE_WITHOUT_JURISDICTION,
             "matchers",
-            'expected a matcher {"name": "jurisdiction", "value": <a unit in this key\'s '
-            "scope>} (is_equal true, is_regex false)",
+            refusals.EXPECTED_JURISDICTION_MATCHER,
         )
     caller.check_jurisdictions("matchers(jurisdiction)", pinned)
     if set(caller.catalog.indicators) - set(caller.agency.indicators):
@@ -58,10 +58,9 @@ def matchers(caller: Scope, sent: list[MatcherIn]) -> tuple[Matcher, ...]:
         if not indicators:
             raise refused(
                 422,
-                "a silence must name its indicator",
+                refusals.SILENCE_WITHOUT_INDICATOR,
                 "matchers",
-                "this key follows some indicators only: expected a matcher "
-                '{"name": "indicator", "value": <one of them>}',
+                refusals.EXPECTED_INDICATOR_MATCHER,
             )
         caller.check_indicators("matchers(indicator)", indicators)
     return found
@@ -75,9 +74,7 @@ async def post_silence(
     now = datetime.now(UTC)
     starts = body.starts_at or now
     if body.ends_at <= max(starts, now):
-        raise refused(
-            422, "a silence must end later", "ends_at", "expected a time after starts_at and now"
-        )
+        raise refused(422, refusals.SILENCE_ENDS_TOO_SOON, "ends_at", refusals.EXPECTED_LATER_END)
     silence = Silence(
         id=uuid.uuid4(),
         matchers=checked,
@@ -129,9 +126,9 @@ async def delete_silence(caller: Caller, wired: Wired, id: UUID) -> Response:
         if silence.owner != caller.agency.name:
             raise refused(
                 403,
-                "not this agency's silence",
+                refusals.NOT_THIS_AGENCYS_SILENCE,
                 "path",
-                f"made by {silence.owner!r}; only its keys may expire it",
+                refusals.made_by(silence.owner),
             )
         await store.expire_silence(conn, silence, datetime.now(UTC))
     return Response(status_code=204)

@@ -33,6 +33,7 @@ from chiso_alerts.dispatch.subscription import (
 )
 from chiso_alerts.dispatch.timing import QuietHours
 from chiso_alerts.notify.addresses import Network, UnsafeAddress, check_url
+from chiso_core.words import refusals
 
 router = APIRouter(prefix="/v1", responses=ERRORS, tags=["subscriptions"])
 
@@ -68,11 +69,11 @@ async def _address(channel: str, address: str, allowed: Sequence[Network]) -> st
         try:
             return email_address(address)
         except ValueError as e:
-            raise refused(422, "invalid address", "address", str(e)) from None
+            raise refused(422, refusals.INVALID_ADDRESS, "address", str(e)) from None
     try:
         await check_url(address, allowed)
     except UnsafeAddress as e:
-        raise refused(422, "webhook address refused", "address", str(e)) from None
+        raise refused(422, refusals.WEBHOOK_REFUSED, "address", str(e)) from None
     return address
 
 

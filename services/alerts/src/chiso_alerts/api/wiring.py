@@ -20,6 +20,7 @@ from chiso_core.db import connection_or_503
 from chiso_core.periods import Period
 from chiso_core.problems import ApiError, ErrorResponse, Problem
 from chiso_core.settings import AlertsSettings
+from chiso_core.words import refusals
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorResponse, "description": text}
@@ -63,7 +64,7 @@ def refused(status: int, error: str, field: str, problem: str) -> ApiError:
 
 
 def not_found(what: str) -> ApiError:
-    return refused(404, f"no such {what}", "path", f"no {what} with this id in this key's scope")
+    return refused(404, refusals.no_such(what), "path", refusals.not_in_scope(what))
 
 
 def period(grain: str | None, start: Any) -> str | None:
@@ -81,12 +82,12 @@ class Scope:
         for i, j in enumerate(ids):
             if j not in self.catalog.jurisdictions:
                 raise refused(
-                    422, "unknown jurisdiction", f"{field}[{i}]", f"{j!r} is not in the catalog"
+                    422, refusals.UNKNOWN_JURISDICTION, f"{field}[{i}]", refusals.not_in_catalog(j)
                 )
             if j not in self.jurisdictions:
                 raise ApiError(
                     403,
-                    "outside this key's scope",
+                    refusals.OUTSIDE_SCOPE,
                     [self.agency.outside_jurisdictions(f"{field}[{i}]", j)],
                 )
 
@@ -94,19 +95,21 @@ class Scope:
         for i, code in enumerate(codes):
             if code not in self.catalog.indicators:
                 raise refused(
-                    422, "unknown indicator", f"{field}[{i}]", f"{code!r} is not in the catalog"
+                    422, refusals.UNKNOWN_INDICATOR, f"{field}[{i}]", refusals.not_in_catalog(code)
                 )
             if code not in self.agency.indicators:
                 raise ApiError(
                     403,
-                    "outside this key's scope",
+                    refusals.OUTSIDE_SCOPE,
                     [self.agency.outside_indicators(f"{field}[{i}]", code)],
                 )
 
     def check_plans(self, field: str, ids: Iterable[str]) -> None:
         for i, p in enumerate(ids):
             if p not in self.catalog.plans:
-                raise refused(422, "unknown plan", f"{field}[{i}]", f"{p!r} is not in the catalog")
+                raise refused(
+                    422, refusals.UNKNOWN_PLAN, f"{field}[{i}]", refusals.not_in_catalog(p)
+                )
 
     def sees(self, labels: dict[str, str]) -> bool:
         indicator = labels.get("indicator")

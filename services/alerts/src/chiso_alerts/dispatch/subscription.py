@@ -14,6 +14,8 @@ from chiso_alerts.dispatch import audience
 from chiso_alerts.dispatch.timing import VIETNAM, QuietHours, Timing
 from chiso_alerts.rules import calendar, drift, explanation, projection, stale, status
 from chiso_alerts.rules.model import Severity
+from chiso_core.problems import InvalidValue
+from chiso_core.words import refusals
 
 Channel = Literal["webhook", "email"]
 SEVERITIES = tuple(str(s) for s in Severity)
@@ -134,13 +136,10 @@ def parse_duration(text: str) -> int:
     expected."""
     m = _DURATION.fullmatch(text)
     if not text or m is None:
-        raise ValueError(
-            f"{text!r} is not a duration: expected a number and unit, largest first, "
-            'e.g. "30s", "5m", "4h", "1h30m", "1d" (units w, d, h, m, s)'
-        )
+        raise InvalidValue(refusals.not_a_duration(text))
     seconds = sum(int(v) * _UNITS[u] for u, v in m.groupdict().items() if v)
     if seconds > MAX_DURATION_S:
-        raise ValueError(f"{text!r} is longer than the longest accepted, 366d")
+        raise InvalidValue(refusals.duration_too_long(text))
     return seconds
 
 

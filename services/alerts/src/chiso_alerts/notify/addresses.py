@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 
 import idna
 
+from chiso_core.words import refusals
+
 Network = IPv4Network | IPv6Network
 # IPv6 ranges that reach IPv4 hosts, or are not used on the internet, which Python's `is_global`
 # calls public: each is refused whole (an IPv4 host inside could be private, and a translator
@@ -35,13 +37,13 @@ def parse(url: str) -> tuple[str, int]:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as e:
-        raise UnsafeAddress(f"not a valid URL: {e}") from None
+        raise UnsafeAddress(refusals.not_a_url(str(e))) from None
     if parts.scheme not in ("http", "https"):
-        raise UnsafeAddress("expected an http:// or https:// URL")
+        raise UnsafeAddress(refusals.NOT_HTTP)
     if not parts.hostname:
-        raise UnsafeAddress("expected a host name in the URL")
+        raise UnsafeAddress(refusals.NO_HOST)
     if parts.username or parts.password:
-        raise UnsafeAddress("credentials in the URL are not accepted; the body is signed instead")
+        raise UnsafeAddress(refusals.CREDENTIALS_IN_URL)
     return _host(parts.hostname), port or (443 if parts.scheme == "https" else 80)
 
 
@@ -56,7 +58,7 @@ def _host(host: str) -> str:
     try:
         return idna.encode(host).decode("ascii")
     except idna.IDNAError as e:
-        raise UnsafeAddress(f"{host!r} is not a valid host name: {e}") from None
+        raise UnsafeAddress(refusals.not_a_host_name(host, str(e))) from None
 
 
 def check_ip(ip: IPv4Address | IPv6Address, allowed: Sequence[Network]) -> None:
@@ -69,10 +71,7 @@ def check_ip(ip: IPv4Address | IPv6Address, allowed: Sequence[Network]) -> None:
     else:
         kind = next((k for net, k in _UNROUTED.items() if ip in net), None)
     if kind is not None:
-        raise UnsafeAddress(
-            f"{ip} is a {kind} address; webhooks reach public addresses only (an operator may"
-            " allow a network with CHISO_WEBHOOK_ALLOW_NETS)"
-        )
+        raise UnsafeAddress(refusals.not_public(str(ip), kind))
 
 
 async def check_url(url: str, allowed: Sequence[Network]) -> list[IPv4Address | IPv6Address]:
@@ -89,10 +88,10 @@ async def check_url(url: str, allowed: Sequence[Network]) -> list[IPv4Address | 
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError as e:
-        raise UnsafeAddress(f"{host} cannot be resolved: {e.strerror or e}") from None
+        raise UnsafeAddress(refusals.unresolved(host, str(e.strerror or e))) from None
     addresses = [ipaddress.ip_address(sockaddr[0]) for *_, sockaddr in infos]
     if not addresses:
-        raise UnsafeAddress(f"{host} resolves to no address")
+        raise UnsafeAddress(refusals.no_address(host))
     for ip in addresses:
         check_ip(ip, allowed)
     return addresses

@@ -16,6 +16,8 @@ from uuid import UUID
 
 import re2
 
+from chiso_core.words import refusals
+
 SilenceState = Literal["pending", "active", "expired"]
 LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
 MAX_PATTERN = 1000  # characters of a regex matcher; the program it compiles to is bounded too
@@ -48,17 +50,15 @@ class Matcher:
     def check(self) -> None:
         """Raise ValueError naming what is wrong with the matcher."""
         if not LABEL_NAME.match(self.name):
-            raise ValueError(f"{self.name!r} is not a label name ([a-zA-Z_][a-zA-Z0-9_]*)")
+            raise ValueError(refusals.not_a_label_name(self.name))
         if self.is_regex:
             if len(self.value) > MAX_PATTERN:
-                raise ValueError(f"a regular expression of at most {MAX_PATTERN} characters")
+                raise ValueError(refusals.pattern_too_long(MAX_PATTERN))
             try:
                 _ = self._pattern
             except re2.error as e:
-                raise ValueError(
-                    f"{self.value!r} is not a regular expression (RE2, as Alertmanager's): "
-                    f"{e.args[0].decode() if e.args and isinstance(e.args[0], bytes) else e}"
-                ) from None
+                detail = e.args[0].decode() if e.args and isinstance(e.args[0], bytes) else e
+                raise ValueError(refusals.not_a_pattern(self.value, str(detail))) from None
 
     def matches(self, labels: Mapping[str, str]) -> bool:
         value = labels.get(self.name, "")

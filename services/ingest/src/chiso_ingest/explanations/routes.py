@@ -14,6 +14,7 @@ from chiso_core.catalog import Catalog
 from chiso_core.db import connection_or_503
 from chiso_core.problems import ApiError, Problem, error_responses, problem_of
 from chiso_core.words import problems as say
+from chiso_core.words import refusals
 from chiso_core.words.problems import Lang
 from chiso_ingest import idempotency
 from chiso_ingest.explanations import checks, store
@@ -57,12 +58,7 @@ def _read(item: Item, lang: Lang) -> ExplanationIn | list[Problem]:
     try:
         return ExplanationIn.model_validate(item.data)
     except ValidationError as e:
-        problems = []
-        for err in e.errors():
-            found = problem_of(err, item.where, "an object with the fields of an explanation")
-            text = say.unreadable(err["type"], found.problem).in_(lang)
-            problems.append(Problem(field=found.field, problem=text))
-        return problems
+        return [problem_of(err, item.where, say.AN_EXPLANATION, lang) for err in e.errors()]
 
 
 def _checked(
@@ -103,8 +99,12 @@ async def _keep(
     if len(items) > wired.settings.max_items:
         raise ApiError(
             413,
-            "too many explanations",
-            [Problem(field="explanations", problem=f"at most {wired.settings.max_items}")],
+            refusals.TOO_MANY_EXPLANATIONS,
+            [
+                Problem(
+                    field="explanations", problem=refusals.at_most_items(wired.settings.max_items)
+                )
+            ],
         )
     idempotency_key, content = request
 
@@ -156,7 +156,7 @@ async def post_explanations(
         malformed = any(err["type"] == "json_invalid" for err in e.errors())
         raise ApiError(
             400 if malformed else 422,
-            "malformed JSON" if malformed else "not a batch of explanations",
+            refusals.MALFORMED_JSON if malformed else refusals.NOT_A_BATCH_OF_EXPLANATIONS,
             [problem_of(err) for err in e.errors()],
         ) from e
     items = [Item(i, data, at=f"explanations[{i}]") for i, data in enumerate(batch.explanations)]

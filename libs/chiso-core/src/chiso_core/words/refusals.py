@@ -1,0 +1,416 @@
+"""Why a request is refused whole, as every API answers it: the title (`error`) and each field's
+problem, Vietnamese first, then English, in one string ("<vi> / <en>"). The problems of each
+figure or explanation of a batch are in `words.problems`, in the language the client asks for.
+
+A phrase a validator raises is a `Text` (raised as `chiso_core.problems.InvalidValue`, so that
+the answer names it rather than "Value error, …"); every other phrase is the answer's string."""
+
+from collections.abc import Sequence
+
+from chiso_core.words.problems import Text
+
+
+def both(vi: str, en: str) -> str:
+    return f"{vi} / {en}"
+
+
+# --- every API -------------------------------------------------------------------------------
+
+MALFORMED_JSON = both("JSON không hợp lệ", "malformed JSON")
+INVALID_REQUEST = both("yêu cầu không hợp lệ", "invalid request")
+UNREADABLE_BODY = both("không đọc được nội dung yêu cầu", "the request body cannot be read")
+
+
+def unreadable_body(detail: str) -> str:
+    """`detail`: the framework's words, e.g. "Invalid multipart data."."""
+    return both("không đọc được nội dung gửi lên (JSON hoặc biểu mẫu multipart)", detail)
+
+
+BODY_TOO_LARGE = both("nội dung yêu cầu quá lớn", "request body too large")
+
+
+def at_most_bytes(limit: int) -> str:
+    return both(f"tối đa {limit} byte", f"at most {limit} bytes are accepted")
+
+
+def control_character(code: int, position: int) -> Text:
+    return Text(
+        f"không được chứa ký tự điều khiển (có U+{code:04X} ở vị trí {position})",
+        f"control characters are not accepted (found U+{code:04X} at position {position})",
+    )
+
+
+DATABASE_AWAY = both(
+    "cơ sở dữ liệu tạm thời không truy cập được; hãy thử lại sau",
+    "the database is not available; retry later",
+)
+
+
+def no_answer_within(seconds: float) -> str:
+    return both(f"không có trả lời trong {seconds:g} giây", f"no answer within {seconds:g} s")
+
+
+# --- keys --------------------------------------------------------------------------------------
+
+NOT_AUTHENTICATED = both("chưa xác thực", "not authenticated")
+NO_KEY = both(
+    "cần tiêu đề `Authorization: Bearer <khóa API>`", "expected `Authorization: Bearer <API key>`"
+)
+NOT_A_KEY = both(
+    "không phải khóa API của chiso (chiso_<mã khóa>_<phần bí mật>)",
+    "not a chiso API key (chiso_<key id>_<secret>)",
+)
+KEYS_AWAY = both(
+    "tạm thời chưa kiểm tra được khóa API; hãy thử lại sau",
+    "keys cannot be checked now; retry later",
+)
+TOO_MANY_FAILURES = both(
+    "quá nhiều lần xác thực thất bại từ địa chỉ này",
+    "too many failed authentications from this address",
+)
+
+
+def unknown_key(key_id: str) -> str:
+    return both(
+        f"khóa {key_id} không tồn tại hoặc đã bị thu hồi", f"key {key_id} is unknown or revoked"
+    )
+
+
+def retry_with_a_valid_key(wait_s: int) -> str:
+    return both(
+        f"thử lại sau {wait_s} giây với một khóa hợp lệ", f"retry in {wait_s} s with a valid key"
+    )
+
+
+# What each permission lets a key do (chiso_core.access.agencies.Permission's values).
+_MAY = {
+    "report": Text("báo cáo số liệu", "report figures"),
+    "alerts": Text("dùng API cảnh báo", "use the alerts API"),
+    "read": Text("đọc điểm số", "read scores"),
+}
+
+
+def may_not(permission: str) -> str:
+    may = _MAY[permission]
+    return both(f"khóa này không được {may.vi}", f"this key may not {may.en}")
+
+
+def lacks_permission(agency: str, has: Sequence[str], needs: str) -> str:
+    held = ", ".join(sorted(has))
+    return both(
+        f"cơ quan {agency!r} có các quyền {held}, không có quyền {needs}",
+        f"agency {agency!r} has the permissions {held}, not {needs}",
+    )
+
+
+def over_rate_limit(per_s: float) -> str:
+    return both(
+        f"vượt giới hạn {per_s:g} yêu cầu mỗi giây của khóa này",
+        f"over this key's rate limit of {per_s:g} requests/s",
+    )
+
+
+# --- the catalog and a key's scope ---------------------------------------------------------------
+
+OUTSIDE_SCOPE = both("nằm ngoài phạm vi của khóa này", "outside this key's scope")
+UNKNOWN_JURISDICTION = both("không có đơn vị hành chính này", "unknown jurisdiction")
+UNKNOWN_INDICATOR = both("không có chỉ tiêu này", "unknown indicator")
+UNKNOWN_PLAN = both("không có kế hoạch này", "unknown plan")
+NO_SUCH_PLAN = both("không có kế hoạch này", "no such plan")
+
+
+def not_in_catalog(sent: str) -> str:
+    return both(f"{sent!r} không có trong danh mục", f"{sent!r} is not in the catalog")
+
+
+# The alerts API's things, as `no_such` and `not_in_scope` name them.
+_THINGS = {
+    "alert": "cảnh báo",
+    "silence": "lệnh tạm tắt cảnh báo",
+    "subscription": "đăng ký nhận cảnh báo",
+}
+
+
+def no_such(what: str) -> str:
+    return both(f"không có {_THINGS[what]} này", f"no such {what}")
+
+
+def not_in_scope(what: str) -> str:
+    return both(
+        f"không có {_THINGS[what]} nào với mã này trong phạm vi của khóa",
+        f"no {what} with this id in this key's scope",
+    )
+
+
+# --- ingest: batches, files ------------------------------------------------------------------
+
+INVALID_OBSERVATIONS = both("số liệu không hợp lệ", "invalid observations")
+NOT_A_BATCH_OF_OBSERVATIONS = both("không phải một lô số liệu", "not a batch of observations")
+NOT_A_BATCH_OF_EXPLANATIONS = both("không phải một lô giải trình", "not a batch of explanations")
+TOO_MANY_OBSERVATIONS = both("quá nhiều số liệu", "too many observations")
+TOO_MANY_EXPLANATIONS = both("quá nhiều giải trình", "too many explanations")
+OUTSIDE_SCOPE_NOTHING_PUBLISHED = both(
+    "nằm ngoài phạm vi của khóa này; không số liệu nào được công bố",
+    "outside this key's scope; nothing was published",
+)
+CATALOG_AWAY = both(
+    "danh mục tạm thời không đọc được; hãy thử lại sau",
+    "the catalog is not available; retry later",
+)
+BROKER_DID_NOT_ACKNOWLEDGE = both(
+    "hệ thống truyền tin chưa xác nhận lô này, không được coi là đã lưu: hãy gửi lại",
+    "the broker did not acknowledge the batch; nothing may be assumed stored: retry",
+)
+KEY_REUSED = both(
+    "Idempotency-Key này đã được dùng cho một yêu cầu khác",
+    "this Idempotency-Key was used for another request",
+)
+NEW_KEY_FOR_NEW_DATA = both("dùng một khóa mới cho dữ liệu mới", "use a new key for new data")
+
+
+def at_most_items(limit: int) -> str:
+    return both(f"tối đa {limit} mục mỗi yêu cầu", f"at most {limit} items per request")
+
+
+NOT_A_SHEET = both("không phải tệp CSV hay .xlsx", "not a CSV or .xlsx file")
+EXPECTED_SHEET_NAME = both(
+    "cần một tệp có tên *.csv hoặc *.xlsx", "expected a file named *.csv or *.xlsx"
+)
+READERS_BUSY = both(
+    "mọi luồng đọc tệp đang bận; hãy thử lại sau", "every file reader is busy; retry later"
+)
+TOO_SLOW = both("tệp đọc quá lâu", "the file takes too long to read")
+
+
+def not_read_within(seconds: float, row: int | None = None) -> str:
+    return both(
+        f"chưa đọc xong trong {seconds:g} giây" + (f" (dừng ở dòng {row})" if row else ""),
+        f"not read within {seconds:g} s" + (f" (stopped at row {row})" if row else ""),
+    )
+
+
+HEADER_NOT_TEMPLATE = both(
+    "dòng tiêu đề của tệp không khớp với mẫu", "the file's header is not the template's"
+)
+
+
+def header_columns(named: Sequence[str], optional: Sequence[str], found: Sequence[str]) -> str:
+    return both(
+        f"dòng tiêu đề phải có các cột {', '.join(named)} ({' và '.join(optional)} không bắt "
+        f"buộc); tìm thấy {', '.join(found) or 'không có cột nào'}",
+        f"the header must name the columns {', '.join(named)} ({' and '.join(optional)} "
+        f"optional); found {', '.join(found) or 'nothing'}",
+    )
+
+
+UNREADABLE_CSV = both("tệp CSV không đọc được", "not a readable CSV file")
+UNREADABLE_XLSX = both("tệp .xlsx không đọc được", "not a readable .xlsx workbook")
+
+
+def row_unreadable(detail: str) -> str:
+    """`detail`: the parser's words."""
+    return both("không đọc được dòng này", f"cannot be read: {detail}")
+
+
+EMPTY_FILE = both("tệp trống", "the file is empty")
+NO_HEADER_ROW = both("không có dòng tiêu đề", "no header row")
+NOT_UTF8_CSV = both("tệp CSV không ở mã UTF-8", "not a UTF-8 CSV file")
+
+
+def not_utf8(detail: str) -> str:
+    return both("cần mã UTF-8 (trong Excel: lưu dạng CSV UTF-8)", f"not UTF-8: {detail}")
+
+
+def not_a_workbook(detail: str) -> str:
+    return both("không đọc được tệp .xlsx này", f"not a readable .xlsx workbook: {detail}")
+
+
+NO_WORKSHEET = both("tệp .xlsx không có trang tính nào", "the workbook has no worksheet")
+TOO_MANY_ROWS = both("quá nhiều dòng", "too many rows")
+WORKBOOK_TOO_LARGE = both("tệp .xlsx quá lớn", "the workbook is too large")
+
+
+def more_rows_than(limit: int) -> str:
+    return both(
+        f"hơn {limit} dòng; chỉ đọc tối đa {limit} dòng",
+        f"more than {limit} rows; at most {limit} are read",
+    )
+
+
+def sheet_declares(dimension: str, rows: int, limit: int) -> str:
+    return both(
+        f"trang tính khai báo {dimension} ({rows} dòng); chỉ đọc tối đa {limit} dòng",
+        f"the sheet declares {dimension} ({rows} rows); at most {limit} are read",
+    )
+
+
+def unpacks_to(size: int, limit: int) -> str:
+    return both(
+        f"giải nén ra {size} byte; chỉ đọc tối đa {limit} byte",
+        f"unpacks to {size} bytes; at most {limit} are read",
+    )
+
+
+def not_a_number(found: str) -> str:
+    return both(
+        f"cần một số viết với dấu chấm thập phân, ví dụ 61.5, không phải {found!r}",
+        f"expected a number such as 61.5, found {found!r}",
+    )
+
+
+# --- alerts: subscriptions' addresses ------------------------------------------------------------
+
+INVALID_ADDRESS = both("địa chỉ không hợp lệ", "invalid address")
+WEBHOOK_REFUSED = both("địa chỉ webhook bị từ chối", "webhook address refused")
+
+
+def not_an_email(sent: str) -> str:
+    return both(
+        f"{sent!r} không phải địa chỉ email (cần dạng ten@example.vn)",
+        f"{sent!r} is not an email address (expected name@example.vn)",
+    )
+
+
+def not_a_url(detail: str) -> str:
+    return both("không phải URL hợp lệ", f"not a valid URL: {detail}")
+
+
+NOT_HTTP = both("cần URL http:// hoặc https://", "expected an http:// or https:// URL")
+NO_HOST = both("URL cần có tên máy chủ", "expected a host name in the URL")
+CREDENTIALS_IN_URL = both(
+    "không nhận tên đăng nhập, mật khẩu trong URL; nội dung gửi đi đã được ký",
+    "credentials in the URL are not accepted; the body is signed instead",
+)
+
+
+def not_a_host_name(host: str, detail: str) -> str:
+    return both(
+        f"{host!r} không phải tên máy chủ hợp lệ", f"{host!r} is not a valid host name: {detail}"
+    )
+
+
+def unresolved(host: str, detail: str) -> str:
+    return both(f"không phân giải được {host}", f"{host} cannot be resolved: {detail}")
+
+
+def no_address(host: str) -> str:
+    return both(f"{host} không trỏ tới địa chỉ nào", f"{host} resolves to no address")
+
+
+_KINDS_VI = {"loopback, private or reserved": "loopback, mạng riêng hoặc dành riêng"}
+
+
+def not_public(ip: str, kind: str) -> str:
+    """`kind`: what the address is, as addresses.py names it ("loopback, private or reserved",
+    "NAT64", "6to4" …)."""
+    return both(
+        f"{ip} là địa chỉ {_KINDS_VI.get(kind, kind)}; webhook chỉ gửi tới địa chỉ công cộng "
+        "(nhà vận hành có thể cho phép một mạng bằng CHISO_WEBHOOK_ALLOW_NETS)",
+        f"{ip} is a {kind} address; webhooks reach public addresses only (an operator may"
+        " allow a network with CHISO_WEBHOOK_ALLOW_NETS)",
+    )
+
+
+# --- alerts: the fields of subscriptions, silences, acknowledgements -----------------------------
+
+NUL_CHARACTER = Text(
+    "không lưu được ký tự NUL (\\u0000)", "a NUL character (\\u0000) cannot be stored"
+)
+EMPTY_QUIET_HOURS = Text(
+    "giờ bắt đầu và giờ kết thúc trùng nhau: giờ yên lặng cần một khoảng thời gian",
+    "start and end are the same time: quiet hours need a window",
+)
+LONGER_THAN_ZERO = Text("phải dài hơn 0s", "must be longer than 0s")
+
+
+def not_a_time_zone(sent: str) -> Text:
+    return Text(
+        f"{sent!r} không phải múi giờ IANA, ví dụ Asia/Ho_Chi_Minh",
+        f"{sent!r} is not an IANA time zone, e.g. Asia/Ho_Chi_Minh",
+    )
+
+
+def not_a_duration(sent: str) -> Text:
+    return Text(
+        f"{sent!r} không phải khoảng thời gian: cần số và đơn vị, đơn vị lớn trước, ví dụ "
+        '"30s", "5m", "4h", "1h30m", "1d" (đơn vị w, d, h, m, s)',
+        f"{sent!r} is not a duration: expected a number and unit, largest first, "
+        'e.g. "30s", "5m", "4h", "1h30m", "1d" (units w, d, h, m, s)',
+    )
+
+
+def duration_too_long(sent: str) -> Text:
+    return Text(
+        f"{sent!r} dài hơn mức tối đa được nhận, 366d",
+        f"{sent!r} is longer than the longest accepted, 366d",
+    )
+
+
+INVALID_MATCHER = both("bộ so khớp không hợp lệ", "invalid matcher")
+
+
+def not_a_label_name(sent: str) -> str:
+    return both(
+        f"{sent!r} không phải tên nhãn ([a-zA-Z_][a-zA-Z0-9_]*)",
+        f"{sent!r} is not a label name ([a-zA-Z_][a-zA-Z0-9_]*)",
+    )
+
+
+def pattern_too_long(limit: int) -> str:
+    return both(
+        f"biểu thức chính quy dài tối đa {limit} ký tự",
+        f"a regular expression of at most {limit} characters",
+    )
+
+
+def not_a_pattern(sent: str, detail: str) -> str:
+    return both(
+        f"{sent!r} không phải biểu thức chính quy RE2 (như của Alertmanager)",
+        f"{sent!r} is not a regular expression (RE2, as Alertmanager's): {detail}",
+    )
+
+
+SILENCE_WITHOUT_JURISDICTION = both(
+    "lệnh tạm tắt phải nêu đơn vị hành chính", "a silence must name its jurisdiction"
+)
+EXPECTED_JURISDICTION_MATCHER = both(
+    'cần một bộ so khớp {"name": "jurisdiction", "value": <một đơn vị trong phạm vi của khóa>} '
+    "(is_equal true, is_regex false)",
+    'expected a matcher {"name": "jurisdiction", "value": <a unit in this key\'s scope>} '
+    "(is_equal true, is_regex false)",
+)
+SILENCE_WITHOUT_INDICATOR = both(
+    "lệnh tạm tắt phải nêu chỉ tiêu", "a silence must name its indicator"
+)
+EXPECTED_INDICATOR_MATCHER = both(
+    "khóa này chỉ theo dõi một số chỉ tiêu: cần một bộ so khớp "
+    '{"name": "indicator", "value": <một trong số đó>}',
+    "this key follows some indicators only: expected a matcher "
+    '{"name": "indicator", "value": <one of them>}',
+)
+SILENCE_ENDS_TOO_SOON = both("lệnh tạm tắt phải kết thúc muộn hơn", "a silence must end later")
+EXPECTED_LATER_END = both(
+    "cần một thời điểm sau starts_at và sau lúc này", "expected a time after starts_at and now"
+)
+NOT_THIS_AGENCYS_SILENCE = both(
+    "không phải lệnh tạm tắt của cơ quan này", "not this agency's silence"
+)
+
+
+def made_by(owner: str) -> str:
+    return both(
+        f"do {owner!r} tạo; chỉ khóa của cơ quan đó được kết thúc lệnh này",
+        f"made by {owner!r}; only its keys may expire it",
+    )
+
+
+ONLY_FIRING_ACKNOWLEDGED = both(
+    "chỉ xác nhận được cảnh báo đang kích hoạt", "only a firing alert is acknowledged"
+)
+
+
+def not_firing(state: str) -> str:
+    return both(
+        f"cảnh báo này đang ở trạng thái {state}: cần một cảnh báo đang kích hoạt (firing)",
+        f"this alert is {state}: expected a firing one",
+    )

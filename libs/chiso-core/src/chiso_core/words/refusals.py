@@ -149,6 +149,7 @@ NOT_A_BATCH_OF_OBSERVATIONS = both("không phải một lô số liệu", "not a
 NOT_A_BATCH_OF_EXPLANATIONS = both("không phải một lô giải trình", "not a batch of explanations")
 TOO_MANY_OBSERVATIONS = both("quá nhiều số liệu", "too many observations")
 TOO_MANY_EXPLANATIONS = both("quá nhiều giải trình", "too many explanations")
+NO_EXPLANATION_KEPT = both("không giải trình nào được lưu", "no explanation was kept")
 OUTSIDE_SCOPE_NOTHING_PUBLISHED = both(
     "nằm ngoài phạm vi của khóa này; không số liệu nào được công bố",
     "outside this key's scope; nothing was published",

@@ -83,7 +83,7 @@ def _checked(
         kept.append(read)
     if problems:
         status = 403 if foreign == len(problems) else 422
-        raise ApiError(status, "không giải trình nào được lưu / no explanation was kept", problems)
+        raise ApiError(status, refusals.NO_EXPLANATION_KEPT, problems)
     return kept
 
 

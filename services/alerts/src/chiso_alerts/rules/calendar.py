@@ -4,7 +4,8 @@ date. The figure owed is the period after the latest one scored; its due date is
 (chiso_core.timeliness: the period's end, the indicator's publication lag, then its reporting
 window). ReportDue holds from `lead` before the due date (not before the figure can exist) to
 the due date; ReportOverdue from the day after until the figure arrives. A firing ReportOverdue
-inhibits the target's own alerts to leaders (inhibit/): the gap is the owner's to close first."""
+inhibits the target's own alerts to leaders (inhibit/): the gap is the owner's to close first.
+A series that never had a figure owes from `first_owed`, judged by the same `calendar`."""
 
 from datetime import date, timedelta
 
@@ -19,14 +20,15 @@ from chiso_alerts.rules.model import (
 )
 from chiso_alerts.rules.params import SeverityParams
 from chiso_alerts.rules.severity import graded
-from chiso_core.catalog.models import Indicator
+from chiso_core.catalog.models import Indicator, Plan, Target
 from chiso_core.periods import Grain, Period
-from chiso_core.timeliness import due_date
+from chiso_core.timeliness import due_date, periods
 from chiso_core.words import vietnamese
 
 DUE_ALERTNAME = "ReportDue"
 OVERDUE_ALERTNAME = "ReportOverdue"
 RULE = "calendar"
+NEVER_REPORTED = "chưa nhận được số liệu nào"
 
 
 def owed(last_period_end: date, indicator: Indicator) -> Period | None:
@@ -38,7 +40,26 @@ def owed(last_period_end: date, indicator: Indicator) -> Period | None:
         return None
 
 
-def _annotations(names: Names, period: Period, due: date, active: bool) -> dict[str, str]:
+def first_owed(plan: Plan, target: Target, indicator: Indicator, today: date) -> date:
+    """For a series that never had a figure, what stands for the end of its latest scored
+    period (the day `owed` starts from): the start of the year after the plan's baseline for
+    the target, whose figure the plan itself gives (so January, Q1 or the year after it is
+    owed); without one, the start of the latest period already past its due date. Not the
+    latest period ended: that one is always within its window, so nothing would ever be
+    overdue although nothing ever came."""
+    baseline = plan.baseline_for(target)
+    if baseline is not None:
+        return date(baseline.year + 1, 1, 1)
+    # a due date is at most the lag and a year's window past a period's end: two years back
+    # always hold a period already due
+    since = today - timedelta(days=indicator.publication_lag_days + 2 * 366)
+    due = [p for p in periods(indicator.cadence, since, today) if due_date(p, indicator) < today]
+    return due[-1].start
+
+
+def _annotations(
+    names: Names, period: Period, due: date, active: bool, never: bool
+) -> dict[str, str]:
     where = f"{names.indicator} tại {names.jurisdiction}"
     when, by = vietnamese.period(period), vietnamese.day(due)
     annotations = name_annotations(names)
@@ -49,6 +70,12 @@ def _annotations(names: Names, period: Period, due: date, active: bool) -> dict[
         if active
         else f"Số liệu {when} đến hạn ngày {by}."
     )
+    if never:
+        annotations["summary"] += f" ({NEVER_REPORTED})"
+        annotations["description"] = (
+            f"Từ trước đến nay {NEVER_REPORTED} của chỉ tiêu này tại {names.jurisdiction}. "
+            + annotations["description"]
+        )
     return annotations
 
 
@@ -61,10 +88,13 @@ def calendar(
     lead: timedelta,
     severity: SeverityParams,
     names: Names,
+    never_reported: bool = False,
 ) -> tuple[Verdict, ...]:
     """The reminder before the due date (info) and the overdue alert after it (warning,
     critical near the target's due year), both addressed to `owner`; neither active without
-    one, and none at all for a series whose last period is not of the indicator's cadence."""
+    one, and none at all for a series whose last period is not of the indicator's cadence.
+    `never_reported`: no figure ever came (`last_period_end` from `first_owed`), as the
+    annotations say."""
     period = owed(last_period_end, indicator)
     if period is None:
         return ()
@@ -72,12 +102,13 @@ def calendar(
     opens = period.end + timedelta(days=indicator.publication_lag_days)
     soon = owner is not None and max(opens, due - lead) <= today <= due
     late = owner is not None and today > due
-    reminder = _annotations(names, period, due, soon)
-    overdue = _annotations(names, period, due, late)
+    reminder = _annotations(names, period, due, soon, never_reported)
+    overdue = _annotations(names, period, due, late, never_reported)
     if late:
         overdue["summary"] = (
             f"Quá hạn báo cáo: {names.indicator} tại {names.jurisdiction}, số liệu"
             f" {vietnamese.period(period)} (hạn ngày {vietnamese.day(due)})"
+            + (f"; {NEVER_REPORTED}" if never_reported else "")
         )
     return (
         judged_now(

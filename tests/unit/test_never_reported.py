@@ -1,0 +1,197 @@
+"""The reporting calendar for a plan target that never had a figure (pure): the period it owes
+(after the plan's baseline, else the latest one already past its due date) for every cadence,
+and the reminders `calendar` gives from it, saying that nothing was ever received."""
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from chiso_alerts.rules.calendar import calendar, first_owed, owed
+from chiso_alerts.rules.model import Verdict
+from chiso_core.catalog.models import (
+    Baseline,
+    Cadence,
+    Indicator,
+    Owners,
+    Plan,
+    Target,
+)
+from chiso_core.periods import Period
+from chiso_core.timeliness import due_date
+from tests.unit.test_alert_rules import KEY, NAMES
+from tests.unit.test_owner_alerts import LEAD, SEVERITY, WEEK
+from tests.unit.test_timeliness import indicator
+
+
+def target(id_: str = "usage_2030", owners: Owners | None = None) -> Target:
+    return Target(
+        id=id_,
+        indicator="x",
+        comparator="gt",
+        value=80,
+        unit="percent",
+        due_year=2030,
+        quote="đạt trên 80%",
+        owners=owners,
+    )
+
+
+ONE, LEADS = (target(),), Owners(lead=LEAD)
+
+
+def plan(
+    baseline_year: int | None = None,
+    targets: tuple[Target, ...] = ONE,
+    owners: Owners | None = LEADS,
+) -> Plan:
+    baselines = (
+        ()
+        if baseline_year is None
+        else (Baseline(indicator="x", value=40, year=baseline_year, quote="đạt 40%"),)
+    )
+    return Plan(
+        id="tam_duong_nq57",
+        title="Kế hoạch",
+        issuing_body="Huyện ủy",
+        jurisdiction="tam_duong",
+        source_file="plan.txt",
+        owners=owners,
+        targets=targets,
+        baselines=baselines,
+    )
+
+
+def reminders(p: Plan, ind: Indicator, today: date) -> tuple[Verdict, Verdict]:
+    """ReportDue and ReportOverdue of the plan's first target, never reported, as of `today`."""
+    start = first_owed(p, p.targets[0], ind, today)
+    soon, late = calendar(KEY, LEAD, start, ind, today, WEEK, SEVERITY, NAMES, never_reported=True)
+    return soon, late
+
+
+# --- the period owed ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cadence", "owed_", "due"),
+    [
+        # the plan gives 2024's figure: January, Q1 or the year 2025 is the first owed
+        (Cadence.MONTH, "2025-01", date(2025, 2, 28)),
+        (Cadence.QUARTER, "2025-Q1", date(2025, 5, 31)),
+        (Cadence.YEAR, "2025", date(2026, 6, 30)),
+    ],
+)
+def test_after_the_plans_baseline_the_next_years_first_period_is_owed(
+    cadence: Cadence, owed_: str, due: date
+) -> None:
+    ind, today = indicator(cadence), date(2026, 12, 4)
+    start = first_owed(plan(2024), target(), ind, today)
+    assert start == date(2025, 1, 1)  # the end of the baseline's year
+    assert owed(start, ind) == Period.parse(owed_)
+    assert due_date(Period.parse(owed_), ind) == due
+    soon, late = reminders(plan(2024), ind, today)
+    assert late.period == Period.parse(owed_)
+    assert (soon.active, late.active) == ((False,), (True,))  # long overdue: nothing ever came
+
+
+@pytest.mark.parametrize(
+    ("cadence", "lag", "today", "owed_", "due"),
+    [
+        (Cadence.MONTH, 0, date(2025, 6, 10), "2025-04", date(2025, 5, 31)),
+        (Cadence.MONTH, 0, date(2025, 6, 1), "2025-04", date(2025, 5, 31)),
+        # April is due this very day, not yet late: March is the latest overdue
+        (Cadence.MONTH, 0, date(2025, 5, 31), "2025-03", date(2025, 4, 30)),
+        (Cadence.MONTH, 30, date(2025, 6, 10), "2025-03", date(2025, 5, 31)),
+        (Cadence.QUARTER, 15, date(2026, 3, 16), "2025-Q4", date(2026, 3, 15)),
+        (Cadence.QUARTER, 15, date(2026, 3, 15), "2025-Q3", date(2025, 12, 15)),
+        (Cadence.YEAR, 90, date(2025, 10, 1), "2024", date(2025, 9, 30)),
+        (Cadence.YEAR, 90, date(2025, 9, 30), "2023", date(2024, 9, 30)),
+    ],
+)
+def test_without_a_baseline_the_latest_period_past_its_due_date_is_owed(
+    cadence: Cadence, lag: int, today: date, owed_: str, due: date
+) -> None:
+    ind = indicator(cadence, lag)
+    assert owed(first_owed(plan(), target(), ind, today), ind) == Period.parse(owed_)
+    assert due_date(Period.parse(owed_), ind) == due
+    soon, late = reminders(plan(), ind, today)
+    assert late.period == soon.period == Period.parse(owed_)
+    assert (soon.active, late.active) == ((False,), (True,))
+    assert late.audience == LEAD
+
+
+@given(
+    today=st.dates(date(2024, 1, 1), date(2031, 12, 31)),
+    cadence=st.sampled_from(Cadence),
+    lag=st.integers(0, 366),
+)
+def test_without_a_baseline_something_is_always_overdue_and_nothing_later_is(
+    today: date, cadence: Cadence, lag: int
+) -> None:
+    """Not the latest period ended, which is always still within its window: the series would
+    never be overdue although nothing ever came."""
+    ind = indicator(cadence, lag)
+    period = owed(first_owed(plan(), target(), ind, today), ind)
+    assert period is not None
+    assert due_date(period, ind) < today
+    after = owed(period.end, ind)
+    assert after is not None
+    assert due_date(after, ind) >= today
+    _, late = reminders(plan(), ind, today)
+    assert late.active == (True,)
+
+
+@pytest.mark.parametrize(
+    ("cadence", "today", "due", "overdue"),
+    [
+        # 2026's baseline: January 2027 is owed, due 28/02/2027
+        (Cadence.MONTH, date(2026, 12, 4), False, False),
+        (Cadence.MONTH, date(2027, 2, 20), False, False),
+        (Cadence.MONTH, date(2027, 2, 21), True, False),  # a week before its due date
+        (Cadence.MONTH, date(2027, 3, 1), False, True),
+        # the year 2027, due 30/06/2028: not even over
+        (Cadence.YEAR, date(2027, 12, 31), False, False),
+        (Cadence.YEAR, date(2028, 6, 23), True, False),
+        (Cadence.YEAR, date(2028, 7, 1), False, True),
+    ],
+)
+def test_a_baseline_whose_next_period_is_ahead_waits_for_its_due_date(
+    cadence: Cadence, today: date, due: bool, overdue: bool
+) -> None:
+    soon, late = reminders(plan(2026), indicator(cadence), today)
+    assert (soon.active, late.active) == ((due,), (overdue,))
+
+
+# --- what the reminders say -----------------------------------------------------------------
+
+
+def test_the_reminders_say_no_figure_was_ever_received_which_period_and_by_when() -> None:
+    """The same alert as a series scored has (its labels: test_owner_alerts.py), told more."""
+    soon, late = reminders(plan(), indicator(Cadence.MONTH), date(2025, 6, 10))
+    assert late.annotations["summary"] == (
+        "Quá hạn báo cáo: Tỉ lệ sử dụng dịch vụ công trực tuyến tại Tam Đường, số liệu"
+        " tháng 4/2025 (hạn ngày 31/05/2025); chưa nhận được số liệu nào"
+    )
+    description = late.annotations["description"]
+    assert description.startswith(
+        "Từ trước đến nay chưa nhận được số liệu nào của chỉ tiêu này tại Tam Đường. "
+    )
+    assert "POST /v1/observations" in description
+    assert soon.annotations["summary"] == (
+        "Tỉ lệ sử dụng dịch vụ công trực tuyến tại Tam Đường: số liệu tháng 4/2025 đến hạn ngày"
+        " 31/05/2025 (chưa nhận được số liệu nào)"
+    )
+    # a series scored says nothing of the kind
+    _, scored = calendar(
+        KEY,
+        LEAD,
+        Period.parse("2025-03").end,
+        indicator(Cadence.MONTH),
+        date(2025, 6, 10),
+        WEEK,
+        SEVERITY,
+        NAMES,
+    )
+    assert scored.annotations["summary"] == late.annotations["summary"].split(";")[0]
+    assert "chưa nhận được" not in scored.annotations["description"]

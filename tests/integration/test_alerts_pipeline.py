@@ -300,8 +300,19 @@ async def test_the_sweep_finds_a_silent_jurisdiction_and_a_new_score_ends_it(
     stale = "SELECT labels->>'alertname', state FROM alerts WHERE labels->>'rule' = 'stale'"
     assert harness.rows(stale) == [("IndicatorStale", "firing")]
 
-    overdue = "SELECT state FROM alerts WHERE labels->>'alertname' = 'ReportOverdue'"
-    assert await harness.sweeper.run_once() == 2  # and the owner's ReportOverdue
+    overdue = (
+        "SELECT state FROM alerts WHERE labels->>'alertname' = 'ReportOverdue'"
+        " AND labels->>'plan' = 'tam_duong_nq57'"
+        " AND labels->>'target' = 'online_public_service_usage_2030'"
+    )
+    # the catalog's targets that never had a figure are reminded too (test_never_reported.py)
+    unreported = (
+        "SELECT fingerprint FROM alerts WHERE labels->>'rule' = 'calendar' AND NOT"
+        " (labels->>'plan' = 'tam_duong_nq57'"
+        " AND labels->>'target' = 'online_public_service_usage_2030')"
+    )
+    changed = await harness.sweeper.run_once()
+    assert changed == 2 + len(harness.rows(unreported))  # and the owner's ReportOverdue
     assert sorted(harness.rows(stale)) == [
         ("IndicatorStale", "firing"),
         ("JurisdictionStale", "firing"),

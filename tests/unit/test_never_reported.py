@@ -1,19 +1,26 @@
 """The reporting calendar for a plan target that never had a figure (pure): the period it owes
 (after the plan's baseline, else the latest one already past its due date) for every cadence,
-and the reminders `calendar` gives from it, saying that nothing was ever received."""
+the reminders `calendar` gives from it, saying that nothing was ever received, and which of the
+catalog's targets are judged so (those with no series scored)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from chiso_alerts.lifecycle import transitions
+from chiso_alerts.lifecycle.context import BatchContext
+from chiso_alerts.lifecycle.unreported import unreported, unreported_verdicts
 from chiso_alerts.rules.calendar import calendar, first_owed, owed
-from chiso_alerts.rules.model import Verdict
+from chiso_alerts.rules.model import SeriesKey, Verdict
+from chiso_alerts.rules.params import load_params
 from chiso_core.catalog.models import (
     Baseline,
     Cadence,
+    Catalog,
     Indicator,
+    Jurisdiction,
     Owners,
     Plan,
     Target,
@@ -195,3 +202,78 @@ def test_the_reminders_say_no_figure_was_ever_received_which_period_and_by_when(
     )
     assert scored.annotations["summary"] == late.annotations["summary"].split(";")[0]
     assert "chưa nhận được" not in scored.annotations["description"]
+
+
+# --- which targets ----------------------------------------------------------------------------
+
+
+def catalog(*plans: Plan) -> Catalog:
+    def unit(id_: str, level: str, parent: str | None, code: str) -> Jurisdiction:
+        return Jurisdiction(
+            id=id_, code=code, name_vi=id_, name_en=id_, level=level, parent=parent, source="s"
+        )
+
+    return Catalog(
+        indicators={"x": indicator(Cadence.MONTH)},
+        jurisdictions={
+            "lai_chau": unit("lai_chau", "province", None, "12"),
+            "tam_duong": unit("tam_duong", "district", "lai_chau", "106"),
+        },
+        plans={p.id: p for p in plans},
+    )
+
+
+def key(target_id: str, jurisdiction: str = "tam_duong") -> SeriesKey:
+    return SeriesKey("tam_duong_nq57", target_id, jurisdiction, "x", "12", 2030)
+
+
+TWO = (target("usage_2030"), target("other_2030"))
+
+
+def test_the_targets_with_no_series_scored_are_the_ones_never_reported() -> None:
+    found = unreported(catalog(plan(targets=TWO)), [key("usage_2030")])
+    assert [(k, t.id) for k, _, t in found] == [(key("other_2030"), "other_2030")]
+    assert found[0][0].province == "12"  # the province's code, as scoring keys its messages
+    # a series is the target in its plan's jurisdiction: scored elsewhere, it is still owed
+    assert len(unreported(catalog(plan(targets=TWO)), [key("usage_2030", "lai_chau")])) == 2
+    assert unreported(catalog(plan(targets=TWO)), [key("usage_2030"), key("other_2030")]) == []
+
+
+def context(c: Catalog, today: date) -> BatchContext:
+    return BatchContext(
+        c, load_params(None), today, transitions.Context((), lambda _a, _b: False, "", False)
+    )
+
+
+def test_only_the_series_never_reported_are_reminded_and_only_by_their_lead() -> None:
+    scored, never = key("usage_2030"), key("other_2030")
+    ctx = context(catalog(plan(targets=TWO)), date(2025, 6, 10))
+    judged = unreported_verdicts([(scored, Period.parse("2025-05").end)], ctx, WEEK)
+    assert {(j.verdict.labels["target"], j.verdict.labels["alertname"]) for j in judged} == {
+        ("other_2030", "ReportDue"),
+        ("other_2030", "ReportOverdue"),
+    }
+    late = next(j for j in judged if j.verdict.labels["alertname"] == "ReportOverdue")
+    assert (late.verdict.active, late.verdict.audience, late.province) == ((True,), LEAD, "12")
+    assert late.verdict.labels["indicator"] == never.indicator
+
+    handed = plan(targets=(target("other_2030", Owners(lead="nhnn_lai_chau")),))
+    judged = unreported_verdicts([], context(catalog(handed), date(2025, 6, 10)), WEEK)
+    assert {j.verdict.audience for j in judged} == {"nhnn_lai_chau"}  # the target's own lead
+
+    nobody = plan(targets=TWO, owners=None)
+    judged = unreported_verdicts([], context(catalog(nobody), date(2025, 6, 10)), WEEK)
+    assert len(judged) == 4
+    assert not any(j.verdict.active[-1] for j in judged)  # nobody to remind
+
+
+def test_while_nothing_comes_the_period_owed_follows_the_calendar() -> None:
+    """Without a baseline: the alert stays firing, its period the latest overdue."""
+    periods = []
+    for days in (0, 30, 61):
+        day = date(2025, 6, 10) + timedelta(days=days)
+        ctx = context(catalog(plan()), day)
+        [_, late] = [j.verdict for j in unreported_verdicts([], ctx, WEEK)]
+        assert late.active == (True,)
+        periods.append(str(late.period))
+    assert periods == ["2025-04", "2025-05", "2025-06"]

@@ -1,7 +1,7 @@
 """The periodic sweep: what no score announces is found by looking — series that stopped
-reporting (stale), figures owed to the reporting calendar, explanations asked of owners and
-given. One replica sweeps at a time (a transaction-scoped advisory lock); the others skip the
-round."""
+reporting (stale), figures owed to the reporting calendar (by the series scored, and by the plan
+targets that never had a figure), explanations asked of owners and given. One replica sweeps at
+a time (a transaction-scoped advisory lock); the others skip the round."""
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
@@ -11,6 +11,7 @@ from psycopg_pool import AsyncConnectionPool
 from chiso_alerts.lifecycle import store, transitions
 from chiso_alerts.lifecycle.context import BatchContext, Judging
 from chiso_alerts.lifecycle.owners import Deadlines, owner_verdicts
+from chiso_alerts.lifecycle.unreported import unreported_verdicts
 from chiso_alerts.rules.model import SeriesKey
 from chiso_alerts.rules.stale import jurisdiction_stale, stale
 from chiso_core.publisher import Publisher
@@ -69,8 +70,10 @@ class Sweeper:
             if row is None or not row[0]:
                 return 0
             series = await store.all_series(conn)
-            judged = stale_verdicts(series, context) + await owner_verdicts(
-                conn, series, context, self.deadlines, now
+            judged = (
+                stale_verdicts(series, context)
+                + await owner_verdicts(conn, series, context, self.deadlines, now)
+                + unreported_verdicts(series, context, self.deadlines.report_lead)
             )
             changed = await transitions.apply(conn, judged, context.lifecycle, self.publisher, now)
             return len(changed)

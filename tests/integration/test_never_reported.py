@@ -1,0 +1,103 @@
+"""The reporting calendar for plan targets that never had a figure, over the real broker and
+TimescaleDB, the sweep run at chosen days: the lead agency is reminded of the period owed from
+the start (the latest already past its due date, or the first after the plan's baseline), saying
+that nothing was ever received; once a score comes the series is judged from its scored period
+instead, and a series scored is never judged as unreported."""
+
+# ruff: noqa: F811 (the pipeline's harness fixture, imported, is the tests' parameter)
+
+import psycopg
+
+from chiso_core.catalog import Catalog
+from chiso_core.contracts.v1 import alert_pb2, score_pb2
+from tests.alerting import score
+from tests.integration.test_alerts_pipeline import Harness, harness  # noqa: F401
+from tests.integration.test_owner_alerts import LEAD, SERIES, sweep
+
+ON = score_pb2.STATUS_ON_TRACK
+NEVER = "chưa nhận được số liệu nào"
+WHAT = "Tỉ lệ sử dụng dịch vụ công trực tuyến của người dân và doanh nghiệp tại Huyện Tam Đường"
+USAGE = f"Quá hạn báo cáo: {WHAT}"
+
+
+def overdue(state: str, period: str, summary: str) -> dict[str, tuple[object, ...]]:
+    """The series' ReportOverdue, alone among its calendar alerts."""
+    return {"ReportOverdue": (state, LEAD, "warning", period, summary)}
+
+
+def calendar(harness: Harness, plan: str, target: str) -> dict[str, tuple[object, ...]]:
+    """The series' calendar alerts: state, owner, severity, period and summary of each."""
+    with psycopg.connect(harness.database_url) as conn:
+        rows = conn.execute(
+            "SELECT labels->>'alertname', state, labels->>'owner', labels->>'severity',"
+            " last_period::text, annotations->>'summary' FROM alerts"
+            " WHERE labels->>'rule' = 'calendar' AND labels->>'plan' = %s"
+            " AND labels->>'target' = %s",
+            [plan, target],
+        ).fetchall()
+    return {name: tuple(rest) for name, *rest in rows}
+
+
+async def test_a_target_never_reported_reminds_its_lead_until_a_score_comes(
+    harness: Harness, catalog: Catalog
+) -> None:
+    """Nothing ever came for Tam Đường's online public services (monthly, lag 0, no baseline
+    in its plan): on 10/06/2025 April's figure, due 31/05, is the latest overdue. April's score
+    moves the series onto its scored period: May's is not due yet, so the alert resolves, and
+    a week before May's due date ReportDue reminds as for any series scored."""
+    await sweep(harness, "2025-06-10")
+    assert calendar(harness, *SERIES) == overdue(
+        "firing", "2025-04-01", f"{USAGE}, số liệu tháng 4/2025 (hạn ngày 31/05/2025); {NEVER}"
+    )
+    # every target of the plan (it states no baseline) is owed by its lead: none ever reported
+    plan = catalog.plans[SERIES[0]]
+    leads = {t.id: owners.lead for t in plan.targets if (owners := plan.owners_of(t))}
+    assert leads[SERIES[1]] == LEAD
+    for target, lead in leads.items():
+        late = calendar(harness, plan.id, target)["ReportOverdue"]
+        assert late[:2] == ("firing", lead)
+        assert str(late[4]).endswith(NEVER)
+    told = [
+        (a.labels["alertname"], a.state, a.labels["owner"])
+        for _, a in await harness.published("calendar")
+        if [a.labels["plan"], a.labels["target"]] == SERIES
+    ]
+    assert told == [("ReportOverdue", alert_pb2.ALERT_STATE_FIRING, LEAD)]
+
+    await harness.run([score("2025-04", ON, 46.0)])
+    await sweep(harness, "2025-06-10")
+    assert calendar(harness, *SERIES) == overdue(  # judged from April's score, not nothing
+        "resolved", "2025-05-01", f"{WHAT}: số liệu tháng 5/2025 đến hạn ngày 30/06/2025"
+    )
+    await sweep(harness, "2025-06-23")
+    due = calendar(harness, *SERIES)["ReportDue"]
+    assert due[:4] == ("firing", LEAD, "info", "2025-05-01")
+    assert NEVER not in str(due[4])
+
+
+async def test_a_series_scored_is_not_also_reminded_as_never_reported(harness: Harness) -> None:
+    """January 2025 scored: February's figure (due 31/03) is the one owed, not April's, the
+    latest overdue that a series never reported would owe on 10/06/2025."""
+    await harness.run([score("2025-01", ON, 46.0)])
+    await sweep(harness, "2025-06-10")
+    assert calendar(harness, *SERIES) == overdue(
+        "firing", "2025-02-01", f"{USAGE}, số liệu tháng 2/2025 (hạn ngày 31/03/2025)"
+    )
+
+
+async def test_after_the_plans_baseline_the_next_year_is_owed(harness: Harness) -> None:
+    """Khánh Hòa's plan gives R&D spending for 2024 (yearly, lag 0): 2025's figure is owed,
+    due 30/06/2026; its lead is reminded a week before and told it is late after."""
+    target = ("khanh_hoa_nq57", "rd_spending_share_grdp_2030")
+    lead = "so_khcn_khanh_hoa"  # the plan's owner: the target names none
+    await sweep(harness, "2026-06-22")
+    assert calendar(harness, *target) == {}
+    await sweep(harness, "2026-06-23")
+    assert calendar(harness, *target)["ReportDue"][:4] == ("firing", lead, "info", "2025-01-01")
+    await sweep(harness, "2026-07-01")
+    found = calendar(harness, *target)
+    assert found["ReportDue"][0] == "resolved"
+    assert found["ReportOverdue"][:4] == ("firing", lead, "warning", "2025-01-01")
+    assert str(found["ReportOverdue"][4]).endswith(
+        f"số liệu năm 2025 (hạn ngày 30/06/2026); {NEVER}"
+    )

@@ -13,6 +13,7 @@ from chiso_core.broker import ensure_topics
 from chiso_core.settings import BrokerSettings
 from tests.alerting import drifting, recent_months, subscribe
 from tests.e2e.conftest import StartService
+from tests.e2e.support import nobody_owes
 from tests.http_recorder import http_recorder
 from tests.kafka_io import produce
 
@@ -36,6 +37,7 @@ def test_a_killed_sender_loses_no_notification(
     start_service: StartService, database_url: str, bootstrap_servers: str, kill: str
 ) -> None:
     asyncio.run(ensure_topics(BrokerSettings(kafka_bootstrap_servers=bootstrap_servers)))
+    nobody_owes(database_url)
     with http_recorder(delay_s=1.0 if kill == "while_sending" else 0.0) as hook:
         for _ in range(SUBSCRIBERS):
             subscribe(database_url, hook.url("/hook"), filters={"rules": ["status"]})

@@ -17,7 +17,7 @@ from chiso_core.lag import LagProbe
 from chiso_core.settings import BrokerSettings
 from tests.alerting import subscribe
 from tests.e2e.conftest import StartService
-from tests.e2e.support import count, monthly_figures, wait_for
+from tests.e2e.support import count, monthly_figures, nobody_owes, wait_for
 from tests.http_recorder import http_recorder
 
 SMALL_BATCHES = {"CHISO_BATCH_MAX_RECORDS": "20", "CHISO_BATCH_TIMEOUT_MS": "20"}
@@ -49,6 +49,7 @@ def test_two_of_each_one_killed_mid_stream(
     start_service: StartService, database_url: str, bootstrap_servers: str, auth: dict[str, str]
 ) -> None:
     asyncio.run(ensure_topics(BrokerSettings(kafka_bootstrap_servers=bootstrap_servers)))
+    nobody_owes(database_url)
     figures = monthly_figures(100, 2016, 30.0, 0.1)  # 3 provinces x 2 indicators x 100 months
     n = len(figures)
     scoring_env = {**SMALL_BATCHES, "CHISO_GROUP_ID": "scoring-scale"}

@@ -50,8 +50,8 @@ def first_owed(plan: Plan, target: Target, indicator: Indicator, today: date) ->
     baseline = plan.baseline_for(target)
     if baseline is not None:
         return date(baseline.year + 1, 1, 1)
-    # a due date is at most the lag and a year's window past a period's end: two years back
-    # always hold a period already due
+    # a period's due date is at most its length (a year), its lag and its window (six months)
+    # after its start: the period holding the day two years and the lag back is always due
     since = today - timedelta(days=indicator.publication_lag_days + 2 * 366)
     due = [p for p in periods(indicator.cadence, since, today) if due_date(p, indicator) < today]
     return due[-1].start

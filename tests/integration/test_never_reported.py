@@ -2,13 +2,15 @@
 TimescaleDB, the sweep run at chosen days: the lead agency is reminded of the period owed from
 the start (the latest already past its due date, or the first after the plan's baseline), saying
 that nothing was ever received; once a score comes the series is judged from its scored period
-instead, and a series scored is never judged as unreported."""
+instead, and a series scored is never judged as unreported; a target the catalog drops is
+reminded of no more."""
 
 # ruff: noqa: F811 (the pipeline's harness fixture, imported, is the tests' parameter)
 
 import psycopg
 
 from chiso_core.catalog import Catalog
+from chiso_core.catalog import store as catalog_store
 from chiso_core.contracts.v1 import alert_pb2, score_pb2
 from tests.alerting import score
 from tests.integration.test_alerts_pipeline import Harness, harness  # noqa: F401
@@ -101,3 +103,33 @@ async def test_after_the_plans_baseline_the_next_year_is_owed(harness: Harness) 
     assert str(found["ReportOverdue"][4]).endswith(
         f"số liệu năm 2025 (hạn ngày 30/06/2026); {NEVER}"
     )
+
+
+async def test_a_target_the_catalog_drops_is_no_longer_reminded_of(
+    harness: Harness, catalog: Catalog
+) -> None:
+    """Tam Đường's 2025 milestone reminded of, then dropped from a new revision of its plan:
+    nothing judges it again, so the sweep resolves its reminder, told to its lead."""
+    target = (SERIES[0], "implementation_plans_issued_2025")
+    await sweep(harness, "2025-06-10")
+    assert calendar(harness, *target)["ReportOverdue"][:2] == ("firing", LEAD)
+
+    plan = catalog.plans[SERIES[0]]
+    kept = tuple(t for t in plan.targets if t.id != target[1])
+    revised = {**catalog.plans, plan.id: plan.model_copy(update={"targets": kept})}
+    with psycopg.connect(harness.database_url) as conn, conn.transaction():
+        catalog_store.load(conn, catalog.model_copy(update={"plans": revised}))
+    harness.sweeper.judging.catalog.ttl = 0  # read the new revision now, not 30 s on
+    await sweep(harness, "2025-06-11")
+    assert calendar(harness, *target)["ReportOverdue"][:2] == ("resolved", LEAD)
+    told = [
+        (a.state, a.labels["owner"])
+        for _, a in await harness.published("calendar")
+        if a.labels["target"] == target[1]
+    ]
+    assert told == [
+        (alert_pb2.ALERT_STATE_FIRING, LEAD),
+        (alert_pb2.ALERT_STATE_RESOLVED, LEAD),
+    ]
+    # the plan's other reminders are judged as before
+    assert calendar(harness, *SERIES)["ReportOverdue"][0] == "firing"

@@ -1,9 +1,10 @@
 """The reporting calendar for a plan target that never had a figure (pure): the period it owes
 (after the plan's baseline, else the latest one already past its due date) for every cadence,
 the reminders `calendar` gives from it, saying that nothing was ever received, and which of the
-catalog's targets are judged so (those with no series scored)."""
+catalog's targets are judged so (those with no series scored); a reminder that nothing judges
+any more resolves."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -11,8 +12,10 @@ from hypothesis import strategies as st
 
 from chiso_alerts.lifecycle import transitions
 from chiso_alerts.lifecycle.context import BatchContext
+from chiso_alerts.lifecycle.orphans import orphaned
 from chiso_alerts.lifecycle.unreported import unreported, unreported_verdicts
 from chiso_alerts.rules.calendar import calendar, first_owed, owed
+from chiso_alerts.rules.lifecycle import State, advance
 from chiso_alerts.rules.model import SeriesKey, Verdict
 from chiso_alerts.rules.params import load_params
 from chiso_core.catalog.models import (
@@ -277,3 +280,29 @@ def test_while_nothing_comes_the_period_owed_follows_the_calendar() -> None:
         assert late.active == (True,)
         periods.append(str(late.period))
     assert periods == ["2025-04", "2025-05", "2025-06"]
+
+
+# --- reminders nothing judges any more --------------------------------------------------------
+
+
+def test_a_reminder_no_verdict_speaks_of_resolves_as_it_was_addressed() -> None:
+    """A target reminded of, then dropped from the catalog: nothing judges it again."""
+    day = date(2025, 6, 10)
+    [_, late] = unreported_verdicts([], context(catalog(plan()), day), WEEK)
+    firing, _ = advance(None, late.verdict, datetime(2025, 6, 10, tzinfo=UTC))
+    assert firing is not None
+    dropped = catalog(plan(targets=()))
+    [resolving] = orphaned([firing], unreported_verdicts([], context(dropped, day), WEEK), dropped)
+    assert resolving.verdict.labels == late.verdict.labels  # the same alert
+    assert resolving.verdict.active == (False,)
+    assert resolving.verdict.audience == LEAD
+    assert resolving.province == "12"
+    resolved, changed = advance(firing, resolving.verdict, datetime(2025, 6, 11, tzinfo=UTC))
+    assert changed
+    assert resolved is not None
+    assert resolved.state is State.RESOLVED
+    # judged this round (still in the catalog): left to its verdict
+    assert orphaned([firing], [late], catalog(plan())) == []
+    # the catalog no longer knows its unit either: keyed by the unit's id
+    nowhere = Catalog(indicators={}, jurisdictions={}, plans={})
+    assert [j.province for j in orphaned([firing], [], nowhere)] == ["tam_duong"]

@@ -3,6 +3,7 @@ pipelined in the caller's transaction."""
 
 from collections.abc import Collection, Iterable, Sequence
 from datetime import date
+from typing import Any
 
 from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
@@ -69,14 +70,15 @@ async def all_series(conn: AsyncConnection) -> list[tuple[SeriesKey, date]]:
     return [(SeriesKey(*row[:6]), row[6]) for row in await cur.fetchall()]
 
 
-async def load_alerts(conn: AsyncConnection, fingerprints: Iterable[str]) -> dict[str, AlertState]:
-    cur = await conn.execute(
-        "SELECT fingerprint, labels, annotations, state, starts_at, ends_at, fired_at,"
-        " last_grain, last_period FROM alerts WHERE fingerprint = ANY(%s)",
-        [list(set(fingerprints))],
-    )
-    return {
-        fp: AlertState(
+_ALERT = (
+    "SELECT fingerprint, labels, annotations, state, starts_at, ends_at, fired_at, last_grain,"
+    " last_period FROM alerts"
+)
+
+
+def _alert_states(rows: Iterable[tuple[Any, ...]]) -> list[AlertState]:
+    return [
+        AlertState(
             fp,
             labels,
             annotations,
@@ -86,10 +88,21 @@ async def load_alerts(conn: AsyncConnection, fingerprints: Iterable[str]) -> dic
             fired,
             None if grain is None else Period.of(grain, period),
         )
-        for fp, labels, annotations, state, starts, ends, fired, grain, period in (
-            await cur.fetchall()
-        )
-    }
+        for fp, labels, annotations, state, starts, ends, fired, grain, period in rows
+    ]
+
+
+async def load_alerts(conn: AsyncConnection, fingerprints: Iterable[str]) -> dict[str, AlertState]:
+    cur = await conn.execute(_ALERT + " WHERE fingerprint = ANY(%s)", [list(set(fingerprints))])
+    return {a.fingerprint: a for a in _alert_states(await cur.fetchall())}
+
+
+async def open_alerts(conn: AsyncConnection, rule: str) -> list[AlertState]:
+    """The rule's pending and firing alerts."""
+    cur = await conn.execute(
+        _ALERT + " WHERE state IN ('pending', 'firing') AND labels->>'rule' = %s", [rule]
+    )
+    return _alert_states(await cur.fetchall())
 
 
 async def save_alerts(

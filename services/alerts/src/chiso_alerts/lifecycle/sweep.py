@@ -1,7 +1,8 @@
 """The periodic sweep: what no score announces is found by looking — series that stopped
 reporting (stale), figures owed to the reporting calendar (by the series scored, and by the plan
-targets that never had a figure), explanations asked of owners and given. One replica sweeps at
-a time (a transaction-scoped advisory lock); the others skip the round."""
+targets that never had a figure; a reminder nothing judges any more resolves), explanations
+asked of owners and given. One replica sweeps at a time (a transaction-scoped advisory lock);
+the others skip the round."""
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
@@ -10,8 +11,10 @@ from psycopg_pool import AsyncConnectionPool
 
 from chiso_alerts.lifecycle import store, transitions
 from chiso_alerts.lifecycle.context import BatchContext, Judging
+from chiso_alerts.lifecycle.orphans import orphaned
 from chiso_alerts.lifecycle.owners import Deadlines, owner_verdicts
 from chiso_alerts.lifecycle.unreported import unreported_verdicts
+from chiso_alerts.rules import calendar
 from chiso_alerts.rules.model import SeriesKey
 from chiso_alerts.rules.stale import jurisdiction_stale, stale
 from chiso_core.publisher import Publisher
@@ -75,5 +78,7 @@ class Sweeper:
                 + await owner_verdicts(conn, series, context, self.deadlines, now)
                 + unreported_verdicts(series, context, self.deadlines.report_lead)
             )
+            reminders = await store.open_alerts(conn, calendar.RULE)
+            judged += orphaned(reminders, judged, context.catalog)
             changed = await transitions.apply(conn, judged, context.lifecycle, self.publisher, now)
             return len(changed)

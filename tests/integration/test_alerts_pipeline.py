@@ -334,10 +334,10 @@ async def test_the_sweep_finds_a_silent_jurisdiction_and_a_new_score_ends_it(
 
 
 async def test_a_large_batch_gives_the_event_loop_turns(harness: Harness) -> None:
-    """3,000 series off track in one batch: decoding and judging them take the loop for far
+    """5,000 series off track in one batch: decoding and judging them take the loop for far
     longer than a turn (chiso_core.turns), yet the API and the probes wait a turn at most."""
     batch = []
-    for k in range(3000):
+    for k in range(5000):
         key, message = score(M[-1], OFF, 41.0)
         message.jurisdiction_id = f"xa_{k}"
         batch.append((key, message))
@@ -350,7 +350,8 @@ async def test_a_large_batch_gives_the_event_loop_turns(harness: Harness) -> Non
         await work
         took = time.perf_counter() - started
     [(pending,)] = harness.rows("SELECT count(*) FROM alerts WHERE state = 'pending'")
-    assert pending == 3000
-    # unturned, the loop waited for the decoding, the judging and the fingerprints (~0.16 s
-    # here); with turns, the longest wait is one of psycopg's own steps (~0.02 s)
-    assert longest < 0.05 < took, (longest, took)
+    assert pending == 5000
+    # unturned, the loop waited for the decoding, the judging and the fingerprints (~0.3 s
+    # here; ~0.09 s with the fingerprints alone unturned); with turns, the longest wait is one
+    # of psycopg's own steps (~0.03 s), with room for a loaded machine
+    assert longest < 0.07 < took, (longest, took)

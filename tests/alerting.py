@@ -124,3 +124,12 @@ def explain(
             " 'Thiếu nhân lực.', 'Tuyển thêm 5 người.', 'api')",
             (plan, target, period, agency, done),
         )
+
+
+def nobody_owes(database_url: str) -> None:
+    """The catalog's targets without owners, for a test that counts the leaders' alerts of
+    figures that are not the latest owed: the calendar would remind each owner of the figure
+    after them (a sweep, or the first batch of a series), or of those its targets never
+    reported, and an overdue figure holds back its target's alerts to leaders."""
+    with psycopg.connect(database_url) as conn:
+        conn.execute("DELETE FROM catalog_owners")

@@ -45,11 +45,3 @@ def wait_for(check: Callable[[], Any], timeout: float = 60, what: str = "") -> A
             return result
         time.sleep(0.2)
     raise AssertionError(f"not reached within {timeout} s {what}".strip())
-
-
-def nobody_owes(database_url: str) -> None:
-    """The catalog's targets without owners, for a test that counts the leaders' alerts: the
-    alerts' first sweep would remind each owner of the figures its targets never reported, and
-    an overdue figure holds back its target's alerts to leaders."""
-    with psycopg.connect(database_url) as conn:
-        conn.execute("DELETE FROM catalog_owners")

@@ -11,9 +11,8 @@ import pytest
 from chiso_core import topics
 from chiso_core.broker import ensure_topics
 from chiso_core.settings import BrokerSettings
-from tests.alerting import drifting, recent_months, subscribe
+from tests.alerting import drifting, nobody_owes, recent_months, subscribe
 from tests.e2e.conftest import StartService
-from tests.e2e.support import nobody_owes
 from tests.http_recorder import http_recorder
 from tests.kafka_io import produce
 

@@ -15,9 +15,9 @@ from chiso_core import topics
 from chiso_core.broker import ensure_topics
 from chiso_core.lag import LagProbe
 from chiso_core.settings import BrokerSettings
-from tests.alerting import subscribe
+from tests.alerting import nobody_owes, subscribe
 from tests.e2e.conftest import StartService
-from tests.e2e.support import count, monthly_figures, nobody_owes, wait_for
+from tests.e2e.support import count, monthly_figures, wait_for
 from tests.http_recorder import http_recorder
 
 SMALL_BATCHES = {"CHISO_BATCH_MAX_RECORDS": "20", "CHISO_BATCH_TIMEOUT_MS": "20"}

@@ -46,12 +46,21 @@ async def sweep(harness: Harness, day: str | datetime) -> int:
     return await harness.sweeper.run_once()
 
 
+async def scored(harness: Harness, day: str, records: list[tuple[bytes, score_pb2.Score]]) -> None:
+    """`records` handled as a batch on `day`: a series new to alerts has its calendar judged
+    with its first batch, as of that day."""
+    harness.clock.at = at(day)
+    await harness.run(records)
+
+
 async def test_the_calendar_reminds_the_owner_before_and_after_the_due_date(
     harness: Harness,
 ) -> None:
     """March 2025 scored last: April's figure is due 31/05/2025 (monthly, lag 0), so a week
     before it ReportDue fires, from 01/06 ReportOverdue, and April's figure ends both."""
-    await harness.run([score(m, ON, 46.0) for m in ("2025-01", "2025-02", "2025-03")])
+    await scored(
+        harness, "2025-04-10", [score(m, ON, 46.0) for m in ("2025-01", "2025-02", "2025-03")]
+    )
 
     await sweep(harness, "2025-05-23")
     assert states(harness, "calendar") == {}
@@ -93,7 +102,7 @@ async def test_the_calendar_reminds_the_owner_before_and_after_the_due_date(
 async def test_an_overdue_figure_inhibits_its_targets_alerts_to_leaders_until_it_arrives(
     harness: Harness,
 ) -> None:
-    await harness.run([score(m, OFF, 41.0) for m in ("2025-02", "2025-03")])
+    await scored(harness, "2025-04-10", [score(m, OFF, 41.0) for m in ("2025-02", "2025-03")])
     assert states(harness, "status")["TargetOffTrack"][0] == "firing"
     await sweep(harness, "2025-06-01")
     assert states(harness, "calendar")["ReportOverdue"][0] == "firing"
@@ -129,7 +138,7 @@ async def test_the_owner_is_asked_to_explain_reminded_and_answered(
     March ends both. April still off track asks again."""
     leader = subscribe(harness.database_url, "https://ioc.example.vn/hook")
     owner = subscribe(harness.database_url, "https://dvc.example.vn/hook", owner=LEAD)
-    await harness.run([score(m, OFF, 41.0) for m in ("2025-02", "2025-03")])
+    await scored(harness, "2025-04-10", [score(m, OFF, 41.0) for m in ("2025-02", "2025-03")])
     asked_at = at("2025-04-10")
 
     await sweep(harness, asked_at)

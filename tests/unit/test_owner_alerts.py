@@ -15,15 +15,17 @@ from chiso_alerts.dispatch.route import memberships
 from chiso_alerts.dispatch.subscription import matches
 from chiso_alerts.inhibit.inhibit import inhibited
 from chiso_alerts.rules.calendar import calendar
+from chiso_alerts.rules.evaluate import evaluate
 from chiso_alerts.rules.explanation import Asked, explanation
 from chiso_alerts.rules.lifecycle import advance, fingerprint
 from chiso_alerts.rules.model import Severity, Verdict
 from chiso_alerts.rules.params import SeverityParams
 from chiso_core.catalog.models import Cadence
 from chiso_core.periods import Period
+from chiso_core.status import Status
 from chiso_core.timeliness import due_date
 from tests.unit.test_alert_routing import ALERT, in_subtree, sub
-from tests.unit.test_alert_rules import KEY, NAMES
+from tests.unit.test_alert_rules import DEFAULTS, KEY, NAMES, months
 from tests.unit.test_timeliness import indicator
 
 LEAD = "vp_ubnd_tam_duong"
@@ -292,3 +294,22 @@ def test_what_is_addressed_to_an_owner_is_never_inhibited() -> None:
     assert not inhibited(request, [OVERDUE, jurisdiction_stale])
     assert not inhibited(OVERDUE, [OVERDUE, jurisdiction_stale])
     assert inhibited(ALERT, [jurisdiction_stale])
+
+
+# --- a series' first batch --------------------------------------------------------------------
+
+
+def test_a_batchs_rules_and_the_owners_alerts_never_share_a_fingerprint() -> None:
+    """A series' first batch judges the owners' alerts beside the batch's own rules, in one
+    apply keyed by fingerprint: one verdict must not hide another of the same series."""
+    now = datetime(2025, 6, 10, tzinfo=UTC)
+    batch = evaluate(KEY, months(Status.OFF_TRACK), DEFAULTS, Cadence.MONTH, now.date(), NAMES)
+    asked = Asked(LEAD, None, (), None)
+    owners = [
+        *explanation(KEY, asked, now, WEEK, SEVERITY, NAMES),
+        *calendar(
+            KEY, LEAD, date(2025, 5, 1), indicator(Cadence.MONTH), now.date(), WEEK, SEVERITY, NAMES
+        ),
+    ]
+    prints = [fingerprint(v.labels) for v in (*batch, *owners)]
+    assert len(set(prints)) == len(prints) == 8

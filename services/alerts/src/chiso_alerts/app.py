@@ -1,8 +1,6 @@
 """Wiring of the alerts service: chiso.scores.v1 → alert lifecycle → chiso.alerts.v1; beside it
 the stale sweep, the group dispatcher and the outbox sender, and the alerts API."""
 
-from datetime import timedelta
-
 import httpx
 from fastapi import FastAPI
 from psycopg_pool import AsyncConnectionPool
@@ -44,13 +42,10 @@ def create_app(settings: AlertsSettings | None = None) -> FastAPI:
         )
         every = settings.dispatch_interval_s
         links = ack_links(settings)
-        deadlines = Deadlines(
-            timedelta(seconds=settings.explanation_due_s),
-            timedelta(days=settings.report_reminder_days),
-        )
+        deadlines = Deadlines.of(settings)
         authenticate = Authenticator(pool, settings, Permission.ALERTS)
         return Parts(
-            AlertsPipeline(pool, publisher, judging).handle,
+            AlertsPipeline(pool, publisher, judging, deadlines).handle,
             ROUTERS,
             [
                 Loop(

@@ -1,7 +1,8 @@
 """The sweep's alerts addressed to targets' owners: the reporting calendar's reminders
 (rules/calendar.py) and the requests for explanations (rules/explanation.py), judged for every
-series at once. Beyond the series, they read the status alerts and open requests (one query)
-and the periods explained (one query for the targets off track)."""
+series at once (and by a batch of scores for the series new to alerts: lifecycle/pipeline.py).
+Beyond the series, they read the status alerts and open requests (one query) and the periods
+explained (one query for the targets off track)."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,12 +17,22 @@ from chiso_alerts.rules import explanation, status
 from chiso_alerts.rules.calendar import calendar
 from chiso_alerts.rules.lifecycle import AlertState, State, fingerprint
 from chiso_alerts.rules.model import SeriesKey, series_labels
+from chiso_core.settings import AlertsSettings
+from chiso_core.turns import in_turns
 
 
 @dataclass(frozen=True)
 class Deadlines:
     explanation: timedelta  # CHISO_EXPLANATION_DUE_S: an owner's time to explain
     report_lead: timedelta  # CHISO_REPORT_REMINDER_DAYS: a reminder this long before a due date
+
+    @classmethod
+    def of(cls, settings: AlertsSettings) -> "Deadlines":
+        """The settings' deadlines: one reading for the batches and the sweep."""
+        return cls(
+            timedelta(seconds=settings.explanation_due_s),
+            timedelta(days=settings.report_reminder_days),
+        )
 
 
 def _fingerprints(key: SeriesKey) -> tuple[str, str]:
@@ -70,8 +81,10 @@ async def owner_verdicts(
     deadlines: Deadlines,
     now: datetime,
 ) -> list[Judged]:
-    """Every series' ExplanationRequested, ExplanationOverdue, ReportDue and ReportOverdue."""
-    prints = {key: _fingerprints(key) for key, _ in series}
+    """Every series' ExplanationRequested, ExplanationOverdue, ReportDue and ReportOverdue. Its
+    loops give the event loop turns: the sweep judges every series, and a batch of scores
+    every series new to it (thousands when a commune-level plan is first scored)."""
+    prints = {key: _fingerprints(key) async for key, _ in in_turns(series)}
     alerts = await store.load_alerts(conn, [fp for pair in prints.values() for fp in pair])
     off_track = {
         key: a.last_period
@@ -80,7 +93,7 @@ async def owner_verdicts(
     }
     explained = await store.explained(conn, {(k.plan_id, k.target_id) for k in off_track})
     judged = []
-    for key, last_end in series:
+    async for key, last_end in in_turns(series):
         request = _open(alerts.get(prints[key][1]))
         asked = explanation.Asked(
             context.owner(key),

@@ -1,16 +1,19 @@
 """One batch of scores: each series' window of scored periods updated, judged by the rules,
-and the alerts advanced — all in one transaction, published before it commits. The batch's
-loops (decoding, judging) give the event loop a turn every few milliseconds (chiso_core.turns),
-as scoring's do: the API and the probes wait a turn, not a batch."""
+and the alerts advanced — all in one transaction, published before it commits. A series scored
+for the first time has its owners' alerts judged too (the sweep's, lifecycle/owners.py), so that
+the reminder of a target never reported ends with the batch that brings its first figure. The
+batch's loops (decoding, judging) give the event loop a turn every few milliseconds
+(chiso_core.turns), as scoring's do: the API and the probes wait a turn, not a batch."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from google.protobuf.message import DecodeError
 from psycopg_pool import AsyncConnectionPool
 
 from chiso_alerts.lifecycle import store, transitions
-from chiso_alerts.lifecycle.context import Judging
+from chiso_alerts.lifecycle.context import BatchContext, Judging
+from chiso_alerts.lifecycle.owners import Deadlines, owner_verdicts
 from chiso_alerts.rules import window
 from chiso_alerts.rules.evaluate import evaluate
 from chiso_alerts.rules.model import ScorePoint, SeriesKey, from_score
@@ -20,9 +23,23 @@ from chiso_core.publisher import Publisher
 from chiso_core.turns import in_turns
 
 
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
 class AlertsPipeline:
-    def __init__(self, pool: AsyncConnectionPool, publisher: Publisher, judging: Judging) -> None:
+    def __init__(
+        self,
+        pool: AsyncConnectionPool,
+        publisher: Publisher,
+        judging: Judging,
+        deadlines: Deadlines,
+        clock: Callable[[], datetime] = _now,
+    ) -> None:
         self.pool, self.publisher, self.judging = pool, publisher, judging
+        # the sweep's deadlines, and a clock a test can set as it sets the sweep's: a series'
+        # first batch judges the calendar, which depends on the day
+        self.deadlines, self.clock = deadlines, clock
 
     async def handle(self, records: Sequence[Record]) -> None:
         points: dict[SeriesKey, list[ScorePoint]] = {}
@@ -40,7 +57,7 @@ class AlertsPipeline:
                 bad.append(rejected("alerts", record, str(e)))
                 continue
             points.setdefault(key, []).append(point)
-        now = datetime.now(UTC)
+        now = self.clock()
         context = await self.judging.context(now)
         async with self.pool.connection() as conn, conn.transaction():
             before = await store.load_windows(conn, points)
@@ -51,17 +68,33 @@ class AlertsPipeline:
                 async for k, p in in_turns(points.items())
             }
             await store.save_windows(conn, windows)
-            judged = [
-                transitions.Judged(verdict, key.province)
-                async for key, w in in_turns(windows.items())
-                for verdict in evaluate(
-                    key,
-                    w,
-                    context.params.for_indicator(key.indicator),
-                    context.cadence(key.indicator),
-                    context.today,
-                    context.rule_names(key),
-                )
-            ]
+            judged = await _judged(windows, context)
+            # The calendar of a series scored for the first time, judged now rather than at the
+            # next sweep: the same fingerprints as the sweep's reminder of the target never
+            # reported, which resolves here (or names the period owed next, when that one is
+            # already late) instead of holding back the target's alerts to leaders until then.
+            # Its explanations judge nothing yet: no status alert has fired for it before.
+            first = [(k, w[-1].period.end) for k, w in windows.items() if k not in before]
+            if first:
+                judged += await owner_verdicts(conn, first, context, self.deadlines, now)
             await transitions.apply(conn, judged, context.lifecycle, self.publisher, now)
         await self.publisher.publish_rejected(bad)
+
+
+async def _judged(
+    windows: dict[SeriesKey, window.Window], context: BatchContext
+) -> list[transitions.Judged]:
+    """Every rule's verdict on every series of the batch (none of them an owner's alert: their
+    fingerprints differ from those of owner_verdicts)."""
+    return [
+        transitions.Judged(verdict, key.province)
+        async for key, w in in_turns(windows.items())
+        for verdict in evaluate(
+            key,
+            w,
+            context.params.for_indicator(key.indicator),
+            context.cadence(key.indicator),
+            context.today,
+            context.rule_names(key),
+        )
+    ]

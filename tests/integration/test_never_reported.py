@@ -182,6 +182,17 @@ async def test_after_the_plans_baseline_the_next_year_is_owed(harness: Harness) 
     )
 
 
+async def test_a_target_past_its_due_year_owes_that_years_figure(harness: Harness) -> None:
+    """Tam Đường's 2025 milestone (yearly, lag 0, no baseline) never reported: on 01/07/2027
+    2026's figure is due too (30/06/2027), but a figure of 2026 does not judge a 2025 target:
+    2025's is the one owed, critical (its due year is past)."""
+    target = (SERIES[0], "implementation_plans_issued_2025")
+    await sweep(harness, "2027-07-01")
+    late = calendar(harness, *target)["ReportOverdue"]
+    assert late[:4] == ("firing", LEAD, "critical", "2025-01-01")
+    assert str(late[4]).endswith(f"số liệu năm 2025 (hạn ngày 30/06/2026); {NEVER}")
+
+
 async def test_a_target_the_catalog_drops_is_no_longer_reminded_of(
     harness: Harness, catalog: Catalog
 ) -> None:

@@ -1,8 +1,8 @@
 """The reporting calendar for a plan target that never had a figure (pure): the period it owes
-(after the plan's baseline, else the latest one already past its due date) for every cadence,
-the reminders `calendar` gives from it, saying that nothing was ever received, and which of the
-catalog's targets are judged so (those with no series scored); a reminder that nothing judges
-any more resolves."""
+(after the plan's baseline, else the latest one already past its due date, no later than the
+target's due year) for every cadence, the reminders `calendar` gives from it, saying that
+nothing was ever received, and which of the catalog's targets are judged so (those with no
+series scored); a reminder that nothing judges any more resolves."""
 
 from datetime import UTC, date, datetime, timedelta
 
@@ -35,14 +35,14 @@ from tests.unit.test_owner_alerts import LEAD, SEVERITY, WEEK
 from tests.unit.test_timeliness import indicator
 
 
-def target(id_: str = "usage_2030", owners: Owners | None = None) -> Target:
+def target(id_: str = "usage_2030", owners: Owners | None = None, due_year: int = 2030) -> Target:
     return Target(
         id=id_,
         indicator="x",
         comparator="gt",
         value=80,
         unit="percent",
-        due_year=2030,
+        due_year=due_year,
         quote="đạt trên 80%",
         owners=owners,
     )
@@ -135,21 +135,85 @@ def test_without_a_baseline_the_latest_period_past_its_due_date_is_owed(
     today=st.dates(date(2024, 1, 1), date(2031, 12, 31)),
     cadence=st.sampled_from(Cadence),
     lag=st.integers(0, 366),
+    due_year=st.integers(2025, 2031),
 )
 def test_without_a_baseline_something_is_always_overdue_and_nothing_later_is(
-    today: date, cadence: Cadence, lag: int
+    today: date, cadence: Cadence, lag: int, due_year: int
 ) -> None:
     """Not the latest period ended, which is always still within its window: the series would
-    never be overdue although nothing ever came."""
-    ind = indicator(cadence, lag)
-    period = owed(first_owed(plan(), target(), ind, today), ind)
+    never be overdue although nothing ever came. Nothing later is overdue but what falls after
+    the target's due year, which does not judge it."""
+    ind, goal = indicator(cadence, lag), target(due_year=due_year)
+    p = plan(targets=(goal,))
+    period = owed(first_owed(p, goal, ind, today), ind)
     assert period is not None
     assert due_date(period, ind) < today
+    assert period.year <= due_year
     after = owed(period.end, ind)
     assert after is not None
-    assert due_date(after, ind) >= today
-    _, late = reminders(plan(), ind, today)
+    assert due_date(after, ind) >= today or after.year > due_year
+    _, late = reminders(p, ind, today)
     assert late.active == (True,)
+
+
+@pytest.mark.parametrize(
+    ("cadence", "lag", "today", "owed_by_due_year"),
+    [
+        # 04/12/2026: October 2026 (due 30/11) is the latest monthly figure due
+        (Cadence.MONTH, 0, date(2026, 12, 4), {2025: "2025-12", 2026: "2026-10", 2027: "2026-10"}),
+        # 15/01/2026: December 2025 is not due yet (31/01), November is (31/12)
+        (Cadence.MONTH, 0, date(2026, 1, 15), {2025: "2025-11", 2026: "2025-11", 2027: "2025-11"}),
+        (Cadence.MONTH, 30, date(2026, 12, 4), {2025: "2025-12", 2026: "2026-09", 2027: "2026-09"}),
+        # Q3 2026 is due 30/11/2026 (a quarter's window: two months)
+        (
+            Cadence.QUARTER,
+            0,
+            date(2026, 12, 4),
+            {2025: "2025-Q4", 2026: "2026-Q3", 2027: "2026-Q3"},
+        ),
+        (
+            Cadence.QUARTER,
+            15,
+            date(2026, 3, 16),
+            {2025: "2025-Q4", 2026: "2025-Q4", 2027: "2025-Q4"},
+        ),
+        # the year 2025 is due 30/06/2026, with a lag of 90 days 30/09/2026
+        (Cadence.YEAR, 0, date(2026, 12, 4), {2025: "2025", 2026: "2025", 2027: "2025"}),
+        (Cadence.YEAR, 90, date(2026, 9, 30), {2025: "2024", 2026: "2024", 2027: "2024"}),
+        (Cadence.YEAR, 0, date(2027, 7, 1), {2025: "2025", 2026: "2026", 2027: "2026"}),
+    ],
+)
+def test_without_a_baseline_a_target_past_its_due_year_owes_that_years_last_period(
+    cadence: Cadence, lag: int, today: date, owed_by_due_year: dict[int, str]
+) -> None:
+    """A figure for a year after the target's due year does not judge the target: once the due
+    year's last period is due, that period is owed and stays so; before, the latest due."""
+    ind = indicator(cadence, lag)
+    for due_year, owed_ in owed_by_due_year.items():
+        goal = target(due_year=due_year)
+        period = owed(first_owed(plan(targets=(goal,)), goal, ind, today), ind)
+        assert period == Period.parse(owed_), due_year
+        _, late = reminders(plan(targets=(goal,)), ind, today)
+        assert late.period == period
+        assert late.active == (True,)
+
+
+@pytest.mark.parametrize(
+    ("cadence", "owed_"),
+    [(Cadence.MONTH, "2025-01"), (Cadence.QUARTER, "2025-Q1"), (Cadence.YEAR, "2025")],
+)
+@pytest.mark.parametrize("due_year", [2025, 2026, 2027])
+def test_with_a_baseline_the_due_year_changes_nothing(
+    cadence: Cadence, owed_: str, due_year: int
+) -> None:
+    """The plan's baseline is before the due year (Plan.baseline_for), so the year after it is
+    at most the due year: after 2024's figure January, Q1 or the year 2025 is owed whether the
+    target is due last year, this year or next (on 04/12/2026), and is long overdue."""
+    ind, goal = indicator(cadence), target(due_year=due_year)
+    p = plan(2024, targets=(goal,))
+    assert owed(first_owed(p, goal, ind, date(2026, 12, 4)), ind) == Period.parse(owed_)
+    _, late = reminders(p, ind, date(2026, 12, 4))
+    assert (late.period, late.active) == (Period.parse(owed_), (True,))
 
 
 @pytest.mark.parametrize(

@@ -44,16 +44,20 @@ def first_owed(plan: Plan, target: Target, indicator: Indicator, today: date) ->
     """For a series that never had a figure, what stands for the end of its latest scored
     period (the day `owed` starts from): the start of the year after the plan's baseline for
     the target, whose figure the plan itself gives (so January, Q1 or the year after it is
-    owed); without one, the start of the latest period already past its due date. Not the
-    latest period ended: that one is always within its window, so nothing would ever be
-    overdue although nothing ever came."""
+    owed; a baseline is always before the due year); without one, the start of the latest
+    period already past its due date and not after the target's due year — once that year's
+    last period is due, it is the one owed, whatever came due since: a later figure does not
+    judge the target. Not the latest period ended: that one is always within its window, so
+    nothing would ever be overdue although nothing ever came."""
     baseline = plan.baseline_for(target)
     if baseline is not None:
         return date(baseline.year + 1, 1, 1)
+    until = min(today, date(target.due_year, 12, 31))
     # a period's due date is at most its length (a year), its lag and its window (six months)
-    # after its start: the period holding the day two years and the lag back is always due
-    since = today - timedelta(days=indicator.publication_lag_days + 2 * 366)
-    due = [p for p in periods(indicator.cadence, since, today) if due_date(p, indicator) < today]
+    # after its start: the period holding the day two years and the lag before `until` (today
+    # or earlier) is always due
+    since = until - timedelta(days=indicator.publication_lag_days + 2 * 366)
+    due = [p for p in periods(indicator.cadence, since, until) if due_date(p, indicator) < today]
     return due[-1].start
 
 

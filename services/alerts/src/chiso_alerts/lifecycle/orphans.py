@@ -23,7 +23,7 @@ def orphaned(
 ) -> list[Judged]:
     """A verdict resolving each of `reminders` (open alerts) whose fingerprint no verdict of
     `judged` has."""
-    spoken = {fingerprint(j.verdict.labels) for j in judged}
+    spoken = {j.fingerprint for j in judged}
     resolved = []
     for alert in reminders:
         identity = {k: v for k, v in alert.labels.items() if k not in _NOT_IDENTITY}

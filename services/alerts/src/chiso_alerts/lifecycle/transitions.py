@@ -5,6 +5,7 @@ annotation, and published on chiso.alerts.v1 before the commit."""
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from prometheus_client import Counter
 from psycopg import AsyncConnection
@@ -43,6 +44,12 @@ class Judged:
 
     verdict: Verdict
     province: str
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """The alert's key, hashed once: the sweep asks it of every verdict for its orphans,
+        then apply does (30,000 verdicts in a sweep of 5,000 series, ~2 µs each)."""
+        return fingerprint(self.verdict.labels)
 
 
 @dataclass(frozen=True)
@@ -87,7 +94,7 @@ async def apply(
     now: datetime,
 ) -> list[AlertState]:
     """Advance every judged alert; returns the ones whose state changed."""
-    by_fp = {fingerprint(j.verdict.labels): j async for j in in_turns(judged)}
+    by_fp = {j.fingerprint: j async for j in in_turns(judged)}
     current = await store.load_alerts(conn, by_fp)
     touched: list[AlertState] = []
     changed: list[AlertState] = []

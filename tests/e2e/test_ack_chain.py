@@ -72,9 +72,10 @@ def alerts_env(smtp_port: int) -> dict[str, str]:
         "CHISO_ACK_LINK_TTL_S": str(LINK_TTL_S),
         "CHISO_DISPATCH_INTERVAL_S": "0.2",
         "CHISO_ESCALATE_INTERVAL_S": "0.3",
-        # the first sweep reminds the owners that the targets never reported, which holds back
-        # their alerts to leaders until a sweep sees the scores: one sweep a second
-        "CHISO_SWEEP_INTERVAL_S": "1",
+        # the sweep at start reminds the owners that the targets never reported, which would
+        # hold back their alerts to leaders; the batch bringing a target's first scores ends its
+        # reminder, so the leaders hear without another sweep (none within the hour)
+        "CHISO_SWEEP_INTERVAL_S": "3600",
     }
 
 

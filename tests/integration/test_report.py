@@ -169,8 +169,9 @@ async def test_the_summary_table_fits_the_page_with_the_longest_names_and_figure
     catalog: Catalog, tmp_path: Path
 ) -> None:
     """Every plan's targets, each with a figure (some as long as 1.234.567,8 and a unit as long
-    as người/vạn dân): laid out at the printed page's width (186 mm, 703 px), no cell of the
-    table overflows, and the PDF prints."""
+    as người/vạn dân) at the periods of the longest names (tháng 12/2024, quý III/2024): laid
+    out at the printed page's width (186 mm, 703 px), no cell of the table overflows (a period
+    breaks only between its words), and the PDF prints."""
     from datetime import date
 
     from chiso_scoring.report import content, render
@@ -187,6 +188,7 @@ async def test_the_summary_table_fits_the_page_with_the_longest_names_and_figure
                 "probability": 0.42,
                 "status": "needs_acceleration",
             },
+            {"month": "2024-12", "quarter": "2024-Q3", "year": "2024"},
         )
         page = render.html(content.build(catalog, plan.id, scores, None, date(2025, 8, 1)))
         file = tmp_path / f"{plan.id}.html"

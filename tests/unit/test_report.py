@@ -106,12 +106,17 @@ def test_the_chart_places_figures_on_their_period_ends_and_clips_the_interval() 
     assert '<polygon class="interval"' in svg
 
 
+PERIODS = {"month": "2025-06", "quarter": "2025-Q2", "year": "2025"}
+
+
 def plan_scores(
-    catalog: Catalog, plan: Plan, fields: Callable[[int], Mapping[str, object]]
+    catalog: Catalog,
+    plan: Plan,
+    fields: Callable[[int], Mapping[str, object]],
+    periods: Mapping[str, str] = PERIODS,
 ) -> list[ScoreOut]:
-    """A score for every target of a plan, in its indicator's cadence; `fields(n)` for the
-    n-th target's figures."""
-    periods = {"month": "2025-06", "quarter": "2025-Q2", "year": "2025"}
+    """A score for every target of a plan, at `periods` by its indicator's cadence; `fields(n)`
+    for the n-th target's figures."""
     return [
         _score(periods[catalog.indicators[t.indicator].cadence]).model_copy(
             update={

@@ -356,7 +356,8 @@ def test_a_reminder_no_verdict_speaks_of_resolves_as_it_was_addressed() -> None:
     firing, _ = advance(None, late.verdict, datetime(2025, 6, 10, tzinfo=UTC))
     assert firing is not None
     dropped = catalog(plan(targets=()))
-    [resolving] = orphaned([firing], unreported_verdicts([], context(dropped, day), WEEK), dropped)
+    spoken = {j.fingerprint for j in unreported_verdicts([], context(dropped, day), WEEK)}
+    [resolving] = orphaned([firing], spoken, dropped)
     assert resolving.verdict.labels == late.verdict.labels  # the same alert
     assert resolving.verdict.active == (False,)
     assert resolving.verdict.audience == LEAD
@@ -366,7 +367,7 @@ def test_a_reminder_no_verdict_speaks_of_resolves_as_it_was_addressed() -> None:
     assert resolved is not None
     assert resolved.state is State.RESOLVED
     # judged this round (still in the catalog): left to its verdict
-    assert orphaned([firing], [late], catalog(plan())) == []
+    assert list(orphaned([firing], {late.fingerprint}, catalog(plan()))) == []
     # the catalog no longer knows its unit either: keyed by the unit's id
     nowhere = Catalog(indicators={}, jurisdictions={}, plans={})
-    assert [j.province for j in orphaned([firing], [], nowhere)] == ["tam_duong"]
+    assert [j.province for j in orphaned([firing], set(), nowhere)] == ["tam_duong"]

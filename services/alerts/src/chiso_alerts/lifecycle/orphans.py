@@ -6,7 +6,7 @@ batch of scores, only for the series it brings first), so such a reminder resolv
 that stops judging it, instead of firing at its owner for good. Pure: the sweep reads the open
 reminders."""
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable, Iterator
 
 from chiso_alerts.dispatch.audience import OWNER, owner_of
 from chiso_alerts.lifecycle.transitions import Judged
@@ -19,12 +19,11 @@ _NOT_IDENTITY = ("severity", OWNER)
 
 
 def orphaned(
-    reminders: Iterable[AlertState], judged: Iterable[Judged], catalog: Catalog
-) -> list[Judged]:
-    """A verdict resolving each of `reminders` (open alerts) whose fingerprint no verdict of
-    `judged` has."""
-    spoken = {j.fingerprint for j in judged}
-    resolved = []
+    reminders: Iterable[AlertState], spoken: Container[str], catalog: Catalog
+) -> Iterator[Judged]:
+    """A verdict resolving each of `reminders` (open alerts) whose fingerprint is not among
+    `spoken` (the fingerprints of the sweep's verdicts), one at a time: the sweep gives the
+    event loop turns between them (chiso_core.turns)."""
     for alert in reminders:
         identity = {k: v for k, v in alert.labels.items() if k not in _NOT_IDENTITY}
         # labels not as advance() writes them are not taken apart: left as they are
@@ -40,5 +39,4 @@ def orphaned(
         )
         where = identity.get("jurisdiction", "")
         known = where in catalog.jurisdictions
-        resolved.append(Judged(verdict, catalog.province_code(where) if known else where))
-    return resolved
+        yield Judged(verdict, catalog.province_code(where) if known else where)

@@ -1,11 +1,12 @@
 """The lifecycle's SQL: series windows and alerts of a batch read in one query each, written
 pipelined in the caller's transaction."""
 
+import asyncio
 from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from psycopg import AsyncConnection
+from psycopg import AsyncConnection, AsyncCursor
 from psycopg.types.json import Jsonb
 
 from chiso_alerts.rules import window
@@ -92,6 +93,20 @@ def _alert_states(rows: Iterable[tuple[Any, ...]]) -> list[AlertState]:
     ]
 
 
+# Alerts converted from their rows a part at a time: a row's labels and annotations are JSON,
+# and 5,000 rows converted at once held the event loop ~50 ms (a sweep, a batch of new series).
+_PART = 500
+
+
+async def _alerts_read(cur: AsyncCursor[Any]) -> list[AlertState]:
+    """The alerts a query read, the event loop given a turn between parts."""
+    alerts: list[AlertState] = []
+    while rows := await cur.fetchmany(_PART):
+        alerts += _alert_states(rows)
+        await asyncio.sleep(0)
+    return alerts
+
+
 async def load_alerts(conn: AsyncConnection, fingerprints: Iterable[str]) -> dict[str, AlertState]:
     # In binary format (`%b`), as scoring's keys: tens of thousands of fingerprints (a batch of
     # 5,000 new series, or a sweep), which the text format quotes one by one on the event loop
@@ -99,7 +114,7 @@ async def load_alerts(conn: AsyncConnection, fingerprints: Iterable[str]) -> dic
     cur = await conn.execute(
         _ALERT + " WHERE fingerprint = ANY(%b::text[])", [list(set(fingerprints))]
     )
-    return {a.fingerprint: a for a in _alert_states(await cur.fetchall())}
+    return {a.fingerprint: a for a in await _alerts_read(cur)}
 
 
 async def open_alerts(conn: AsyncConnection, rule: str) -> list[AlertState]:
@@ -107,7 +122,7 @@ async def open_alerts(conn: AsyncConnection, rule: str) -> list[AlertState]:
     cur = await conn.execute(
         _ALERT + " WHERE state IN ('pending', 'firing') AND labels->>'rule' = %s", [rule]
     )
-    return _alert_states(await cur.fetchall())
+    return await _alerts_read(cur)
 
 
 async def save_alerts(

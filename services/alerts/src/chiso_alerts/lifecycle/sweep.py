@@ -18,6 +18,7 @@ from chiso_alerts.rules import calendar
 from chiso_alerts.rules.model import SeriesKey
 from chiso_alerts.rules.stale import jurisdiction_stale, stale
 from chiso_core.publisher import Publisher
+from chiso_core.turns import in_turns
 
 _LOCK = 0x636869736F_5357  # "chiso" "SW": any constant no other part of chiso locks on
 
@@ -26,13 +27,13 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def stale_verdicts(
+async def stale_verdicts(
     series: Sequence[tuple[SeriesKey, date]], context: BatchContext
 ) -> list[transitions.Judged]:
-    """Every series' IndicatorStale, and each jurisdiction's JurisdictionStale."""
+    """Every series' IndicatorStale, and each jurisdiction's JurisdictionStale (in turns)."""
     judged = []
     by_jurisdiction: dict[str, list[transitions.Judged]] = {}
-    for key, last_end in series:
+    async for key, last_end in in_turns(series):
         verdict = stale(
             key,
             last_end,
@@ -44,7 +45,7 @@ def stale_verdicts(
         one = transitions.Judged(verdict, key.province)
         judged.append(one)
         by_jurisdiction.setdefault(key.jurisdiction, []).append(one)
-    for jurisdiction, judged_there in by_jurisdiction.items():
+    async for jurisdiction, judged_there in in_turns(by_jurisdiction.items()):
         name = context.jurisdiction_name(jurisdiction)
         verdict = jurisdiction_stale(jurisdiction, name, [j.verdict for j in judged_there])
         judged.append(transitions.Judged(verdict, judged_there[0].province))
@@ -74,11 +75,13 @@ class Sweeper:
                 return 0
             series = await store.all_series(conn)
             judged = (
-                stale_verdicts(series, context)
+                await stale_verdicts(series, context)
                 + await owner_verdicts(conn, series, context, self.deadlines, now)
                 + unreported_verdicts(series, context, self.deadlines.report_lead)
             )
             reminders = await store.open_alerts(conn, calendar.RULE)
-            judged += orphaned(reminders, judged, context.catalog)
+            # hashing every verdict's labels takes the loop as long as judging them: in turns
+            spoken = {j.fingerprint async for j in in_turns(judged)}
+            judged += [j async for j in in_turns(orphaned(reminders, spoken, context.catalog))]
             changed = await transitions.apply(conn, judged, context.lifecycle, self.publisher, now)
             return len(changed)

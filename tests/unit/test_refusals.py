@@ -127,3 +127,14 @@ def test_an_items_problem_is_in_one_language_when_one_is_asked_for() -> None:
     assert problem_of(error, "observations[2]", lang="vi").problem == "trường không có trong mẫu"
     assert problem_of(error, "observations[2]", lang="en").problem == "unknown field"
     assert problem_of(error, "observations[2]").field == "observations[2].colour"
+
+
+def test_one_vietnamese_phrase_is_one_refusal() -> None:
+    """Two refusals saying the same in Vietnamese mean the same thing: they are one definition
+    (a client matching the English would otherwise see two texts for one refusal)."""
+    english: dict[str, set[str]] = {}
+    for _, text in _phrases():
+        found = BOTH.match(text)
+        assert found is not None
+        english.setdefault(found["vi"], set()).add(found["en"])
+    assert {vi: en for vi, en in english.items() if len(en) > 1} == {}

@@ -50,7 +50,7 @@ def scores_router(
         if found is None:
             raise ApiError(
                 404,
-                refusals.NO_SUCH_PLAN,
+                refusals.UNKNOWN_PLAN,
                 [Problem(field="plan", problem=say.unknown_plan(plan).both())],
             )
         return found

@@ -116,7 +116,6 @@ OUTSIDE_SCOPE = both("nằm ngoài phạm vi của khóa này", "outside this ke
 UNKNOWN_JURISDICTION = both("không có đơn vị hành chính này", "unknown jurisdiction")
 UNKNOWN_INDICATOR = both("không có chỉ tiêu này", "unknown indicator")
 UNKNOWN_PLAN = both("không có kế hoạch này", "unknown plan")
-NO_SUCH_PLAN = both("không có kế hoạch này", "no such plan")
 
 
 def not_in_catalog(sent: str) -> str:

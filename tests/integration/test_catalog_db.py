@@ -69,7 +69,19 @@ def test_the_api_reads_back_what_the_files_say(api: TestClient) -> None:
     assert [p["id"] for p in api.get("/v1/plans").json()] == [f.stem for f in files]
     for f in files:
         assert api.get(f"/v1/plans/{f.stem}").json() == as_files_say(Plan, read_yaml(f))
-    assert api.get("/v1/plans/no_such_plan").status_code == 404
+    unknown = api.get("/v1/plans/no_such_plan")
+    assert (unknown.status_code, unknown.json()) == (
+        404,
+        {
+            "error": "không có kế hoạch này / unknown plan",
+            "problems": [
+                {
+                    "field": "plan_id",
+                    "problem": "không có kế hoạch 'no_such_plan' / no plan 'no_such_plan'",
+                }
+            ],
+        },
+    )
 
 
 def test_a_changed_target_makes_a_new_revision_and_old_scores_keep_theirs(

@@ -40,10 +40,8 @@ def vietnamese_first(text: str) -> bool:
 
 
 def texts(answer: httpx.Response) -> list[str]:
-    """The title and every problem of a refusal (the catalog's 404 is the framework's shape)."""
+    """The title and every problem of a refusal."""
     body = answer.json()
-    if "detail" in body:
-        return [body["detail"]]
     return [body["error"], *(p["problem"] for p in body["problems"])]
 
 

@@ -9,11 +9,10 @@ from fastapi import APIRouter, Depends, Query
 from psycopg_pool import AsyncConnectionPool
 
 from chiso_core.catalog import Catalog
+from chiso_core.catalog.api import unknown_plan
 from chiso_core.catalog.models import Plan
 from chiso_core.db import connection_or_503
-from chiso_core.problems import ApiError, ErrorResponse, PlainText, Problem
-from chiso_core.words import problems as say
-from chiso_core.words import refusals
+from chiso_core.problems import ErrorResponse, PlainText
 from chiso_scoring import reads
 from chiso_scoring.reads import ExplanationRecord, Scorecard, ScoreOut
 
@@ -48,11 +47,7 @@ def scores_router(
     async def plan_of(plan: str) -> Plan:
         found = (await catalog()).plans.get(plan)
         if found is None:
-            raise ApiError(
-                404,
-                refusals.UNKNOWN_PLAN,
-                [Problem(field="plan", problem=say.unknown_plan(plan).both())],
-            )
+            raise unknown_plan(plan, "plan")
         return found
 
     @router.get("/scores", summary="Score history, oldest first")

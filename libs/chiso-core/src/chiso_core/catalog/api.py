@@ -2,15 +2,19 @@
 
 from collections.abc import Awaitable, Callable
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 from pydantic import BaseModel
 
 from chiso_core.catalog.models import Catalog, Indicator, Jurisdiction, Plan
+from chiso_core.problems import ApiError, Problem, error_responses
 from chiso_core.words import problems as say
+from chiso_core.words import refusals
 
 
-class NotFound(BaseModel):
-    detail: str
+def unknown_plan(plan: str, field: str) -> ApiError:
+    """404 for a plan the catalog does not hold, naming the parameter that named it."""
+    problem = Problem(field=field, problem=say.unknown_plan(plan).both())
+    return ApiError(404, refusals.UNKNOWN_PLAN, [problem])
 
 
 class PlanSummary(BaseModel):
@@ -51,12 +55,12 @@ def catalog_router(catalog: Callable[[], Awaitable[Catalog]]) -> APIRouter:
         "/plans/{plan_id}",
         response_model_exclude_none=True,
         summary="One plan, whole",
-        responses={404: {"model": NotFound, "description": "no plan with this id"}},
+        responses=error_responses({404: "no plan with this id"}),
     )
     async def plan(plan_id: str) -> Plan:
         found = (await catalog()).plans.get(plan_id)
         if found is None:
-            raise HTTPException(404, say.unknown_plan(plan_id).both())
+            raise unknown_plan(plan_id, "plan_id")
         return found
 
     return router

@@ -152,16 +152,30 @@ def validation_handler(
     return on_validation_error
 
 
+# A path as a refusal echoes it: enough to recognise, never the whole of a hostile one.
+_PATH_SHOWN = 200
+
+
 async def on_http_error(request: Request, exc: Exception) -> Response:
-    """A body the framework cannot even read (malformed multipart) is a 400 in the one error
-    shape; other HTTP errors keep the framework's answer."""
+    """The framework's own refusals in the one error shape: a body it cannot even read
+    (malformed multipart, 400), no route at the path (404), a method the path does not take
+    (405, its `Allow` header kept). The services' own refusals are ApiErrors; any other HTTP
+    error keeps the framework's answer."""
     assert isinstance(exc, StarletteHTTPException)
-    if exc.status_code == 400:
-        return error_response(
-            400,
-            refusals.UNREADABLE_BODY,
-            [Problem(field="body", problem=refusals.unreadable_body(str(exc.detail)))],
-        )
+    path = request.url.path[:_PATH_SHOWN]
+    match exc.status_code:
+        case 400:
+            problem = Problem(field="body", problem=refusals.unreadable_body(str(exc.detail)))
+            return error_response(400, refusals.UNREADABLE_BODY, [problem])
+        case 404:
+            problem = Problem(field="path", problem=refusals.no_path(path))
+            return error_response(404, refusals.NOT_FOUND, [problem])
+        case 405:
+            allow = (exc.headers or {}).get("Allow", "")
+            problem = Problem(
+                field="method", problem=refusals.not_taken(request.method, path, allow)
+            )
+            return error_response(405, refusals.METHOD_NOT_ALLOWED, [problem], Allow=allow)
     return await http_exception_handler(request, exc)
 
 

@@ -27,6 +27,22 @@ def unreadable_body(detail: str) -> str:
 
 
 BODY_TOO_LARGE = both("nội dung yêu cầu quá lớn", "request body too large")
+NOT_FOUND = both("không tìm thấy", "not found")
+
+
+def no_path(path: str) -> str:
+    return both(f"API này không có đường dẫn {path!r}", f"this API has no path {path!r}")
+
+
+METHOD_NOT_ALLOWED = both("phương thức không được phép", "method not allowed")
+
+
+def not_taken(method: str, path: str, allowed: str) -> str:
+    """`allowed`: the methods the path takes, as the `Allow` header lists them."""
+    return both(
+        f"{path!r} không nhận phương thức {method}, chỉ nhận {allowed}",
+        f"{path!r} does not take {method}, only {allowed}",
+    )
 
 
 def at_most_bytes(limit: int) -> str:

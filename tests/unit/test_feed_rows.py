@@ -1,6 +1,7 @@
 """Feed configurations and the pure step from a feed's document to items of the one intake."""
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from chiso_ingest.feeds.rows import records, to_items
 from tests.feed_server import usage_config
 
 ROOT = Path(__file__).resolve().parents[2]
+BOTH = re.compile(r"^(?P<vi>.+?) / (?P<en>.+)$", re.DOTALL)
 
 
 def feed(**changes: Any) -> Feed:
@@ -172,14 +174,71 @@ def test_a_row_that_is_no_figure_carries_its_problem(
     assert f"{problem.field}: {problem.problem}".startswith(reason)
 
 
+def csv_usage_feed() -> Feed:
+    return feed(
+        format="csv",
+        mapping={
+            "indicator": {"value": "online_public_service_usage"},
+            "jurisdiction": {"field": "ma"},
+            "period": {"field": "thang"},
+            "value": {"field": "gia_tri"},
+        },
+    )
+
+
 @pytest.mark.parametrize(
-    ("body", "message"),
+    ("kind", "body", "vietnamese", "english"),
     [
-        (b"<html>", "the body is not JSON"),
-        (b'{"data": {}}', "the body has no 'data.items'"),
-        (b'{"data": {"items": {}}}', "data.items is not a list of records"),
+        (
+            feed(),
+            b"<html>",
+            "nguồn dữ liệu portal: nội dung không phải JSON hợp lệ",
+            "feed portal: the body is not JSON (Expecting value: line 1 column 1 (char 0))",
+        ),
+        (
+            feed(),
+            b"\xff\xfe{}",
+            "nguồn dữ liệu portal: nội dung không phải JSON hợp lệ",
+            "feed portal: the body is not JSON (",
+        ),
+        (
+            feed(),
+            b'{"data": {}}',
+            "nguồn dữ liệu portal: nội dung không có 'data.items' (records: data.items)",
+            "feed portal: the body has no 'data.items' (records: data.items)",
+        ),
+        (
+            feed(),
+            b'["data"]',
+            "nguồn dữ liệu portal: nội dung không có 'data' (records: data.items)",
+            "feed portal: the body has no 'data' (records: data.items)",
+        ),
+        (
+            feed(),
+            b'{"data": {"items": {}}}',
+            "nguồn dữ liệu portal: data.items không phải một danh sách bản ghi",
+            "feed portal: data.items is not a list of records",
+        ),
+        (
+            feed().model_copy(update={"records": ""}),
+            b'{"items": []}',
+            "nguồn dữ liệu portal: nội dung không phải một danh sách bản ghi",
+            "feed portal: the body is not a list of records",
+        ),
+        (
+            csv_usage_feed(),
+            "ma,thang,gia_tri\n56,2025-06,61.5\n".encode("utf-16"),
+            "nguồn dữ liệu portal: nội dung CSV không ở mã UTF-8",
+            "feed portal: the CSV body is not UTF-8 (",
+        ),
     ],
 )
-def test_a_document_of_the_wrong_shape_fails_the_poll(body: bytes, message: str) -> None:
-    with pytest.raises(FeedError, match=message):
-        records(feed(), body)
+def test_a_document_of_the_wrong_shape_fails_the_poll_saying_why_vietnamese_first(
+    kind: Feed, body: bytes, vietnamese: str, english: str
+) -> None:
+    with pytest.raises(FeedError) as raised:
+        records(kind, body)
+    both = BOTH.match(str(raised.value))
+    assert both is not None, raised.value
+    assert both["vi"] == vietnamese
+    assert both["en"].startswith(english), both["en"]

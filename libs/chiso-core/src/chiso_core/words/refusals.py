@@ -274,6 +274,40 @@ def not_a_number(found: str) -> str:
     )
 
 
+# --- ingest: a feed's document (the poll fails whole, the reason in the log) -------------------
+
+
+def _feed(feed: str, vi: str, en: str) -> str:
+    return both(f"nguồn dữ liệu {feed}: {vi}", f"feed {feed}: {en}")
+
+
+def feed_not_utf8(feed: str, detail: str) -> str:
+    return _feed(feed, "nội dung CSV không ở mã UTF-8", f"the CSV body is not UTF-8 ({detail})")
+
+
+def feed_not_json(feed: str, detail: str) -> str:
+    return _feed(feed, "nội dung không phải JSON hợp lệ", f"the body is not JSON ({detail})")
+
+
+def feed_lacks(feed: str, at: str, records: str) -> str:
+    """`at`: the part of the `records` path the body does not have."""
+    return _feed(
+        feed,
+        f"nội dung không có {at!r} (records: {records})",
+        f"the body has no {at!r} (records: {records})",
+    )
+
+
+def feed_not_a_list(feed: str, records: str) -> str:
+    """`records`: the feed's path of the list of records, empty for the body itself."""
+    where_vi, where_en = (records, records) if records else ("nội dung", "the body")
+    return _feed(
+        feed,
+        f"{where_vi} không phải một danh sách bản ghi",
+        f"{where_en} is not a list of records",
+    )
+
+
 # --- alerts: subscriptions' addresses ------------------------------------------------------------
 
 INVALID_ADDRESS = both("địa chỉ không hợp lệ", "invalid address")

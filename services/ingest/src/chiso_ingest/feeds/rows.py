@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from chiso_core.catalog import Catalog
 from chiso_core.problems import Problem
+from chiso_core.words import refusals
 from chiso_ingest.feeds.config import Feed, FeedError, Format, Mapping, Source
 from chiso_ingest.intake import Item
 from chiso_ingest.models import ObservationIn
@@ -24,22 +25,22 @@ def records(feed: Feed, body: bytes) -> list[tuple[str, Any]]:
         try:
             text = body.decode("utf-8-sig")
         except UnicodeDecodeError as e:
-            raise FeedError(f"feed {feed.name}: the CSV body is not UTF-8 ({e})") from e
+            raise FeedError(refusals.feed_not_utf8(feed.name, str(e))) from e
         reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=feed.delimiter)
         # Row numbers as a spreadsheet shows them: the header is row 1.
         return [(f"rows[{reader.line_num}]", dict(row)) for row in reader]
     try:
         data: Any = json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise FeedError(f"feed {feed.name}: the body is not JSON ({e})") from e
+        raise FeedError(refusals.feed_not_json(feed.name, str(e))) from e
     path = [p for p in feed.records.split(".") if p]
     for i, key in enumerate(path):
         if not isinstance(data, dict) or key not in data:
             at = ".".join(path[: i + 1])
-            raise FeedError(f"feed {feed.name}: the body has no {at!r} (records: {feed.records})")
+            raise FeedError(refusals.feed_lacks(feed.name, at, feed.records))
         data = data[key]
     if not isinstance(data, list):
-        raise FeedError(f"feed {feed.name}: {feed.records or 'the body'} is not a list of records")
+        raise FeedError(refusals.feed_not_a_list(feed.name, feed.records))
     prefix = feed.records or "records"
     return [(f"{prefix}[{i}]", row) for i, row in enumerate(data)]
 

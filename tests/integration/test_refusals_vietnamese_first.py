@@ -68,7 +68,7 @@ def bearer(key: str) -> dict[str, str]:
 
 # --- ingest --------------------------------------------------------------------------------
 
-MAX_ROWS, MAX_UNPACKED = 3, 1 << 20
+MAX_ROWS, MAX_UNPACKED, CELL = 3, 1 << 20, 64
 ROW = "online_public_service_usage,12,2025-06,61.5"
 
 
@@ -81,6 +81,7 @@ def ingest(bootstrap_servers: str, database_url: str) -> Iterator[TestClient]:
         file_max_rows=MAX_ROWS,
         file_max_unpacked_bytes=MAX_UNPACKED,
         rate_limit_burst=1000,  # every case in every language, at once
+        file_max_cell_chars=CELL,
     )
     with TestClient(app) as c:
         yield c
@@ -187,11 +188,11 @@ def test_every_refusal_of_ingest_is_vietnamese_first(
     )
 
 
-def test_the_problems_of_items_are_in_the_language_asked_for_and_a_rows_in_both(
+def test_the_problems_of_items_are_in_the_language_asked_for(
     ingest: TestClient, database_url: str
 ) -> None:
     """A figure's problems follow Accept-Language (Vietnamese by default), under a title in
-    both; what a file's row could not be read as is said in both, whatever the language."""
+    both."""
     scoped = bearer(agency_key(database_url, "so_lc", ["lai_chau"], [OPS]))
     outside = {"observations": [obs(jurisdiction="khanh_hoa")]}
     vietnamese = ingest.post(URL, json=outside, headers=scoped)
@@ -204,19 +205,62 @@ def test_the_problems_of_items_are_in_the_language_asked_for_and_a_rows_in_both(
     assert " / " not in said_vi, said_vi
     assert said_en.isascii(), said_en
 
-    rows = 'indicator,jurisdiction,period,value\nonline_public_service_usage,12,2025-06,"61,5"\n'
-    rows += "online_public_service_usage,12,,55\n"
+
+# Every kind of row a sheet's reader cannot take as a figure (each the second row of its file,
+# under the fixture's MAX_ROWS), and what it says of it.
+ROWS = {
+    "value": (
+        'online_public_service_usage,12,2025-06,"61,5",,',
+        "cần một số viết với dấu chấm thập phân, ví dụ 61.5, không phải '61,5'",
+        "expected a number such as 61.5, found '61,5'",
+    ),
+    "period": ("online_public_service_usage,12,,55,,", "không được để trống", "must not be empty"),
+    "jurisdiction": (
+        f"online_public_service_usage,{'1' * (CELL + 1)},2025-06,55,,",
+        f"dài quá {CELL} ký tự",
+        f"longer than {CELL} characters",
+    ),
+    "numerator": (
+        "online_public_service_usage,12,2025-06,55,x,100",
+        "cần một số viết với dấu chấm thập phân, ví dụ 61.5, không phải 'x'",
+        "expected a number such as 61.5, found 'x'",
+    ),
+}
+
+
+def test_what_a_files_row_could_not_be_read_as_is_in_the_language_asked_for(
+    ingest: TestClient, database_url: str
+) -> None:
+    """As every other problem of an item, naming the row and column; in an explanations' file
+    too."""
+    scoped = bearer(agency_key(database_url, "so_lc", ["lai_chau"], [OPS]))
+    header = "indicator,jurisdiction,period,value,numerator,denominator"
+    notes = f"plan,target,period,done,difficulties,next_actions\np,t,2025,{'x' * (CELL + 1)},a,b"
     for language in LANGUAGES:
-        answer = ingest.post(
-            f"{URL}/file",
-            files={"file": ("june.csv", rows.encode())},
-            params={"dry_run": "true"},
+        english = language.get("Accept-Language") == "en"
+        for column, (row, vi, en) in ROWS.items():
+            answer = ingest.post(
+                f"{URL}/file",
+                files={"file": ("june.csv", f"{header}\n{row}".encode())},
+                params={"dry_run": "true"},
+                headers=scoped | language,
+            )
+            assert answer.status_code == 200, answer.text
+            [item] = answer.json()["items"]
+            assert item["problems"] == [
+                {"field": f"rows[2].{column}", "problem": en if english else vi}
+            ]
+
+        explained = ingest.post(
+            "/v1/explanations/file",
+            files={"file": ("notes.csv", notes.encode())},
             headers=scoped | language,
         )
-        assert answer.status_code == 200, answer.text
-        said = [p["problem"] for item in answer.json()["items"] for p in item["problems"]]
-        assert len(said) == 2, said
-        assert all(vietnamese_first(p) for p in said), said
+        assert explained.status_code == 422, explained.text
+        assert vietnamese_first(explained.json()["error"])
+        _, vi, en = ROWS["jurisdiction"]
+        long = {"field": "rows[2].done", "problem": en if english else vi}
+        assert long in explained.json()["problems"], explained.text
 
 
 def test_over_the_rate_limit_is_vietnamese_first(

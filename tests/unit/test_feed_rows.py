@@ -1,7 +1,9 @@
-"""Feed configurations and the pure step from a feed's document to items of the one intake."""
+"""Feed configurations and the pure step from a feed's document to items of the one intake:
+every kind of document or record it cannot read is named, Vietnamese first."""
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -9,8 +11,12 @@ import pytest
 import yaml
 
 from chiso_core.catalog import Catalog
+from chiso_core.words.problems import Lang
+from chiso_ingest import intake
 from chiso_ingest.feeds.config import Feed, FeedError, load_feed, load_feeds
 from chiso_ingest.feeds.rows import records, to_items
+from chiso_ingest.ingestor import reason
+from chiso_ingest.intake import Item, Unreadable
 from tests.feed_server import usage_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,7 +113,7 @@ def test_json_rows_become_items_with_the_value_computed(catalog: Catalog) -> Non
     row = {"ma_dvhc": "56", "ky": "06/2025", "online": 615, "total": 1000}
     body = json.dumps({"data": {"items": [row]}}).encode()
     [item] = to_items(feed(), records(feed(), body), catalog)
-    assert item.problems == []
+    assert item.issues == []
     assert item.parsed is not None
     assert (item.parsed.indicator, item.parsed.jurisdiction, item.parsed.period) == (
         "online_public_service_usage",
@@ -119,11 +125,11 @@ def test_json_rows_become_items_with_the_value_computed(catalog: Catalog) -> Non
     assert (item.where, item.as_sent()) == ("data.items[0]", row)
 
 
-def test_csv_rows_are_numbered_like_a_spreadsheet(catalog: Catalog) -> None:
-    """Row 1 is the header; problems name rows[n] as every other intake does."""
-    csv_feed = feed(
+def csv_feed(delimiter: str = ",") -> Feed:
+    """A CSV of figures: chi_so, ma, thang, gia_tri."""
+    return feed(
         format="csv",
-        delimiter=";",
+        delimiter=delimiter,
         mapping={
             "indicator": {"field": "chi_so"},
             "jurisdiction": {"field": "ma"},
@@ -131,59 +137,99 @@ def test_csv_rows_are_numbered_like_a_spreadsheet(catalog: Catalog) -> None:
             "value": {"field": "gia_tri"},
         },
     )
+
+
+def test_csv_rows_are_numbered_like_a_spreadsheet(catalog: Catalog) -> None:
+    """Row 1 is the header; problems name rows[n] as every other intake does."""
+    semicolons = csv_feed(";")
     body = (
         "\ufeffchi_so;ma;thang;gia_tri\n"
         "cashless_transaction_share;82;2025-03;47.5\n"
         "cashless_transaction_share;82;2025-13;abc\n"
     ).encode()
-    good, bad = to_items(csv_feed, records(csv_feed, body), catalog)
+    good, bad = to_items(semicolons, records(semicolons, body), catalog)
     assert (good.where, good.parsed and good.parsed.value) == ("rows[2]", 47.5)
     assert (bad.where, bad.parsed) == ("rows[3]", None)
-    assert [(p.field, p.problem) for p in bad.problems] == [
-        ("rows[3].value", "expected a number, got 'abc'")
+    assert said(bad, catalog, "en") == [
+        ("rows[3].value", "expected a number such as 61.5, found 'abc'")
     ]
 
 
+def said(item: Item, catalog: Catalog, lang: Lang) -> list[tuple[str, str]]:
+    """The item's problems as the import summary says them, in `lang`."""
+    outcome = intake.checked(item, catalog, date(2026, 1, 1))
+    assert isinstance(outcome, Unreadable)
+    return [(p["field"], p["problem"]) for p in intake.problems(item, outcome, lang)]
+
+
+ROW = {"ma_dvhc": "56", "ky": "06/2025", "online": 1, "total": 2}
+
+
 @pytest.mark.parametrize(
-    ("record", "reason"),
+    ("record", "field", "vietnamese", "english"),
     [
-        ({"ky": "06/2025", "online": 1, "total": 2}, "data.items[0].jurisdiction: field 'ma_dvhc'"),
         (
-            {"ma_dvhc": "56", "ky": "2025-06", "online": 1, "total": 2},
-            "data.items[0].period: '2025-06' is not in format %m/%Y",
+            {"ky": "06/2025", "online": 1, "total": 2},
+            "data.items[0].jurisdiction",
+            "thiếu trường 'ma_dvhc' hoặc trường này để trống",
+            "field 'ma_dvhc' is missing",
         ),
         (
-            {"ma_dvhc": "56", "ky": "06/2025", "online": 1, "total": 0},
-            "data.items[0].denominator: must be above 0",
+            ROW | {"ma_dvhc": ""},
+            "data.items[0].jurisdiction",
+            "thiếu trường 'ma_dvhc' hoặc trường này để trống",
+            "field 'ma_dvhc' is missing",
         ),
         (
-            {"ma_dvhc": "56", "ky": "06/2025", "online": True, "total": 2},
-            "data.items[0].numerator: expected a number, got True",
+            ROW | {"ky": "2025-06"},
+            "data.items[0].period",
+            "'2025-06' không đúng định dạng %m/%Y",
+            "'2025-06' is not in format %m/%Y",
         ),
-        ("not an object", "data.items[0]: expected an object"),
+        (
+            ROW | {"total": 0},
+            "data.items[0].denominator",
+            "phải lớn hơn 0 để tính được giá trị",
+            "must be above 0 to compute the value",
+        ),
+        (
+            ROW | {"online": True},
+            "data.items[0].numerator",
+            "cần một số viết với dấu chấm thập phân, ví dụ 61.5, không phải True",
+            "expected a number such as 61.5, found True",
+        ),
+        (
+            ROW | {"online": "61,5"},
+            "data.items[0].numerator",
+            "cần một số viết với dấu chấm thập phân, ví dụ 61.5, không phải '61,5'",
+            "expected a number such as 61.5, found '61,5'",
+        ),
+        (
+            ROW | {"ma_dvhc": "5" * 40},
+            "data.items[0].jurisdiction",
+            "dài quá 32 ký tự",
+            "String should have at most 32 characters",
+        ),
+        (
+            "not an object",
+            "data.items[0]",
+            "phải là một đối tượng có các trường của một số liệu",
+            "expected an object with the fields of a figure",
+        ),
     ],
 )
-def test_a_row_that_is_no_figure_carries_its_problem(
-    catalog: Catalog, record: object, reason: str
+def test_a_record_that_is_no_figure_is_named_in_the_language_asked_for(
+    catalog: Catalog, record: object, field: str, vietnamese: str, english: str
 ) -> None:
-    """What cannot even be read as a figure; the checks proper run in the one intake."""
+    """What cannot even be read as a figure, said as every other problem of an item: in
+    Vietnamese, or English when asked for; the rejected topic's reason is in Vietnamese. (The
+    checks proper run in the one intake.)"""
     body = json.dumps({"data": {"items": [record]}}).encode()
     [item] = to_items(feed(), records(feed(), body), catalog)
     assert item.parsed is None
-    [problem] = item.problems
-    assert f"{problem.field}: {problem.problem}".startswith(reason)
-
-
-def csv_usage_feed() -> Feed:
-    return feed(
-        format="csv",
-        mapping={
-            "indicator": {"value": "online_public_service_usage"},
-            "jurisdiction": {"field": "ma"},
-            "period": {"field": "thang"},
-            "value": {"field": "gia_tri"},
-        },
-    )
+    assert said(item, catalog, "vi") == [(field, vietnamese)]
+    assert said(item, catalog, "en") == [(field, english)]
+    assert reason(item, Unreadable(tuple(item.issues))) == f"{field}: {vietnamese}"
 
 
 @pytest.mark.parametrize(
@@ -226,8 +272,8 @@ def csv_usage_feed() -> Feed:
             "feed portal: the body is not a list of records",
         ),
         (
-            csv_usage_feed(),
-            "ma,thang,gia_tri\n56,2025-06,61.5\n".encode("utf-16"),
+            csv_feed(),
+            "chi_so,ma,thang,gia_tri\n".encode("utf-16"),
             "nguồn dữ liệu portal: nội dung CSV không ở mã UTF-8",
             "feed portal: the CSV body is not UTF-8 (",
         ),

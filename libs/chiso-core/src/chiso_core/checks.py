@@ -77,7 +77,7 @@ class Sent(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Issue:
-    field: str  # within the figure: value, period, …
+    field: str  # within the figure: value, period, …; empty for the figure as a whole
     text: Text
 
     def line(self, lang: Lang = "vi") -> str:

@@ -55,6 +55,27 @@ class InvalidValue(ValueError):
         self.text = text
 
 
+def text_of(error: Mapping[str, Any], expected_object: Text = say.AN_OBJECT) -> Text:
+    """Why a pydantic error's value was refused, in both languages: the validator's own words
+    (an InvalidValue), else what was expected (`expected_object`: what an item that is no
+    object should have been)."""
+    raised = (error.get("ctx") or {}).get("error")
+    if error["type"] == "value_error" and isinstance(raised, InvalidValue):
+        return raised.text
+    return say.unreadable(error, expected_object)
+
+
+def item_field(loc: Sequence[int | str]) -> str:
+    """A pydantic error's field within the item it was read from; empty for the item itself."""
+    return field_path(loc) if loc else ""
+
+
+def within(where: str, field: str) -> str:
+    """A field's path within the item at `where` (observations[3] + value); the item's own
+    place for the item itself (an empty `field`)."""
+    return f"{where}.{field}" if where and field else where or field
+
+
 def problem_of(
     error: Mapping[str, Any],
     where: str = "",
@@ -64,14 +85,8 @@ def problem_of(
     """A pydantic error as a problem, in both languages (Vietnamese first), or in `lang` alone
     for an item of a batch; `where` names the item its location is relative to,
     `expected_object` says what an item that is no object should have been."""
-    path = field_path(error["loc"])
-    if where:
-        path = f"{where}.{path}" if error["loc"] else where
-    raised = (error.get("ctx") or {}).get("error")
-    if error["type"] == "value_error" and isinstance(raised, InvalidValue):
-        text = raised.text
-    else:
-        text = say.unreadable(error, expected_object)
+    text = text_of(error, expected_object)
+    path = within(where, item_field(error["loc"])) or "body"
     return Problem(
         field="body" if error["type"] == "json_invalid" else path,
         problem=text.both() if lang is None else text.in_(lang),

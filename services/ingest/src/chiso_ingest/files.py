@@ -14,6 +14,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 
+from chiso_core.checks import Issue
 from chiso_core.problems import ApiError, Problem
 from chiso_core.words import problems as say
 from chiso_core.words import refusals
@@ -53,18 +54,17 @@ class Layout:
         if missing or unknown:
             found = [n for n in names if n]
             named = (*self.required, *self.optional)
-            problem = refusals.header_columns(named, self.optional, found)
-            raise ApiError(422, refusals.HEADER_NOT_TEMPLATE, [_at(1, "header", problem)])
+            problem = Problem(
+                field="rows[1].header",
+                problem=refusals.header_columns(named, self.optional, found),
+            )
+            raise ApiError(422, refusals.HEADER_NOT_TEMPLATE, [problem])
         return {n: names.index(n) for n in self.columns if n in names}
 
 
 def cell_of(cells: Sequence[object], columns: dict[str, int], name: str) -> object:
     i = columns.get(name)
     return cells[i] if i is not None and i < len(cells) else None
-
-
-def _at(row: int, column: str, problem: str) -> Problem:
-    return Problem(field=f"rows[{row}].{column}", problem=problem)
 
 
 def text(value: object) -> str | None:
@@ -106,15 +106,15 @@ def _figure(
         return cell_of(values, columns, name)
 
     data: dict[str, Any] = {}
-    problems = []
+    issues = []
     for name in COLUMNS:
         value = _number(cell(name)) if name in _NUMBERS else text(cell(name))
         if isinstance(value, str) and name in _NUMBERS:
-            problems.append(_at(row, name, refusals.not_a_number(value)))
+            issues.append(Issue(name, say.not_a_number(value)))
         elif value is not None:
             data[name] = value
         elif name in REQUIRED:
-            problems.append(_at(row, name, say.empty_text().both()))
+            issues.append(Issue(name, say.empty_text()))
     if "period" not in data and "value" not in data:
         return None
     if unit := text(cell("unit")):
@@ -124,7 +124,7 @@ def _figure(
         # declares percent, and the value is read as shown, never guessed.
         data["value"] = round(data["value"] * 100, 10)
         data["unit"] = "percent"
-    return Item(index=row - 2, data=data, row=row, problems=problems)
+    return Item(index=row - 2, data=data, row=row, issues=issues)
 
 
 OBSERVATIONS = Layout(
@@ -185,11 +185,9 @@ def _next(rows: Iterator[Row], row: int, unreadable: str) -> Row | None:
         ) from e
 
 
-def _long_cells(
-    row: int, values: list[object], columns: dict[str, int], limit: int
-) -> list[Problem]:
+def _long_cells(values: list[object], columns: dict[str, int], limit: int) -> list[Issue]:
     return [
-        _at(row, name, say.too_long(limit).both())
+        Issue(name, say.too_long(limit))
         for name, i in columns.items()
         if i < len(values) and isinstance(values[i], str) and len(values[i]) > limit  # type: ignore[arg-type]
     ]
@@ -206,7 +204,7 @@ def _read(rows: Iterator[Row], limits: FileLimits, unreadable: str, layout: Layo
             columns = layout.header(values)
             continue
         if item := layout.item(n, values, cells, columns):
-            item.problems.extend(_long_cells(n, values, columns, limits.max_cell_chars))
+            item.issues.extend(_long_cells(values, columns, limits.max_cell_chars))
             items.append(item)
     if columns is None:
         raise ApiError(

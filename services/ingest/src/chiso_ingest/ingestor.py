@@ -50,9 +50,7 @@ def _as_sent(item: Item) -> bytes:
 def reason(item: Item, outcome: Unreadable | Rejected) -> str:
     """Why an item was refused, as the rejected topic carries it: in Vietnamese, each problem
     naming its field as the API's answer does."""
-    if isinstance(outcome, Rejected):
-        return "; ".join(f"{item.where}.{i.field}: {i.text.vi}" for i in outcome.issues)
-    return "; ".join(f"{p.field}: {p.problem}" for p in outcome.problems)
+    return "; ".join(f"{item.path(i.field)}: {i.text.vi}" for i in outcome.issues)
 
 
 def audit(
@@ -114,7 +112,7 @@ class Ingestor:
 
     def _checked(self, items: Sequence[Item], catalog: Catalog, request: Request) -> list[Verdict]:
         """Every item checked and kept to the agency's scope; 403 only when no item is in it."""
-        intake.read(items, request.lang)
+        intake.read(items)
         agency = request.agency
         today, allowed = self.today(), agency.subtree(catalog)
         verdicts: list[Verdict] = []

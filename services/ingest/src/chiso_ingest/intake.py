@@ -13,9 +13,9 @@ from chiso_core.access.agencies import Agency
 from chiso_core.catalog import Catalog
 from chiso_core.checks import Checked, Held, Issue, Rejected, check, plausible
 from chiso_core.contracts.v1 import observation_pb2
-from chiso_core.problems import Problem, problem_of
+from chiso_core.problems import item_field, text_of, within
 from chiso_core.words import problems as say
-from chiso_core.words.problems import Lang
+from chiso_core.words.problems import Lang, Text
 from chiso_ingest.models import ObservationIn
 
 # jurisdiction id, indicator, grain, first day: one figure's place in the observations table
@@ -33,7 +33,8 @@ class Item:
     index: int
     data: object  # as sent (None when it was read straight into `parsed`)
     row: int | None = None
-    problems: list[Problem] = field(default_factory=list)  # found while reading a file row
+    # found while reading it (a file's row, a feed's record), or reading it as a figure
+    issues: list[Issue] = field(default_factory=list)
     parsed: ObservationIn | None = None
     at: str | None = None  # where a feed's record is in its document, e.g. records[3]
 
@@ -45,6 +46,11 @@ class Item:
             return self.at
         return f"observations[{self.index}]" if self.row is None else f"rows[{self.row}]"
 
+    def path(self, field: str) -> str:
+        """A field of the item as problems name it: rows[5].period (the item itself for an
+        empty `field`)."""
+        return within(self.where, field)
+
     def as_sent(self) -> object:
         if self.data is None and self.parsed is not None:
             return self.parsed.model_dump(exclude_defaults=True)
@@ -53,9 +59,9 @@ class Item:
 
 @dataclass(frozen=True, slots=True)
 class Unreadable:
-    """An item that is not a figure at all: its problems already name their fields."""
+    """An item that is not a figure at all, and why: each issue names its field."""
 
-    problems: tuple[Problem, ...]
+    issues: tuple[Issue, ...]
 
 
 class Accepted(NamedTuple):
@@ -76,9 +82,9 @@ def point(checked: Checked) -> PointKey:
     return checked.point
 
 
-def read(items: Sequence[Item], lang: Lang = "vi") -> None:
-    """Sets each item's `parsed`, or its problems, each naming the item's field."""
-    todo = [i for i in items if i.parsed is None and not i.problems]
+def read(items: Sequence[Item]) -> None:
+    """Sets each item's `parsed`, or its issues, each naming the item's field."""
+    todo = [i for i in items if i.parsed is None and not i.issues]
     try:
         for item, parsed in zip(todo, _ALL.validate_python([i.data for i in todo]), strict=True):
             item.parsed = parsed
@@ -89,18 +95,19 @@ def read(items: Sequence[Item], lang: Lang = "vi") -> None:
         try:
             item.parsed = ObservationIn.model_validate(item.data)
         except ValidationError as e:
-            item.problems = [_unreadable(err, item.where, lang) for err in e.errors()]
+            item.issues = [issue_of(err) for err in e.errors()]
 
 
-def _unreadable(error: Any, where: str, lang: Lang) -> Problem:
-    return problem_of(error, where, say.A_FIGURE, lang)
+def issue_of(error: Any, expected: Text = say.A_FIGURE) -> Issue:
+    """A pydantic error of an item read as a figure (or as `expected`), as its issue."""
+    return Issue(item_field(error["loc"]), text_of(error, expected))
 
 
 def checked(item: Item, catalog: Catalog, today: date) -> Unreadable | Checked | Rejected:
     """The item through the checks every figure passes."""
     o = item.parsed
-    if o is None or item.problems:
-        return Unreadable(tuple(item.problems))
+    if o is None or item.issues:
+        return Unreadable(tuple(item.issues))
     return check(o, catalog, today)
 
 
@@ -157,11 +164,10 @@ def decide(
 
 
 def problems(item: Item, outcome: Unreadable | Rejected | Held, lang: Lang) -> list[dict[str, str]]:
-    """An item's problems as the answer names them: the item's place, then the field."""
-    if isinstance(outcome, Unreadable):
-        return [p.model_dump() for p in outcome.problems]
-    issues = outcome.issues if isinstance(outcome, Rejected) else (outcome.issue,)
-    return [{"field": f"{item.where}.{i.field}", "problem": i.text.in_(lang)} for i in issues]
+    """An item's problems as the answer names them (the item's place, then the field), in
+    `lang`."""
+    issues = (outcome.issue,) if isinstance(outcome, Held) else outcome.issues
+    return [{"field": item.path(i.field), "problem": i.text.in_(lang)} for i in issues]
 
 
 def stored(c: Checked) -> dict[str, Any]:

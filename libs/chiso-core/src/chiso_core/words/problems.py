@@ -207,6 +207,11 @@ _DATES = {
 }
 
 
+def not_an_object(expected_object: Text = AN_OBJECT) -> Text:
+    """What an item that is no object (a number, a list …) should have been."""
+    return _both(f"phải là {expected_object.vi}", f"expected {expected_object.en}")
+
+
 def _bound(x: object) -> str:
     return _n(x, "vi") if isinstance(x, int | float) and not isinstance(x, bool) else str(x)
 
@@ -268,7 +273,7 @@ def unreadable(error: Mapping[str, Any], expected_object: Text = AN_OBJECT) -> T
     if kind == "extra_forbidden":
         return _both("trường không có trong mẫu", "unknown field")
     if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return _both(f"phải là {expected_object.vi}", f"expected {expected_object.en}")
+        return not_an_object(expected_object)
     if dates := _DATES.get(kind):
         return dates
     english = error["msg"]
@@ -277,6 +282,29 @@ def unreadable(error: Mapping[str, Any], expected_object: Text = AN_OBJECT) -> T
     if kind == "value_error":
         return _both("giá trị không hợp lệ", english)
     return _both(f"không đọc được: {english}", english)
+
+
+# --- a file's row or a feed's record, read as a figure ---
+
+
+def not_a_number(found: object) -> Text:
+    return _both(
+        f"cần một số viết với dấu chấm thập phân, ví dụ 61.5, không phải {found!r}",
+        f"expected a number such as 61.5, found {found!r}",
+    )
+
+
+def missing_field(name: str) -> Text:
+    """A field (JSON key, CSV column) of a feed's record that is absent or empty."""
+    return _both(f"thiếu trường {name!r} hoặc trường này để trống", f"field {name!r} is missing")
+
+
+def not_in_format(sent: str, form: str) -> Text:
+    """`form`: the strptime format the feed's periods are written in, e.g. %m/%Y."""
+    return _both(f"{sent!r} không đúng định dạng {form}", f"{sent!r} is not in format {form}")
+
+
+NO_DENOMINATOR = Text("phải lớn hơn 0 để tính được giá trị", "must be above 0 to compute the value")
 
 
 # --- an owner's explanation of a target ---

@@ -267,13 +267,6 @@ def unpacks_to(size: int, limit: int) -> str:
     )
 
 
-def not_a_number(found: str) -> str:
-    return both(
-        f"cần một số viết với dấu chấm thập phân, ví dụ 61.5, không phải {found!r}",
-        f"expected a number such as 61.5, found {found!r}",
-    )
-
-
 # --- ingest: a feed's document (the poll fails whole, the reason in the log) -------------------
 
 

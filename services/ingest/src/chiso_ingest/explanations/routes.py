@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from chiso_core.access.agencies import Agency
 from chiso_core.catalog import Catalog
+from chiso_core.checks import Issue
 from chiso_core.db import connection_or_503
 from chiso_core.problems import ApiError, Problem, error_responses, problem_of
 from chiso_core.words import problems as say
@@ -21,7 +22,7 @@ from chiso_ingest.explanations import checks, store
 from chiso_ingest.explanations.models import ExplanationBatch, ExplanationIn, RecordedSummary
 from chiso_ingest.explanations.sheet import EXPLANATIONS
 from chiso_ingest.idempotency import JSON
-from chiso_ingest.intake import Item
+from chiso_ingest.intake import Item, issue_of
 from chiso_ingest.wiring import Caller, IdempotencyKey, Language, Wired, Wiring
 
 _ERRORS = error_responses(
@@ -53,12 +54,12 @@ _BATCH_SCHEMA = {
 router = APIRouter(tags=["explanations"])
 
 
-def _read(item: Item, lang: Lang) -> ExplanationIn | list[Problem]:
+def _read(item: Item) -> ExplanationIn | list[Issue]:
     """The item as an explanation, or why it is not one."""
     try:
         return ExplanationIn.model_validate(item.data)
     except ValidationError as e:
-        return [problem_of(err, item.where, say.AN_EXPLANATION, lang) for err in e.errors()]
+        return [issue_of(err, say.AN_EXPLANATION) for err in e.errors()]
 
 
 def _checked(
@@ -70,17 +71,16 @@ def _checked(
     problems: list[Problem] = []
     foreign = 0
     for item in items:
-        problems += item.problems
-        read = _read(item, lang)
+        read = _read(item)
+        found: list[Issue | checks.Issue] = [*item.issues]
         if isinstance(read, list):
-            problems += read
-            continue
-        issues = checks.issues(read, catalog, agency.name, today)
-        foreign += sum(1 for i in issues if i.ownership)
-        problems += [
-            Problem(field=f"{item.where}.{i.field}", problem=i.text.in_(lang)) for i in issues
-        ]
-        kept.append(read)
+            found += read
+        else:
+            issues = checks.issues(read, catalog, agency.name, today)
+            foreign += sum(1 for i in issues if i.ownership)
+            found += issues
+            kept.append(read)
+        problems += [Problem(field=item.path(i.field), problem=i.text.in_(lang)) for i in found]
     if problems:
         status = 403 if foreign == len(problems) else 422
         raise ApiError(status, refusals.NO_EXPLANATION_KEPT, problems)

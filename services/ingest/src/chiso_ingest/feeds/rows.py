@@ -1,4 +1,8 @@
-"""A feed's document → rows → items of the one intake (`chiso_ingest.intake`). Pure: no I/O."""
+"""A feed's document → rows → items of the one intake (`chiso_ingest.intake`). Pure: no I/O.
+
+A document that cannot be read fails the poll (FeedError, its reason in both languages); a row
+that cannot be read as a figure is an item with its issues, said in the language of whoever
+reads them (the rejected topic's reason is in Vietnamese)."""
 
 import csv
 import io
@@ -10,10 +14,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from chiso_core.catalog import Catalog
-from chiso_core.problems import Problem
+from chiso_core.checks import Issue
+from chiso_core.words import problems as say
 from chiso_core.words import refusals
 from chiso_ingest.feeds.config import Feed, FeedError, Format, Mapping, Source
-from chiso_ingest.intake import Item
+from chiso_ingest.intake import Item, issue_of
 from chiso_ingest.models import ObservationIn
 
 Row = dict[str, Any]
@@ -45,29 +50,27 @@ def records(feed: Feed, body: bytes) -> list[tuple[str, Any]]:
     return [(f"{prefix}[{i}]", row) for i, row in enumerate(data)]
 
 
-class _RowProblems(Exception):
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
+class _RowIssues(Exception):
+    def __init__(self, issues: list[Issue]) -> None:
+        self.issues = issues
 
 
-def _raw(source: Source, row: Row, where: str, target: str) -> Any:
+def _raw(source: Source, row: Row, target: str) -> Any:
     if source.value is not None:
         return source.value
     assert source.field is not None
     value = row.get(source.field)
     if value is None or value == "":
-        raise _RowProblems(
-            [Problem(field=f"{where}.{target}", problem=f"field {source.field!r} is missing")]
-        )
+        raise _RowIssues([Issue(target, say.missing_field(source.field))])
     return value
 
 
-def _text(source: Source, row: Row, where: str, target: str) -> str:
-    return str(_raw(source, row, where, target)).strip()
+def _text(source: Source, row: Row, target: str) -> str:
+    return str(_raw(source, row, target)).strip()
 
 
-def _number(source: Source, row: Row, where: str, target: str) -> float:
-    raw = _raw(source, row, where, target)
+def _number(source: Source, row: Row, target: str) -> float:
+    raw = _raw(source, row, target)
     try:
         if isinstance(raw, bool):
             raise ValueError
@@ -75,41 +78,35 @@ def _number(source: Source, row: Row, where: str, target: str) -> float:
         if not math.isfinite(number):
             raise ValueError
     except (TypeError, ValueError):
-        raise _RowProblems(
-            [Problem(field=f"{where}.{target}", problem=f"expected a number, got {raw!r}")]
-        ) from None
+        raise _RowIssues([Issue(target, say.not_a_number(raw))]) from None
     return number
 
 
-def _period(source: Source, row: Row, where: str) -> str:
-    text = _text(source, row, where, "period")
+def _period(source: Source, row: Row) -> str:
+    text = _text(source, row, "period")
     if source.format is None:
         return text
     try:
         month = datetime.strptime(text, source.format)
     except ValueError:
-        raise _RowProblems(
-            [Problem(field=f"{where}.period", problem=f"{text!r} is not in format {source.format}")]
-        ) from None
+        raise _RowIssues([Issue("period", say.not_in_format(text, source.format))]) from None
     return f"{month.year}-{month.month:02d}"
 
 
-def _observation(mapping: Mapping, row: Row, catalog: Catalog, where: str) -> ObservationIn:
-    indicator = _text(mapping.indicator, row, where, "indicator")
+def _observation(mapping: Mapping, row: Row, catalog: Catalog) -> ObservationIn:
+    indicator = _text(mapping.indicator, row, "indicator")
     fields: dict[str, Any] = {
         "indicator": indicator,
-        "jurisdiction": _text(mapping.jurisdiction, row, where, "jurisdiction"),
-        "period": _period(mapping.period, row, where),
+        "jurisdiction": _text(mapping.jurisdiction, row, "jurisdiction"),
+        "period": _period(mapping.period, row),
     }
     if mapping.numerator is not None and mapping.denominator is not None:
-        fields["numerator"] = _number(mapping.numerator, row, where, "numerator")
-        fields["denominator"] = _number(mapping.denominator, row, where, "denominator")
+        fields["numerator"] = _number(mapping.numerator, row, "numerator")
+        fields["denominator"] = _number(mapping.denominator, row, "denominator")
     if mapping.value is not None:
-        fields["value"] = _number(mapping.value, row, where, "value")
+        fields["value"] = _number(mapping.value, row, "value")
     elif fields["denominator"] <= 0:
-        raise _RowProblems(
-            [Problem(field=f"{where}.denominator", problem="must be above 0 to compute the value")]
-        )
+        raise _RowIssues([Issue("denominator", say.NO_DENOMINATOR)])
     else:
         known = catalog.indicators.get(indicator)
         scale = 100 if known is not None and known.unit == "percent" else 1
@@ -117,27 +114,22 @@ def _observation(mapping: Mapping, row: Row, catalog: Catalog, where: str) -> Ob
     try:
         return ObservationIn.model_validate(fields)
     except ValidationError as e:
-        raise _RowProblems(
-            [
-                Problem(field=".".join([where, *(str(p) for p in err["loc"])]), problem=err["msg"])
-                for err in e.errors()
-            ]
-        ) from None
+        raise _RowIssues([issue_of(err) for err in e.errors()]) from None
 
 
 def to_items(feed: Feed, rows: list[tuple[str, Any]], catalog: Catalog) -> list[Item]:
     """Every row as an item of the one intake (checked there as POST /v1/observations checks
-    an item), or with the problems that kept it from being read as a figure."""
+    an item), or with the issues that kept it from being read as a figure."""
     items: list[Item] = []
     for index, (where, row) in enumerate(rows):
         if not isinstance(row, dict):
-            problem = Problem(field=where, problem=f"expected an object, got {row!r}")
-            items.append(Item(index, {"record": row}, problems=[problem], at=where))
+            issue = Issue("", say.not_an_object(say.A_FIGURE))
+            items.append(Item(index, {"record": row}, issues=[issue], at=where))
             continue
         try:
-            parsed = _observation(feed.mapping, row, catalog, where)
-        except _RowProblems as e:
-            items.append(Item(index, row, problems=e.problems, at=where))
+            parsed = _observation(feed.mapping, row, catalog)
+        except _RowIssues as e:
+            items.append(Item(index, row, issues=e.issues, at=where))
             continue
         items.append(Item(index, row, parsed=parsed, at=where))
     return items

@@ -166,6 +166,34 @@ def test_never_both_and_nothing_without_an_owner(
     )
 
 
+@pytest.mark.parametrize(
+    ("cadence", "last", "reminded"),
+    [
+        # the due year's last period (2030 for KEY) is still owed; the one after it is not
+        (Cadence.MONTH, "2030-11", True),
+        (Cadence.MONTH, "2030-12", False),
+        (Cadence.QUARTER, "2030-Q3", True),
+        (Cadence.QUARTER, "2030-Q4", False),
+        (Cadence.YEAR, "2029", True),
+        (Cadence.YEAR, "2030", False),
+        (Cadence.YEAR, "2032", False),
+    ],
+)
+@pytest.mark.parametrize("lag", [0, 45])
+def test_nothing_after_the_targets_due_year_is_owed(
+    cadence: Cadence, last: str, reminded: bool, lag: int
+) -> None:
+    """A target is judged on its figures up to its due year (scoring settles it there): the
+    period after them owes it nothing, before its due date or after it, and a reminder open
+    for it resolves."""
+    ind = indicator(cadence, lag)
+    end = Period.parse(last).end
+    due = due_date(Period.of(cadence.value, end), ind)
+    for today in (due - WEEK, due, due + timedelta(days=1), due + timedelta(days=400)):
+        soon, late = calendar(KEY, LEAD, end, ind, today, WEEK, SEVERITY, NAMES)
+        assert (soon.active[-1] or late.active[-1]) is reminded, (today, soon.period)
+
+
 def test_a_series_whose_last_period_is_not_of_the_cadence_has_no_calendar() -> None:
     """A catalog that made a monthly indicator quarterly since: February starts no quarter."""
     end = Period.parse("2025-01").end

@@ -96,16 +96,18 @@ def calendar(
 ) -> tuple[Verdict, ...]:
     """The reminder before the due date (info) and the overdue alert after it (warning,
     critical near the target's due year), both addressed to `owner`; neither active without
-    one, and none at all for a series whose last period is not of the indicator's cadence.
-    `never_reported`: no figure ever came (`last_period_end` from `first_owed`), as the
-    annotations say."""
+    one, nor once the period owed is after the target's due year (its figures up to that year
+    settle it: later ones do not judge it), and none at all for a series whose last period is
+    not of the indicator's cadence. `never_reported`: no figure ever came (`last_period_end`
+    from `first_owed`), as the annotations say."""
     period = owed(last_period_end, indicator)
     if period is None:
         return ()
     due = due_date(period, indicator)
     opens = period.end + timedelta(days=indicator.publication_lag_days)
-    soon = owner is not None and max(opens, due - lead) <= today <= due
-    late = owner is not None and today > due
+    reminds = owner is not None and period.start.year <= key.due_year
+    soon = reminds and max(opens, due - lead) <= today <= due
+    late = reminds and today > due
     reminder = _annotations(names, period, due, soon, never_reported)
     overdue = _annotations(names, period, due, late, never_reported)
     if late:

@@ -4,6 +4,7 @@ target's due year) for every cadence, the reminders `calendar` gives from it, sa
 nothing was ever received, and which of the catalog's targets are judged so (those with no
 series scored); a reminder that nothing judges any more resolves."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -75,8 +76,10 @@ def plan(
 
 def reminders(p: Plan, ind: Indicator, today: date) -> tuple[Verdict, Verdict]:
     """ReportDue and ReportOverdue of the plan's first target, never reported, as of `today`."""
-    start = first_owed(p, p.targets[0], ind, today)
-    soon, late = calendar(KEY, LEAD, start, ind, today, WEEK, SEVERITY, NAMES, never_reported=True)
+    goal = p.targets[0]
+    key = replace(KEY, due_year=goal.due_year)  # the calendar reads the target's due year
+    start = first_owed(p, goal, ind, today)
+    soon, late = calendar(key, LEAD, start, ind, today, WEEK, SEVERITY, NAMES, never_reported=True)
     return soon, late
 
 

@@ -1,8 +1,9 @@
 """A real HTTP server on loopback standing in for an agency's feed: serves a document with an
 ETag or a Last-Modified date, answers 304 to a matching If-None-Match (or, without an ETag, to
-an If-Modified-Since of that date), fails on demand, and records every request."""
+an If-Modified-Since of that date), fails or dawdles on demand, and records every request."""
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ class FeedServer:
     documents: dict[str, Document] = field(default_factory=dict)
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     failures: dict[str, int] = field(default_factory=dict)  # path → 503s still to answer
+    statuses: dict[str, int] = field(default_factory=dict)  # path → the status always answered
+    delays: dict[str, float] = field(default_factory=dict)  # path → seconds before answering
     port: int = 0
 
     def url(self, path: str) -> str:
@@ -36,6 +39,10 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             server.requests.append((self.path, dict(self.headers.items())))
+            time.sleep(server.delays.get(self.path, 0))
+            if status := server.statuses.get(self.path):
+                self._answer(status, b"as asked", {})
+                return
             if server.failures.get(self.path, 0) > 0:
                 server.failures[self.path] -= 1
                 self._answer(503, b"busy", {"Retry-After": "0"})

@@ -145,5 +145,7 @@ def test_a_feed_file_that_does_not_validate_stops_the_start(
     )
     assert run.returncode == 2, run.stdout + run.stderr
     assert "broken.yaml" in run.stderr
-    assert "format: Input should be 'json' or 'csv'" in run.stderr
+    vietnamese = run.stderr.index("format: phải là một trong: 'json' hoặc 'csv'")
+    assert "every: thiếu trường bắt buộc" in run.stderr
+    assert vietnamese < run.stderr.index("format: Input should be 'json' or 'csv'")
     assert "every: Field required" in run.stderr

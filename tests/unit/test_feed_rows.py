@@ -2,7 +2,6 @@
 every kind of document or record it cannot read is named, Vietnamese first."""
 
 import json
-import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,10 +16,10 @@ from chiso_ingest.feeds.config import Feed, FeedError, load_feed, load_feeds
 from chiso_ingest.feeds.rows import records, to_items
 from chiso_ingest.ingestor import reason
 from chiso_ingest.intake import Item, Unreadable
+from tests.both_languages import BOTH, halves
 from tests.feed_server import usage_config
 
 ROOT = Path(__file__).resolve().parents[2]
-BOTH = re.compile(r"^(?P<vi>.+?) / (?P<en>.+)$", re.DOTALL)
 
 
 def feed(**changes: Any) -> Feed:
@@ -36,72 +35,152 @@ def test_the_example_configurations_load() -> None:
     assert all(f.auth is not None for f in feeds)
 
 
-@pytest.mark.parametrize(
-    ("change", "message"),
-    [
-        ({"every": "PT0S"}, "every"),
-        ({"format": "xml"}, "format"),
-        ({"url": "not a url"}, "url"),
-        (
-            {"mapping": {"indicator": {"value": "x"}, "jurisdiction": {"field": "j"}}},
-            "mapping.period: Field required",
-        ),
-        (
-            {
-                "mapping": {
-                    "indicator": {"value": "x", "field": "y"},
-                    "jurisdiction": {"field": "j"},
-                    "period": {"field": "p"},
-                    "value": {"field": "v"},
-                }
-            },
-            "mapping.indicator: give exactly one of `field` (read from the row) or `value`",
-        ),
-        (
-            {
-                "mapping": {
-                    "indicator": {"value": "x"},
-                    "jurisdiction": {"field": "j"},
-                    "period": {"field": "p"},
-                    "numerator": {"field": "n"},
-                }
-            },
-            "mapping: `numerator` and `denominator` go together",
-        ),
-        ({"auth": {"env": "TOKEN", "secret": "s"}}, "auth.secret: Extra inputs are not permitted"),
-    ],
-)
-def test_a_bad_configuration_names_the_file_and_field(
-    tmp_path: Path, change: dict[str, Any], message: str
-) -> None:
-    path = tmp_path / "bad.yaml"
-    good = feed().model_dump(mode="json")
-    path.write_text(yaml.safe_dump(good | change))
-    with pytest.raises(FeedError, match=r"bad\.yaml") as raised:
-        load_feed(path)
-    assert message in str(raised.value)
+class TestABadConfigurationIsNamedVietnameseFirst:
+    """Every way a feed file or the feeds' folder is refused names the file (or folder) and the
+    field, and says what was expected in Vietnamese, then in English."""
 
+    @pytest.mark.parametrize(
+        ("change", "vietnamese", "english"),
+        [
+            (
+                {"every": "PT0S"},
+                "tệp: `every` tối thiểu là một giây",
+                "file: `every` is at least one second",
+            ),
+            (
+                {"format": "xml"},
+                "format: phải là một trong: 'json' hoặc 'csv'",
+                "format: Input should be 'json' or 'csv'",
+            ),
+            ({"url": "not a url"}, "url: phải là một URL", "url: Input should be a valid URL"),
+            ({"batch_size": "many"}, "batch_size: phải là một số nguyên", "batch_size: Input"),
+            ({"batch_size": 0}, "batch_size: phải từ 1 trở lên", "batch_size: Input should be"),
+            (
+                {"scope": {"jurisdictions": [], "indicators": ["x"]}},
+                "scope.jurisdictions: cần ít nhất 1 mục",
+                "scope.jurisdictions: Tuple should have at least 1 item",
+            ),
+            (
+                {"mapping": {"indicator": {"value": "x"}, "jurisdiction": {"field": "j"}}},
+                "mapping.period: thiếu trường bắt buộc",
+                "mapping.period: Field required",
+            ),
+            (
+                {
+                    "mapping": {
+                        "indicator": {"value": "x", "field": "y"},
+                        "jurisdiction": {"field": "j"},
+                        "period": {"field": "p"},
+                        "value": {"field": "v"},
+                    }
+                },
+                "mapping.indicator: cho đúng một trong hai: `field` (đọc từ bản ghi) hoặc `value`",
+                "mapping.indicator: give exactly one of `field` (read from the row) or `value`",
+            ),
+            (
+                {
+                    "mapping": {
+                        "indicator": {"value": "x"},
+                        "jurisdiction": {"field": "j"},
+                        "period": {"field": "p"},
+                        "numerator": {"field": "n"},
+                    }
+                },
+                "mapping: tử số và mẫu số đi cùng nhau",
+                "mapping: numerator and denominator go together",
+            ),
+            (
+                {
+                    "mapping": {
+                        "indicator": {"value": "x"},
+                        "jurisdiction": {"field": "j"},
+                        "period": {"field": "p"},
+                    }
+                },
+                "mapping: cần `value`, hoặc `numerator` và `denominator`",
+                "mapping: map `value`, or `numerator` and `denominator`",
+            ),
+            (
+                {"auth": {"env": "TOKEN", "secret": "s"}},
+                "auth.secret: trường không có trong mẫu",
+                "auth.secret: unknown field",
+            ),
+        ],
+    )
+    def test_a_field_names_the_file_and_field(
+        self, tmp_path: Path, change: dict[str, Any], vietnamese: str, english: str
+    ) -> None:
+        path = tmp_path / "bad.yaml"
+        path.write_text(yaml.safe_dump(feed().model_dump(mode="json") | change))
+        with pytest.raises(FeedError) as raised:
+            load_feed(path)
+        vi, en = halves(raised.value)
+        assert vi.startswith(f"{path}: "), vi
+        assert vietnamese in vi, vi
+        assert en.startswith(f"{path}: "), en
+        assert english in en, en
 
-def test_feed_names_are_unique(tmp_path: Path) -> None:
-    for name in ("a.yaml", "b.yaml"):
-        (tmp_path / name).write_text(yaml.safe_dump(feed().model_dump(mode="json")))
-    with pytest.raises(FeedError, match="'portal' is used twice"):
-        load_feeds(tmp_path)
+    def test_a_file_that_is_no_mapping_is_named_whole(self, tmp_path: Path) -> None:
+        path = tmp_path / "list.yaml"
+        path.write_text("- just\n- a list\n")
+        with pytest.raises(FeedError) as raised:
+            load_feed(path)
+        assert halves(raised.value) == (
+            f"{path}: tệp: phải là một đối tượng JSON",
+            f"{path}: file: expected an object",
+        )
 
+    def test_a_file_that_is_not_yaml_names_the_file_and_line(self, tmp_path: Path) -> None:
+        path = tmp_path / "broken.yaml"
+        path.write_text("name: portal\nurl: [unclosed\n")
+        with pytest.raises(FeedError) as raised:
+            load_feed(path)
+        vi, en = halves(raised.value)
+        assert vi == f"{path}: không phải YAML hợp lệ (dòng 3)"
+        assert en.startswith(f"{path}: not valid YAML: "), en
 
-def test_a_folder_without_feeds_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(FeedError, match="holds no feed file"):
-        load_feeds(tmp_path)
-    with pytest.raises(FeedError, match="is not a folder"):
-        load_feeds(tmp_path / "missing")
+    def test_a_feed_name_given_twice_names_both_files(self, tmp_path: Path) -> None:
+        for name in ("a.yaml", "b.yaml"):
+            (tmp_path / name).write_text(yaml.safe_dump(feed().model_dump(mode="json")))
+        with pytest.raises(FeedError) as raised:
+            load_feeds(tmp_path)
+        assert halves(raised.value) == (
+            f"{tmp_path}: tên nguồn dữ liệu 'portal' được dùng nhiều lần (a.yaml, b.yaml)",
+            f"{tmp_path}: feed name 'portal' is used more than once (a.yaml, b.yaml)",
+        )
+
+    def test_a_folder_without_feeds_is_refused(self, tmp_path: Path) -> None:
+        with pytest.raises(FeedError) as raised:
+            load_feeds(tmp_path)
+        assert halves(raised.value) == (
+            f"{tmp_path} (CHISO_FEEDS_DIR) không có tệp cấu hình nguồn dữ liệu nào (*.yaml)",
+            f"{tmp_path} (CHISO_FEEDS_DIR) holds no feed file (*.yaml)",
+        )
+
+    def test_a_folder_that_is_not_there_is_refused(self, tmp_path: Path) -> None:
+        missing = tmp_path / "missing"
+        with pytest.raises(FeedError) as raised:
+            load_feeds(missing)
+        assert halves(raised.value) == (
+            f"{missing} (CHISO_FEEDS_DIR) không phải một thư mục",
+            f"{missing} (CHISO_FEEDS_DIR) is not a folder",
+        )
+
+    def test_an_unset_secret_names_its_variable(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        auth = feed(auth={"env": "FEED_TEST_TOKEN"}).auth
+        assert auth is not None
+        monkeypatch.delenv("FEED_TEST_TOKEN", raising=False)
+        with pytest.raises(FeedError) as raised:
+            auth.value()
+        assert halves(raised.value) == (
+            "biến môi trường FEED_TEST_TOKEN (auth.env) chưa được đặt",
+            "the environment variable FEED_TEST_TOKEN (auth.env) is not set",
+        )
 
 
 def test_the_auth_secret_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     auth = feed(auth={"env": "FEED_TEST_TOKEN", "prefix": "Bearer "}).auth
     assert auth is not None
-    monkeypatch.delenv("FEED_TEST_TOKEN", raising=False)
-    with pytest.raises(FeedError, match="FEED_TEST_TOKEN"):
-        auth.value()
     monkeypatch.setenv("FEED_TEST_TOKEN", "s3cret")
     secret = auth.value()
     assert secret.get_secret_value() == "Bearer s3cret"

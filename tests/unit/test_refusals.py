@@ -16,7 +16,14 @@ from chiso_core.words import refusals
 from chiso_core.words.problems import Text
 
 BOTH = re.compile(r"^(?P<vi>.+?) / (?P<en>.+)$", re.DOTALL)
-_SAMPLES: dict[Any, object] = {str: "x", int: 3, float: 1.5, int | None: 7, Sequence[str]: ["a"]}
+_SAMPLES: dict[Any, object] = {
+    str: "x",
+    int: 3,
+    float: 1.5,
+    int | None: 7,
+    Sequence[str]: ["a"],
+    Sequence[tuple[str, Text]]: [("every", Text("phải là một số", "expected a number"))],
+}
 
 
 def _vietnamese_first(text: str) -> bool:

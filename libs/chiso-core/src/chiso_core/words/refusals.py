@@ -62,8 +62,12 @@ DATABASE_AWAY = both(
 )
 
 
+def _no_answer(seconds: float) -> Text:
+    return Text(f"không có trả lời trong {seconds:g} giây", f"no answer within {seconds:g} s")
+
+
 def no_answer_within(seconds: float) -> str:
-    return both(f"không có trả lời trong {seconds:g} giây", f"no answer within {seconds:g} s")
+    return _no_answer(seconds).both()
 
 
 # --- keys --------------------------------------------------------------------------------------
@@ -299,6 +303,85 @@ def feed_not_a_list(feed: str, records: str) -> str:
         f"{where_vi} không phải một danh sách bản ghi",
         f"{where_en} is not a list of records",
     )
+
+
+# --- ingest: polling a feed (the poll fails, the reason in the log) ------------------------------
+
+
+def feed_answered(feed: str, status: int, url: str) -> str:
+    return _feed(feed, f"máy chủ trả lời HTTP {status} tại {url}", f"HTTP {status} from {url}")
+
+
+def feed_no_answer(feed: str, url: str, seconds: float) -> str:
+    """`seconds`: the feed's request_timeout_s."""
+    late = _no_answer(seconds)
+    return _feed(
+        feed,
+        f"{url}: {late.vi} (request_timeout_s)",
+        f"{url}: {late.en} (request_timeout_s)",
+    )
+
+
+def feed_unreachable(feed: str, url: str, detail: str) -> str:
+    """`detail`: the HTTP client's words, e.g. "All connection attempts failed"."""
+    return _feed(feed, f"không kết nối được tới {url}", f"cannot reach {url}: {detail}")
+
+
+# --- ingest: the feeds' configuration (`chiso ingest feeds` does not start) ----------------------
+
+
+def env_not_set(name: str) -> str:
+    return both(
+        f"biến môi trường {name} (auth.env) chưa được đặt",
+        f"the environment variable {name} (auth.env) is not set",
+    )
+
+
+def not_yaml(path: str, line: int | None, detail: str) -> str:
+    """`line`: where the YAML parser stopped, when it says."""
+    at = f" (dòng {line})" if line else ""
+    return both(f"{path}: không phải YAML hợp lệ{at}", f"{path}: not valid YAML: {detail}")
+
+
+def feed_file_invalid(path: str, problems: Sequence[tuple[str, Text]]) -> str:
+    """`problems`: each field's path (empty for the whole file) and what was expected."""
+    vi = "; ".join(f"{field or 'tệp'}: {text.vi}" for field, text in problems)
+    en = "; ".join(f"{field or 'file'}: {text.en}" for field, text in problems)
+    return both(f"{path}: {vi}", f"{path}: {en}")
+
+
+def not_a_folder(folder: str) -> str:
+    return both(
+        f"{folder} (CHISO_FEEDS_DIR) không phải một thư mục",
+        f"{folder} (CHISO_FEEDS_DIR) is not a folder",
+    )
+
+
+def no_feed_file(folder: str) -> str:
+    return both(
+        f"{folder} (CHISO_FEEDS_DIR) không có tệp cấu hình nguồn dữ liệu nào (*.yaml)",
+        f"{folder} (CHISO_FEEDS_DIR) holds no feed file (*.yaml)",
+    )
+
+
+def feed_name_twice(folder: str, name: str, files: Sequence[str]) -> str:
+    """`files`: the files that give the name."""
+    named = ", ".join(files)
+    return both(
+        f"{folder}: tên nguồn dữ liệu {name!r} được dùng nhiều lần ({named})",
+        f"{folder}: feed name {name!r} is used more than once ({named})",
+    )
+
+
+ONE_SOURCE = Text(
+    "cho đúng một trong hai: `field` (đọc từ bản ghi) hoặc `value` (giá trị cố định)",
+    "give exactly one of `field` (read from the row) or `value`",
+)
+VALUE_OR_PARTS = Text(
+    "cần `value`, hoặc `numerator` và `denominator`",
+    "map `value`, or `numerator` and `denominator`",
+)
+EVERY_SECOND_AT_LEAST = Text("`every` tối thiểu là một giây", "`every` is at least one second")
 
 
 # --- alerts: subscriptions' addresses ------------------------------------------------------------

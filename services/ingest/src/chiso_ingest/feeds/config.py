@@ -1,7 +1,6 @@
 """Feed configurations: one YAML file per polled feed (docs/feeds.md describes the format)."""
 
 import os
-import re
 from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -17,6 +16,10 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
+
+from chiso_core.problems import InvalidValue, item_field, text_of
+from chiso_core.words import problems as say
+from chiso_core.words import refusals
 
 Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 
@@ -43,7 +46,7 @@ class Source(_Model):
     @model_validator(mode="after")
     def _one_source(self) -> Self:
         if (self.field is None) == (self.value is None):
-            raise ValueError("give exactly one of `field` (read from the row) or `value`")
+            raise InvalidValue(refusals.ONE_SOURCE)
         return self
 
 
@@ -60,9 +63,9 @@ class Mapping(_Model):
     @model_validator(mode="after")
     def _value_or_parts(self) -> Self:
         if (self.numerator is None) != (self.denominator is None):
-            raise ValueError("`numerator` and `denominator` go together")
+            raise InvalidValue(say.parts_together())
         if self.value is None and self.numerator is None:
-            raise ValueError("map `value`, or `numerator` and `denominator`")
+            raise InvalidValue(refusals.VALUE_OR_PARTS)
         return self
 
 
@@ -77,7 +80,7 @@ class Auth(_Model):
     def value(self) -> SecretStr:
         secret = os.environ.get(self.env)
         if not secret:
-            raise FeedError(f"the environment variable {self.env} (auth.env) is not set")
+            raise FeedError(refusals.env_not_set(self.env))
         return SecretStr(self.prefix + secret)
 
 
@@ -122,19 +125,18 @@ class Feed(_Model):
     @model_validator(mode="after")
     def _sensible_interval(self) -> Self:
         if self.every < timedelta(seconds=1):
-            raise ValueError("`every` is at least one second")
+            raise InvalidValue(refusals.EVERY_SECOND_AT_LEAST)
         return self
 
 
 class FeedError(Exception):
-    """A feed that cannot be configured or polled as written; says what and where."""
+    """A feed that cannot be configured or polled as written; says what and where, Vietnamese
+    first ("<vi> / <en>")."""
 
 
-def _describe(error: ValidationError) -> str:
-    return "; ".join(
-        f"{'.'.join(str(p) for p in e['loc']) or 'file'}: {re.sub(r'^Value error, ', '', e['msg'])}"
-        for e in error.errors()
-    )
+def _describe(path: Path, error: ValidationError) -> str:
+    problems = [(item_field(e["loc"]), text_of(e)) for e in error.errors()]
+    return refusals.feed_file_invalid(str(path), problems)
 
 
 def load_feed(path: Path) -> Feed:
@@ -142,19 +144,23 @@ def load_feed(path: Path) -> Feed:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         return Feed.model_validate(data)
     except yaml.YAMLError as e:
-        raise FeedError(f"{path}: not valid YAML: {e}") from e
+        mark = getattr(e, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise FeedError(refusals.not_yaml(str(path), line, str(e))) from e
     except ValidationError as e:
-        raise FeedError(f"{path}: {_describe(e)}") from e
+        raise FeedError(_describe(path, e)) from e
 
 
 def load_feeds(folder: Path) -> list[Feed]:
     """Every *.yaml in `folder`, at least one; names must be unique (they key the cursors)."""
     if not folder.is_dir():
-        raise FeedError(f"{folder} (CHISO_FEEDS_DIR) is not a folder")
-    feeds = [load_feed(p) for p in sorted(folder.glob("*.yaml"))]
+        raise FeedError(refusals.not_a_folder(str(folder)))
+    paths = sorted(folder.glob("*.yaml"))
+    feeds = [load_feed(p) for p in paths]
     if not feeds:
-        raise FeedError(f"{folder} (CHISO_FEEDS_DIR) holds no feed file (*.yaml)")
+        raise FeedError(refusals.no_feed_file(str(folder)))
     names = [f.name for f in feeds]
     if duplicate := next((n for n in names if names.count(n) > 1), None):
-        raise FeedError(f"{folder}: feed name {duplicate!r} is used twice")
+        files = [p.name for p, n in zip(paths, names, strict=True) if n == duplicate]
+        raise FeedError(refusals.feed_name_twice(str(folder), duplicate, files))
     return feeds

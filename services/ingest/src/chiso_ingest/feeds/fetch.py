@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import httpx
 
 from chiso_core.retry_after import retry_after_s
+from chiso_core.words import refusals
 from chiso_ingest.feeds.config import Feed, FeedError, Format
 from chiso_ingest.feeds.cursors import Cursor
 
@@ -38,20 +39,28 @@ def request_headers(feed: Feed, cursor: Cursor | None) -> dict[str, str]:
 async def fetch(client: httpx.AsyncClient, feed: Feed, cursor: Cursor | None) -> Document | None:
     """The document, or None when the server says it has not changed (304).
 
-    Raises TransientFetchError (retry) on 429 and 5xx, FeedError (do not retry before the next
-    poll) on any other unexpected status; httpx.TransportError passes through (retry)."""
-    response = await client.get(
-        str(feed.url), headers=request_headers(feed, cursor), timeout=feed.request_timeout_s
-    )
+    Raises TransientFetchError (retry) on 429 and 5xx, on no answer in time and on a server
+    that cannot be reached; FeedError (do not retry before the next poll) on any other
+    unexpected status. Each says why, Vietnamese first."""
+    url = str(feed.url)
+    try:
+        response = await client.get(
+            url, headers=request_headers(feed, cursor), timeout=feed.request_timeout_s
+        )
+    except httpx.TimeoutException as e:
+        raise TransientFetchError(
+            refusals.feed_no_answer(feed.name, url, feed.request_timeout_s)
+        ) from e
+    except httpx.TransportError as e:  # refused, reset, unresolvable: the server may come back
+        detail = str(e) or repr(e)
+        raise TransientFetchError(refusals.feed_unreachable(feed.name, url, detail)) from e
     if response.status_code == httpx.codes.NOT_MODIFIED:
         return None
+    answered = refusals.feed_answered(feed.name, response.status_code, url)
     if response.status_code == httpx.codes.TOO_MANY_REQUESTS or response.is_server_error:
-        raise TransientFetchError(
-            f"feed {feed.name}: HTTP {response.status_code}",
-            retry_after_s(response.headers.get("Retry-After")),
-        )
+        raise TransientFetchError(answered, retry_after_s(response.headers.get("Retry-After")))
     if response.status_code != httpx.codes.OK:
-        raise FeedError(f"feed {feed.name}: HTTP {response.status_code} from {feed.url}")
+        raise FeedError(answered)
     return Document(
         body=response.content,
         etag=response.headers.get("ETag"),

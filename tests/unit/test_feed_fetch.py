@@ -1,0 +1,99 @@
+"""Every way fetching a feed's document fails says why, Vietnamese first, naming the feed and
+its URL: against a real HTTP server on loopback, as the feed adapters meet one."""
+
+import socket
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from chiso_ingest.feeds.config import Feed, FeedError
+from chiso_ingest.feeds.fetch import TransientFetchError, fetch
+from tests.both_languages import halves
+from tests.feed_server import FeedServer, feed_server, usage_config
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    with feed_server() as s:
+        yield s
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(follow_redirects=False) as c:
+        yield c
+
+
+def portal(url: str, **changes: Any) -> Feed:
+    return Feed.model_validate(usage_config("portal", url, **changes))
+
+
+def unused_port() -> int:
+    """A loopback port nothing listens on: bound, then let go."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+    return port
+
+
+class TestAFailedFetchSaysWhyVietnameseFirst:
+    @pytest.mark.parametrize("status", [301, 401, 404])
+    async def test_a_refusal_is_not_retried_and_names_the_status_and_url(
+        self, server: FeedServer, client: httpx.AsyncClient, status: int
+    ) -> None:
+        server.statuses["/gone"] = status
+        url = server.url("/gone")
+        with pytest.raises(FeedError) as raised:
+            await fetch(client, portal(url), None)
+        assert halves(raised.value) == (
+            f"nguồn dữ liệu portal: máy chủ trả lời HTTP {status} tại {url}",
+            f"feed portal: HTTP {status} from {url}",
+        )
+
+    @pytest.mark.parametrize("status", [429, 500, 503])
+    async def test_a_server_in_trouble_is_retried_and_names_the_status_and_url(
+        self, server: FeedServer, client: httpx.AsyncClient, status: int
+    ) -> None:
+        server.statuses["/busy"] = status
+        url = server.url("/busy")
+        with pytest.raises(TransientFetchError) as raised:
+            await fetch(client, portal(url), None)
+        assert halves(raised.value) == (
+            f"nguồn dữ liệu portal: máy chủ trả lời HTTP {status} tại {url}",
+            f"feed portal: HTTP {status} from {url}",
+        )
+
+    async def test_no_answer_in_time_is_retried_and_names_the_timeout(
+        self, server: FeedServer, client: httpx.AsyncClient
+    ) -> None:
+        server.delays["/slow"] = 1.0
+        url = server.url("/slow")
+        with pytest.raises(TransientFetchError) as raised:
+            await fetch(client, portal(url, request_timeout_s=0.2), None)
+        assert halves(raised.value) == (
+            f"nguồn dữ liệu portal: {url}: không có trả lời trong 0.2 giây (request_timeout_s)",
+            f"feed portal: {url}: no answer within 0.2 s (request_timeout_s)",
+        )
+
+    async def test_a_server_that_cannot_be_reached_is_retried_and_named(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        url = f"http://127.0.0.1:{unused_port()}/usage"
+        with pytest.raises(TransientFetchError) as raised:
+            await fetch(client, portal(url), None)
+        vi, en = halves(raised.value)
+        assert vi == f"nguồn dữ liệu portal: không kết nối được tới {url}"
+        assert en.startswith(f"feed portal: cannot reach {url}: "), en
+
+    async def test_an_unset_secret_names_its_variable_before_any_request(
+        self, server: FeedServer, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.delenv("FEED_UNSET_TOKEN", raising=False)
+        feed = portal(server.url("/usage"), auth={"env": "FEED_UNSET_TOKEN"})
+        with pytest.raises(FeedError) as raised:
+            await fetch(client, feed, None)
+        vi, _ = halves(raised.value)
+        assert vi == "biến môi trường FEED_UNSET_TOKEN (auth.env) chưa được đặt"
+        assert server.requests == []

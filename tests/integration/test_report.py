@@ -11,10 +11,12 @@ import sys
 from pathlib import Path
 
 import psycopg
+import pytest
 
 from chiso_core.catalog import Catalog
 from chiso_core.periods import Period
 from chiso_devstack.simulation import simulate
+from tests.both_languages import halves
 from tests.integration.conftest import Harness, message_of
 
 PLAN = "khanh_hoa_nq57"
@@ -36,11 +38,13 @@ async def _scored(harness: Harness, catalog: Catalog, until: str) -> None:
     await harness.run([message_of(catalog, item) for item in figures.reports + figures.revisions])
 
 
-async def _run(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+async def _run(
+    database_url: str, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return await asyncio.to_thread(
         subprocess.run,
         [sys.executable, "-m", "chiso_core", *args],
-        env={**os.environ, "CHISO_DATABASE_URL": database_url},
+        env={**os.environ, "CHISO_DATABASE_URL": database_url, **(env or {})},
         capture_output=True,
         text=True,
         timeout=180,
@@ -136,20 +140,69 @@ async def test_as_of_an_earlier_period_leaves_out_later_figures(
     assert "tháng 1/2025" not in text
 
 
-async def test_an_unknown_plan_or_period_is_refused(database_url: str, tmp_path: Path) -> None:
-    unknown = await _run(
-        database_url, "report", "--plan", "nope", "--out", str(tmp_path), "--no-pdf"
+def _unboxed(stderr: str) -> str:
+    """What typer printed in its error box, its lines joined as one."""
+    inside = [line.strip("│ ") for line in stderr.splitlines() if line.startswith("│")]
+    return " ".join(inside)
+
+
+class TestARefusalSaysWhyVietnameseFirst:
+    """Refused before anything is written, naming the option and what was expected."""
+
+    async def test_an_unknown_plan_lists_the_plans(self, database_url: str, tmp_path: Path) -> None:
+        run = await _run(
+            database_url, "report", "--plan", "nope", "--out", str(tmp_path), "--no-pdf"
+        )
+        assert run.returncode == 2
+        vi, en = halves(run.stderr)
+        assert vi.startswith("--plan: không có kế hoạch 'nope' (có: "), vi
+        assert en.startswith("--plan: no plan 'nope' (known: "), en
+        assert PLAN in vi
+        assert PLAN in en
+        assert os.listdir(tmp_path) == []
+
+    @pytest.mark.parametrize(
+        ("period", "english"),
+        [
+            ("2025-13", "month 13 does not start a month"),
+            ("06/2025", "period '06/2025' is not YYYY (year), YYYY-Qn (quarter) or YYYY-MM"),
+        ],
     )
-    assert unknown.returncode == 2
-    assert "--plan: no plan 'nope'" in unknown.stderr
-    assert PLAN in unknown.stderr
-    bad = await _run(
-        database_url, "report", "--plan", PLAN, "--period", "2025-13", "--out", str(tmp_path)
-    )
-    assert bad.returncode == 2
-    assert "Invalid value for '--period'" in bad.stderr
-    assert "month 13" in bad.stderr
-    assert os.listdir(tmp_path) == []  # nothing written
+    async def test_a_malformed_period_says_the_forms(
+        self, database_url: str, tmp_path: Path, period: str, english: str
+    ) -> None:
+        run = await _run(
+            database_url, "report", "--plan", PLAN, "--period", period, "--out", str(tmp_path)
+        )
+        assert run.returncode == 2
+        said = _unboxed(run.stderr)
+        assert said.startswith("Invalid value for '--period': "), said  # typer's own words
+        vi, en = halves(said.removeprefix("Invalid value for '--period': "))
+        forms = "YYYY (năm), YYYY-Qn (quý) hoặc YYYY-MM (tháng)"
+        assert vi == f"kỳ {period!r} không hợp lệ: dùng {forms}", vi
+        assert en.startswith(english), en
+        assert os.listdir(tmp_path) == []
+
+    async def test_a_missing_chromium_is_named_with_its_setting(
+        self, database_url: str, tmp_path: Path
+    ) -> None:
+        missing = str(tmp_path / "no-chromium")
+        out = tmp_path / "out"
+        run = await _run(
+            database_url,
+            "report",
+            "--plan",
+            PLAN,
+            "--out",
+            str(out),
+            env={"CHISO_CHROMIUM": missing},
+        )
+        assert run.returncode == 1
+        assert halves(run.stderr.splitlines()[-1]) == (
+            f"không có Chromium tại {missing!r} (CHISO_CHROMIUM)",
+            f"no Chromium at {missing!r} (CHISO_CHROMIUM)",
+        )
+        assert os.listdir(out) == [f"{PLAN}.html"]  # the page is written before printing
 
 
 # What the browser says overflows: every table cell whose content is wider than the cell.

@@ -7,7 +7,7 @@ the answer names it rather than "Value error, …"); every other phrase is the a
 
 from collections.abc import Sequence
 
-from chiso_core.words.problems import Text
+from chiso_core.words.problems import Text, unknown_plan
 
 
 def both(vi: str, en: str) -> str:
@@ -382,6 +382,37 @@ VALUE_OR_PARTS = Text(
     "map `value`, or `numerator` and `denominator`",
 )
 EVERY_SECOND_AT_LEAST = Text("`every` tối thiểu là một giây", "`every` is at least one second")
+
+
+# --- `chiso report` ------------------------------------------------------------------------------
+
+
+def plan_not_loaded(plan: str, known: Sequence[str]) -> str:
+    """`known`: the plans the database holds."""
+    no = unknown_plan(plan)
+    return both(
+        f"--plan: {no.vi} (có: {', '.join(known) or 'chưa nạp kế hoạch nào'})",
+        f"--plan: {no.en} (known: {', '.join(known) or 'none loaded'})",
+    )
+
+
+def no_chromium(chromium: str) -> str:
+    return both(
+        f"không có Chromium tại {chromium!r} (CHISO_CHROMIUM)",
+        f"no Chromium at {chromium!r} (CHISO_CHROMIUM)",
+    )
+
+
+def not_printed_within(seconds: float) -> str:
+    return both(
+        f"Chromium chưa in xong trong {seconds:g} giây (CHISO_REPORT_TIMEOUT_S)",
+        f"Chromium did not print within {seconds:g} s (CHISO_REPORT_TIMEOUT_S)",
+    )
+
+
+def chromium_failed(code: int, detail: str) -> str:
+    """`detail`: the end of what Chromium wrote on stderr."""
+    return both(f"Chromium in lỗi (mã thoát {code})", f"Chromium failed ({code}): {detail}")
 
 
 # --- alerts: subscriptions' addresses ------------------------------------------------------------

@@ -9,15 +9,18 @@ import typer
 
 from chiso_core.periods import PERIOD_FORMAT, Period
 from chiso_core.settings import ReportSettings
+from chiso_core.words import problems as say
+from chiso_core.words import refusals
 
 app = typer.Typer()
 
 
 def _period(text: str) -> Period:
+    # typer frames it ("Invalid value for '--period': …"); what follows is ours, Vietnamese first
     try:
         return Period.parse(text)
     except ValueError as e:
-        raise typer.BadParameter(str(e)) from e
+        raise typer.BadParameter(say.bad_period(text, str(e)).both()) from e
 
 
 @app.callback(invoke_without_command=True)
@@ -40,7 +43,7 @@ def report(
     try:
         content = asyncio.run(read(settings, plan, period, date.today()))
     except UnknownPlan as e:
-        typer.echo(str(e), err=True)
+        typer.echo(refusals.plan_not_loaded(e.plan, e.known), err=True)
         raise typer.Exit(2) from e
     out.mkdir(parents=True, exist_ok=True)
     page = out / f"{plan}.html"

@@ -5,6 +5,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from chiso_core.words import refusals
+
 FLAGS = (
     "--headless",
     "--no-sandbox",  # containers run it as root
@@ -40,8 +42,8 @@ def print_pdf(chromium: str, page: Path, out: Path, timeout_s: float) -> None:
                 timeout=timeout_s,
             )
         except FileNotFoundError as e:
-            raise PrintError(f"no Chromium at {chromium!r} (CHISO_CHROMIUM)") from e
+            raise PrintError(refusals.no_chromium(chromium)) from e
         except subprocess.TimeoutExpired as e:
-            raise PrintError(f"Chromium did not print within {timeout_s:g} s") from e
+            raise PrintError(refusals.not_printed_within(timeout_s)) from e
     if done.returncode != 0 or not out.is_file() or out.stat().st_size == 0:
-        raise PrintError(f"Chromium failed ({done.returncode}): {done.stderr.strip()[-500:]}")
+        raise PrintError(refusals.chromium_failed(done.returncode, done.stderr.strip()[-500:]))

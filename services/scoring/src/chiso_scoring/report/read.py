@@ -12,7 +12,11 @@ from chiso_scoring.report.content import Report, build
 
 
 class UnknownPlan(LookupError):
-    pass
+    """No plan by that id; `known`: the plans there are."""
+
+    def __init__(self, plan: str, known: list[str]) -> None:
+        super().__init__(plan)
+        self.plan, self.known = plan, known
 
 
 async def read(settings: ReportSettings, plan_id: str, as_of: Period | None, today: date) -> Report:
@@ -30,8 +34,7 @@ async def snapshot(
         catalog = await read_catalog(conn)
         plan = catalog.plans.get(plan_id)
         if plan is None:
-            known = ", ".join(sorted(catalog.plans)) or "none loaded"
-            raise UnknownPlan(f"--plan: no plan {plan_id!r} (known: {known})")
+            raise UnknownPlan(plan_id, sorted(catalog.plans))
         scores = await reads.history(
             conn,
             plan.id,

@@ -39,26 +39,23 @@ def unused_port() -> int:
 
 
 class TestAFailedFetchSaysWhyVietnameseFirst:
-    @pytest.mark.parametrize("status", [301, 401, 404])
-    async def test_a_refusal_is_not_retried_and_names_the_status_and_url(
-        self, server: FeedServer, client: httpx.AsyncClient, status: int
+    @pytest.mark.parametrize(
+        ("status", "kind"),
+        [
+            (301, FeedError),  # FeedError: not retried before the next poll
+            (401, FeedError),
+            (404, FeedError),
+            (429, TransientFetchError),  # retried within the poll
+            (500, TransientFetchError),
+            (503, TransientFetchError),
+        ],
+    )
+    async def test_an_unexpected_status_names_itself_and_the_url(
+        self, server: FeedServer, client: httpx.AsyncClient, status: int, kind: type[Exception]
     ) -> None:
-        server.statuses["/gone"] = status
-        url = server.url("/gone")
-        with pytest.raises(FeedError) as raised:
-            await fetch(client, portal(url), None)
-        assert halves(raised.value) == (
-            f"nguồn dữ liệu portal: máy chủ trả lời HTTP {status} tại {url}",
-            f"feed portal: HTTP {status} from {url}",
-        )
-
-    @pytest.mark.parametrize("status", [429, 500, 503])
-    async def test_a_server_in_trouble_is_retried_and_names_the_status_and_url(
-        self, server: FeedServer, client: httpx.AsyncClient, status: int
-    ) -> None:
-        server.statuses["/busy"] = status
-        url = server.url("/busy")
-        with pytest.raises(TransientFetchError) as raised:
+        server.statuses["/feed"] = status
+        url = server.url("/feed")
+        with pytest.raises(kind) as raised:
             await fetch(client, portal(url), None)
         assert halves(raised.value) == (
             f"nguồn dữ liệu portal: máy chủ trả lời HTTP {status} tại {url}",

@@ -1,6 +1,7 @@
 """A real HTTP server on loopback standing in for an agency's feed: serves a document with an
 ETag or a Last-Modified date, answers 304 to a matching If-None-Match (or, without an ETag, to
-an If-Modified-Since of that date), fails or dawdles on demand, and records every request."""
+an If-Modified-Since of that date), fails, dawdles or trickles a long body on demand, and records
+every request."""
 
 import threading
 import time
@@ -26,6 +27,9 @@ class FeedServer:
     failures: dict[str, int] = field(default_factory=dict)  # path → 503s still to answer
     statuses: dict[str, int] = field(default_factory=dict)  # path → the status always answered
     delays: dict[str, float] = field(default_factory=dict)  # path → seconds before answering
+    # path → (KiB, seconds between them): a body of that many KiB, sent a KiB at a time, with
+    # no Content-Length (it ends when the connection closes)
+    trickles: dict[str, tuple[int, float]] = field(default_factory=dict)
     port: int = 0
 
     def url(self, path: str) -> str:
@@ -40,6 +44,9 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             server.requests.append((self.path, dict(self.headers.items())))
             time.sleep(server.delays.get(self.path, 0))
+            if trickle := server.trickles.get(self.path):
+                self._trickle(*trickle)
+                return
             if status := server.statuses.get(self.path):
                 self._answer(status, b"as asked", {})
                 return
@@ -76,6 +83,18 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             if status != 304:
                 self.wfile.write(body)
+
+        def _trickle(self, kib: int, interval: float) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            try:
+                for _ in range(kib):
+                    self.wfile.write(b" " * 1024)
+                    self.wfile.flush()
+                    time.sleep(interval)
+            except OSError:
+                pass  # the client stopped reading: what the tests want of it
 
         def log_message(self, format: str, *args: object) -> None:
             pass  # the test reads `requests` instead

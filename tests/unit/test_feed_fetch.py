@@ -2,16 +2,18 @@
 its URL: against a real HTTP server on loopback, as the feed adapters meet one."""
 
 import socket
+import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
 import pytest
+from pydantic import ValidationError
 
 from chiso_ingest.feeds.config import Feed, FeedError
 from chiso_ingest.feeds.fetch import TransientFetchError, fetch
 from tests.both_languages import halves
-from tests.feed_server import FeedServer, feed_server, usage_config
+from tests.feed_server import Document, FeedServer, feed_server, usage_config
 
 
 @pytest.fixture
@@ -94,3 +96,53 @@ class TestAFailedFetchSaysWhyVietnameseFirst:
         vi, _ = halves(raised.value)
         assert vi == "biến môi trường FEED_UNSET_TOKEN (auth.env) chưa được đặt"
         assert server.requests == []
+
+
+class TestAFeedCannotHoldThePoller:
+    """What a feed's server sends is bounded before it is held: its length (max_bytes) and the
+    time the whole answer takes (request_timeout_s), whether or not it declares a length."""
+
+    async def test_a_declared_length_past_max_bytes_is_refused_naming_it(
+        self, server: FeedServer, client: httpx.AsyncClient
+    ) -> None:
+        server.documents["/big"] = Document(b"[" + b" " * 4096 + b"]")
+        url = server.url("/big")
+        with pytest.raises(FeedError) as raised:
+            await fetch(client, portal(url, max_bytes=4096), None)
+        assert halves(raised.value) == (
+            f"nguồn dữ liệu portal: {url}: tài liệu dài hơn 4096 byte (max_bytes)",
+            f"feed portal: {url}: the document is longer than 4096 bytes (max_bytes)",
+        )
+        # at the limit it is read whole
+        document = await fetch(client, portal(url, max_bytes=4098), None)
+        assert document is not None
+        assert len(document.body) == 4098
+
+    async def test_a_body_of_no_declared_length_is_cut_off_past_max_bytes(
+        self, server: FeedServer, client: httpx.AsyncClient
+    ) -> None:
+        server.trickles["/endless"] = (10_000, 0.0)  # ~10 MB, as fast as it goes
+        url = server.url("/endless")
+        with pytest.raises(FeedError) as raised:
+            await fetch(client, portal(url, max_bytes=64 * 1024), None)
+        assert "(max_bytes)" in str(raised.value)
+
+    async def test_a_body_trickled_past_the_time_limit_is_retried_and_names_it(
+        self, server: FeedServer, client: httpx.AsyncClient
+    ) -> None:
+        """A KiB every 0.05 s never lets a single read wait 0.3 s: only a limit on the whole
+        answer ends it."""
+        server.trickles["/drip"] = (60, 0.05)  # 3 s in all
+        url = server.url("/drip")
+        started = time.perf_counter()
+        with pytest.raises(TransientFetchError) as raised:
+            await fetch(client, portal(url, request_timeout_s=0.3), None)
+        assert time.perf_counter() - started < 1.5
+        assert "(request_timeout_s)" in str(raised.value)
+
+
+@pytest.mark.parametrize("max_bytes", [0, 1023, -1])
+def test_max_bytes_below_a_kib_is_refused(max_bytes: int) -> None:
+    with pytest.raises(ValidationError) as raised:
+        portal("http://127.0.0.1/usage", max_bytes=max_bytes)
+    assert raised.value.errors()[0]["loc"] == ("max_bytes",)

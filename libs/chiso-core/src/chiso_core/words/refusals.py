@@ -322,6 +322,15 @@ def feed_no_answer(feed: str, url: str, seconds: float) -> str:
     )
 
 
+def feed_too_large(feed: str, url: str, limit: int) -> str:
+    """`limit`: the feed's max_bytes."""
+    return _feed(
+        feed,
+        f"{url}: tài liệu dài hơn {limit} byte (max_bytes)",
+        f"{url}: the document is longer than {limit} bytes (max_bytes)",
+    )
+
+
 def feed_unreachable(feed: str, url: str, detail: str) -> str:
     """`detail`: the HTTP client's words, e.g. "All connection attempts failed"."""
     return _feed(feed, f"không kết nối được tới {url}", f"cannot reach {url}: {detail}")

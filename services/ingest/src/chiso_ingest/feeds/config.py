@@ -119,7 +119,12 @@ class Feed(_Model):
     scope: Scope
     auth: Auth | None = None
     batch_size: int = Field(default=1000, ge=1, description="observations per publish")
-    request_timeout_s: float = Field(default=30.0, gt=0)
+    request_timeout_s: float = Field(
+        default=30.0, gt=0, description="for the whole answer, its body read to the end"
+    )
+    max_bytes: int = Field(
+        default=16 << 20, ge=1024, description="the longest document read; a longer one fails"
+    )
     retry: Retry = Retry()
 
     @model_validator(mode="after")

@@ -1,5 +1,6 @@
 """Conditional GET of a feed's document: ETag / If-Modified-Since, so a 304 costs nothing."""
 
+import asyncio
 from dataclasses import dataclass
 
 import httpx
@@ -39,30 +40,51 @@ def request_headers(feed: Feed, cursor: Cursor | None) -> dict[str, str]:
 async def fetch(client: httpx.AsyncClient, feed: Feed, cursor: Cursor | None) -> Document | None:
     """The document, or None when the server says it has not changed (304).
 
-    Raises TransientFetchError (retry) on 429 and 5xx, on no answer in time and on a server
-    that cannot be reached; FeedError (do not retry before the next poll) on any other
-    unexpected status. Each says why, Vietnamese first."""
+    Raises TransientFetchError (retry) on 429 and 5xx, on no whole answer in time and on a
+    server that cannot be reached; FeedError (do not retry before the next poll) on any other
+    unexpected status and on a document longer than the feed's max_bytes. Each says why,
+    Vietnamese first. The time limit is for the whole answer, not each read: a server
+    trickling its body cannot hold the poller."""
     url = str(feed.url)
     try:
-        response = await client.get(
-            url, headers=request_headers(feed, cursor), timeout=feed.request_timeout_s
-        )
-    except httpx.TimeoutException as e:
+        async with asyncio.timeout(feed.request_timeout_s):
+            return await _get(client, feed, cursor, url)
+    except (httpx.TimeoutException, TimeoutError) as e:
         raise TransientFetchError(
             refusals.feed_no_answer(feed.name, url, feed.request_timeout_s)
         ) from e
     except httpx.TransportError as e:  # refused, reset, unresolvable: the server may come back
         detail = str(e) or repr(e)
         raise TransientFetchError(refusals.feed_unreachable(feed.name, url, detail)) from e
-    if response.status_code == httpx.codes.NOT_MODIFIED:
-        return None
-    answered = refusals.feed_answered(feed.name, response.status_code, url)
-    if response.status_code == httpx.codes.TOO_MANY_REQUESTS or response.is_server_error:
-        raise TransientFetchError(answered, retry_after_s(response.headers.get("Retry-After")))
-    if response.status_code != httpx.codes.OK:
-        raise FeedError(answered)
-    return Document(
-        body=response.content,
-        etag=response.headers.get("ETag"),
-        last_modified=response.headers.get("Last-Modified"),
-    )
+
+
+async def _get(
+    client: httpx.AsyncClient, feed: Feed, cursor: Cursor | None, url: str
+) -> Document | None:
+    headers = request_headers(feed, cursor)
+    async with client.stream("GET", url, headers=headers, timeout=feed.request_timeout_s) as r:
+        if r.status_code == httpx.codes.NOT_MODIFIED:
+            return None
+        answered = refusals.feed_answered(feed.name, r.status_code, url)
+        if r.status_code == httpx.codes.TOO_MANY_REQUESTS or r.is_server_error:
+            raise TransientFetchError(answered, retry_after_s(r.headers.get("Retry-After")))
+        if r.status_code != httpx.codes.OK:
+            raise FeedError(answered)
+        return Document(
+            await _body(r, feed, url), r.headers.get("ETag"), r.headers.get("Last-Modified")
+        )
+
+
+async def _body(response: httpx.Response, feed: Feed, url: str) -> bytes:
+    """The body, refused as soon as it is known to be longer than max_bytes: by its declared
+    length before any of it is read, else as it arrives (decompressed: what is held)."""
+    too_large = FeedError(refusals.feed_too_large(feed.name, url, feed.max_bytes))
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > feed.max_bytes:
+        raise too_large
+    body = bytearray()
+    async for chunk in response.aiter_bytes():
+        body += chunk
+        if len(body) > feed.max_bytes:
+            raise too_large
+    return bytes(body)

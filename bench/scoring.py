@@ -7,7 +7,9 @@ rows committed in TimescaleDB), against its write floor and a naive consumer, in
 - naive: one INSERT and one commit per consumed message (on a sample);
 - history: the same number of figures arriving after 240 months of history per series, and
   after 24 (the cost of a figure must not grow with its series' history);
-- rescore: `chiso scoring rescore` over every figure of the main run, timed.
+- rescore: `chiso scoring rescore` over every figure of the main run, timed;
+- where the time goes: the CPU the service used a figure, and the whole machine (the service,
+  the database and the broker) over the main run.
 
 With `--fixed-judgement`, the processes it starts give every figure one fixed judgement per
 target (bench/fixed_judgement): the same run without the methods' cost, to see what the rest of
@@ -25,6 +27,7 @@ import argparse
 import asyncio
 import itertools
 import json
+import math
 import os
 import subprocess
 import sys
@@ -32,6 +35,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -198,6 +202,35 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_s(pid: int) -> float:
+    """A process's CPU time so far (all its threads, user and system), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _TICK  # utime, stime
+
+
+def machine_cpu_s() -> float:
+    """The CPU time every process of the machine has used so far (all cores), in seconds."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(
+        int, Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
+    )
+    return (user + nice + system + irq + softirq + steal) / _TICK
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stream's figures per second, the largest growth of a replica's RSS (MB), and the CPU
+    a figure took (µs): the service's processes', and the whole machine's (the service, the
+    database and the broker; the bench itself only waits)."""
+
+    per_s: float
+    rss_growth: float
+    service_cpu_us: float
+    machine_cpu_us: float
+
+
 def fresh_database(pg: EmbeddedPostgres, name: str, catalog: Path | None = None) -> str:
     with psycopg.connect(pg.url, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
@@ -267,11 +300,9 @@ class Scenario:
             for k in range(replicas)
         ]
 
-    def stream(
-        self, items: Iterator[tuple[bytes, Message]], n: int, met: int = 0
-    ) -> tuple[float, float]:
+    def stream(self, items: Iterator[tuple[bytes, Message]], n: int, met: int = 0) -> Run:
         """Publishes n figures, starts the service and waits for them all to be stored and
-        scored; figures per second and the largest growth of a replica's RSS (MB), from when
+        scored; figures per second, the largest growth of a replica's RSS and the CPU, from when
         the first is (the consumer group joined) and `met` series have a kept state (each met
         once: a process meets a series' history once, and the consumer drains one partition at
         a time, so the series of another partition are met later than the first round's). The
@@ -289,10 +320,14 @@ class Scenario:
                 wait_met(conn, met)
                 already = stored(conn)
                 started, rss_start = time.perf_counter(), [rss_mb(pid) for pid in pids]
+                cpu_start, machine_start = sum(map(cpu_s, pids)), machine_cpu_s()
                 wait_stored(conn, n)
             elapsed = time.perf_counter() - started
+            cpu, machine = sum(map(cpu_s, pids)) - cpu_start, machine_cpu_s() - machine_start
             growth = max(rss_mb(pid) - s for pid, s in zip(pids, rss_start, strict=True))
-            return (n - already) / elapsed, growth
+            figures = n - already  # none in a run too small to be met before it ends
+            us = 1e6 / figures if figures else math.nan
+            return Run(figures / elapsed, growth, cpu * us, machine * us)
         finally:
             for service in self.services:
                 service.stop()
@@ -444,8 +479,7 @@ def with_history(
     with EmbeddedBroker(free_port(), folder / f"tansu-{months}.log") as broker:
         scenario = Scenario(f"history{months}", url, broker.bootstrap_servers, folder)
         series = communes * len(INDICATORS)
-        per_s, _ = scenario.stream(observations(figures, communes, first_new), figures, series)
-    return per_s
+        return scenario.stream(observations(figures, communes, first_new), figures, series).per_s
 
 
 def history_ratio(pg: EmbeddedPostgres, figures: int, communes: int, folder: Path) -> float:
@@ -473,7 +507,8 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         main = Scenario("scoring", url, broker.bootstrap_servers, folder, args.replicas)
         # with replicas, every series met first: the group has shared the partitions
         met = 0 if args.replicas == 1 else communes * len(INDICATORS)
-        obs_per_s, rss_growth = main.stream(observations(n, communes), n, met)
+        streamed = main.stream(observations(n, communes), n, met)
+        obs_per_s = streamed.per_s
         scores = asyncio.run(published(broker.bootstrap_servers, topics.SCORES))
         rescore_s = main.rescore()
         floor_per_s = floor(pg, main, n, communes, scores)
@@ -492,8 +527,11 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
             "naive_obs_per_s": round(naive_per_s),
             "naive_ratio": round(obs_per_s / naive_per_s, 1),
             "history_ratio": round(ratio, 3),
-            "rss_growth_mb": round(rss_growth, 1),
+            "rss_growth_mb": round(streamed.rss_growth, 1),
             "rescore_s": round(rescore_s, 1),
+            # where a figure's time goes: the service's CPU, and the machine's (all cores)
+            "service_cpu_us_per_obs": round(streamed.service_cpu_us),
+            "machine_cpu_us_per_obs": round(streamed.machine_cpu_us),
         }
         | ({"judgement": "fixed"} if args.fixed_judgement else {})
         | ({"replicas": args.replicas} if args.replicas > 1 else {})

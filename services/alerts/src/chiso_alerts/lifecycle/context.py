@@ -1,8 +1,9 @@
 """What judging a batch needs beside the scores: the catalog (names, cadences, the jurisdiction
 tree), the rule parameters, the subscriptions, and today's date in Việt Nam."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from psycopg_pool import AsyncConnectionPool
 
@@ -13,6 +14,13 @@ from chiso_alerts.rules.model import Names, SeriesKey
 from chiso_alerts.rules.params import ParamsBook
 from chiso_core.catalog.models import Cadence, Catalog
 from chiso_core.catalog.store import CatalogCache
+
+# The service's clock, the batches' and the sweep's alike: a test sets one for both.
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)

@@ -5,14 +5,13 @@ the reminder of a target never reported ends with the batch that brings its firs
 batch's loops (decoding, judging) give the event loop a turn every few milliseconds
 (chiso_core.turns), as scoring's do: the API and the probes wait a turn, not a batch."""
 
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Sequence
 
 from google.protobuf.message import DecodeError
 from psycopg_pool import AsyncConnectionPool
 
 from chiso_alerts.lifecycle import store, transitions
-from chiso_alerts.lifecycle.context import BatchContext, Judging
+from chiso_alerts.lifecycle.context import BatchContext, Clock, Judging, utc_now
 from chiso_alerts.lifecycle.owners import Deadlines, owner_verdicts
 from chiso_alerts.rules import window
 from chiso_alerts.rules.evaluate import evaluate
@@ -23,10 +22,6 @@ from chiso_core.publisher import Publisher
 from chiso_core.turns import in_turns
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 class AlertsPipeline:
     def __init__(
         self,
@@ -34,7 +29,7 @@ class AlertsPipeline:
         publisher: Publisher,
         judging: Judging,
         deadlines: Deadlines,
-        clock: Callable[[], datetime] = _now,
+        clock: Clock = utc_now,
     ) -> None:
         self.pool, self.publisher, self.judging = pool, publisher, judging
         # the sweep's deadlines, and a clock a test can set as it sets the sweep's: a series'

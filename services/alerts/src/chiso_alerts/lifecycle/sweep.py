@@ -4,13 +4,13 @@ targets that never had a figure; a reminder nothing judges any more resolves), e
 asked of owners and given. One replica sweeps at a time (a transaction-scoped advisory lock);
 the others skip the round."""
 
-from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime
+from collections.abc import Sequence
+from datetime import date
 
 from psycopg_pool import AsyncConnectionPool
 
 from chiso_alerts.lifecycle import store, transitions
-from chiso_alerts.lifecycle.context import BatchContext, Judging
+from chiso_alerts.lifecycle.context import BatchContext, Clock, Judging, utc_now
 from chiso_alerts.lifecycle.orphans import orphaned
 from chiso_alerts.lifecycle.owners import Deadlines, owner_verdicts
 from chiso_alerts.lifecycle.unreported import unreported_verdicts
@@ -21,10 +21,6 @@ from chiso_core.publisher import Publisher
 from chiso_core.turns import in_turns
 
 _LOCK = 0x636869736F_5357  # "chiso" "SW": any constant no other part of chiso locks on
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 async def stale_verdicts(
@@ -59,7 +55,7 @@ class Sweeper:
         publisher: Publisher,
         judging: Judging,
         deadlines: Deadlines,
-        clock: Callable[[], datetime] = _now,
+        clock: Clock = utc_now,
     ) -> None:
         self.pool, self.publisher, self.judging = pool, publisher, judging
         self.deadlines, self.clock = deadlines, clock

@@ -11,7 +11,9 @@ from chiso_core.settings import LogSettings
 def configure_logging(settings: LogSettings) -> None:
     level = logging.getLevelName(settings.log_level.upper())
     renderer: structlog.typing.Processor = (
-        structlog.processors.JSONRenderer()
+        # Vietnamese as it is written (refusals, names): "\u1ea1" escapes are unreadable in a
+        # raw `docker logs`, and a JSON line of UTF-8 is as valid to any log collector
+        structlog.processors.JSONRenderer(ensure_ascii=False)
         if settings.log_json
         else structlog.dev.ConsoleRenderer(colors=False)
     )

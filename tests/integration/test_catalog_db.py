@@ -23,7 +23,9 @@ from chiso_core.settings import IngestSettings, ScoringSettings
 from chiso_devstack.embedded import free_port
 from chiso_ingest.app import create_app
 from chiso_scoring.cli import app as scoring_cli
+from chiso_scoring.reads import UnknownPlan
 from chiso_scoring.rescore import Rescored, rescore
+from tests.both_languages import halves
 from tests.catalog_sample import HANDED_OVER, PLAN, write_catalog
 from tests.conftest import CATALOG_DIR
 from tests.integration.conftest import Harness, observation
@@ -208,10 +210,28 @@ async def test_a_rescore_names_what_it_could_not_score_and_fails(
     assert harness.rows("SELECT count(*) FROM scores") == [(1,)], "the stored score stands"
 
 
-async def test_rescore_names_an_unknown_plan(database_url: str, bootstrap_servers: str) -> None:
+async def test_rescore_names_an_unknown_plan(
+    tmp_path: Path, database_url: str, bootstrap_servers: str
+) -> None:
+    """Refused before anything is scored, naming --plan and the plans loaded, Vietnamese first."""
+    assert load(write_catalog(tmp_path / "v1"), database_url).exit_code == 0
     settings = ScoringSettings(kafka_bootstrap_servers=bootstrap_servers, database_url=database_url)
-    with pytest.raises(LookupError, match="no plan 'nope'"):
+    with pytest.raises(UnknownPlan) as refused:
         await rescore(settings, "nope")
+    assert refused.value.plan == "nope"
+    assert "sample_plan" in refused.value.known
+
+    env = {"CHISO_DATABASE_URL": database_url, "CHISO_KAFKA_BOOTSTRAP_SERVERS": bootstrap_servers}
+    run = await asyncio.to_thread(
+        CliRunner().invoke, scoring_cli, ["rescore", "--plan", "nope"], env=env
+    )
+    assert run.exit_code == 1
+    vi, en = halves(run.stderr)
+    assert vi.startswith("--plan: không có kế hoạch 'nope' (có: "), vi
+    assert en.startswith("--plan: no plan 'nope' (known: "), en
+    assert "sample_plan" in vi
+    assert "sample_plan" in en
+    assert run.stdout == ""
 
 
 async def test_the_catalog_cache_serves_the_last_catalog_while_the_database_is_away(

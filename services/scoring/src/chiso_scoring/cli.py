@@ -7,6 +7,7 @@ import typer
 
 from chiso_core.http import serve as serve_http
 from chiso_core.settings import ScoringSettings
+from chiso_core.words import refusals
 
 app = typer.Typer(no_args_is_help=True, help="The scoring service: observations → scores.")
 
@@ -25,12 +26,13 @@ def rescore(
     plan: Annotated[str | None, typer.Option(help="only this plan (default: every plan)")] = None,
 ) -> None:
     """Score the whole history again against the loaded catalog (after a new plan revision)."""
+    from chiso_scoring.reads import UnknownPlan
     from chiso_scoring.rescore import rescore as run
 
     try:
         done = asyncio.run(run(ScoringSettings(), plan))
-    except LookupError as e:
-        typer.echo(str(e), err=True)
+    except UnknownPlan as e:
+        typer.echo(refusals.plan_not_loaded(e.plan, e.known), err=True)
         raise typer.Exit(1) from e
     typer.echo(f"re-scored: {done.written} score(s) written and published")
     if done.unscored:

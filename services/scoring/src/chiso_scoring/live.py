@@ -17,8 +17,9 @@ from chiso_core.db import connection_or_503
 from chiso_core.problems import ApiError, PlainText, Problem
 from chiso_core.words import problems as say
 from chiso_scoring.api import READ_ERRORS
+from chiso_scoring.reads import UnknownPlan
 from chiso_scoring.report.content import FiringAlert, Live
-from chiso_scoring.report.read import UnknownPlan, snapshot
+from chiso_scoring.report.read import snapshot
 from chiso_scoring.report.render import html as render
 
 _FIRING = """

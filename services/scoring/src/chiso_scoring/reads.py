@@ -14,6 +14,15 @@ from chiso_core.periods import Period
 from chiso_core.timeliness import Received
 
 
+class UnknownPlan(LookupError):
+    """No plan by that id in the loaded catalog (the report, the live page, a rescore);
+    `known`: the plans there are."""
+
+    def __init__(self, plan: str, known: list[str]) -> None:
+        super().__init__(plan)
+        self.plan, self.known = plan, known
+
+
 class ScoreOut(BaseModel):
     """One score, its fields named as in the scores table and score.proto (scorer.FIGURES)."""
 

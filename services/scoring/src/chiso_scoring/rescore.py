@@ -28,6 +28,7 @@ from chiso_core.publisher import Publisher
 from chiso_core.settings import ScoringSettings
 from chiso_scoring import states, store
 from chiso_scoring.intake import SeriesKey
+from chiso_scoring.reads import UnknownPlan
 from chiso_scoring.scorer import to_messages
 
 log = structlog.get_logger(__name__)
@@ -48,7 +49,7 @@ async def rescore(settings: ScoringSettings, plan_id: str | None = None) -> Resc
         async with pool.connection() as conn:
             catalog = await read_catalog(conn)
         if plan_id is not None and plan_id not in catalog.plans:
-            raise LookupError(f"no plan {plan_id!r} in the loaded catalog")
+            raise UnknownPlan(plan_id, sorted(catalog.plans))
         plans = [catalog.plans[plan_id]] if plan_id else list(catalog.plans.values())
         every_series = sorted({(p.jurisdiction, t.indicator) for p in plans for t in p.targets})
         wanted = {p.id for p in plans}

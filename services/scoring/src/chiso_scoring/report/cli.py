@@ -35,8 +35,9 @@ def report(
 ) -> None:
     """Render a plan's scorecard (its current revision, its own jurisdiction) as a
     self-contained HTML page and a PDF, in Vietnamese (CHISO_DATABASE_URL)."""
+    from chiso_scoring.reads import UnknownPlan
     from chiso_scoring.report.pdf import PrintError, print_pdf
-    from chiso_scoring.report.read import UnknownPlan, read
+    from chiso_scoring.report.read import read
     from chiso_scoring.report.render import html
 
     settings = ReportSettings()

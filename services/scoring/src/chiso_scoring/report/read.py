@@ -8,15 +8,8 @@ from chiso_core.catalog.store import read as read_catalog
 from chiso_core.periods import Period
 from chiso_core.settings import ReportSettings
 from chiso_scoring import reads
+from chiso_scoring.reads import UnknownPlan
 from chiso_scoring.report.content import Report, build
-
-
-class UnknownPlan(LookupError):
-    """No plan by that id; `known`: the plans there are."""
-
-    def __init__(self, plan: str, known: list[str]) -> None:
-        super().__init__(plan)
-        self.plan, self.known = plan, known
 
 
 async def read(settings: ReportSettings, plan_id: str, as_of: Period | None, today: date) -> Report:

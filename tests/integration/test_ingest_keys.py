@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from chiso_devstack.processes import agency_key
+from tests.both_languages import halves
 from tests.integration.conftest import URL, make_app, obs, problems, published, statuses
 
 SCOPE = (["lai_chau"], ["online_public_service_usage"])
@@ -74,15 +75,35 @@ def test_an_ioc_wide_key_follows_every_indicator_with_a_star(database_url: str) 
 def test_creating_an_agency_twice_or_out_of_the_catalog_fails_naming_why(
     database_url: str,
 ) -> None:
-    assert chiso_agency(
-        database_url, "create", "a", "--jurisdiction", "atlantis", "--indicator", "pii_rank"
-    ).stderr.startswith("not in the loaded catalog: jurisdiction 'atlantis'")
+    """Each refusal names the option (or the agency) and what was expected, Vietnamese first."""
+    outside = chiso_agency(
+        database_url, "create", "a", "--jurisdiction", "atlantis", "--indicator", "nope"
+    )
+    assert outside.returncode == 1
+    vi, en = halves(outside.stderr)
+    named = "--jurisdiction 'atlantis', --indicator 'nope'"
+    assert vi == f"không có trong danh mục đã nạp: {named} (`chiso catalog load` trước)", vi
+    assert en == f"not in the loaded catalog: {named} (`chiso catalog load` first)", en
     agency_key(database_url, "a", *SCOPE)
     again = chiso_agency(
         database_url, "create", "a", "--jurisdiction", "vn", "--indicator", "pii_rank"
     )
     assert again.returncode == 1
-    assert "agency 'a' exists already: rotate its key instead" in again.stderr
+    assert halves(again.stderr) == (
+        "cơ quan 'a' đã có: hãy cấp khóa mới (`chiso agency rotate a`)",
+        "agency 'a' exists already: rotate its key instead (`chiso agency rotate a`)",
+    )
+
+
+@pytest.mark.parametrize("command", ["rotate", "revoke"])
+def test_rotating_or_revoking_an_unknown_agency_says_so(database_url: str, command: str) -> None:
+    run = chiso_agency(database_url, command, "nobody")
+    assert run.returncode == 1
+    assert run.stdout == ""
+    assert halves(run.stderr) == (
+        "không có cơ quan 'nobody' (tạo bằng `chiso agency create`)",
+        "no agency 'nobody' (made by `chiso agency create`)",
+    )
 
 
 def test_rotate_replaces_the_key_and_revoke_ends_it(

@@ -11,6 +11,7 @@ from chiso_core.access import keys
 from chiso_core.catalog import Catalog
 from chiso_core.problems import Problem
 from chiso_core.words import problems as say
+from chiso_core.words import refusals
 
 
 class Permission(StrEnum):
@@ -45,19 +46,19 @@ class Agency:
 
 
 class AgencyError(ValueError):
-    pass
+    """Why `chiso agency` refuses, in words.refusals' "<tiếng Việt> / <English>"."""
 
 
 EVERY_INDICATOR = "*"
 
 
 def check_scope(catalog: Catalog, jurisdictions: list[str], indicators: list[str]) -> None:
-    unknown = [f"jurisdiction {j!r}" for j in jurisdictions if j not in catalog.jurisdictions]
-    unknown += [f"indicator {i!r}" for i in indicators if i not in catalog.indicators]
-    if unknown:
-        raise AgencyError(f"not in the loaded catalog: {', '.join(unknown)}")
+    unknown_jurisdictions = [j for j in jurisdictions if j not in catalog.jurisdictions]
+    unknown_indicators = [i for i in indicators if i not in catalog.indicators]
+    if unknown_jurisdictions or unknown_indicators:
+        raise AgencyError(refusals.scope_not_loaded(unknown_jurisdictions, unknown_indicators))
     if not jurisdictions or not indicators:
-        raise AgencyError("an agency needs at least one jurisdiction and one indicator")
+        raise AgencyError(refusals.AGENCY_WITHOUT_SCOPE)
 
 
 async def _issue(conn: AsyncConnection, agency: str) -> str:
@@ -83,21 +84,21 @@ async def create(
         indicators = sorted(catalog.indicators)
     check_scope(catalog, jurisdictions, indicators)
     if not permissions:
-        raise AgencyError("an agency needs at least one permission")
+        raise AgencyError(refusals.AGENCY_WITHOUT_PERMISSION)
     cur = await conn.execute(
         "INSERT INTO agencies (name, jurisdictions, indicators, permissions)"
         " VALUES (%s, %s, %s, %s) ON CONFLICT (name) DO NOTHING",
         (name, jurisdictions, indicators, sorted(set(permissions))),
     )
     if cur.rowcount == 0:
-        raise AgencyError(f"agency {name!r} exists already: rotate its key instead")
+        raise AgencyError(refusals.agency_exists(name))
     return await _issue(conn, name)
 
 
 async def revoke(conn: AsyncConnection, name: str) -> list[str]:
     """Revokes every key of the agency; returns their ids."""
     if not await (await conn.execute("SELECT 1 FROM agencies WHERE name = %s", (name,))).fetchone():
-        raise AgencyError(f"no agency {name!r}")
+        raise AgencyError(refusals.no_agency(name))
     cur = await conn.execute(
         "UPDATE agency_keys SET revoked_at = now() WHERE agency = %s AND revoked_at IS NULL"
         " RETURNING key_id",

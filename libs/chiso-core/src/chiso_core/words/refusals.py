@@ -424,6 +424,43 @@ def chromium_failed(code: int, detail: str) -> str:
     return both(f"Chromium in lỗi (mã thoát {code})", f"Chromium failed ({code}): {detail}")
 
 
+# --- `chiso agency` -------------------------------------------------------------------------------
+
+
+def scope_not_loaded(jurisdictions: Sequence[str], indicators: Sequence[str]) -> str:
+    """The --jurisdiction and --indicator values the loaded catalog does not have."""
+    named = [f"--jurisdiction {j!r}" for j in jurisdictions]
+    named += [f"--indicator {i!r}" for i in indicators]
+    return both(
+        f"không có trong danh mục đã nạp: {', '.join(named)} (`chiso catalog load` trước)",
+        f"not in the loaded catalog: {', '.join(named)} (`chiso catalog load` first)",
+    )
+
+
+AGENCY_WITHOUT_SCOPE = both(
+    "một cơ quan cần ít nhất một đơn vị hành chính (--jurisdiction) và một chỉ tiêu (--indicator)",
+    "an agency needs at least one jurisdiction (--jurisdiction) and one indicator (--indicator)",
+)
+AGENCY_WITHOUT_PERMISSION = both(
+    "một cơ quan cần ít nhất một quyền (--permission: report, alerts hoặc read)",
+    "an agency needs at least one permission (--permission: report, alerts or read)",
+)
+
+
+def agency_exists(name: str) -> str:
+    return both(
+        f"cơ quan {name!r} đã có: hãy cấp khóa mới (`chiso agency rotate {name}`)",
+        f"agency {name!r} exists already: rotate its key instead (`chiso agency rotate {name}`)",
+    )
+
+
+def no_agency(name: str) -> str:
+    return both(
+        f"không có cơ quan {name!r} (tạo bằng `chiso agency create`)",
+        f"no agency {name!r} (made by `chiso agency create`)",
+    )
+
+
 # --- alerts: subscriptions' addresses ------------------------------------------------------------
 
 INVALID_ADDRESS = both("địa chỉ không hợp lệ", "invalid address")

@@ -4,13 +4,16 @@ import statistics
 from datetime import date
 
 import pytest
+from typer.testing import CliRunner
 
 from chiso_core.catalog import Catalog
 from chiso_core.checks import Checked, Reported, check
 from chiso_core.periods import Period
+from chiso_devstack.simulate import app as simulate_cli
 from chiso_devstack.simulate import last_full_month
 from chiso_devstack.simulation import SCENARIOS, Scenario, Story, months, simulate
 from chiso_ingest.models import ObservationIn
+from tests.both_languages import halves
 
 UNTIL = Period.parse("2026-10")
 SEED_PLANS = {"khanh_hoa", "tien_giang", "tam_duong"}
@@ -109,3 +112,41 @@ def test_one_series_is_revised_upwards_months_later() -> None:
 def test_a_wrong_span_is_refused(since: str, until: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         simulate(57, Period.parse(until), Period.parse(since))
+
+
+def _refused(*args: str) -> tuple[str, str, str]:
+    """What `chiso simulate` says of a bad span before it sends anything: the option typer
+    names, and our words in both languages (typer's error box, its lines joined as one)."""
+    run = CliRunner().invoke(simulate_cli, ["--url", "http://127.0.0.1:9", *args])
+    assert run.exit_code == 2, run.output
+    inside = [line.strip("│ ") for line in run.stderr.splitlines() if line.startswith("│")]
+    said = " ".join(inside)
+    assert said.startswith("Invalid value for '--"), said  # typer's own words
+    option, _, rest = said.removeprefix("Invalid value for ").partition(": ")
+    return (option, *halves(rest))
+
+
+@pytest.mark.parametrize("option", ["--since", "--until"])
+def test_a_malformed_month_is_refused_with_the_forms(option: str) -> None:
+    option_named, vi, en = _refused(option, "2025-13")
+    forms = "YYYY (năm), YYYY-Qn (quý) hoặc YYYY-MM (tháng)"
+    assert option_named == f"'{option}'"
+    assert vi == f"kỳ '2025-13' không hợp lệ: dùng {forms}", vi
+    assert en.startswith("month 13 does not start a month"), en
+
+
+def test_a_year_or_quarter_is_refused_as_not_a_month() -> None:
+    assert _refused("--since", "2024", "--until", "2024-09") == (
+        "'--since'",
+        "'2024' không phải một tháng: dùng YYYY-MM, ví dụ 2025-06",
+        "'2024' is not a month: expected YYYY-MM, e.g. 2025-06",
+    )
+    assert _refused("--until", "2024-Q3")[0] == "'--until'"
+
+
+def test_an_until_before_since_is_refused() -> None:
+    assert _refused("--since", "2025-01", "--until", "2024-12") == (
+        "'--until'",
+        "tháng 2024-12 ở trước --since 2025-01: cần từ 2025-01 trở đi",
+        "2024-12 is before --since 2025-01: expected 2025-01 or later",
+    )

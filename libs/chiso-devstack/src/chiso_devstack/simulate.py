@@ -12,7 +12,9 @@ import httpx
 import stamina
 import typer
 
-from chiso_core.periods import Period
+from chiso_core.periods import Grain, Period
+from chiso_core.words import problems as say
+from chiso_core.words import refusals
 from chiso_devstack.simulation import FIRST_MONTH, Simulation, simulate
 
 app = typer.Typer(help="Push simulated monthly figures for the seed plans through the ingest API.")
@@ -87,6 +89,19 @@ def last_full_month(today: date) -> Period:
     return Period.month_of(today, back=1)
 
 
+def _month(option: str, text: str) -> Period:
+    # typer frames it ("Invalid value for '--since': …"); what follows is ours, Vietnamese first
+    try:
+        period = Period.parse(text)
+    except ValueError as e:
+        raise typer.BadParameter(
+            say.bad_period(text, str(e)).both(), param_hint=f"'{option}'"
+        ) from e
+    if period.grain != Grain.MONTH:
+        raise typer.BadParameter(refusals.not_a_month(text), param_hint=f"'{option}'")
+    return period
+
+
 @app.callback(invoke_without_command=True)
 def main(
     url: Annotated[str, typer.Option(help="the ingest API")] = "http://127.0.0.1:8001",
@@ -101,12 +116,13 @@ def main(
     ] = None,
     batch_size: Annotated[int, typer.Option(min=1, help="figures per request")] = 500,
 ) -> None:
-    try:
-        first = Period.parse(since)
-        last = Period.parse(until) if until else last_full_month(date.today())
-        simulation = simulate(seed, last, first)
-    except ValueError as e:
-        raise typer.BadParameter(str(e)) from e
+    first = _month("--since", since)
+    last = _month("--until", until) if until else last_full_month(date.today())
+    if last < first:
+        raise typer.BadParameter(
+            refusals.until_before_since(str(first), str(last)), param_hint="'--until'"
+        )
+    simulation = simulate(seed, last, first)
     try:
         pushed = push(url, simulation, api_key, batch_size)
     except (Refused, Busy, httpx.TransportError) as e:

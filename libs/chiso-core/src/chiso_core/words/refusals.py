@@ -461,6 +461,23 @@ def no_agency(name: str) -> str:
     )
 
 
+# --- `chiso simulate` -----------------------------------------------------------------------------
+
+
+def not_a_month(sent: str) -> str:
+    return both(
+        f"{sent!r} không phải một tháng: dùng YYYY-MM, ví dụ 2025-06",
+        f"{sent!r} is not a month: expected YYYY-MM, e.g. 2025-06",
+    )
+
+
+def until_before_since(since: str, until: str) -> str:
+    return both(
+        f"tháng {until} ở trước --since {since}: cần từ {since} trở đi",
+        f"{until} is before --since {since}: expected {since} or later",
+    )
+
+
 # --- alerts: subscriptions' addresses ------------------------------------------------------------
 
 INVALID_ADDRESS = both("địa chỉ không hợp lệ", "invalid address")

@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from chiso_core.catalog import Catalog, Comparator
 from chiso_core.catalog.cli import app
+from tests.both_languages import halves
 from tests.conftest import CATALOG_DIR, ROOT
 
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -94,4 +95,8 @@ def test_validate_lists_problems_and_fails(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["validate", "--dir", str(tmp_path)])
     assert result.exit_code == 1
     assert "indicators.yaml: file is missing" in result.output
-    assert "problem(s); nothing was loaded" in result.output
+    *problems, last = result.stderr.splitlines()
+    assert halves(last) == (
+        f"{tmp_path}: {len(problems)} lỗi trong các tệp danh mục; chưa nạp gì",
+        f"{tmp_path}: {len(problems)} problem(s) in the catalog files; nothing was loaded",
+    )

@@ -10,6 +10,7 @@ from chiso_core.catalog import store
 from chiso_core.catalog.loader import CatalogError, load_catalog
 from chiso_core.catalog.models import Catalog
 from chiso_core.settings import CatalogSettings, DatabaseSettings
+from chiso_core.words import refusals
 
 app = typer.Typer(no_args_is_help=True, help="The catalog: indicators, jurisdictions and plans.")
 Folder = Annotated[
@@ -19,12 +20,13 @@ Folder = Annotated[
 
 
 def _checked(folder: Path | None) -> Catalog:
+    folder = folder or CatalogSettings().catalog_dir
     try:
-        return load_catalog(folder or CatalogSettings().catalog_dir)
+        return load_catalog(folder)
     except CatalogError as e:
         for problem in e.problems:
             typer.echo(str(problem), err=True)
-        typer.echo(f"{len(e.problems)} problem(s); nothing was loaded", err=True)
+        typer.echo(refusals.catalog_refused(str(folder), len(e.problems)), err=True)
         raise typer.Exit(1) from e
 
 

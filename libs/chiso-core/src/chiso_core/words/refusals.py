@@ -393,7 +393,7 @@ VALUE_OR_PARTS = Text(
 EVERY_SECOND_AT_LEAST = Text("`every` tối thiểu là một giây", "`every` is at least one second")
 
 
-# --- `chiso report` ------------------------------------------------------------------------------
+# --- `chiso report` -------------------------------------------------------------------------------
 
 
 def plan_not_loaded(plan: str, known: Sequence[str]) -> str:
@@ -422,6 +422,17 @@ def not_printed_within(seconds: float) -> str:
 def chromium_failed(code: int, detail: str) -> str:
     """`detail`: the end of what Chromium wrote on stderr."""
     return both(f"Chromium in lỗi (mã thoát {code})", f"Chromium failed ({code}): {detail}")
+
+
+# --- `chiso catalog validate | load` --------------------------------------------------------------
+
+
+def catalog_refused(folder: str, count: int) -> str:
+    """The line under a catalog's problems, each said on a line of its own before it."""
+    return both(
+        f"{folder}: {count} lỗi trong các tệp danh mục; chưa nạp gì",
+        f"{folder}: {count} problem(s) in the catalog files; nothing was loaded",
+    )
 
 
 # --- `chiso agency` -------------------------------------------------------------------------------

@@ -44,7 +44,6 @@ LAST_SUCCESS = Gauge(
 )
 
 _TRANSIENT = (
-    httpx.TransportError,
     TransientFetchError,
     KafkaError,
     OSError,

@@ -43,12 +43,12 @@ def _pid(proc: subprocess.Popen[bytes] | None) -> int | None:
 def _wait_until_scored(
     database_url: str, since: datetime, expected: int, timeout: float = 90
 ) -> None:
-    """Until every pushed figure is scored and every off-track target has a firing alert."""
+    """Until every pushed figure is scored and every off-track target has its alert open."""
     deadline = time.monotonic() + timeout
     with psycopg.connect(database_url, autocommit=True) as conn:
         while time.monotonic() < deadline:
-            scored, off_track, firing = scorecard.progress(conn, since)
-            if scored >= expected and firing >= off_track:
+            scored, off_track, alerted = scorecard.progress(conn, since)
+            if scored >= expected and alerted >= off_track:
                 return
             time.sleep(0.3)
     raise TimeoutError(

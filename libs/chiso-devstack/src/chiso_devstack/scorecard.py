@@ -29,7 +29,9 @@ class Line:
 
 
 def progress(conn: psycopg.Connection, since: datetime) -> tuple[int, int, int]:
-    """(scores computed since `since`, latest scores off track, alerts firing)."""
+    """(scores computed since `since`, latest scores off track, status alerts open — pending
+    or firing: a target off track at one period only is pending —, not counting the owners'
+    reminders, which must not stand in for a target's own alert)."""
     row = conn.execute(
         """
         SELECT (SELECT count(*) FROM scores WHERE computed_at >= %s),
@@ -37,7 +39,8 @@ def progress(conn: psycopg.Connection, since: datetime) -> tuple[int, int, int]:
                    SELECT DISTINCT ON (plan_id, target_id, jurisdiction_id) status
                      FROM scores ORDER BY plan_id, target_id, jurisdiction_id, period_start DESC
                ) latest WHERE status IN ('off_track', 'deteriorating')),
-               (SELECT count(*) FROM alerts WHERE state = 'firing')
+               (SELECT count(*) FROM alerts
+                 WHERE state IN ('pending', 'firing') AND labels->>'rule' = 'status')
         """,
         [since],
     ).fetchone()
@@ -59,6 +62,9 @@ def stored(conn: psycopg.Connection, series: set[tuple[str, str]]) -> set[tuple[
 
 
 def read(conn: psycopg.Connection) -> list[Line]:
+    """Each target's latest score, and the state of its most pressing alert (firing, then
+    pending, then the latest resolved): a target has several (its status, its owners'
+    reminders), and any one of them would say little."""
     rows = conn.execute(
         """
         SELECT DISTINCT ON (s.plan_id, s.target_id, s.jurisdiction_id)
@@ -66,9 +72,13 @@ def read(conn: psycopg.Connection) -> list[Line]:
                s.period_start, s.actual, s.expected, s.due_year, s.status,
                s.probability, a.state
           FROM scores s
-          LEFT JOIN alerts a
-            ON a.labels->>'plan' = s.plan_id AND a.labels->>'target' = s.target_id
-           AND a.labels->>'jurisdiction' = s.jurisdiction_id
+          LEFT JOIN LATERAL (
+                SELECT state FROM alerts
+                 WHERE labels->>'plan' = s.plan_id AND labels->>'target' = s.target_id
+                   AND labels->>'jurisdiction' = s.jurisdiction_id
+                 ORDER BY state <> 'firing', state <> 'pending', updated_at DESC
+                 LIMIT 1
+          ) a ON true
          ORDER BY s.plan_id, s.target_id, s.jurisdiction_id, s.period_start DESC
         """
     ).fetchall()

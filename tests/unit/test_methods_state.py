@@ -15,7 +15,7 @@ from chiso_core.catalog.models import Cadence
 from chiso_core.periods import year_end
 from chiso_scoring.methods import assess, projection
 from chiso_scoring.methods.series import PERIOD_YEARS, Point
-from chiso_scoring.methods.state import _story, build, fold, judge_state
+from chiso_scoring.methods.state import build, fold, judge_state, story_of
 from chiso_scoring.methods.story import history
 from tests.unit.test_methods_properties import targets, values
 
@@ -71,7 +71,7 @@ def test_what_a_judgement_reads_of_the_state_is_what_it_reads_of_the_figures(
     state = build(points)
     assert state is not None
     due_at = year_end(target.due_year)
-    assert _story(state, baseline, due_at, 10.0) == history(points, baseline, due_at, 10.0)
+    assert story_of(state, baseline, due_at, 10.0) == history(points, baseline, due_at, 10.0)
 
 
 def test_no_figure_is_no_state() -> None:

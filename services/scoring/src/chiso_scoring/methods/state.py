@@ -166,7 +166,7 @@ def _exact_steps(points: Sequence[Point]) -> int | None:
     return total
 
 
-def _story(
+def story_of(
     state: SeriesState, baseline: Baseline | None, due_at: float, lookback: float
 ) -> History | None:
     """story.history of the state's figures, reading the window's figures after the base only
@@ -247,7 +247,7 @@ def judge_state_as_of(
 ) -> tuple[Assessment, ...]:
     """`judge_state` as of each day of `nows`, sharing all but the staleness (judge_as_of)."""
     due_at = year_end(target.due_year)
-    story = None if state is None else _story(state, baseline, due_at, settings.lookback)
+    story = None if state is None else story_of(state, baseline, due_at, settings.lookback)
 
     def years(after: float | None) -> kinds.Years:
         # read only by the every-year kinds

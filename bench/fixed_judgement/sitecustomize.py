@@ -5,13 +5,14 @@ messages and upserts — runs as it does: the bench then measures what the servi
 its methods (docs/operations.md, "Capacity")."""
 
 import functools
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from chiso_core.catalog import Baseline, Direction, Target
 from chiso_core.catalog.models import Cadence
 from chiso_scoring import scorer
-from chiso_scoring.methods import Assessment
+from chiso_scoring.methods import Assessment, columns
 from chiso_scoring.methods.series import Point
 from chiso_scoring.methods.state import build, judge_state_as_of
 
@@ -35,6 +36,13 @@ def _judge_fixed(*arguments: Any) -> tuple[Assessment, ...]:
     return _fixed(target, direction, cadence, baseline, tuple(nows))
 
 
-# what scorer._judge_due calls to judge a figure on its series' state (a target past its due
-# date is judged on the history instead: none is, in the bench's months)
+def _judge_together(requests: Sequence[columns.Request]) -> list[tuple[Assessment, ...]]:
+    """columns.judge's, each request's state set aside."""
+    return [_fixed(r.target, r.direction, r.cadence, r.baseline, r.nows) for r in requests]
+
+
+# what the scorer calls to judge the targets at a batch's points on their series' states,
+# together and (those the columns decline) one at a time; a target past its due date is judged
+# on the history instead: none is, in the bench's months
+setattr(columns, "judge", _judge_together)  # noqa: B010
 setattr(scorer, "judge_state_as_of", _judge_fixed)  # noqa: B010

@@ -2,6 +2,7 @@
 them): every target of every due point, and a failure kept to its own target."""
 
 import itertools
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from chiso_core.catalog import Catalog
 from chiso_core.periods import Period
 from chiso_scoring import scorer, states
-from chiso_scoring.methods import state
+from chiso_scoring.methods import columns, state
 from chiso_scoring.series import Series, build
 
 USAGE, CASHLESS = "online_public_service_usage", "cashless_transaction_share"
@@ -64,7 +65,14 @@ def test_a_target_the_methods_cannot_judge_does_not_stop_the_others(
             raise ValueError("cannot judge")
         return real(target, *args)
 
-    # targets not yet due are judged on the series' state
+    def judge_together(requests: Sequence[columns.Request]) -> Any:
+        if any(r.target.indicator == CASHLESS for r in requests):
+            raise ValueError("cannot judge")
+        return columns_judge(requests)
+
+    # targets not yet due are judged on the series' state: together, else one at a time
+    columns_judge = columns.judge
+    monkeypatch.setattr(columns, "judge", judge_together)
     monkeypatch.setattr(scorer, "judge_state_as_of", judge_state_as_of)
     rows, failures = score_points(SERIES, catalog, date(2025, 7, 15))
 
@@ -107,14 +115,18 @@ def test_appending_to_the_state_scores_as_judging_the_series(
     before = scorer.score_series(earlier, catalog, today)
     assert before.state is not None
     assert before.ended is not None
-    appended = scorer.score_appended(
-        earlier.key,
-        before.state,
-        earlier.latest,
-        whole.due[cut:],
+    [appended] = scorer.score_appended(
+        [
+            scorer.Appending(
+                earlier.key,
+                before.state,
+                earlier.latest,
+                whole.due[cut:],
+                before.ended if kept else None,
+            )
+        ],
         catalog,
         today,
-        before.ended if kept else None,
     )
     read_back = scorer.score_series(reread, catalog, today)
 

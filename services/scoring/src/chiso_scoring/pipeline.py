@@ -17,6 +17,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 import structlog
 from prometheus_client import Counter, Histogram
@@ -38,6 +39,7 @@ from chiso_scoring.lanes import lanes_of
 from chiso_scoring.revisions import Current, assign_revisions
 from chiso_scoring.rollup import ancestors, deepest, derive, parent_keys
 from chiso_scoring.scorer import (
+    Appending,
     ScoreRow,
     judged_for,
     reach,
@@ -49,6 +51,7 @@ from chiso_scoring.series import Change, Due, changes, due_ends, position
 from chiso_scoring.states import Entry
 
 log = structlog.get_logger(__name__)
+T = TypeVar("T")
 
 OBSERVATIONS = at_zero(
     Counter("chiso_scoring_observations", "Observations consumed, by outcome", ["outcome"]),
@@ -64,6 +67,9 @@ SERIES_JUDGED = at_zero(
 )
 UNSCORED = Counter("chiso_scoring_unscored", "Targets the methods could not judge at a period")
 LANES = ScoringSettings.model_fields["scoring_lanes"].default
+# Series judged together (methods.columns) in one turn: enough that the arrays pay (a few
+# hundred targets), few enough that a turn stays a few milliseconds.
+JUDGED_TOGETHER = 200
 BATCH_SECONDS = Histogram("chiso_scoring_batch_seconds", "Time to store, score and publish a batch")
 
 
@@ -144,6 +150,7 @@ async def _judge(
     today = date.today()
     judged = states.Judged()
     reread: dict[SeriesKey, Change] = {}
+    appending: list[tuple[Appending, tuple[object, ...]]] = []
     async for key, change in in_turns(targeted.items()):
         record = saved.pop(key)
         entry = None if record is None else states.decode(record)
@@ -153,8 +160,12 @@ async def _judge(
             continue
         reads = judged_for(catalog, key)
         ended = entry.ended if entry.judged_for == reads else None
-        scored = score_appended(key, entry.state, entry.latest, figures, catalog, today, ended)
-        judged.add(key, scored, (figures[-1],), reads)
+        appending.append((Appending(key, entry.state, entry.latest, figures, ended), reads))
+    # judged together, a slice of series a turn (chiso_core.turns)
+    async for part in in_turns(_slices(appending, JUDGED_TOGETHER)):
+        scored = score_appended([series for series, _ in part], catalog, today)
+        for (series, reads), its in zip(part, scored, strict=True):
+            judged.add(series.key, its, (series.figures[-1],), reads)
     SERIES_JUDGED.labels("state").inc(len(targeted) - len(reread))
     SERIES_JUDGED.labels("history").inc(len(reread))
     reaches = {key: reach(catalog, key) for key in reread}
@@ -228,7 +239,7 @@ class ScoringPipeline:
         failpoints.hit("scoring.after_commit")
         messages = [
             message
-            async for part in in_turns(_parts(scores))
+            async for part in in_turns(_slices(scores))
             for message in to_messages(part, catalog)
         ]
         await self.publisher.publish(topics.SCORES, messages)
@@ -265,9 +276,9 @@ class ScoringPipeline:
         )
 
 
-def _parts(rows: Sequence[ScoreRow], size: int = 500) -> list[Sequence[ScoreRow]]:
-    """A part's scores in slices, each made into messages in one turn (in_turns)."""
-    return [rows[k : k + size] for k in range(0, len(rows), size)]
+def _slices(items: Sequence[T], size: int = 500) -> list[Sequence[T]]:
+    """Items in slices, each worked on in one turn (in_turns)."""
+    return [items[k : k + size] for k in range(0, len(items), size)]
 
 
 def _account(lanes: Sequence[Lane], records: int, bad: int) -> None:

@@ -17,7 +17,7 @@ from chiso_core.status import Status
 from chiso_core.topics import message_key
 from chiso_scoring import methods
 from chiso_scoring.intake import SeriesKey
-from chiso_scoring.methods import METHOD, METHOD_VERSION, Assessment, Point, assess
+from chiso_scoring.methods import METHOD, METHOD_VERSION, Assessment, Point, assess, columns
 from chiso_scoring.methods.kinds import EVERY_YEAR, kind_of
 from chiso_scoring.methods.series import EPSILON
 from chiso_scoring.methods.state import SeriesState, fold, judge_state_as_of
@@ -75,46 +75,108 @@ class ScoreRow:
 Targets = Sequence[tuple[Plan, Target]]
 
 
-def _judge_due(
-    one: SeriesKey,
-    targets: Targets,
-    spec: Indicator,
-    due: Due,
-    state: SeriesState,
-    now: date,
-    curve: Sequence[Point] | None,
-    end: date | None = None,
+# not frozen, never assigned once built: one a due point a batch (see methods.assess.Assessment)
+@dataclass(slots=True)
+class _AtPoint:
+    """A due point of a series, to judge every target of the series at as of each day of `nows`
+    on the state folded up to it; `curve`: the history up to the point, which the targets past
+    their due date there are judged on (the state keeps the recent figures; a settled target
+    reads those up to its due date)."""
+
+    key: SeriesKey
+    targets: Targets
+    spec: Indicator
+    due: Due
+    state: SeriesState
+    nows: tuple[date, ...]
+    curve: Sequence[Point] | None = None
+
+
+# a target's judgements as of a point's days, or why it could not be judged
+Judged = tuple[Assessment, ...] | str
+
+
+def _judge_points(
+    points: Sequence[_AtPoint],
+) -> list[tuple[list[ScoreRow], list[ScoreRow], list[str]]]:
+    """Each point's scores as of its first day, and as of its second where they differ (only
+    the staleness can differ: see judge_as_of), and what could not be scored. The targets not
+    settled at their point are judged together (methods.columns), those the columns decline
+    and the settled ones one at a time."""
+    judged: list[list[Judged | None]] = []
+    requests: list[columns.Request] = []
+    slots: list[tuple[int, int, Plan]] = []
+    for p, point in enumerate(points):
+        judged.append([])
+        spec = point.spec
+        for plan, target in point.targets:
+            if settled(target, point.state.latest.at):
+                judged[p].append(_on_history(point, plan, target))
+                continue
+            slots.append((p, len(judged[p]), plan))
+            judged[p].append(None)
+            requests.append(
+                columns.Request(
+                    target,
+                    spec.direction,
+                    spec.cadence,
+                    plan.baseline_for(target),
+                    point.state,
+                    point.nows,
+                )
+            )
+    try:
+        together = columns.judge(requests)
+    except (ValueError, ArithmeticError):
+        # judged one at a time instead: one target the methods cannot judge must not hold up
+        # the rest of the batch
+        together = [None] * len(requests)
+    for (p, t, plan), one, request in zip(slots, together, requests, strict=True):
+        judged[p][t] = one if one is not None else _alone(points[p], plan, request)
+    return [_rows(point, mine) for point, mine in zip(points, judged, strict=True)]
+
+
+def _failure(point: _AtPoint, plan: Plan, target: Target, e: Exception) -> str:
+    return f"{plan.id}/{target.id} at {point.key[0]} {point.due.period}: {e!r}"
+
+
+def _on_history(point: _AtPoint, plan: Plan, target: Target) -> Judged:
+    """A target past its due date at the point, judged on the history up to it."""
+    spec, baseline = point.spec, plan.baseline_for(target)
+    try:
+        if point.curve is None:
+            raise ValueError("a settled target is judged on the history")
+        return tuple(
+            assess(target, spec.direction, spec.cadence, baseline, point.curve, day)
+            for day in point.nows
+        )
+    except (ValueError, ArithmeticError) as e:
+        return _failure(point, plan, target, e)
+
+
+def _alone(point: _AtPoint, plan: Plan, r: columns.Request) -> Judged:
+    """A target the columns decline, judged on its own on the point's state."""
+    try:
+        return judge_state_as_of(r.target, r.direction, r.cadence, r.baseline, r.state, r.nows)
+    except (ValueError, ArithmeticError) as e:
+        # One figure the methods cannot judge must not hold up the rest of the batch.
+        return _failure(point, plan, r.target, e)
+
+
+def _rows(
+    point: _AtPoint, judged: Sequence[Judged | None]
 ) -> tuple[list[ScoreRow], list[ScoreRow], list[str]]:
-    """Every target's score at one point as of `now`, from the state of the series up to it; with
-    `end`, also the scores as of that day that differ from them (only the staleness can differ:
-    see judge_as_of). A target past its due date at the point is judged on the history
-    (`curve` up to the point): the state keeps the recent figures, a settled target reads those
-    up to its due date."""
     rows: list[ScoreRow] = []
     ended: list[ScoreRow] = []
     failures: list[str] = []
-    nows = (now,) if end is None else (now, end)
-    for plan, target in targets:
-        baseline = plan.baseline_for(target)
-        try:
-            if settled(target, state.latest.at):
-                if curve is None:
-                    raise ValueError("a settled target is judged on the history")
-                judged = tuple(
-                    assess(target, spec.direction, spec.cadence, baseline, curve, day)
-                    for day in nows
-                )
-            else:
-                judged = judge_state_as_of(
-                    target, spec.direction, spec.cadence, baseline, state, nows
-                )
-        except (ValueError, ArithmeticError) as e:
-            # One figure the methods cannot judge must not hold up the rest of the batch.
-            failures.append(f"{plan.id}/{target.id} at {one[0]} {due.period}: {e!r}")
+    for (plan, target), one in zip(point.targets, judged, strict=True):
+        assert one is not None  # every target of the point is judged or failed
+        if isinstance(one, str):
+            failures.append(one)
             continue
-        rows.append(_row(plan, target, one, due, judged[0]))
-        if end is not None and judged[1] != judged[0]:
-            ended.append(_row(plan, target, one, due, judged[1]))
+        rows.append(_row(plan, target, point.key, point.due, one[0]))
+        if len(one) > 1 and one[1] != one[0]:
+            ended.append(_row(plan, target, point.key, point.due, one[1]))
     return rows, ended, failures
 
 
@@ -161,16 +223,14 @@ class Scored:
 
 def score_series(one: Series, catalog: Catalog, today: date) -> Scored:
     """One score per (target, due point). A series' latest point is judged as of today (it may
-    be stale); an earlier one as of the end of its own period, on the figures up to its
-    position: the state folded up to it."""
+    be stale) and as of the end of its own period; an earlier one as of the end of its own
+    period, on the figures up to its position: the state folded up to it."""
     jurisdiction, indicator = one.key
     targets = catalog.targets_for(indicator, jurisdiction)
     if not targets:
         return Scored([], [], None)
     spec = catalog.indicators[indicator]
-    rows: list[ScoreRow] = []
-    failures: list[str] = []
-    ended: list[ScoreRow] | None = None
+    points: list[_AtPoint] = []
     state: SeriesState | None = None
     folded = 0
     for due in one.due:
@@ -178,51 +238,84 @@ def score_series(one: Series, catalog: Catalog, today: date) -> Scored:
             state = fold(state, figure)
         folded = due.history
         assert state is not None  # a due point is on the curve
-        latest = due.history == len(one.curve)
-        now, end = (today, due.period.end) if latest else (due.period.end, None)
-        judged, as_of_end, failed = _judge_due(
-            one.key, targets, spec, due, state, now, one.curve[: due.history], end
-        )
-        rows += judged
-        failures += failed
-        if latest:
-            ended = (ended or []) + as_of_end
+        end = due.period.end
+        nows = (today, end) if due.history == len(one.curve) else (end,)
+        points.append(_AtPoint(one.key, targets, spec, due, state, nows, one.curve[: due.history]))
     for figure in one.curve[folded:]:
         state = fold(state, figure)
+    rows: list[ScoreRow] = []
+    failures: list[str] = []
+    ended: list[ScoreRow] | None = None
+    for point, (judged, as_of_end, failed) in zip(points, _judge_points(points), strict=True):
+        rows += judged
+        failures += failed
+        if len(point.nows) > 1:  # the latest point
+            ended = (ended or []) + as_of_end
     return Scored(rows, failures, state, None if ended is None else tuple(ended))
 
 
-def score_appended(
-    key: SeriesKey,
+# not frozen, never assigned once built: one a series a batch (see methods.assess.Assessment)
+@dataclass(slots=True)
+class Appending:
+    """A run of figures after a series' latest point (`latest`), to judge on its state alone;
+    `ended`: the latest points' scores as of their period's end, kept from when they were judged
+    as of today (None: judge them)."""
+
+    key: SeriesKey
+    state: SeriesState
+    latest: Sequence[Due]
+    figures: Sequence[Due]
+    ended: Sequence[ScoreRow] | None = None
+
+
+def score_appended(series: Sequence[Appending], catalog: Catalog, today: date) -> list[Scored]:
+    """The scores each series' run of figures gives, judged on its state alone, all the
+    series' together: each figure folded in and judged (the last as of today, the others as of
+    their period's end), and the points that were the latest judged again as of their period's
+    end where their scores were not kept. The caller makes sure no target is settled by then
+    (see `settled`)."""
+    points: list[_AtPoint] = []
+    spans: list[tuple[int, int, int, SeriesState]] = []
+    for one in series:
+        targets = catalog.targets_for(one.key[1], one.key[0])
+        spec = catalog.indicators[one.key[1]]
+        start = len(points)
+        if one.ended is None:
+            for due in one.latest:
+                points.append(_AtPoint(one.key, targets, spec, due, one.state, (due.period.end,)))
+        again = len(points)
+        state = one.state
+        for k, due in enumerate(one.figures):
+            state = fold(state, Point(position(due.period.end_month), due.value))
+            end = due.period.end
+            nows = (today, end) if k == len(one.figures) - 1 else (end,)
+            points.append(_AtPoint(one.key, targets, spec, due, state, nows))
+        spans.append((start, again, len(points), state))
+    judged = _judge_points(points)
+    return [
+        _scored(one, judged[start:stop], again - start, state)
+        for one, (start, again, stop, state) in zip(series, spans, strict=True)
+    ]
+
+
+def _scored(
+    one: Appending,
+    judged: Sequence[tuple[list[ScoreRow], list[ScoreRow], list[str]]],
+    again: int,
     state: SeriesState,
-    latest: Sequence[Due],
-    figures: Sequence[Due],
-    catalog: Catalog,
-    today: date,
-    ended: Sequence[ScoreRow] | None = None,
 ) -> Scored:
-    """The scores a run of figures after a series' latest point gives, judged on its state
-    alone: each figure folded in and judged (the last as of today, the others as of their
-    period's end), and the points that were the latest judged again as of their period's end
-    (`ended`: those scores, kept from when they were judged as of today; None: judge them).
-    The caller makes sure no target is settled by then (see `settled`)."""
-    targets = catalog.targets_for(key[1], key[0])
-    spec = catalog.indicators[key[1]]
-    rows: list[ScoreRow] = list(ended or ())
-    failures: list[str] = []
-    if ended is None:
-        for due in latest:
-            judged, _, failed = _judge_due(key, targets, spec, due, state, due.period.end, None)
-            rows += judged
-            failures += failed
+    """A series' scores from its points' judgements: the first `again` its latest points judged
+    again, then its new figures'."""
+    rows: list[ScoreRow] = list(one.ended or ())
     fresh: list[ScoreRow] = []
+    failures: list[str] = []
     last: list[ScoreRow] = []
-    for k, due in enumerate(figures):
-        state = fold(state, Point(position(due.period.end_month), due.value))
-        end = due.period.end if k == len(figures) - 1 else None
-        now = due.period.end if end is None else today
-        judged, last, failed = _judge_due(key, targets, spec, due, state, now, None, end)
-        fresh += judged
+    for k, (scores, as_of_end, failed) in enumerate(judged):
+        if k < again:
+            rows += scores
+        else:
+            fresh += scores
+            last = as_of_end  # the last figure's: the series' latest point now
         failures += failed
     return Scored(rows, failures, state, tuple(last), fresh)
 

@@ -2,6 +2,8 @@
 Vietnamese and an English name there, and no other module spells a status's name."""
 
 import re
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -31,6 +33,27 @@ def test_every_status_comparator_and_cadence_has_a_name(language: Language) -> N
         assert all(name.strip() for name in names.values())
     # one name per status: a reader never meets two statuses called alike
     assert len(set(labels.STATUS[language].values())) == len(Status)
+
+
+def test_the_words_stand_below_the_catalog() -> None:
+    """The catalog phrases its own problems with the words, so no module of the words may import
+    the catalog, even indirectly (a fresh interpreter: this one has imported it already)."""
+    words = [
+        "chiso_core.words.labels",
+        "chiso_core.words.problems",
+        "chiso_core.words.refusals",
+        "chiso_core.words.templates",
+        "chiso_core.words.vietnamese",
+        "chiso_core.problems",
+    ]
+    script = (
+        f"import sys, {', '.join(words)}; "
+        "print(sorted(m for m in sys.modules if m.startswith('chiso_core.catalog')))"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout
+    assert found.strip() == "[]"
 
 
 @pytest.mark.parametrize("language", list(Language))

@@ -1,8 +1,10 @@
 """The names users read for the project's codes: statuses, comparators, units and cadences, in
 Vietnamese and English. The one place each is spelled: the report, the dashboards, alert texts
-and the demo's scorecard take them from here, so a status has one name everywhere."""
+and the demo's scorecard take them from here, so a status has one name everywhere.
 
-from chiso_core.catalog.models import Cadence, Comparator
+Comparators and cadences are keyed by their codes ("gt", "month"; a catalog `Comparator` or
+`Cadence` is one): the words stand below the catalog, whose own problems are phrased here too."""
+
 from chiso_core.status import Status
 from chiso_core.words.probability import Language
 
@@ -29,30 +31,30 @@ STATUS: dict[Language, dict[Status, str]] = {
     },
 }
 
-COMPARATOR: dict[Language, dict[Comparator, str]] = {
+COMPARATOR: dict[Language, dict[str, str]] = {
     VI: {
-        Comparator.GT: "trên",
-        Comparator.GTE: "tối thiểu",
-        Comparator.LT: "dưới",
-        Comparator.LTE: "tối đa",
-        Comparator.BETWEEN: "trong khoảng",
-        Comparator.GROWTH_GTE: "tăng bình quân tối thiểu",
-        Comparator.COUNT_PER_YEAR_GTE: "mỗi năm tối thiểu",
-        Comparator.MAINTAIN_GT: "duy trì trên",
-        Comparator.MAINTAIN_GTE: "duy trì tối thiểu",
-        Comparator.MILESTONE: "hoàn thành",
+        "gt": "trên",
+        "gte": "tối thiểu",
+        "lt": "dưới",
+        "lte": "tối đa",
+        "between": "trong khoảng",
+        "growth_gte": "tăng bình quân tối thiểu",
+        "count_per_year_gte": "mỗi năm tối thiểu",
+        "maintain_gt": "duy trì trên",
+        "maintain_gte": "duy trì tối thiểu",
+        "milestone": "hoàn thành",
     },
     EN: {
-        Comparator.GT: "above",
-        Comparator.GTE: "at least",
-        Comparator.LT: "below",
-        Comparator.LTE: "at most",
-        Comparator.BETWEEN: "between",
-        Comparator.GROWTH_GTE: "average growth of at least",
-        Comparator.COUNT_PER_YEAR_GTE: "every year at least",
-        Comparator.MAINTAIN_GT: "kept above",
-        Comparator.MAINTAIN_GTE: "kept at least at",
-        Comparator.MILESTONE: "done",
+        "gt": "above",
+        "gte": "at least",
+        "lt": "below",
+        "lte": "at most",
+        "between": "between",
+        "growth_gte": "average growth of at least",
+        "count_per_year_gte": "every year at least",
+        "maintain_gt": "kept above",
+        "maintain_gte": "kept at least at",
+        "milestone": "done",
     },
 }
 
@@ -80,9 +82,9 @@ UNIT: dict[Language, dict[str, str]] = {
     },
 }
 
-CADENCE: dict[Language, dict[Cadence, str]] = {
-    VI: {Cadence.MONTH: "tháng", Cadence.QUARTER: "quý", Cadence.YEAR: "năm"},
-    EN: {Cadence.MONTH: "month", Cadence.QUARTER: "quarter", Cadence.YEAR: "year"},
+CADENCE: dict[Language, dict[str, str]] = {
+    VI: {"month": "tháng", "quarter": "quý", "year": "năm"},
+    EN: {"month": "month", "quarter": "quarter", "year": "year"},
 }
 
 

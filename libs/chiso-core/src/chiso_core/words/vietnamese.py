@@ -1,8 +1,10 @@
-"""How the report says things in Vietnamese: numbers, units, statuses, targets, periods, days."""
+"""How the report says things in Vietnamese: numbers, units, statuses, targets, periods, days.
+
+A target's comparator is taken by its code ("gt", "between"; a catalog `Comparator` is one), so
+that the words need not import the catalog, which phrases its own problems with them."""
 
 from datetime import date
 
-from chiso_core.catalog import Comparator
 from chiso_core.periods import Grain, Period
 from chiso_core.words import labels
 
@@ -54,12 +56,12 @@ def change(value: float | None, unit: str) -> str:
     return with_unit(value, unit)
 
 
-def needed_change(value: float | None, comparator: Comparator, unit: str) -> str | None:
+def needed_change(value: float | None, comparator: str, unit: str) -> str | None:
     """ "Cần thay đổi … mỗi năm từ nay." only when a change is needed: none for a target already
     met (a negative change asked of a target to stay above its value is no advice)."""
     if value is None:
         return None
-    lower_is_better = comparator in (Comparator.LT, Comparator.LTE)
+    lower_is_better = comparator in ("lt", "lte")
     if value >= 0 if lower_is_better else value <= 0:
         return None
     verb = "giảm" if value < 0 else "tăng"
@@ -67,24 +69,24 @@ def needed_change(value: float | None, comparator: Comparator, unit: str) -> str
 
 
 def target(
-    comparator: Comparator, value: float | None, values: tuple[float, float] | None, unit: str
+    comparator: str, value: float | None, values: tuple[float, float] | None, unit: str
 ) -> str:
     """What the target asks, e.g. "≥ 80%", "trong khoảng 8–10%", "hoàn thành"."""
     match comparator:
-        case Comparator.MILESTONE:
+        case "milestone":
             return "hoàn thành"
-        case Comparator.BETWEEN:
+        case "between":
             low, high = values or (0.0, 0.0)
             return f"trong khoảng {number(low)}–{with_unit(high, unit)}"
-        case Comparator.GROWTH_GTE:
+        case "growth_gte":
             return f"tăng bình quân ≥ {number(value)}%/năm"
-        case Comparator.COUNT_PER_YEAR_GTE:
+        case "count_per_year_gte":
             return f"≥ {number(value)} mỗi năm"
-        case Comparator.MAINTAIN_GT:
+        case "maintain_gt":
             return f"duy trì > {with_unit(value, unit)}"
-        case Comparator.MAINTAIN_GTE:
+        case "maintain_gte":
             return f"duy trì ≥ {with_unit(value, unit)}"
-        case Comparator.LTE if unit == "rank":
+        case "lte" if unit == "rank":
             return f"trong nhóm {number(value, 0)} dẫn đầu"
     sign = {"gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}[comparator]
     return f"{sign} {with_unit(value, unit)}"

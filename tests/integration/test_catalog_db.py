@@ -139,7 +139,10 @@ def test_a_broken_catalog_loads_nothing(tmp_path: Path, database_url: str) -> No
     result = load(broken, database_url)
 
     assert result.exit_code == 1
-    assert "unknown indicator 'nope'" in result.output
+    assert (
+        "targets[0].indicator: không có chỉ tiêu 'nope' trong indicators.yaml / unknown indicator "
+        "'nope' (expected a code from indicators.yaml)"
+    ) in result.output
     assert snapshot() == before
 
 

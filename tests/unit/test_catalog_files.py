@@ -94,7 +94,10 @@ def test_validate_lists_problems_and_fails(tmp_path: Path) -> None:
     (tmp_path / "plans").mkdir()
     result = CliRunner().invoke(app, ["validate", "--dir", str(tmp_path)])
     assert result.exit_code == 1
-    assert "indicators.yaml: file is missing" in result.output
+    assert (
+        f"{tmp_path}/indicators.yaml: không có tệp này; danh mục cần nó / file is missing; the "
+        "catalog needs it"
+    ) in result.stderr.splitlines()
     *problems, last = result.stderr.splitlines()
     assert halves(last) == (
         f"{tmp_path}: {len(problems)} lỗi trong các tệp danh mục; chưa nạp gì",

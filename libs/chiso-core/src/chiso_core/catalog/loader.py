@@ -2,7 +2,8 @@
 plans/*.yaml.
 
 Every problem is reported at once, each naming the file, the line, the field and what was
-expected; a catalog with any problem is not returned at all.
+expected, Vietnamese first ("<vi> / <en>", phrased in `words.problems`); a catalog with any
+problem is not returned at all.
 """
 
 from collections.abc import Iterator, Sequence
@@ -14,6 +15,9 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from chiso_core.catalog.models import Agency, Catalog, Indicator, Jurisdiction, Owners, Plan
+from chiso_core.problems import text_of
+from chiso_core.words import problems as say
+from chiso_core.words.problems import Text
 
 M = TypeVar("M", bound=BaseModel)
 Path_ = tuple[int | str, ...]
@@ -21,6 +25,8 @@ Path_ = tuple[int | str, ...]
 
 @dataclass(frozen=True)
 class Problem:
+    """One problem of a catalog file; `message` says what was expected, "<vi> / <en>"."""
+
     file: Path
     line: int | None
     field: str
@@ -70,39 +76,39 @@ class _File:
             node = yaml.compose(text, Loader=yaml.SafeLoader)
             self.data = yaml.safe_load(text)
         except FileNotFoundError:
-            self.report((), "file is missing")
+            self.report((), say.MISSING_FILE)
             return
         except yaml.MarkedYAMLError as e:
             mark = e.problem_mark
-            self.problems.append(
-                Problem(path, mark.line + 1 if mark else None, "", f"not valid YAML: {e.problem}")
-            )
+            line = mark.line + 1 if mark else None
+            self.problems.append(Problem(path, line, "", say.invalid_yaml(str(e.problem)).both()))
             return
         if node is not None:
             self.line_of = dict(_lines(node))
 
-    def report(self, path: Path_, message: str) -> None:
+    def report(self, path: Path_, text: Text) -> None:
         # The line of the deepest part of the path that exists in the file.
         line = next(
             (self.line_of[path[:n]] for n in range(len(path), -1, -1) if path[:n] in self.line_of),
             None,
         )
-        self.problems.append(Problem(self.path, line, _field(path), message))
+        self.problems.append(Problem(self.path, line, _field(path), text.both()))
 
     def validate(self, model: type[M], data: Any, at: Path_) -> M | None:
         try:
             return model.model_validate(data)
         except ValidationError as e:
             for error in e.errors():
-                self.report((*at, *error["loc"]), error["msg"])
+                self.report((*at, *error["loc"]), text_of(error, say.A_MAPPING))
             return None
 
-    def items(self, model: type[M], key: str) -> list[tuple[Path_, M]]:
-        """A top-level list of `model`, each item checked, with codes that must not repeat."""
+    def items(self, model: type[M], key: str, entries: Text) -> list[tuple[Path_, M]]:
+        """A top-level list of `model` (`entries`, as a reader names them), each item checked,
+        with codes that must not repeat."""
         if self.data is None:
             return []
         if not isinstance(self.data, list):
-            self.report((), f"expected a list of {model.__name__.lower()} entries")
+            self.report((), say.not_a_list(entries))
             return []
         items: list[tuple[Path_, M]] = []
         seen: dict[str, int] = {}
@@ -112,42 +118,32 @@ class _File:
                 continue
             code = getattr(item, key)
             if code in seen:
-                self.report((i, key), f"{code!r} repeats (first at item {seen[code]})")
+                self.report((i, key), say.code_repeats(code, seen[code]))
                 continue
             seen[code] = i
             items.append(((i,), item))
         return items
 
 
-def _owner_problems(owners: Owners, agencies: dict[str, Agency]) -> Iterator[tuple[Path_, str]]:
+def _owner_problems(owners: Owners, agencies: dict[str, Agency]) -> Iterator[tuple[Path_, Text]]:
     named: list[tuple[Path_, str]] = [(("lead",), owners.lead)]
     named += [(("supporting", i), a) for i, a in enumerate(owners.supporting)]
     for at, agency in named:
         if agency not in agencies:
-            yield (
-                at,
-                (
-                    f"không có cơ quan {agency!r} trong agencies.yaml / unknown agency {agency!r} "
-                    "(expected an id from agencies.yaml)"
-                ),
-            )
+            yield at, say.not_in_agencies(agency)
 
 
 def _check_owners(f: _File, plan: Plan, agencies: dict[str, Agency]) -> None:
     """Every owner named is a known agency; every target has a lead, its own or the plan's."""
     if plan.owners is not None:
-        for at, message in _owner_problems(plan.owners, agencies):
-            f.report(("owners", *at), message)
+        for at, text in _owner_problems(plan.owners, agencies):
+            f.report(("owners", *at), text)
     for i, t in enumerate(plan.targets):
         if t.owners is not None:
-            for at, message in _owner_problems(t.owners, agencies):
-                f.report(("targets", i, "owners", *at), message)
+            for at, text in _owner_problems(t.owners, agencies):
+                f.report(("targets", i, "owners", *at), text)
         elif plan.owners is None:
-            f.report(
-                ("targets", i, "owners"),
-                "chưa có cơ quan chủ trì: ghi owners.lead ở chỉ tiêu hoặc owners ở kế hoạch / "
-                "no lead agency: give owners.lead on the target or owners on the plan",
-            )
+            f.report(("targets", i, "owners"), say.NO_LEAD)
 
 
 def _check_plan(
@@ -158,18 +154,18 @@ def _check_plan(
 ) -> None:
     indicators, jurisdictions, agencies = catalog
     if "revision" in f.data:
-        f.report(("revision",), "is assigned when the catalog is loaded; leave it out of the file")
+        f.report(("revision",), say.REVISION_IN_FILE)
     if plan.id != f.path.stem:
-        f.report(("id",), f"expected {f.path.stem!r}, the file's name")
+        f.report(("id",), say.not_the_file_name(f.path.stem))
     if plan.id in plans:
-        f.report(("id",), f"plan {plan.id!r} repeats")
+        f.report(("id",), say.plan_repeats(plan.id))
     if plan.jurisdiction not in jurisdictions:
-        f.report(("jurisdiction",), f"unknown jurisdiction {plan.jurisdiction!r}")
+        f.report(("jurisdiction",), say.not_in_jurisdictions(plan.jurisdiction))
     references = [("targets", i, t.indicator) for i, t in enumerate(plan.targets)]
     references += [("baselines", i, b.indicator) for i, b in enumerate(plan.baselines)]
     for kind, i, indicator in references:
         if indicator not in indicators:
-            f.report((kind, i, "indicator"), f"unknown indicator {indicator!r}")
+            f.report((kind, i, "indicator"), say.not_in_indicators(indicator))
     _check_owners(f, plan, agencies)
 
 
@@ -181,10 +177,10 @@ def _agencies(
     if not path.exists():
         return {}
     f = _File(path, problems)
-    located = f.items(Agency, "id")
+    located = f.items(Agency, "id", say.AGENCIES)
     for at, a in located:
         if a.jurisdiction not in jurisdictions:
-            f.report((*at, "jurisdiction"), f"unknown jurisdiction {a.jurisdiction!r}")
+            f.report((*at, "jurisdiction"), say.not_in_jurisdictions(a.jurisdiction))
     return {a.id: a for _, a in located}
 
 
@@ -192,9 +188,9 @@ def load_catalog(folder: Path) -> Catalog:
     """The checked catalog, or CatalogError listing every problem."""
     problems: list[Problem] = []
     indicators_file = _File(folder / "indicators.yaml", problems)
-    indicators = {i.code: i for _, i in indicators_file.items(Indicator, "code")}
+    indicators = {i.code: i for _, i in indicators_file.items(Indicator, "code", say.INDICATORS)}
     jurisdictions_file = _File(folder / "jurisdictions.yaml", problems)
-    located = jurisdictions_file.items(Jurisdiction, "id")
+    located = jurisdictions_file.items(Jurisdiction, "id", say.JURISDICTIONS)
     jurisdictions = {j.id: j for _, j in located}
 
     for at, j in located:
@@ -204,13 +200,13 @@ def load_catalog(folder: Path) -> Catalog:
         ):
             for ref in refs:
                 if ref not in jurisdictions:
-                    jurisdictions_file.report((*at, field), f"unknown jurisdiction {ref!r}")
+                    jurisdictions_file.report((*at, field), say.not_in_jurisdictions(ref))
     agencies = _agencies(folder, problems, jurisdictions)
 
     plans: dict[str, Plan] = {}
     plan_files = sorted((folder / "plans").glob("*.yaml"))
     if not plan_files:
-        problems.append(Problem(folder / "plans", None, "", "no plan files (*.yaml)"))
+        problems.append(Problem(folder / "plans", None, "", say.NO_PLAN_FILES.both()))
     for path in plan_files:
         f = _File(path, problems)
         if f.data is None:

@@ -9,6 +9,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from chiso_core.problems import InvalidValue
+from chiso_core.words import problems as say
+
 CODE_PATTERN = r"^[a-z][a-z0-9_]*$"
 CODE_CHARS = 64
 OFFICIAL_CODE_PATTERN = r"^[0-9]+$"
@@ -95,19 +98,17 @@ class Indicator(_Model):
     def _consistent(self) -> "Indicator":
         if self.kind is Kind.RATIO:
             if not (self.numerator and self.denominator):
-                raise ValueError("a ratio indicator needs its numerator and denominator defined")
+                raise InvalidValue(say.RATIO_WITHOUT_PARTS)
             if self.rollup not in (RollUp.RATIO_OF_SUMS, RollUp.NONE):
-                raise ValueError(
-                    "a ratio rolls up as ratio_of_sums (never a mean of ratios) or none"
-                )
+                raise InvalidValue(say.RATIO_ROLLUP)
         if self.kind is Kind.RANK and self.direction is not Direction.LOWER_IS_BETTER:
-            raise ValueError("a rank is lower_is_better")
+            raise InvalidValue(say.RANK_LOWER_IS_BETTER)
         if (
             self.valid_min is not None
             and self.valid_max is not None
             and self.valid_min > self.valid_max
         ):
-            raise ValueError("valid_min is above valid_max")
+            raise InvalidValue(say.MIN_ABOVE_MAX)
         return self
 
 
@@ -164,9 +165,7 @@ class Owners(_Model):
     def _each_once(self) -> "Owners":
         named = [self.lead, *self.supporting]
         if repeated := next((a for a in named if named.count(a) > 1), None):
-            raise ValueError(
-                f"cơ quan {repeated!r} được ghi hai lần / agency {repeated!r} is named twice"
-            )
+            raise InvalidValue(say.agency_named_twice(repeated))
         return self
 
     @property
@@ -206,12 +205,12 @@ class Target(_Model):
     def _values_fit_the_comparator(self) -> "Target":
         if self.comparator is Comparator.BETWEEN:
             if self.values is None or self.value is not None or self.values[0] > self.values[1]:
-                raise ValueError("between takes values: [low, high] and no value")
+                raise InvalidValue(say.BETWEEN_VALUES)
         elif self.comparator is Comparator.MILESTONE:
             if self.value is not None or self.values is not None:
-                raise ValueError("a milestone takes no value")
+                raise InvalidValue(say.MILESTONE_NO_VALUE)
         elif self.value is None or self.values is not None:
-            raise ValueError(f"{self.comparator} takes one value")
+            raise InvalidValue(say.one_value(self.comparator))
         return self
 
     def met_by(self, actual: float) -> bool:
@@ -265,7 +264,7 @@ class Plan(_Model):
     def _unique_target_ids(self) -> "Plan":
         ids = [t.id for t in self.targets]
         if duplicate := next((i for i in ids if ids.count(i) > 1), None):
-            raise ValueError(f"target id {duplicate} repeats")
+            raise InvalidValue(say.target_id_repeats(duplicate))
         return self
 
     def owners_of(self, target: Target) -> Owners | None:

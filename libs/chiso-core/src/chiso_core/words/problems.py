@@ -357,3 +357,127 @@ def not_https(sent: str) -> Text:
         f"cần một đường dẫn https://…, không phải {sent[:80]!r}",
         f"expected an https://… link, not {sent[:80]!r}",
     )
+
+
+# --- the catalog's files (`chiso catalog validate | load`; each problem after its file, line
+# and field) ---
+
+A_MAPPING = Text("một bảng trường (các dòng khóa: giá trị)", "a mapping (key: value lines)")
+INDICATORS = Text("chỉ tiêu", "indicator")
+JURISDICTIONS = Text("đơn vị hành chính", "jurisdiction")
+AGENCIES = Text("cơ quan", "agency")
+
+MISSING_FILE = Text("không có tệp này; danh mục cần nó", "file is missing; the catalog needs it")
+NO_PLAN_FILES = Text(
+    "không có tệp kế hoạch nào (*.yaml); danh mục cần ít nhất một",
+    "no plan files (*.yaml); the catalog needs at least one",
+)
+
+
+def invalid_yaml(detail: str) -> Text:
+    """`detail`: the YAML parser's words, e.g. "expected ',' or ']', but got '<stream end>'"."""
+    return _both("không phải YAML hợp lệ", f"not valid YAML: {detail}")
+
+
+def not_a_list(entries: Text) -> Text:
+    """`entries`: what the file lists, e.g. INDICATORS."""
+    return _both(
+        f"cần một danh sách {entries.vi}, mỗi mục bắt đầu bằng '- '",
+        f"expected a list of {entries.en} entries, each starting with '- '",
+    )
+
+
+def code_repeats(code: str, first: int) -> Text:
+    """`first`: the item (from 0) that gave the code first."""
+    return _both(
+        f"{code!r} bị lặp lại (đã có ở mục {first}); mỗi mã chỉ ghi một lần",
+        f"{code!r} repeats (first at item {first}); each is given once",
+    )
+
+
+def _not_in(file: str, what: Text, code: str, key: str) -> Text:
+    """`key`: what names an entry of `file`, e.g. "an id"."""
+    return _both(
+        f"không có {what.vi} {code!r} trong {file}",
+        f"unknown {what.en} {code!r} (expected {key} from {file})",
+    )
+
+
+def not_in_indicators(code: str) -> Text:
+    return _not_in("indicators.yaml", INDICATORS, code, "a code")
+
+
+def not_in_jurisdictions(unit: str) -> Text:
+    return _not_in("jurisdictions.yaml", JURISDICTIONS, unit, "an id")
+
+
+def not_in_agencies(agency: str) -> Text:
+    return _not_in("agencies.yaml", AGENCIES, agency, "an id")
+
+
+NO_LEAD = Text(
+    "chưa có cơ quan chủ trì: ghi owners.lead ở chỉ tiêu hoặc owners ở kế hoạch",
+    "no lead agency: give owners.lead on the target or owners on the plan",
+)
+REVISION_IN_FILE = Text(
+    "số phiên bản được gán khi nạp danh mục; không ghi trong tệp",
+    "is assigned when the catalog is loaded; leave it out of the file",
+)
+
+
+def not_the_file_name(expected: str) -> Text:
+    return _both(
+        f"phải là {expected!r}, đúng tên của tệp", f"expected {expected!r}, the file's name"
+    )
+
+
+def plan_repeats(plan: str) -> Text:
+    return _both(
+        f"kế hoạch {plan!r} bị lặp lại; mỗi kế hoạch một mã riêng",
+        f"plan {plan!r} repeats; each plan has its own id",
+    )
+
+
+# --- the catalog's rules across fields (its models' validators) ---
+
+RATIO_WITHOUT_PARTS = Text(
+    "chỉ tiêu tỉ lệ (kind: ratio) cần ghi numerator và denominator",
+    "a ratio indicator needs its numerator and denominator defined",
+)
+RATIO_ROLLUP = Text(
+    "chỉ tiêu tỉ lệ tổng hợp theo ratio_of_sums (không bao giờ lấy trung bình các tỉ lệ) hoặc none",
+    "a ratio rolls up as ratio_of_sums (never a mean of ratios) or none",
+)
+RANK_LOWER_IS_BETTER = Text(
+    "chỉ tiêu xếp hạng (kind: rank) cần direction: lower_is_better",
+    "a rank is lower_is_better",
+)
+MIN_ABOVE_MAX = Text(
+    "valid_min lớn hơn valid_max; cần valid_min ≤ valid_max",
+    "valid_min is above valid_max; expected valid_min ≤ valid_max",
+)
+BETWEEN_VALUES = Text(
+    "between cần values: [thấp, cao] với thấp ≤ cao, và không có value",
+    "between takes values: [low, high] with low ≤ high, and no value",
+)
+MILESTONE_NO_VALUE = Text(
+    "milestone (hoàn thành đúng hạn) không có value hay values",
+    "a milestone takes no value",
+)
+
+
+def one_value(comparator: str) -> Text:
+    return _both(
+        f"{comparator} cần đúng một value (không có values)", f"{comparator} takes one value"
+    )
+
+
+def target_id_repeats(target: str) -> Text:
+    return _both(
+        f"mã mục tiêu {target!r} bị lặp lại; mỗi mục tiêu một mã riêng",
+        f"target id {target!r} repeats; each target has its own id",
+    )
+
+
+def agency_named_twice(agency: str) -> Text:
+    return _both(f"cơ quan {agency!r} được ghi hai lần", f"agency {agency!r} is named twice")

@@ -7,7 +7,7 @@ the answer names it rather than "Value error, …"); every other phrase is the a
 
 from collections.abc import Sequence
 
-from chiso_core.words.problems import Text, unknown_plan
+from chiso_core.words.problems import Text, invalid_yaml, unknown_plan
 
 
 def both(vi: str, en: str) -> str:
@@ -349,7 +349,8 @@ def env_not_set(name: str) -> str:
 def not_yaml(path: str, line: int | None, detail: str) -> str:
     """`line`: where the YAML parser stopped, when it says."""
     at = f" (dòng {line})" if line else ""
-    return both(f"{path}: không phải YAML hợp lệ{at}", f"{path}: not valid YAML: {detail}")
+    invalid = invalid_yaml(detail)
+    return both(f"{path}: {invalid.vi}{at}", f"{path}: {invalid.en}")
 
 
 def feed_file_invalid(path: str, problems: Sequence[tuple[str, Text]]) -> str:

@@ -1,6 +1,7 @@
 """What an agency reads when a figure is refused or held: Vietnamese first, English on request
 (`Accept-Language: en`). Every phrase is built here, once, in both languages; a refusal of a
-whole request says one in both at once (`Text.both`; its own phrases are in `words.refusals`)."""
+whole request says one in both at once (`Text.both`; its own phrases are in `words.refusals`),
+and so does each problem of the catalog's files (`chiso catalog validate`)."""
 
 import math
 from collections.abc import Callable, Iterable, Mapping

@@ -32,8 +32,7 @@ def score_points(
     series: list[Series], catalog: Catalog, today: date
 ) -> tuple[list[scorer.ScoreRow], list[str]]:
     judged = states.Judged()
-    for one in series:
-        judged.add_series(one, catalog, today)
+    judged.add_series(series, catalog, today)
     return judged.rows, judged.failures
 
 
@@ -112,7 +111,7 @@ def test_appending_to_the_state_scores_as_judging_the_series(
     reread = build(("tam_duong", USAGE), ends, [1] * n, values, [1] * n, [False] * n, due_again)
     today = whole.latest[0].period.end + timedelta(days=lag)
 
-    before = scorer.score_series(earlier, catalog, today)
+    [before] = scorer.score_series([earlier], catalog, today)
     assert before.state is not None
     assert before.ended is not None
     [appended] = scorer.score_appended(
@@ -128,7 +127,7 @@ def test_appending_to_the_state_scores_as_judging_the_series(
         catalog,
         today,
     )
-    read_back = scorer.score_series(reread, catalog, today)
+    [read_back] = scorer.score_series([reread], catalog, today)
 
     stored = set(before.rows)
     assert [r for r in (*appended.rows, *appended.fresh) if r not in stored] == [

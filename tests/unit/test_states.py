@@ -66,7 +66,7 @@ def test_a_record_gives_back_the_latest_points_their_scores_and_what_they_read(
     n = len(values)
     one = build(("tam_duong", USAGE), ends, [1] * n, values, [1] * n, [False] * n, None)
     today = one.latest[0].period.end + timedelta(days=lag)
-    scored = scorer.score_series(one, catalog, today)
+    [scored] = scorer.score_series([one], catalog, today)
     assert scored.state is not None
     # judged at its end, nothing differs; a year late, the latest figure is stale today but
     # was not at its end: its scores as of its end are kept

@@ -70,6 +70,9 @@ LANES = ScoringSettings.model_fields["scoring_lanes"].default
 # Series judged together (methods.columns) in one turn: enough that the arrays pay (a few
 # hundred targets), few enough that a turn stays a few milliseconds.
 JUDGED_TOGETHER = 200
+# Series read back judged together in one turn: each has its every due point judged (a few at
+# most after a revision, all of them after a plan's revision)
+READ_BACK_TOGETHER = 20
 BATCH_SECONDS = Histogram("chiso_scoring_batch_seconds", "Time to store, score and publish a batch")
 
 
@@ -146,11 +149,38 @@ async def _judge(
     )
     saved = await store.bump_versions(conn, stored.keys())
     targeted = {k: c for k, c in stored.items() if catalog.targets_for(k[1], k[0])}
-    appended = _appended(new)
+    appending, reread = await _appending(catalog, targeted, saved, _appended(new))
+    SERIES_JUDGED.labels("state").inc(len(appending))
+    SERIES_JUDGED.labels("history").inc(len(reread))
     today = date.today()
     judged = states.Judged()
-    reread: dict[SeriesKey, Change] = {}
+    # judged together, a slice of series a turn (chiso_core.turns)
+    async for part in in_turns(_slices(appending, JUDGED_TOGETHER)):
+        scored = score_appended([one for one, _ in part], catalog, today)
+        for (one, reads), its in zip(part, scored, strict=True):
+            judged.add(one.key, its, (one.figures[-1],), reads)
+    reaches = {key: reach(catalog, key) for key in reread}
+
+    def due(key: SeriesKey, ends: Sequence[int], spans: Sequence[int]) -> set[int] | None:
+        return due_ends(ends, spans, reread[key], reaches[key])
+
+    async for chunk in store.read_series(conn, reread, due):
+        async for read_back in in_turns(_slices(chunk, READ_BACK_TOGETHER)):
+            judged.add_series(read_back, catalog, today)
+    await store.keep_states(conn, judged.kept)
+    return judged, len(reread)
+
+
+async def _appending(
+    catalog: Catalog,
+    targeted: Mapping[SeriesKey, Change],
+    saved: dict[SeriesKey, bytes | None],
+    appended: Mapping[SeriesKey, Sequence[Due]],
+) -> tuple[list[tuple[Appending, tuple[object, ...]]], dict[SeriesKey, Change]]:
+    """The series whose figures only append to their kept state, each with what its scores read
+    of the catalog (scorer.judged_for), and the others: read back."""
     appending: list[tuple[Appending, tuple[object, ...]]] = []
+    reread: dict[SeriesKey, Change] = {}
     async for key, change in in_turns(targeted.items()):
         record = saved.pop(key)
         entry = None if record is None else states.decode(record)
@@ -161,23 +191,7 @@ async def _judge(
         reads = judged_for(catalog, key)
         ended = entry.ended if entry.judged_for == reads else None
         appending.append((Appending(key, entry.state, entry.latest, figures, ended), reads))
-    # judged together, a slice of series a turn (chiso_core.turns)
-    async for part in in_turns(_slices(appending, JUDGED_TOGETHER)):
-        scored = score_appended([series for series, _ in part], catalog, today)
-        for (series, reads), its in zip(part, scored, strict=True):
-            judged.add(series.key, its, (series.figures[-1],), reads)
-    SERIES_JUDGED.labels("state").inc(len(targeted) - len(reread))
-    SERIES_JUDGED.labels("history").inc(len(reread))
-    reaches = {key: reach(catalog, key) for key in reread}
-
-    def due(key: SeriesKey, ends: Sequence[int], spans: Sequence[int]) -> set[int] | None:
-        return due_ends(ends, spans, reread[key], reaches[key])
-
-    async for chunk in store.read_series(conn, reread, due):
-        async for one in in_turns(chunk):
-            judged.add_series(one, catalog, today)
-    await store.keep_states(conn, judged.kept)
-    return judged, len(reread)
+    return appending, reread
 
 
 @dataclass(frozen=True)

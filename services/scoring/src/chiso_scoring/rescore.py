@@ -90,8 +90,7 @@ async def _rescore(
         today = date.today()
         async for chunk in store.read_series(conn, keys):
             with collector.paused():  # judging a chunk, as the service judges a batch
-                for one in chunk:
-                    judged.add_series(one, catalog, today)
+                judged.add_series(chunk, catalog, today)
         await store.keep_states(conn, judged.kept)
         scores = await store.upsert_scores(conn, [s for s in judged.rows if s.plan_id in wanted])
     await publisher.publish(topics.SCORES, to_messages(scores, catalog))

@@ -175,7 +175,8 @@ def _rows(
             failures.append(one)
             continue
         rows.append(_row(plan, target, point.key, point.due, one[0]))
-        if len(one) > 1 and one[1] != one[0]:
+        # judgements that agree on the staleness are one object (judge_as_of)
+        if len(one) > 1 and one[1] is not one[0] and one[1] != one[0]:
             ended.append(_row(plan, target, point.key, point.due, one[1]))
     return rows, ended, failures
 
@@ -221,16 +222,34 @@ class Scored:
     fresh: list[ScoreRow] = field(default_factory=list)
 
 
-def score_series(one: Series, catalog: Catalog, today: date) -> Scored:
-    """One score per (target, due point). A series' latest point is judged as of today (it may
-    be stale) and as of the end of its own period; an earlier one as of the end of its own
-    period, on the figures up to its position: the state folded up to it."""
+def score_series(series: Sequence[Series], catalog: Catalog, today: date) -> list[Scored]:
+    """One score per (target, due point) of each series, all the series' judged together. A
+    series' latest point is judged as of today (it may be stale) and as of the end of its own
+    period; an earlier one as of the end of its own period, on the figures up to its position:
+    the state folded up to it."""
+    points: list[_AtPoint] = []
+    spans: list[tuple[int, int, SeriesState | None]] = []
+    for one in series:
+        start = len(points)
+        state = _due_points(one, catalog, today, points)
+        spans.append((start, len(points), state))
+    judged = _judge_points(points)
+    return [
+        _judged_series(points[start:stop], judged[start:stop], state)
+        for start, stop, state in spans
+    ]
+
+
+def _due_points(
+    one: Series, catalog: Catalog, today: date, points: list[_AtPoint]
+) -> SeriesState | None:
+    """Adds a series' due points to `points`, each with the state folded up to it; returns the
+    state after its last figure (None: the series has no target, and no point is added)."""
     jurisdiction, indicator = one.key
     targets = catalog.targets_for(indicator, jurisdiction)
     if not targets:
-        return Scored([], [], None)
+        return None
     spec = catalog.indicators[indicator]
-    points: list[_AtPoint] = []
     state: SeriesState | None = None
     folded = 0
     for due in one.due:
@@ -243,11 +262,19 @@ def score_series(one: Series, catalog: Catalog, today: date) -> Scored:
         points.append(_AtPoint(one.key, targets, spec, due, state, nows, one.curve[: due.history]))
     for figure in one.curve[folded:]:
         state = fold(state, figure)
+    return state
+
+
+def _judged_series(
+    points: Sequence[_AtPoint],
+    judged: Sequence[tuple[list[ScoreRow], list[ScoreRow], list[str]]],
+    state: SeriesState | None,
+) -> Scored:
     rows: list[ScoreRow] = []
     failures: list[str] = []
     ended: list[ScoreRow] | None = None
-    for point, (judged, as_of_end, failed) in zip(points, _judge_points(points), strict=True):
-        rows += judged
+    for point, (scores, as_of_end, failed) in zip(points, judged, strict=True):
+        rows += scores
         failures += failed
         if len(point.nows) > 1:  # the latest point
             ended = (ended or []) + as_of_end

@@ -20,6 +20,7 @@ kept) is the methods', so after an upgrade each series is read back once, as a r
 """
 
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -188,7 +189,7 @@ class Judged:
         if scored.state is not None:
             self.kept[key] = encode(scored.state, latest, scored.ended, reads)
 
-    def add_series(self, one: Series, catalog: Catalog, today: date) -> None:
-        """A series read back, judged at every due point (scorer.score_series)."""
-        scored = score_series(one, catalog, today)
-        self.add(one.key, scored, one.latest, judged_for(catalog, one.key))
+    def add_series(self, series: Sequence[Series], catalog: Catalog, today: date) -> None:
+        """Series read back, judged at every due point together (scorer.score_series)."""
+        for one, scored in zip(series, score_series(series, catalog, today), strict=True):
+            self.add(one.key, scored, one.latest, judged_for(catalog, one.key))

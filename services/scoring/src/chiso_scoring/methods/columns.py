@@ -348,47 +348,62 @@ def _figures(reads: Sequence[_Read]) -> Named:
         "years_judged": [()] * len(reads),
         "years_missed": [()] * len(reads),
         "settled": c.settled.tolist(),
+        "beyond_range": [
+            r.kind is TargetKind.RANGE
+            and kinds.beyond_range(r.request.target, r.story.latest.value, r.request.direction)
+            for r in reads
+        ],
+        "has_trend": (c.at > c.base_at + EPSILON).tolist(),  # story.has_trend
+        "progress_required": (c.sign * (c.aim - c.base) > 0).tolist(),
+        "moved": (c.sign * (c.value - c.base)).tolist(),
     }
 
 
 def _assessments(reads: Sequence[_Read]) -> list[tuple[Assessment, ...]]:
     columns = _figures(reads)
     rows = zip(*(columns[name] for name in _AFTER_VERDICT), strict=True)
-    settled = columns["settled"]
-    return [
-        _as_of(read, after, is_settled)
-        for read, after, is_settled in zip(reads, rows, settled, strict=True)
-    ]
+    facts = zip(*(columns[name] for name in _FACTS), strict=True)
+    return [_as_of(read, after, fact) for read, after, fact in zip(reads, rows, facts, strict=True)]
 
 
-def _as_of(read: _Read, after: tuple[object, ...], settled: bool) -> tuple[Assessment, ...]:
+# The figures status.Facts reads beside the staleness, as _figures names them
+_FACTS = (
+    "settled", "beyond_range", "has_trend", "progress_required", "moved", "pace", "pace_source",
+    "unsd_category", "probability",
+)  # fmt: skip
+
+
+def _as_of(
+    read: _Read, after: tuple[object, ...], facts: tuple[Any, ...]
+) -> tuple[Assessment, ...]:
     """One target's assessments as of its days: the status rules on its figures (status.decide),
     one assessment per staleness (assess.judge_as_of)."""
     request, story, kind = read.request, read.story, read.kind
-    target, direction = request.target, request.direction
-    sign, base, latest = direction.sign, story.base.value, story.latest.value
-    figures = dict(zip(_AFTER_VERDICT, after, strict=True))
-    facts = {
-        "kind": kind,
-        "has_figures": True,
-        "settled": settled,
-        "achieved": read.achieved,
-        "beyond_range": kind is TargetKind.RANGE and kinds.beyond_range(target, latest, direction),
-        "has_trend": story.has_trend,
-        "progress_required": sign * (read.aim - base) > 0,
-        "moved": sign * (latest - base),
-        "pace": figures["pace"],
-        "pace_source": figures["pace_source"],
-        "unsd": figures["unsd_category"],
-        "probability": figures["probability"],
-    }
-    head = (target.id, kind, target.comparator, direction)
+    target = request.target
+    settled, beyond, trend, required, moved, pace, source, chart, probability = facts
+    head = (target.id, kind, target.comparator, request.direction)
     built: dict[bool, Assessment] = {}
     judged = []
     for now in request.nows:
         stale = status.is_stale(story.latest_observed_at, axis_position(now), request.cadence)
         if stale not in built:
-            verdict = status.decide(status.Facts(stale=stale, **facts))  # type: ignore[arg-type]
+            verdict = status.decide(
+                status.Facts(
+                    kind=kind,
+                    has_figures=True,
+                    stale=stale,
+                    settled=settled,
+                    achieved=read.achieved,
+                    beyond_range=beyond,
+                    has_trend=trend,
+                    progress_required=required,
+                    moved=moved,
+                    pace=pace,
+                    pace_source=source,
+                    unsd=chart,
+                    probability=probability,
+                )
+            )
             built[stale] = Assessment(*head, verdict.status, verdict.reason, *after)  # type: ignore[arg-type]
         judged.append(built[stale])
     return tuple(judged)

@@ -196,6 +196,8 @@ async def test_a_rescore_names_what_it_could_not_score_and_fails(
     def cannot_judge(*args: Any, **kwargs: Any) -> Any:
         raise ValueError("cannot judge")
 
+    # the targets are judged together, and one at a time where that fails
+    monkeypatch.setattr("chiso_scoring.methods.columns.judge", cannot_judge)
     monkeypatch.setattr("chiso_scoring.scorer.judge_state_as_of", cannot_judge)
     settings = ScoringSettings(kafka_bootstrap_servers=bootstrap_servers, database_url=database_url)
     done = await rescore(settings)

@@ -324,20 +324,19 @@ _AFTER_VERDICT = _FIELDS[_FIELDS.index("reason") + 1 :]
 
 
 def _figures(reads: Sequence[_Read]) -> Named:
-    """Every method's figures, a column each, named as Assessment names them."""
+    """Every method's figures, a column each, named as Assessment names them, and what the
+    status rules read beside them (status.Facts)."""
     c = _Columns.of(reads)
     with np.errstate(all="ignore"):  # where a formula does not apply, its element is dropped
-        columns = _path(c) | _statcan(c) | _unsd(c) | _projection(c, reads) | _needed(c)
-    # the StatCan ratio where sdg-build's 0 → 0.001 stand-in was not needed, else the path's
-    sources = [
-        ("statcan", ratio) if ratio is not None and not substituted else ("path", pace)
-        for ratio, substituted, pace in zip(
-            columns["statcan_ratio"], columns["substituted"], columns["path_pace"], strict=True
-        )
-    ]
-    columns["pace"] = [pace for _, pace in sources]
-    columns["pace_source"] = [None if pace is None else s for s, pace in sources]
-    return columns | {
+        columns = (
+            _standing(c, reads) | _path(c) | _statcan(c) | _unsd(c) | _projection(c, reads)
+        ) | _needed(c)
+    return columns | _pace(columns)
+
+
+def _standing(c: _Columns, reads: Sequence[_Read]) -> Named:
+    """The base and the latest figure as read (story.History), and where they stand."""
+    return {
         "due_at": c.due.tolist(),
         "base_at": c.base_at.tolist(),
         "base_value": c.base.tolist(),
@@ -356,6 +355,21 @@ def _figures(reads: Sequence[_Read]) -> Named:
         "has_trend": (c.at > c.base_at + EPSILON).tolist(),  # story.has_trend
         "progress_required": (c.sign * (c.aim - c.base) > 0).tolist(),
         "moved": (c.sign * (c.value - c.base)).tolist(),
+    }
+
+
+def _pace(columns: Named) -> Named:
+    """The pace status rule 12 reads: the StatCan ratio where sdg-build's 0 → 0.001 stand-in was
+    not needed, else the path's (assess.trends)."""
+    sources = [
+        ("statcan", ratio) if ratio is not None and not substituted else ("path", pace)
+        for ratio, substituted, pace in zip(
+            columns["statcan_ratio"], columns["substituted"], columns["path_pace"], strict=True
+        )
+    ]
+    return {
+        "pace": [pace for _, pace in sources],
+        "pace_source": [None if pace is None else source for source, pace in sources],
     }
 
 

@@ -92,6 +92,19 @@ def target(
     return f"{sign} {with_unit(value, unit)}"
 
 
+def target_by(
+    comparator: str,
+    value: float | None,
+    values: tuple[float, float] | None,
+    unit: str,
+    due_year: int,
+) -> str:
+    """A target named by what it asks and by when, e.g. "≥ 30% vào năm 2030": how the scorecard
+    heads a target and every alert about one names it (a plan can hold two targets of one
+    indicator, 2030's and 2045's, and the indicator alone does not tell them apart)."""
+    return f"{target(comparator, value, values, unit)} vào năm {due_year}"
+
+
 def period(text: str | Period | None) -> str:
     """ "2025-06" → "tháng 6/2025", "2025-Q2" → "quý II/2025", "2025" → "năm 2025"."""
     if text is None:

@@ -22,6 +22,7 @@ _ENV.filters.update(
     status=vietnamese.STATUS.__getitem__,
 )
 _ENV.globals["target"] = vietnamese.target
+_ENV.globals["target_by"] = vietnamese.target_by
 _ENV.globals["explained"] = labels.EXPLANATION[labels.VI]
 _ENV.globals["needed_change"] = vietnamese.needed_change
 

@@ -20,7 +20,10 @@ from tests.integration.test_owner_alerts import LEAD, SERIES, muted, scored, sta
 
 ON, OFF = score_pb2.STATUS_ON_TRACK, score_pb2.STATUS_OFF_TRACK
 NEVER = "chưa nhận được số liệu nào"
-WHAT = "Tỉ lệ sử dụng dịch vụ công trực tuyến của người dân và doanh nghiệp tại Huyện Tam Đường"
+WHAT = (
+    "Tỉ lệ sử dụng dịch vụ công trực tuyến của người dân và doanh nghiệp tại Huyện Tam Đường"
+    " (mục tiêu > 80% vào năm 2030)"  # which of the plan's targets
+)
 USAGE = f"Quá hạn báo cáo: {WHAT}"
 
 

@@ -36,8 +36,13 @@ KEY = SeriesKey(
     due_year=2030,
 )
 NAMES = Names(
-    indicator="Tỉ lệ sử dụng dịch vụ công trực tuyến", jurisdiction="Tam Đường", unit="percent"
+    indicator="Tỉ lệ sử dụng dịch vụ công trực tuyến",
+    jurisdiction="Tam Đường",
+    unit="percent",
+    target="> 80% vào năm 2030",
 )
+# how every summary about the target opens
+SUBJECT = "Tỉ lệ sử dụng dịch vụ công trực tuyến tại Tam Đường (mục tiêu > 80% vào năm 2030)"
 DEFAULTS = RuleParams()
 TODAY = date(2025, 8, 15)
 
@@ -259,9 +264,7 @@ def test_status_is_active_where_scoring_says_off_track() -> None:
     assert (v.for_periods, v.keep_firing_for) == (2, 2)
     assert v.period == Period.parse("2025-05")
     assert v.severity is Severity.CRITICAL  # the latest bad status: deteriorating
-    assert v.annotations["summary"] == (
-        "Tỉ lệ sử dụng dịch vụ công trực tuyến tại Tam Đường: đúng tiến độ (tháng 5/2025)"
-    )
+    assert v.annotations["summary"] == (f"{SUBJECT}: đúng tiến độ (tháng 5/2025)")
     assert v.annotations["jurisdiction_name"] == "Tam Đường"
 
 
@@ -336,10 +339,7 @@ def test_cusum_worked_example() -> None:
     assert v.labels["rule"] == "drift"
     assert v.severity is Severity.WARNING
     # plain words for the leader, the method only in the details
-    assert v.annotations["summary"] == (
-        "Tỉ lệ sử dụng dịch vụ công trực tuyến tại Tam Đường đang chậm dần so với lộ trình"
-        " (tháng 6/2025)"
-    )
+    assert v.annotations["summary"] == (f"{SUBJECT} đang chậm dần so với lộ trình (tháng 6/2025)")
     assert "CUSUM" not in v.annotations["summary"]
     assert v.annotations["description"].startswith("Chậm 0,35 năm so với lộ trình. Chi tiết:")
     assert "CUSUM 0,9 năm" in v.annotations["description"]
@@ -448,10 +448,7 @@ def test_projection_is_active_below_the_threshold() -> None:
     v = projection(KEY, window, DEFAULTS, NAMES)
     assert v.active == (False, True, False, True)
     assert (v.labels["alertname"], v.labels["rule"]) == ("TargetProjectionMiss", "projection")
-    assert v.annotations["summary"] == (
-        "Tỉ lệ sử dụng dịch vụ công trực tuyến tại Tam Đường: "
-        "khả năng đạt mục tiêu năm 2030 là 20 %"
-    )
+    assert v.annotations["summary"] == (f"{SUBJECT}: khả năng đạt là 20 %")
     assert v.severity is Severity.WARNING
     # never "0%": a probability below one in a hundred reads "< 1 %"
     tiny = projection(KEY, (point("2025-06", probability=0.001),), DEFAULTS, NAMES)

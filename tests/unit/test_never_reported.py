@@ -31,7 +31,7 @@ from chiso_core.catalog.models import (
 )
 from chiso_core.periods import Period
 from chiso_core.timeliness import due_date
-from tests.unit.test_alert_rules import KEY, NAMES
+from tests.unit.test_alert_rules import KEY, NAMES, SUBJECT
 from tests.unit.test_owner_alerts import LEAD, SEVERITY, WEEK
 from tests.unit.test_timeliness import indicator
 
@@ -247,7 +247,7 @@ def test_the_reminders_say_no_figure_was_ever_received_which_period_and_by_when(
     """The same alert as a series scored has (its labels: test_owner_alerts.py), told more."""
     soon, late = reminders(plan(), indicator(Cadence.MONTH), date(2025, 6, 10))
     assert late.annotations["summary"] == (
-        "Quá hạn báo cáo: Tỉ lệ sử dụng dịch vụ công trực tuyến tại Tam Đường, số liệu"
+        f"Quá hạn báo cáo: {SUBJECT}, số liệu"
         " tháng 4/2025 (hạn ngày 31/05/2025); chưa nhận được số liệu nào"
     )
     description = late.annotations["description"]
@@ -256,8 +256,7 @@ def test_the_reminders_say_no_figure_was_ever_received_which_period_and_by_when(
     )
     assert "POST /v1/observations" in description
     assert soon.annotations["summary"] == (
-        "Tỉ lệ sử dụng dịch vụ công trực tuyến tại Tam Đường: số liệu tháng 4/2025 đến hạn ngày"
-        " 31/05/2025 (chưa nhận được số liệu nào)"
+        f"{SUBJECT}: số liệu tháng 4/2025 đến hạn ngày 31/05/2025 (chưa nhận được số liệu nào)"
     )
     # a series scored says nothing of the kind
     _, scored = calendar(

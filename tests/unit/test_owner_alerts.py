@@ -25,7 +25,7 @@ from chiso_core.periods import Period
 from chiso_core.status import Status
 from chiso_core.timeliness import due_date
 from tests.unit.test_alert_routing import ALERT, in_subtree, sub
-from tests.unit.test_alert_rules import DEFAULTS, KEY, NAMES, months
+from tests.unit.test_alert_rules import DEFAULTS, KEY, NAMES, SUBJECT, months
 from tests.unit.test_timeliness import indicator
 
 LEAD = "vp_ubnd_tam_duong"
@@ -219,8 +219,7 @@ def test_the_overdue_alert_says_which_figure_by_when() -> None:
         "rule": "calendar",
     }
     assert late.annotations["summary"] == (
-        "Quá hạn báo cáo: Tỉ lệ sử dụng dịch vụ công trực tuyến tại Tam Đường, số liệu"
-        " tháng 7/2025 (hạn ngày 31/08/2025)"
+        f"Quá hạn báo cáo: {SUBJECT}, số liệu tháng 7/2025 (hạn ngày 31/08/2025)"
     )
     assert "POST /v1/observations" in late.annotations["description"]
 
@@ -266,8 +265,7 @@ def test_a_request_is_open_until_the_period_is_explained_and_overdue_after_due(
 def test_a_request_says_which_period_and_how_to_answer_by_when() -> None:
     request, overdue = explanation(KEY, asked(), ASKED_AT + DUE, DUE, SEVERITY, NAMES)
     assert request.annotations["summary"] == (
-        "Đề nghị giải trình: Tỉ lệ sử dụng dịch vụ công trực tuyến tại Tam Đường chậm tiến độ"
-        " (tháng 6/2025)"
+        f"Đề nghị giải trình: {SUBJECT} chậm tiến độ (tháng 6/2025)"
     )
     description = request.annotations["description"]
     for said in (

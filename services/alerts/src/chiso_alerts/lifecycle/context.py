@@ -12,8 +12,9 @@ from chiso_alerts.dispatch.timing import VIETNAM
 from chiso_alerts.lifecycle import transitions
 from chiso_alerts.rules.model import Names, SeriesKey
 from chiso_alerts.rules.params import ParamsBook
-from chiso_core.catalog.models import Cadence, Catalog
+from chiso_core.catalog.models import Cadence, Catalog, Target
 from chiso_core.catalog.store import CatalogCache
+from chiso_core.words import vietnamese
 
 # The service's clock, the batches' and the sweep's alike: a test sets one for both.
 Clock = Callable[[], datetime]
@@ -38,19 +39,29 @@ class BatchContext:
 
     def rule_names(self, key: SeriesKey) -> Names:
         known = self.catalog.indicators.get(key.indicator)
+        target = self._target(key)
         return Names(
             indicator=key.indicator if known is None else known.name_vi,
             jurisdiction=self.jurisdiction_name(key.jurisdiction),
             unit="" if known is None else known.unit,
+            # a target the catalog no longer knows by its code, and the due year the score gave
+            target=f"{key.target_id} vào năm {key.due_year}"
+            if target is None
+            else vietnamese.target_by(
+                target.comparator, target.value, target.values, target.unit, target.due_year
+            ),
+        )
+
+    def _target(self, key: SeriesKey) -> Target | None:
+        plan = self.catalog.plans.get(key.plan_id)
+        return (
+            None if plan is None else next((t for t in plan.targets if t.id == key.target_id), None)
         )
 
     def owner(self, key: SeriesKey) -> str | None:
         """The target's lead agency (its own owners, else its plan's); None when the catalog no
         longer knows the target."""
-        plan = self.catalog.plans.get(key.plan_id)
-        target = (
-            None if plan is None else next((t for t in plan.targets if t.id == key.target_id), None)
-        )
+        plan, target = self.catalog.plans.get(key.plan_id), self._target(key)
         owners = None if plan is None or target is None else plan.owners_of(target)
         return None if owners is None else owners.lead
 

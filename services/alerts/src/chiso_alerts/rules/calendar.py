@@ -17,6 +17,7 @@ from chiso_alerts.rules.model import (
     judged_now,
     name_annotations,
     series_labels,
+    subject,
 )
 from chiso_alerts.rules.params import SeverityParams
 from chiso_alerts.rules.severity import graded
@@ -64,7 +65,7 @@ def first_owed(plan: Plan, target: Target, indicator: Indicator, today: date) ->
 def _annotations(
     names: Names, period: Period, due: date, active: bool, never: bool
 ) -> dict[str, str]:
-    where = f"{names.indicator} tại {names.jurisdiction}"
+    where = subject(names)
     when, by = vietnamese.period(period), vietnamese.day(due)
     annotations = name_annotations(names)
     annotations["summary"] = f"{where}: số liệu {when} đến hạn ngày {by}"
@@ -112,7 +113,7 @@ def calendar(
     overdue = _annotations(names, period, due, late, never_reported)
     if late:
         overdue["summary"] = (
-            f"Quá hạn báo cáo: {names.indicator} tại {names.jurisdiction}, số liệu"
+            f"Quá hạn báo cáo: {subject(names)}, số liệu"
             f" {vietnamese.period(period)} (hạn ngày {vietnamese.day(due)})"
             + (f"; {NEVER_REPORTED}" if never_reported else "")
         )

@@ -16,6 +16,7 @@ from chiso_alerts.rules.model import (
     Verdict,
     name_annotations,
     series_labels,
+    subject,
 )
 from chiso_alerts.rules.params import DriftParams, RuleParams
 from chiso_alerts.rules.severity import graded
@@ -61,7 +62,7 @@ def _years(x: float) -> str:
 
 def _summary(names: Names, firing: bool, latest: Period | None) -> str:
     """What a leader reads, in the tense of the alert's state."""
-    where = f"{names.indicator} tại {names.jurisdiction}"
+    where = subject(names)
     when = f" ({vietnamese.period(latest)})" if latest is not None else ""
     if firing:
         return f"{where} đang chậm dần so với lộ trình{when}"

@@ -18,6 +18,7 @@ from chiso_alerts.rules.model import (
     judged_now,
     name_annotations,
     series_labels,
+    subject,
 )
 from chiso_alerts.rules.params import SeverityParams
 from chiso_alerts.rules.severity import graded
@@ -51,7 +52,7 @@ def answered(asked: Asked) -> bool:
 def _annotations(
     names: Names, key: SeriesKey, asked: Asked, open_: bool, deadline: datetime
 ) -> dict[str, str]:
-    where = f"{names.indicator} tại {names.jurisdiction}"
+    where = subject(names)
     off_track = labels.status(Status.OFF_TRACK).lower()
     when = vietnamese.period(asked.off_track)
     annotations = name_annotations(names)
@@ -100,7 +101,7 @@ def explanation(
     )
     if late:
         annotations = annotations | {
-            "summary": f"Quá hạn giải trình: {names.indicator} tại {names.jurisdiction}"
+            "summary": f"Quá hạn giải trình: {subject(names)}"
             f" ({vietnamese.period(asked.off_track)})"
         }
     overdue = judged_now(

@@ -10,6 +10,7 @@ from chiso_core.contracts.v1 import score_pb2
 from chiso_core.periods import Period
 from chiso_core.status import Status
 from chiso_core.words import vietnamese
+from chiso_core.words.labels import TERM, VI
 
 
 class Severity(StrEnum):
@@ -120,6 +121,9 @@ class Names:
     indicator: str
     jurisdiction: str
     unit: str  # the catalog's unit code, said through chiso_core.words
+    # the target, as vietnamese.target_by says it ("≥ 30% vào năm 2030"): one indicator can
+    # carry two targets of a plan, whose alerts the indicator alone does not tell apart
+    target: str
 
 
 @dataclass(frozen=True)
@@ -158,7 +162,22 @@ def series_labels(key: SeriesKey, alertname: str, rule: str) -> dict[str, str]:
 
 def name_annotations(names: Names) -> dict[str, str]:
     """The names every notification shows instead of codes."""
-    return {"indicator_name": names.indicator, "jurisdiction_name": names.jurisdiction}
+    return {
+        "indicator_name": names.indicator,
+        "jurisdiction_name": names.jurisdiction,
+        "target_name": names.target,
+    }
+
+
+def subject(names: Names) -> str:
+    """What an alert about one target is about, as every such summary opens (after its kind,
+    "Quá hạn báo cáo: "): the indicator, where, and which target — "Tỷ trọng kinh tế số … tại
+    Tỉnh Khánh Hòa (mục tiêu ≥ 30% vào năm 2030)". Without the target, a plan's 2030 and 2045
+    targets of one indicator read alike on the live scorecard and in a notification grouped
+    by plan, jurisdiction and indicator."""
+    return (
+        f"{names.indicator} tại {names.jurisdiction} ({TERM[VI]['target'].lower()} {names.target})"
+    )
 
 
 def amount(value: float, names: Names) -> str:

@@ -7,6 +7,7 @@ from chiso_alerts.rules.model import (
     Verdict,
     name_annotations,
     series_labels,
+    subject,
 )
 from chiso_alerts.rules.params import RuleParams
 from chiso_alerts.rules.severity import graded
@@ -31,9 +32,8 @@ def projection(key: SeriesKey, window: Window, params: RuleParams, names: Names)
         else None
     )
     annotations = name_annotations(names)
-    annotations["summary"] = (
-        f"{names.indicator} tại {names.jurisdiction}: khả năng đạt mục tiêu năm {key.due_year} "
-        + (f"là {shown}" if shown is not None else "chưa ước tính được")
+    annotations["summary"] = f"{subject(names)}: khả năng đạt " + (
+        f"là {shown}" if shown is not None else "chưa ước tính được"
     )
     annotations["description"] = (
         "Xác suất đạt mục tiêu theo dự báo xu hướng"

@@ -11,6 +11,7 @@ from chiso_alerts.rules.model import (
     Verdict,
     name_annotations,
     series_labels,
+    subject,
 )
 from chiso_alerts.rules.params import RuleParams
 from chiso_alerts.rules.severity import graded
@@ -66,7 +67,7 @@ def stale(
     active = deadline is not None and today > deadline
     period = _period_ending(last_period_end, cadence) if last_period_end is not None else None
     annotations = name_annotations(names)
-    annotations["summary"] = f"{names.indicator} tại {names.jurisdiction}: " + (
+    annotations["summary"] = f"{subject(names)}: " + (
         f"chưa có số liệu mới sau {vietnamese.period(period)}"
         if period is not None
         else "chưa có số liệu"

@@ -8,6 +8,7 @@ from chiso_alerts.rules.model import (
     amount,
     name_annotations,
     series_labels,
+    subject,
 )
 from chiso_alerts.rules.params import RuleParams
 from chiso_alerts.rules.severity import graded
@@ -43,7 +44,7 @@ def status(key: SeriesKey, window: Window, params: RuleParams, names: Names) -> 
     if window:
         last = window[-1]
         said, when = labels.status(last.status).lower(), vietnamese.period(last.period)
-        annotations["summary"] = f"{names.indicator} tại {names.jurisdiction}: {said} ({when})"
+        annotations["summary"] = f"{subject(names)}: {said} ({when})"
         figures = [f"{when.capitalize()}: đạt {amount(last.actual, names)}"]
         if last.expected is not None:
             figures.append(f"lộ trình kỳ vọng {amount(last.expected, names)}")
@@ -51,7 +52,7 @@ def status(key: SeriesKey, window: Window, params: RuleParams, names: Names) -> 
             figures.append(f"mục tiêu {amount(last.target_value, names)} vào năm {key.due_year}")
         annotations["description"] = ", ".join(figures) + "."
     else:
-        annotations["summary"] = f"{names.indicator} tại {names.jurisdiction}: chưa có kỳ nào"
+        annotations["summary"] = f"{subject(names)}: chưa có kỳ nào"
         annotations["description"] = "Chưa có kỳ nào được chấm điểm."
     return Verdict(
         labels=series_labels(key, ALERTNAME, RULE),

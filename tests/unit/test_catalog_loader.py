@@ -439,3 +439,37 @@ def test_every_kind_of_problem_is_said_in_vietnamese_first(
         said_vi, said_en = problem.message.split(" / ", 1)
         assert VIETNAMESE.search(said_vi), problem
         assert not VIETNAMESE.search(said_en), problem
+
+
+SECOND = """\
+  - id: usage_2045
+    indicator: online_public_service_usage
+    comparator: {comparator}
+    value: {value}
+    unit: percent
+    due_year: {year}
+    quote: đạt trên 95%
+"""
+
+
+@pytest.mark.parametrize(
+    ("comparator", "value", "year"), [("gt", 80, 2045), ("gt", 95, 2030), ("gte", 80, 2030)]
+)
+def test_two_targets_of_one_indicator_told_apart_by_aim_or_year_are_accepted(
+    tmp_path: Path, comparator: str, value: int, year: int
+) -> None:
+    second = SECOND.format(comparator=comparator, value=value, year=year)
+    plan = PLAN.replace("baselines:\n", second + "baselines:\n")
+    assert len(load_catalog(write_catalog(tmp_path, plan=plan)).plans["sample_plan"].targets) == 2
+
+
+def test_two_targets_of_one_indicator_reading_alike_are_refused(tmp_path: Path) -> None:
+    """Alerts, the scorecard and notifications name a target by what it asks and by when: two
+    that read alike could not be told apart there."""
+    second = SECOND.format(comparator="gt", value=80, year=2030)
+    plan = PLAN.replace("baselines:\n", second + "baselines:\n")
+    assert problems(write_catalog(tmp_path, plan=plan)) == [
+        "plans/sample_plan.yaml:14: targets[1]: trùng với mục tiêu 'usage_2030' (> 80% vào năm"
+        " 2030): cùng chỉ tiêu, cùng mức, cùng năm / repeats target 'usage_2030' (> 80% vào năm"
+        " 2030): same indicator, aim and year"
+    ]

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from chiso_core.catalog.models import Agency, Catalog, Indicator, Jurisdiction, Owners, Plan
 from chiso_core.problems import text_of
 from chiso_core.words import problems as say
+from chiso_core.words import vietnamese
 from chiso_core.words.problems import Text
 
 M = TypeVar("M", bound=BaseModel)
@@ -167,6 +168,19 @@ def _check_plan(
         if indicator not in indicators:
             f.report((kind, i, "indicator"), say.not_in_indicators(indicator))
     _check_owners(f, plan, agencies)
+    _check_told_apart(f, plan)
+
+
+def _check_told_apart(f: _File, plan: Plan) -> None:
+    """Two targets of one indicator (a plan's 2030 and 2045 aims) differ in what they ask or
+    by when: alerts, the scorecard and notifications name a target so, and two that read alike
+    could not be told apart (nor is a repeated target a second target)."""
+    seen: dict[tuple[str, str], str] = {}
+    for i, t in enumerate(plan.targets):
+        said = vietnamese.target_by(t.comparator, t.value, t.values, t.unit, t.due_year)
+        other = seen.setdefault((t.indicator, said), t.id)
+        if other != t.id:
+            f.report(("targets", i), say.target_repeats(other, said))
 
 
 def _agencies(

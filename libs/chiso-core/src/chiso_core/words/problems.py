@@ -439,6 +439,15 @@ def plan_repeats(plan: str) -> Text:
     )
 
 
+def target_repeats(first: str, said: str) -> Text:
+    """A plan's second target of one indicator that reads as `first` does (`said`, e.g.
+    "≥ 30% vào năm 2030"): alerts and the scorecard tell a plan's targets apart by these words."""
+    return _both(
+        f"trùng với mục tiêu {first!r} ({said}): cùng chỉ tiêu, cùng mức, cùng năm",
+        f"repeats target {first!r} ({said}): same indicator, aim and year",
+    )
+
+
 # --- the catalog's rules across fields (its models' validators) ---
 
 RATIO_WITHOUT_PARTS = Text(

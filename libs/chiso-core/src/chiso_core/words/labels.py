@@ -145,3 +145,20 @@ def status(code: str, language: Language = VI) -> str:
         return STATUS[language][Status(code)]
     except ValueError:
         return code
+
+
+# What one poll of a feed came to (chiso_ingest's Outcome codes, `chiso ingest feeds --once`).
+FEED_OUTCOME: dict[Language, dict[str, str]] = {
+    VI: {
+        "published": "tài liệu mới, các số liệu đã được công bố",
+        "not_modified": "không có gì mới (HTTP 304)",
+        "unchanged": "tài liệu giống lần trước, không công bố lại",
+        "failed": "lấy dữ liệu thất bại, lý do ở nhật ký",
+    },
+    EN: {
+        "published": "a new document, its figures published",
+        "not_modified": "nothing new (HTTP 304)",
+        "unchanged": "the same document as before, not published again",
+        "failed": "the poll failed, the reason in the log",
+    },
+}

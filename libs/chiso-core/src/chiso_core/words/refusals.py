@@ -425,6 +425,19 @@ def chromium_failed(code: int, detail: str) -> str:
     return both(f"Chromium in lỗi (mã thoát {code})", f"Chromium failed ({code}): {detail}")
 
 
+# --- `chiso scoring rescore` ---------------------------------------------------------------------
+
+
+def not_scored(count: int) -> str:
+    """The line over the targets the methods could not judge, each said on a line of its own."""
+    return both(
+        f"không chấm được {count} mục tiêu tại một kỳ (các điểm số khác đã được ghi; lý do của "
+        "từng mục tiêu ở nhật ký, `could not score`)",
+        f"{count} target(s) at a period could not be scored (every other score is written; the "
+        "reason for each is in the log, `could not score`):",
+    )
+
+
 # --- `chiso catalog validate | load` --------------------------------------------------------------
 
 
@@ -645,4 +658,78 @@ def not_firing(state: str) -> str:
     return both(
         f"cảnh báo này đang ở trạng thái {state}: cần một cảnh báo đang kích hoạt (firing)",
         f"this alert is {state}: expected a firing one",
+    )
+
+
+# --- `chiso grafana publish` -------------------------------------------------------------------
+# (every dashboard file is read and checked before anything is sent: one bad file publishes none)
+
+
+def not_a_dashboards_folder(folder: str) -> str:
+    return both(
+        f"{folder}: không phải thư mục chứa các tệp bảng điều khiển (*.json); chỉ lại --dashboards",
+        f"{folder}: expected a folder of dashboard files (*.json); point --dashboards at one",
+    )
+
+
+def no_dashboard_files(folder: str) -> str:
+    return both(
+        f"{folder}: không có tệp bảng điều khiển nào (*.json); chạy `chiso grafana build` trước",
+        f"{folder}: no dashboard files (*.json); run `chiso grafana build` first",
+    )
+
+
+def dashboard_not_json(path: str, detail: str) -> str:
+    """`detail`: the JSON parser's words."""
+    return both(
+        f"{path}: không phải bảng điều khiển dạng JSON hợp lệ; sửa tệp hoặc tạo lại bằng "
+        "`chiso grafana build`",
+        f"{path}: expected a dashboard in JSON: {detail}; fix the file or make it again with "
+        "`chiso grafana build`",
+    )
+
+
+def dashboard_not_an_object(path: str) -> str:
+    return both(
+        f"{path}: cần một đối tượng JSON (một bảng điều khiển), không phải danh sách hay giá trị",
+        f"{path}: expected a JSON object (a dashboard)",
+    )
+
+
+def dashboard_lacks(path: str, field: str) -> str:
+    """`field`: "uid" or "title", which Grafana finds and shows a dashboard by."""
+    return both(
+        f"{path}: {field}: cần một chuỗi ký tự không rỗng",
+        f"{path}: {field}: expected a non-empty string",
+    )
+
+
+def dashboard_uid_repeats(path: str, uid: str, other: str) -> str:
+    """`other`: the file that gave the uid first."""
+    return both(
+        f"{path}: uid {uid!r} đã dùng ở {other}; mỗi bảng điều khiển một uid riêng",
+        f"{path}: uid {uid!r} is also {other}'s; each dashboard has its own uid",
+    )
+
+
+def grafana_refused(status: int | None, detail: str) -> str:
+    """`detail`: Grafana's own message, e.g. "Permissions needed: dashboards:write"."""
+    code = f" (HTTP {status})" if status else ""
+    return both(
+        f"Grafana từ chối yêu cầu{code}; có thể một phần đã được đăng: kiểm tra "
+        "CHISO_GRAFANA_TOKEN (tài khoản dịch vụ có quyền Editor) và CHISO_GRAFANA_URL, rồi chạy "
+        "lại (đăng lại không thay đổi gì thêm)",
+        f"Grafana refused{code}: {detail}; some may be published: check CHISO_GRAFANA_TOKEN "
+        "(a service account with Editor rights) and CHISO_GRAFANA_URL, then run it again "
+        "(publishing again changes nothing more)",
+    )
+
+
+def grafana_unreachable(url: str, detail: str) -> str:
+    """`url`: CHISO_GRAFANA_URL without its user:password; `detail`: the HTTP client's words."""
+    return both(
+        f"không kết nối được tới Grafana tại {url}: kiểm tra CHISO_GRAFANA_URL, mạng và "
+        "CHISO_GRAFANA_TIMEOUT_S, rồi chạy lại",
+        f"Grafana unreachable at {url}: {detail}; check CHISO_GRAFANA_URL, the network and "
+        "CHISO_GRAFANA_TIMEOUT_S, then run it again",
     )

@@ -105,8 +105,13 @@ def test_a_changed_target_makes_a_new_revision_and_old_scores_keep_theirs(
         write_catalog(tmp_path / "v2", plan=PLAN.replace("value: 80", "value: 85")), database_url
     )
 
-    assert "plan sample_plan: revision 1 (unchanged)" in again.output
-    assert "plan sample_plan: revision 2 (revised)" in changed.output
+    assert (
+        "  kế hoạch sample_plan: phiên bản 1 (không đổi) / plan sample_plan: revision 1 (unchanged)"
+    ) in again.output.splitlines()
+    assert (
+        "  kế hoạch sample_plan: phiên bản 2 (đã sửa, phiên bản mới) / plan sample_plan: "
+        "revision 2 (revised)"
+    ) in changed.output.splitlines()
     plan = api.get("/v1/plans/sample_plan").json()
     assert (plan["revision"], plan["targets"][0]["value"]) == (2, 85.0)
     with psycopg.connect(database_url) as conn:
@@ -209,9 +214,14 @@ async def test_a_rescore_names_what_it_could_not_score_and_fails(
         "sample_plan/usage_2030 at lai_chau 2025-06"
     ]
     assert result.exit_code == 1
-    assert "không chấm được 1 chỉ tiêu" in result.stderr
+    (header,) = [line for line in result.stderr.splitlines() if "1 target(s)" in line]
+    vi, en = halves(header)
+    assert vi.startswith("không chấm được 1 mục tiêu tại một kỳ"), vi
+    assert en.startswith("1 target(s) at a period could not be scored"), en
     assert "sample_plan/usage_2030 at lai_chau 2025-06: ValueError('cannot judge')" in result.stderr
-    assert "re-scored: 0 score(s)" in result.stdout
+    assert (
+        "đã chấm lại: ghi và công bố 0 điểm số / re-scored: 0 score(s) written and published"
+    ) in result.stdout.splitlines()
     assert harness.rows("SELECT count(*) FROM scores") == [(1,)], "the stored score stands"
 
 
@@ -288,8 +298,12 @@ def test_owners_are_stored_apart_from_revisions_and_resolved_per_target(
     again = load(write_catalog(tmp_path / "v2", plan=HANDED_OVER), database_url)
 
     # who answers for a target is no part of what the plan promises: scores keep their revision
-    assert "plan sample_plan: revision 1 (unchanged)" in again.output
-    assert "agencies" in again.output
+    assert (
+        "  kế hoạch sample_plan: phiên bản 1 (không đổi) / plan sample_plan: revision 1 (unchanged)"
+    ) in again.output.splitlines()
+    vi, en = halves(again.output.splitlines()[0])
+    assert vi.startswith("đã nạp danh mục: "), vi
+    assert en.endswith(" agencies"), en
     plan = api.get("/v1/plans/sample_plan").json()
     assert plan["owners"] == {"lead": "so_khcn_lai_chau", "supporting": []}
     assert plan["targets"][0]["owners"] == {

@@ -112,7 +112,10 @@ def test_rotate_replaces_the_key_and_revoke_ends_it(
     old = agency_key(database_url, "so_tttt_lai_chau", *SCOPE)
     rotated = chiso_agency(database_url, "rotate", "so_tttt_lai_chau")
     assert rotated.returncode == 0, rotated.stderr
-    new = rotated.stdout.strip()
+    new = rotated.stdout.strip()  # the key alone on stdout; the words about it on stderr
+    assert any(
+        halves(line)[1].startswith("shown once: ") for line in rotated.stderr.splitlines()
+    ), rotated.stderr
     figure = {"observations": [obs(jurisdiction="12")]}
 
     refused = app_client.post(URL, json=figure, headers=bearer(old))
@@ -128,7 +131,10 @@ def test_rotate_replaces_the_key_and_revoke_ends_it(
     assert app_client.post(URL, json=figure, headers=bearer(new)).status_code == 202
 
     revoked = chiso_agency(database_url, "revoke", "so_tttt_lai_chau")
-    assert revoked.stdout.strip() == f"revoked: {new.split('_')[1]}"
+    assert halves(revoked.stdout) == (
+        f"đã thu hồi khóa: {new.split('_')[1]}",
+        f"revoked: {new.split('_')[1]}",
+    )
     assert app_client.post(URL, json=figure, headers=bearer(new)).status_code == 401
 
 

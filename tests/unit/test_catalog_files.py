@@ -87,7 +87,9 @@ def test_numbers_are_read_as_written_in_vietnamese(text: str, numbers: set[float
 def test_the_repository_catalog_validates() -> None:
     result = CliRunner().invoke(app, ["validate", "--dir", str(CATALOG_DIR)])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("ok: ")
+    vi, en = halves(result.output)
+    assert vi.startswith("danh mục hợp lệ: "), vi
+    assert en.startswith("ok: "), en
 
 
 def test_validate_lists_problems_and_fails(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from chiso_core.settings import (
     settings_problem,
 )
 from chiso_core.telemetry import configure_logging
+from chiso_core.words import commands as said
 
 app = typer.Typer(no_args_is_help=True, help="chiso: indicators against Resolution 57 plan targets")
 app.add_typer(catalog_app, name="catalog")
@@ -33,16 +34,14 @@ def migrate() -> None:
     settings = MigrateSettings()
     configure_logging(settings)
     applied = db.migrate(settings.database_url)
-    typer.echo(
-        f"applied {len(applied)} migration(s)" + (f": {', '.join(applied)}" if applied else "")
-    )
+    typer.echo(said.migrated(applied))
 
 
 @app.command("create-topics")
 def create_topics() -> None:
     """Create the chiso topics that are missing (CHISO_KAFKA_BOOTSTRAP_SERVERS)."""
     created = asyncio.run(ensure_topics(BrokerSettings()))
-    typer.echo(f"created {len(created)} topic(s)" + (f": {', '.join(created)}" if created else ""))
+    typer.echo(said.topics_created(created))
 
 
 @app.command("retention")
@@ -57,7 +56,7 @@ def retention_command(
     configure_logging(settings)
     while True:
         removed = retention.run(settings.database_url, settings)
-        typer.echo("retention: " + ", ".join(f"{table} {n}" for table, n in removed.items()))
+        typer.echo(said.retention_removed(removed))
         if every is None:
             return
         time.sleep(every)  # a process of its own (compose `retention`): nothing else to do

@@ -8,6 +8,7 @@ import typer
 from chiso_core.http import serve as serve_http
 from chiso_core.settings import FeedsSettings, IngestSettings
 from chiso_core.telemetry import configure_logging
+from chiso_core.words import commands as said
 
 app = typer.Typer(
     no_args_is_help=True, help="The ingest service: agencies' HTTP API and feed adapters."
@@ -44,6 +45,6 @@ def feeds(
         typer.echo(f"chiso ingest feeds: {e}", err=True)
         raise typer.Exit(2) from e
     for name, outcome in outcomes.items():
-        typer.echo(f"{name}: {outcome}")
+        typer.echo(said.feed_polled(name, outcome))
     if "failed" in outcomes.values():
         raise typer.Exit(1)

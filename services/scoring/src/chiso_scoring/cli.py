@@ -7,6 +7,7 @@ import typer
 
 from chiso_core.http import serve as serve_http
 from chiso_core.settings import ScoringSettings
+from chiso_core.words import commands as said
 from chiso_core.words import refusals
 
 app = typer.Typer(no_args_is_help=True, help="The scoring service: observations → scores.")
@@ -34,13 +35,9 @@ def rescore(
     except UnknownPlan as e:
         typer.echo(refusals.plan_not_loaded(e.plan, e.known), err=True)
         raise typer.Exit(1) from e
-    typer.echo(f"re-scored: {done.written} score(s) written and published")
+    typer.echo(said.rescored(done.written))
     if done.unscored:
-        typer.echo(
-            f"không chấm được {len(done.unscored)} chỉ tiêu tại một kỳ / "
-            f"{len(done.unscored)} target(s) at a period could not be scored:",
-            err=True,
-        )
+        typer.echo(refusals.not_scored(len(done.unscored)), err=True)
         for failure in done.unscored:
             typer.echo(f"  {failure}", err=True)
         raise typer.Exit(1)

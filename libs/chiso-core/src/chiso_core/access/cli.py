@@ -11,6 +11,7 @@ from chiso_core.access import agencies
 from chiso_core.access.agencies import AgencyError, Permission
 from chiso_core.catalog import store
 from chiso_core.settings import DatabaseSettings
+from chiso_core.words import commands as said
 
 app = typer.Typer(no_args_is_help=True, help="Agencies and their API keys (CHISO_DATABASE_URL).")
 T = TypeVar("T")
@@ -31,10 +32,8 @@ def _run(work: Callable[[psycopg.AsyncConnection], Awaitable[T]]) -> T:
 
 
 def _show_once(token: str) -> None:
-    typer.echo(token)
-    typer.echo(
-        "(shown once: only its hash is stored; send it as `Authorization: Bearer …`)", err=True
-    )
+    typer.echo(token)  # alone on stdout, for a script to capture; the words go to stderr
+    typer.echo(said.KEY_SHOWN_ONCE, err=True)
 
 
 @app.command()
@@ -71,11 +70,11 @@ def rotate(name: Name) -> None:
     """Print a new API key for the agency and revoke its old ones."""
     token, revoked = _run(lambda conn: agencies.rotate(conn, name))
     _show_once(token)
-    typer.echo(f"revoked: {', '.join(revoked) or 'none'}", err=True)
+    typer.echo(said.keys_revoked(revoked), err=True)
 
 
 @app.command()
 def revoke(name: Name) -> None:
     """Revoke every API key of the agency."""
     revoked = _run(lambda conn: agencies.revoke(conn, name))
-    typer.echo(f"revoked: {', '.join(revoked) or 'none'}")
+    typer.echo(said.keys_revoked(revoked))

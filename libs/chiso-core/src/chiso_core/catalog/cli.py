@@ -10,6 +10,7 @@ from chiso_core.catalog import store
 from chiso_core.catalog.loader import CatalogError, load_catalog
 from chiso_core.catalog.models import Catalog
 from chiso_core.settings import CatalogSettings, DatabaseSettings
+from chiso_core.words import commands as said
 from chiso_core.words import refusals
 
 app = typer.Typer(no_args_is_help=True, help="The catalog: indicators, jurisdictions and plans.")
@@ -36,8 +37,9 @@ def validate(folder: Folder = None) -> None:
     c = _checked(folder)
     targets = sum(len(p.targets) for p in c.plans.values())
     typer.echo(
-        f"ok: {len(c.indicators)} indicators, {len(c.jurisdictions)} jurisdictions, "
-        f"{len(c.agencies)} agencies, {len(c.plans)} plans, {targets} targets"
+        said.catalog_valid(
+            len(c.indicators), len(c.jurisdictions), len(c.agencies), len(c.plans), targets
+        )
     )
 
 
@@ -48,9 +50,6 @@ def load(folder: Folder = None) -> None:
     c = _checked(folder)
     with psycopg.connect(DatabaseSettings().database_url) as conn, conn.transaction():
         report = store.load(conn, c)
-    typer.echo(
-        f"loaded {report.indicators} indicators, {report.jurisdictions} jurisdictions, "
-        f"{len(c.agencies)} agencies"
-    )
+    typer.echo(said.catalog_loaded(report.indicators, report.jurisdictions, len(c.agencies)))
     for plan_id, (revision, what) in sorted(report.plans.items()):
-        typer.echo(f"  plan {plan_id}: revision {revision} ({what})")
+        typer.echo("  " + said.plan_loaded(plan_id, revision, what))

@@ -9,6 +9,7 @@ import typer
 
 from chiso_core.periods import PERIOD_FORMAT, Period
 from chiso_core.settings import ReportSettings
+from chiso_core.words import commands as said
 from chiso_core.words import problems as say
 from chiso_core.words import refusals
 
@@ -49,11 +50,11 @@ def report(
     out.mkdir(parents=True, exist_ok=True)
     page = out / f"{plan}.html"
     page.write_text(html(content), encoding="utf-8")
-    typer.echo(f"wrote {page}")
+    typer.echo(said.wrote(str(page)))
     if pdf:
         try:
             print_pdf(settings.chromium, page, out / f"{plan}.pdf", settings.report_timeout_s)
         except PrintError as e:
             typer.echo(str(e), err=True)
             raise typer.Exit(1) from e
-        typer.echo(f"wrote {out / f'{plan}.pdf'}")
+        typer.echo(said.wrote(str(out / f"{plan}.pdf")))

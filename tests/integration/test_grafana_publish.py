@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from chiso_grafana.cli import app as grafana
+from tests.both_languages import halves
 from tests.http_recorder import Answer, http_recorder
 
 NOT_FOUND = Answer(404, b'{"message": "folder not found"}')
@@ -37,7 +38,10 @@ def test_folders_then_dashboards_overwritten_by_uid(tmp_path: Path) -> None:
         requests = grafana_api.received()
 
     assert code == 0, output
-    assert "published 2 dashboard(s); created 1 folder(s): English" in output
+    assert halves(output) == (
+        "đã đăng 2 bảng điều khiển lên Grafana; tạo 1 thư mục: English",
+        "published 2 dashboard(s); created 1 folder(s): English",
+    )
     assert [(r.method, r.path) for r in requests] == [
         ("GET", "/api/folders/chiso-English"),
         ("POST", "/api/folders"),

@@ -2,10 +2,13 @@
 
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit, urlunsplit
 
 import typer
 
 from chiso_core.settings import GrafanaSettings
+from chiso_core.words import commands as said
+from chiso_core.words import refusals
 from chiso_grafana import build
 
 app = typer.Typer(no_args_is_help=True)
@@ -27,7 +30,7 @@ def build_command(
 ) -> None:
     """Write every dashboard (Vietnamese, and English as *.en.json) as JSON."""
     written = build.write(out)
-    typer.echo(f"wrote {len(written)} dashboard file(s) to {out}")
+    typer.echo(said.dashboards_written(len(written), str(out)))
 
 
 @app.command()
@@ -39,7 +42,7 @@ def publish(
     """Push folders and dashboards to a running Grafana (CHISO_GRAFANA_URL, CHISO_GRAFANA_TOKEN
     or the URL's user:password), overwriting dashboards of the same uid."""
     from grafana_client.api import GrafanaApi
-    from grafana_client.client import GrafanaException
+    from grafana_client.client import GrafanaException, GrafanaTimeoutError
 
     from chiso_grafana.publish import DashboardFileError, publish, read_dashboards
 
@@ -58,13 +61,20 @@ def publish(
     )
     try:
         created = publish(api, found)
+    except GrafanaTimeoutError as e:  # no answer within CHISO_GRAFANA_TIMEOUT_S: not a refusal
+        _unreachable(settings.grafana_url, f"timeout: {e.message}")
+        raise typer.Exit(1) from e
     except GrafanaException as e:
-        typer.echo(f"Grafana refused: {e.message}", err=True)
+        typer.echo(refusals.grafana_refused(e.status_code, e.message), err=True)
         raise typer.Exit(1) from e
     except OSError as e:  # niquests' connection errors are OSErrors
-        typer.echo(f"Grafana unreachable: {type(e).__name__}: {e}", err=True)
+        _unreachable(settings.grafana_url, f"{type(e).__name__}: {e}")
         raise typer.Exit(1) from e
-    typer.echo(
-        f"published {len(found)} dashboard(s); created {len(created)} folder(s)"
-        + (f": {', '.join(f.title for f in created)}" if created else "")
-    )
+    typer.echo(said.dashboards_published(len(found), [f.title for f in created]))
+
+
+def _unreachable(url: str, detail: str) -> None:
+    # CHISO_GRAFANA_URL can carry user:password: the error names the URL without them
+    parts = urlsplit(url)
+    where = urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+    typer.echo(refusals.grafana_unreachable(where, detail), err=True)

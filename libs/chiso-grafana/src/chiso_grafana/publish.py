@@ -12,6 +12,8 @@ from typing import Any
 from grafana_client.api import GrafanaApi
 from grafana_client.client import GrafanaClientError
 
+from chiso_core.words import refusals
+
 ROOT_FOLDER = "chiso"  # the folder the provisioning provider files dashboards under
 MESSAGE = "chiso grafana publish"
 
@@ -44,7 +46,7 @@ def read_dashboards(directory: Path) -> list[Dashboard]:
     """Every dashboard file under `directory` (top level and one level of sub-folders), read
     and checked before anything is sent: a bad file publishes nothing."""
     if not directory.is_dir():
-        raise DashboardFileError(f"{directory}: expected a folder of dashboard files (*.json)")
+        raise DashboardFileError(refusals.not_a_dashboards_folder(str(directory)))
     found: list[Dashboard] = []
     uids: dict[str, Path] = {}
     for path in sorted([*directory.glob("*.json"), *directory.glob("*/*.json")]):
@@ -52,19 +54,19 @@ def read_dashboards(directory: Path) -> list[Dashboard]:
         try:
             body = json.loads(path.read_text(encoding="utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise DashboardFileError(f"{path}: expected a dashboard in JSON: {e}") from e
+            raise DashboardFileError(refusals.dashboard_not_json(str(path), str(e))) from e
         if not isinstance(body, dict):
-            raise DashboardFileError(f"{path}: expected a JSON object (a dashboard)")
+            raise DashboardFileError(refusals.dashboard_not_an_object(str(path)))
         for field in ("uid", "title"):
             if not isinstance(body.get(field), str) or not body[field]:
-                raise DashboardFileError(f"{path}: {field}: expected a non-empty string")
+                raise DashboardFileError(refusals.dashboard_lacks(str(path), field))
         if (other := uids.setdefault(body["uid"], path)) != path:
-            raise DashboardFileError(f"{path}: uid {body['uid']!r} is also {other}'s")
+            raise DashboardFileError(
+                refusals.dashboard_uid_repeats(str(path), body["uid"], str(other))
+            )
         found.append(Dashboard(path, _folder(title), body))
     if not found:
-        raise DashboardFileError(
-            f"{directory}: no dashboard files (*.json); run chiso grafana build"
-        )
+        raise DashboardFileError(refusals.no_dashboard_files(str(directory)))
     return found
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from unittest.mock import MagicMock
 
+import psycopg
 import pytest
 import typer
 from grafana_client.client import GrafanaClientError, GrafanaTimeoutError
@@ -112,7 +113,7 @@ def _raises(error: BaseException) -> Callable[..., Any]:
 
 
 def _no_database(mp: pytest.MonkeyPatch) -> None:
-    mp.setattr(chiso_core.catalog.cli.psycopg, "connect", MagicMock())
+    mp.setattr(psycopg, "connect", MagicMock())
 
 
 def _load(mp: pytest.MonkeyPatch, tmp: Path) -> None:
@@ -134,7 +135,9 @@ def _published(mp: pytest.MonkeyPatch, tmp: Path) -> None:
 
 def _refused(mp: pytest.MonkeyPatch, tmp: Path) -> None:
     _dashboards(tmp)
-    refusal = GrafanaClientError(403, None, "Permissions needed: dashboards:write")
+    refusal = GrafanaClientError(  # type: ignore[no-untyped-call]  # grafana-client has no types
+        403, None, "Permissions needed: dashboards:write"
+    )
     mp.setattr(grafana_publish, "publish", _raises(refusal))
 
 
@@ -145,7 +148,8 @@ def _unreachable(mp: pytest.MonkeyPatch, tmp: Path) -> None:
 
 def _late(mp: pytest.MonkeyPatch, tmp: Path) -> None:
     _dashboards(tmp)
-    mp.setattr(grafana_publish, "publish", _raises(GrafanaTimeoutError(0, None, "read timed out")))
+    late = GrafanaTimeoutError(0, None, "read timed out")  # type: ignore[no-untyped-call]
+    mp.setattr(grafana_publish, "publish", _raises(late))
 
 
 def _report(mp: pytest.MonkeyPatch, tmp: Path) -> None:

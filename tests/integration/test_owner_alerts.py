@@ -110,7 +110,8 @@ async def test_an_overdue_figure_inhibits_its_targets_alerts_to_leaders_until_it
     assert await muted(harness) == {
         "TargetOffTrack": True,  # the leaders' alert waits for the figure
         "ReportOverdue": False,  # what is addressed to the owner is never inhibited
-        "ExplanationRequested": False,
+        "ExplanationRequested": False,  # asked by the first figures' batch, on 10/04
+        "ExplanationOverdue": False,  # unanswered since 13/04
     }
     await harness.run([score("2025-04", OFF, 41.2)])
     await sweep(harness, "2025-06-02")

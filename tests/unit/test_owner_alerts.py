@@ -326,8 +326,9 @@ def test_what_is_addressed_to_an_owner_is_never_inhibited() -> None:
 
 
 def test_a_batchs_rules_and_the_owners_alerts_never_share_a_fingerprint() -> None:
-    """A series' first batch judges the owners' alerts beside the batch's own rules, in one
-    apply keyed by fingerprint: one verdict must not hide another of the same series."""
+    """A series' first batch judges the owners' alerts after the batch's own rules, in the same
+    transaction, each apply keyed by fingerprint: one verdict must not advance another's alert
+    of the same series."""
     now = datetime(2025, 6, 10, tzinfo=UTC)
     batch = evaluate(KEY, months(Status.OFF_TRACK), DEFAULTS, Cadence.MONTH, now.date(), NAMES)
     asked = Asked(LEAD, None, (), None)

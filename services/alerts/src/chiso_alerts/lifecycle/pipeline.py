@@ -1,9 +1,11 @@
 """One batch of scores: each series' window of scored periods updated, judged by the rules,
 and the alerts advanced — all in one transaction, published before it commits. A series scored
-for the first time has its owners' alerts judged too (the sweep's, lifecycle/owners.py), so that
-the reminder of a target never reported ends with the batch that brings its first figure. The
-batch's loops (decoding, judging) give the event loop a turn every few milliseconds
-(chiso_core.turns), as scoring's do: the API and the probes wait a turn, not a batch."""
+for the first time has its owners' alerts judged too (the sweep's, lifecycle/owners.py), once
+the rules' alerts are advanced, so that the reminder of a target never reported ends with the
+batch that brings its first figure, and a target those figures put off track asks its owner to
+explain in that batch. The batch's loops (decoding, judging) give the event loop a turn every
+few milliseconds (chiso_core.turns), as scoring's do: the API and the probes wait a turn, not a
+batch."""
 
 from collections.abc import Sequence
 
@@ -64,15 +66,19 @@ class AlertsPipeline:
             }
             await store.save_windows(conn, windows)
             judged = await _judged(windows, context)
-            # The calendar of a series scored for the first time, judged now rather than at the
-            # next sweep: the same fingerprints as the sweep's reminder of the target never
-            # reported, which resolves here (or names the period owed next, when that one is
-            # already late) instead of holding back the target's alerts to leaders until then.
-            # Its explanations judge nothing yet: no status alert has fired for it before.
+            await transitions.apply(conn, judged, context.lifecycle, self.publisher, now)
+            # The owners' alerts of a series scored for the first time, judged now rather than
+            # at the next sweep, and after the rules' verdicts are applied: owner_verdicts reads
+            # the status alert as stored, so a TargetOffTrack this batch fired asks the owner
+            # to explain here, as the sweep would (the same fingerprint and words; the sweep
+            # then finds it asked). The calendar's verdict has the fingerprint of the sweep's
+            # reminder of the target never reported, which resolves here (or names the period
+            # owed next, when that one is already late) instead of holding back the target's
+            # alerts to leaders until then.
             first = [(k, w[-1].period.end) for k, w in windows.items() if k not in before]
             if first:
-                judged += await owner_verdicts(conn, first, context, self.deadlines, now)
-            await transitions.apply(conn, judged, context.lifecycle, self.publisher, now)
+                owners = await owner_verdicts(conn, first, context, self.deadlines, now)
+                await transitions.apply(conn, owners, context.lifecycle, self.publisher, now)
         await self.publisher.publish_rejected(bad)
 
 
@@ -80,7 +86,7 @@ async def _judged(
     windows: dict[SeriesKey, window.Window], context: BatchContext
 ) -> list[transitions.Judged]:
     """Every rule's verdict on every series of the batch (none of them an owner's alert: their
-    fingerprints differ from those of owner_verdicts)."""
+    fingerprints differ from those of owner_verdicts, applied after them)."""
     return [
         transitions.Judged(verdict, key.province)
         async for key, w in in_turns(windows.items())

@@ -16,14 +16,10 @@ from chiso_core.catalog import store as catalog_store
 from chiso_core.contracts.v1 import alert_pb2, score_pb2
 from tests.alerting import score
 from tests.integration.test_alerts_pipeline import Harness, harness  # noqa: F401
-from tests.integration.test_owner_alerts import LEAD, SERIES, muted, scored, states, sweep
+from tests.integration.test_owner_alerts import LEAD, SERIES, WHAT, muted, scored, states, sweep
 
 ON, OFF = score_pb2.STATUS_ON_TRACK, score_pb2.STATUS_OFF_TRACK
 NEVER = "chưa nhận được số liệu nào"
-WHAT = (
-    "Tỉ lệ sử dụng dịch vụ công trực tuyến của người dân và doanh nghiệp tại Huyện Tam Đường"
-    " (mục tiêu > 80% vào năm 2030)"  # which of the plan's targets
-)
 USAGE = f"Quá hạn báo cáo: {WHAT}"
 
 

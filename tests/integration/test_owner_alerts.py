@@ -1,18 +1,22 @@
 """Alerts addressed to a target's owner over the real broker and TimescaleDB, the sweep run at
 chosen days: the reporting calendar reminds the lead agency before and after a figure's due
 date and the figure's arrival ends it; an overdue figure inhibits its target's alerts to leaders
-until it arrives; a target gone off track asks its owner to explain, reminds it when the answer
-is late, and the explanation ends the request. Owner-directed alerts join the owner's
-subscriptions only."""
+until it arrives; a target gone off track asks its owner to explain (in the batch of its first
+figures when they put it off track, else at the next sweep), reminds it when the answer is late,
+and the explanation ends the request. Owner-directed alerts join the owner's subscriptions
+only."""
 
 # ruff: noqa: F811 (the pipeline's harness fixture, imported, is the tests' parameter)
 
 from datetime import UTC, datetime, timedelta
 
 import psycopg
+import pytest
 
 from chiso_alerts.mutes import Mutes
+from chiso_alerts.rules import status as status_rule
 from chiso_core.contracts.v1 import alert_pb2, score_pb2
+from chiso_core.status import Status
 from tests.alerting import explain, score, subscribe
 from tests.integration.test_alerts_pipeline import Harness, harness  # noqa: F401
 
@@ -21,6 +25,12 @@ OFF, ON = score_pb2.STATUS_OFF_TRACK, score_pb2.STATUS_ON_TRACK
 # The series these tests score (tests.alerting.score): the catalog's other targets, never
 # reported, are reminded too (test_never_reported.py), and are left out here.
 SERIES = ["tam_duong_nq57", "online_public_service_usage_2030"]
+WHAT = (
+    "Tỉ lệ sử dụng dịch vụ công trực tuyến của người dân và doanh nghiệp tại Huyện Tam Đường"
+    " (mục tiêu > 80% vào năm 2030)"  # which of the plan's targets
+)
+# Every status TargetOffTrack fires for, and so asks the owner to explain.
+OFF_TRACK_CLASS = [s for s in Status if s in status_rule.SEVERITY]
 
 
 def at(day: str) -> datetime:
@@ -190,3 +200,88 @@ def groups(harness: Harness) -> set[tuple[object, ...]]:
             SERIES,
         ).fetchall()
     return set(rows)
+
+
+def request(harness: Harness) -> tuple[object, ...] | None:
+    """The series' ExplanationRequested: state, owner, severity, period, summary, description
+    and when it was asked."""
+    with psycopg.connect(harness.database_url) as conn:
+        rows = conn.execute(
+            "SELECT state, labels->>'owner', labels->>'severity', last_period::text,"
+            " annotations->>'summary', annotations->>'description', starts_at FROM alerts"
+            " WHERE labels->>'alertname' = 'ExplanationRequested'"
+            " AND labels->>'plan' = %s AND labels->>'target' = %s",
+            SERIES,
+        ).fetchall()
+    return rows[0] if rows else None
+
+
+# March 2025 off track, asked on 10/04/2025 at 10:00 (Việt Nam): three days to answer.
+ASKED_MARCH = (
+    "firing",
+    LEAD,
+    "info",
+    "2025-03-01",
+    f"Đề nghị giải trình: {WHAT} chậm tiến độ (tháng 3/2025)",
+    "Đơn vị chủ trì gửi giải trình kỳ tháng 3/2025 (Kết quả thực hiện; Khó khăn, vướng mắc;"
+    " Giải pháp tiếp theo) qua API POST /v1/explanations (plan tam_duong_nq57, target"
+    " online_public_service_usage_2030, period 2025-03) hoặc tải bảng tính lên"
+    " POST /v1/explanations/file, hạn ngày 13/04/2025.",
+    at("2025-04-10"),
+)
+
+
+@pytest.mark.parametrize("off", OFF_TRACK_CLASS)
+async def test_first_figures_off_track_ask_the_owner_to_explain_in_their_batch(
+    harness: Harness, off: Status
+) -> None:
+    """February and March 2025, the target's first figures, come on 10/04/2025, both judged
+    off track, deteriorating or needing acceleration: the batch that fires TargetOffTrack asks
+    the lead to explain March there and then, as the sweep asks any target gone off track — the
+    same words, owner and deadline (13/04). The sweep that follows finds it asked and changes
+    nothing; the owner hears of it once, and is reminded three days after the batch."""
+    owner = subscribe(harness.database_url, "https://dvc.example.vn/hook", owner=LEAD)
+    # the service sweeps from its start: the targets never reported, this one too, are reminded
+    await sweep(harness, "2025-04-10")
+    await scored(
+        harness, "2025-04-10", [score(m, off.to_proto(), 41.0) for m in ("2025-02", "2025-03")]
+    )
+    assert states(harness, "status")["TargetOffTrack"][0] == "firing"
+    assert request(harness) == ASKED_MARCH  # before any sweep
+
+    assert await sweep(harness, "2025-04-10") == 0
+    assert request(harness) == ASKED_MARCH
+    told = [
+        (a.labels["alertname"], a.state, a.labels["owner"])
+        for _, a in await harness.published("explanation")
+        if [a.labels["plan"], a.labels["target"]] == SERIES
+    ]
+    assert told == [("ExplanationRequested", alert_pb2.ALERT_STATE_FIRING, LEAD)]
+    assert (owner, "ExplanationRequested") in groups(harness)
+
+    asked_at = at("2025-04-10")
+    assert await sweep(harness, asked_at + timedelta(days=3, seconds=-1)) == 0
+    await sweep(harness, asked_at + timedelta(days=3))
+    assert states(harness, "explanation") == {
+        "ExplanationRequested": ASKED_MARCH[:4],
+        "ExplanationOverdue": ("firing", LEAD, "warning", "2025-03-01"),
+    }
+
+
+@pytest.mark.parametrize("off", OFF_TRACK_CLASS)
+async def test_a_series_gone_off_track_after_on_track_figures_is_asked_by_the_sweep_alike(
+    harness: Harness, off: Status
+) -> None:
+    """January 2025 on track came first, in a batch of its own; February and March, off track,
+    deteriorating or needing acceleration, come on 10/04/2025 and fire TargetOffTrack. Only a
+    series' first batch judges the owners' alerts: the request is the next sweep's to make, as
+    it always was, and it is the one a first figures' batch makes."""
+    await scored(harness, "2025-02-10", [score("2025-01", ON, 46.0)])
+    await scored(
+        harness, "2025-04-10", [score(m, off.to_proto(), 41.0) for m in ("2025-02", "2025-03")]
+    )
+    assert states(harness, "status")["TargetOffTrack"][0] == "firing"
+    assert request(harness) is None
+
+    await sweep(harness, "2025-04-10")
+    assert request(harness) == ASKED_MARCH

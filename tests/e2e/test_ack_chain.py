@@ -125,7 +125,9 @@ def mails(box: Mailbox) -> list[dict[str, str]]:
         assert part is not None
         text = part.get_content()
         link = re.search(r"Xác nhận đã xem: (\S+)", text)
-        [target] = [t for t in TARGETS.values() if f"Mục tiêu: {t}" in text]
+        # "Mục tiêu: ≥ 80% vào năm 2030 (online_public_service_usage_2030)": what it asks, by
+        # when, and its code
+        [target] = [t for t in TARGETS.values() if re.search(rf"Mục tiêu: .*\({t}\)", text)]
         found.append(
             {
                 "key": re.findall(r"Mã thông báo: (\S+)", text)[-1],

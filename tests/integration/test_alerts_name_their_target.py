@@ -14,20 +14,17 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from psycopg_pool import AsyncConnectionPool
 
 from chiso_alerts.dispatch.dispatcher import Dispatcher
 from chiso_alerts.notify.delivery import Sender
 from chiso_core.catalog import Catalog
-from chiso_core.catalog.store import CatalogCache
-from chiso_core.problems import add_problem_handlers
 from chiso_core.settings import AlertsSettings
 from chiso_core.words import vietnamese
-from chiso_scoring.live import live_router
 from tests.alerting import subscribe
 from tests.http_recorder import Recorder, http_recorder
 from tests.integration.test_alerts_pipeline import Harness, harness  # noqa: F401
+from tests.integration.test_live_page import live  # noqa: F401
 from tests.integration.test_owner_alerts import sweep
 from tests.smtp_server import Mailbox
 
@@ -64,6 +61,7 @@ async def test_reminders_of_two_targets_of_one_indicator_are_told_apart_everywhe
     catalog: Catalog,
     database_url: str,
     mailbox: tuple[Mailbox, int],
+    live: httpx.AsyncClient,
 ) -> None:
     # the lead hears of its reminders, grouped by plan, jurisdiction and indicator
     only = {"plans": [PLAN], "indicators": [INDICATOR], "rules": ["calendar"]}
@@ -90,13 +88,7 @@ async def test_reminders_of_two_targets_of_one_indicator_are_told_apart_everywhe
         assert f"(mục tiêu {aim(catalog, target)}), số liệu năm 2025" in summary
 
     # the live scorecard: each reminder, told apart, links to its own target
-    async with AsyncConnectionPool(database_url, min_size=1, max_size=2) as pool:
-        app = FastAPI()
-        app.include_router(live_router(pool, CatalogCache(pool).get))
-        add_problem_handlers(app)
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://scoring") as client:
-            page = (await client.get(f"/scorecard/{PLAN}")).text
+    page = (await live.get(f"/scorecard/{PLAN}")).text
     listed = re.findall(
         r'<li class="alert [a-z]+"><a href="#target-([a-z0-9_]+)">([^<]*)</a>', page
     )

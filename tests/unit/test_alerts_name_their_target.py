@@ -35,17 +35,6 @@ def context(catalog: Catalog) -> BatchContext:
     )
 
 
-def key(catalog: Catalog, plan: Plan, target: Target) -> SeriesKey:
-    return SeriesKey(
-        plan.id,
-        target.id,
-        plan.jurisdiction,
-        target.indicator,
-        catalog.province_code(plan.jurisdiction),
-        target.due_year,
-    )
-
-
 def window(target: Target) -> tuple[ScorePoint, ...]:
     """Three years off track and falling behind, a low chance: every scored rule fires."""
     return tuple(
@@ -67,7 +56,10 @@ def verdicts(catalog: Catalog, plan: Plan, target: Target) -> Iterator[Verdict]:
     """Every rule's verdicts about one target: the scored rules, the calendar (scored and never
     reported) and the request to explain with its reminder."""
     ctx = context(catalog)
-    k, names = key(catalog, plan, target), ctx.rule_names(key(catalog, plan, target))
+    k, names = (
+        SeriesKey.of(catalog, plan, target),
+        ctx.rule_names(SeriesKey.of(catalog, plan, target)),
+    )
     indicator = catalog.indicators[target.indicator]
     scored = window(target)
     yield from evaluate(k, scored, ctx.params.for_indicator(k.indicator), indicator.cadence,
@@ -129,7 +121,7 @@ def test_the_target_is_named_beside_the_codes_for_notifications() -> None:
         for v in verdicts(CATALOG, plan, target):
             assert v.annotations["target_name"] == said(target)
             assert v.labels["target"] == target.id
-    assert ctx.rule_names(key(CATALOG, plan, early)).target == "≥ 30% vào năm 2030"
+    assert ctx.rule_names(SeriesKey.of(CATALOG, plan, early)).target == "≥ 30% vào năm 2030"
     # a target the catalog no longer knows: its code, and the year the score gave
     gone = SeriesKey(plan.id, "gone_2040", plan.jurisdiction, early.indicator, "56", 2040)
     assert ctx.rule_names(gone).target == "gone_2040 vào năm 2040"

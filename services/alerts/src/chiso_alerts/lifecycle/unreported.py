@@ -22,18 +22,7 @@ def unreported(
     names it) is not among `scored`, with the plan and the target."""
     seen = {(k.plan_id, k.target_id, k.jurisdiction) for k in scored}
     return [
-        (
-            SeriesKey(
-                plan.id,
-                target.id,
-                plan.jurisdiction,
-                target.indicator,
-                catalog.province_code(plan.jurisdiction),
-                target.due_year,
-            ),
-            plan,
-            target,
-        )
+        (SeriesKey.of(catalog, plan, target), plan, target)
         for plan in catalog.plans.values()
         for target in plan.targets
         if (plan.id, target.id, plan.jurisdiction) not in seen

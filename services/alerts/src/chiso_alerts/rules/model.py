@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from chiso_core.catalog.models import is_code, is_official_code
+from chiso_core.catalog.models import Catalog, Plan, Target, is_code, is_official_code
 from chiso_core.contracts.v1 import score_pb2
 from chiso_core.periods import Period
 from chiso_core.status import Status
@@ -36,6 +36,14 @@ class SeriesKey:
     indicator: str
     province: str
     due_year: int
+
+    @classmethod
+    def of(cls, catalog: Catalog, plan: Plan, target: Target) -> "SeriesKey":
+        """The series a plan's target is judged on: its indicator in its plan's jurisdiction."""
+        province = catalog.province_code(plan.jurisdiction)
+        return cls(
+            plan.id, target.id, plan.jurisdiction, target.indicator, province, target.due_year
+        )
 
 
 @dataclass(frozen=True)

@@ -93,7 +93,7 @@ class _AtPoint:
 
 
 # a target's judgements as of a point's days, or why it could not be judged
-Judged = tuple[Assessment, ...] | str
+Outcome = tuple[Assessment, ...] | str
 
 
 def _judge_points(
@@ -103,7 +103,7 @@ def _judge_points(
     the staleness can differ: see judge_as_of), and what could not be scored. The targets not
     settled at their point are judged together (methods.columns), those the columns decline
     and the settled ones one at a time."""
-    judged: list[list[Judged | None]] = []
+    judged: list[list[Outcome | None]] = []
     requests: list[columns.Request] = []
     slots: list[tuple[int, int, Plan]] = []
     for p, point in enumerate(points):
@@ -140,7 +140,7 @@ def _failure(point: _AtPoint, plan: Plan, target: Target, e: Exception) -> str:
     return f"{plan.id}/{target.id} at {point.key[0]} {point.due.period}: {e!r}"
 
 
-def _on_history(point: _AtPoint, plan: Plan, target: Target) -> Judged:
+def _on_history(point: _AtPoint, plan: Plan, target: Target) -> Outcome:
     """A target past its due date at the point, judged on the history up to it."""
     spec, baseline = point.spec, plan.baseline_for(target)
     try:
@@ -154,7 +154,7 @@ def _on_history(point: _AtPoint, plan: Plan, target: Target) -> Judged:
         return _failure(point, plan, target, e)
 
 
-def _alone(point: _AtPoint, plan: Plan, r: columns.Request) -> Judged:
+def _alone(point: _AtPoint, plan: Plan, r: columns.Request) -> Outcome:
     """A target the columns decline, judged on its own on the point's state."""
     try:
         return judge_state_as_of(r.target, r.direction, r.cadence, r.baseline, r.state, r.nows)
@@ -164,7 +164,7 @@ def _alone(point: _AtPoint, plan: Plan, r: columns.Request) -> Judged:
 
 
 def _rows(
-    point: _AtPoint, judged: Sequence[Judged | None]
+    point: _AtPoint, judged: Sequence[Outcome | None]
 ) -> tuple[list[ScoreRow], list[ScoreRow], list[str]]:
     rows: list[ScoreRow] = []
     ended: list[ScoreRow] = []

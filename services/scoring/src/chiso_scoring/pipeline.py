@@ -14,7 +14,7 @@ few milliseconds (chiso_core.turns): the service's API and probes wait a turn, n
 
 import asyncio
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
@@ -47,7 +47,7 @@ from chiso_scoring.scorer import (
     settled,
     to_messages,
 )
-from chiso_scoring.series import Change, Due, Series, changes, due_ends, position
+from chiso_scoring.series import Change, Due, by_points, changes, due_ends, position
 from chiso_scoring.states import Entry
 
 log = structlog.get_logger(__name__)
@@ -163,7 +163,7 @@ async def _judge(
         return due_ends(ends, spans, reread[key], reaches[key])
 
     async for chunk in store.read_series(conn, reread, due):
-        async for read_back in in_turns(_by_points(chunk, JUDGED_TOGETHER)):
+        async for read_back in in_turns(by_points(chunk, JUDGED_TOGETHER)):
             judged.add_series(read_back, catalog, today)
     await store.keep_states(conn, judged.kept)
     return judged, len(reread)
@@ -291,21 +291,6 @@ class ScoringPipeline:
 def _slices(items: Sequence[T], size: int = 500) -> list[Sequence[T]]:
     """Items in slices, each worked on in one turn (in_turns)."""
     return [items[k : k + size] for k in range(0, len(items), size)]
-
-
-def _by_points(series: Sequence[Series], most: int) -> Iterator[list[Series]]:
-    """Consecutive series whose due points add up to `most` at most, each part judged in one
-    turn (a series with more goes alone)."""
-    part: list[Series] = []
-    points = 0
-    for one in series:
-        if part and points + len(one.due) > most:
-            yield part
-            part, points = [], 0
-        part.append(one)
-        points += len(one.due)
-    if part:
-        yield part
 
 
 def _account(lanes: Sequence[Lane], records: int, bad: int) -> None:

@@ -30,10 +30,13 @@ from chiso_scoring import states, store
 from chiso_scoring.intake import SeriesKey
 from chiso_scoring.reads import UnknownPlan
 from chiso_scoring.scorer import to_messages
+from chiso_scoring.series import by_points
 
 log = structlog.get_logger(__name__)
 
 CHUNK = 1000  # series a transaction
+# due points judged together (methods.columns): their states are held together, a few kB each
+JUDGED_TOGETHER = 2000
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,8 @@ async def _rescore(
         today = date.today()
         async for chunk in store.read_series(conn, keys):
             with collector.paused():  # judging a chunk, as the service judges a batch
-                judged.add_series(chunk, catalog, today)
+                for part in by_points(chunk, JUDGED_TOGETHER):
+                    judged.add_series(part, catalog, today)
         await store.keep_states(conn, judged.kept)
         scores = await store.upsert_scores(conn, [s for s in judged.rows if s.plan_id in wanted])
     await publisher.publish(topics.SCORES, to_messages(scores, catalog))

@@ -79,7 +79,8 @@ Targets = Sequence[tuple[Plan, Target]]
 @dataclass(slots=True)
 class _AtPoint:
     """A due point of a series, to judge every target of the series at as of each day of `nows`
-    on the state folded up to it; `curve`: the history up to the point, which the targets past
+    on the state folded up to it; `curve`: the series' history, whose figures up to the point
+    (`due.history` of them: sliced only where needed, not held a point each) the targets past
     their due date there are judged on (the state keeps the recent figures; a settled target
     reads those up to its due date)."""
 
@@ -146,9 +147,9 @@ def _on_history(point: _AtPoint, plan: Plan, target: Target) -> Outcome:
     try:
         if point.curve is None:
             raise ValueError("a settled target is judged on the history")
+        upto = point.curve[: point.due.history]
         return tuple(
-            assess(target, spec.direction, spec.cadence, baseline, point.curve, day)
-            for day in point.nows
+            assess(target, spec.direction, spec.cadence, baseline, upto, day) for day in point.nows
         )
     except (ValueError, ArithmeticError) as e:
         return _failure(point, plan, target, e)
@@ -259,7 +260,7 @@ def _due_points(
         assert state is not None  # a due point is on the curve
         end = due.period.end
         nows = (today, end) if due.history == len(one.curve) else (end,)
-        points.append(_AtPoint(one.key, targets, spec, due, state, nows, one.curve[: due.history]))
+        points.append(_AtPoint(one.key, targets, spec, due, state, nows, one.curve))
     for figure in one.curve[folded:]:
         state = fold(state, figure)
     return state

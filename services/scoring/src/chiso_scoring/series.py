@@ -19,7 +19,7 @@ numbers.
 
 import bisect
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from chiso_core.periods import Grain, Period
@@ -137,3 +137,18 @@ def build(
         if end == last
     )
     return Series(key, curve, points, latest)
+
+
+def by_points(series: Sequence[Series], most: int) -> Iterator[list[Series]]:
+    """Consecutive series whose due points add up to `most` at most (a series with more goes
+    alone): the parts judged together, whose points and states are held together."""
+    part: list[Series] = []
+    points = 0
+    for one in series:
+        if part and points + len(one.due) > most:
+            yield part
+            part, points = [], 0
+        part.append(one)
+        points += len(one.due)
+    if part:
+        yield part

@@ -1,6 +1,6 @@
-"""How the scoring pipeline cuts the series it reads back into turns (pipeline._by_points): each
-part's due points add up to the turn's share at most, unless one series alone has more, and
-every series is judged once, in order."""
+"""How the series read back are cut into parts judged together (series.by_points: the pipeline's
+turns, the rescore's parts): each part's due points add up to the share at most, unless one
+series alone has more, and every series is judged once, in order."""
 
 from itertools import pairwise
 
@@ -8,8 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chiso_core.periods import Period
-from chiso_scoring.pipeline import _by_points
-from chiso_scoring.series import Series, build
+from chiso_scoring.series import Series, build, by_points
 
 
 def series(k: int, points: int) -> Series:
@@ -20,9 +19,9 @@ def series(k: int, points: int) -> Series:
 
 
 @given(st.lists(st.integers(min_value=1, max_value=300)), st.integers(min_value=1, max_value=250))
-def test_each_part_is_a_turns_share_of_points(sizes: list[int], most: int) -> None:
+def test_each_part_is_a_share_of_points(sizes: list[int], most: int) -> None:
     every = [series(k, n) for k, n in enumerate(sizes)]
-    parts = list(_by_points(every, most))
+    parts = list(by_points(every, most))
     assert [one for part in parts for one in part] == every
     for part in parts:
         assert part

@@ -8,7 +8,8 @@
 5. kinds      ranges, growth rates, counts per year, thresholds held every year, milestones
 6. status     one status per target from the above
 `assess` runs them all for one target and jurisdiction; `state` keeps what they read of a series
-as a small fold of its figures, and judges it the same.
+as a small fold of its figures, and judges it the same; `columns` judges many targets' states at
+once, as arrays, each to the bit what `state` gives it.
 """
 
 from chiso_scoring.methods.assess import (

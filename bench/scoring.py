@@ -16,7 +16,8 @@ target (bench/fixed_judgement): the same run without the methods' cost, to see w
 the service costs.
 
 With `--replicas R`, the main run's service is R processes of one consumer group (the province's
-two keys, one per indicator, are on two partitions): how the service scales by replicas.
+two keys, one per indicator, are on two partitions): how the service scales by replicas; with
+`--consumers C`, each process holds C members of the group (`CHISO_CONSUMERS`).
 
 The workload: communes that each carry a plan with two targets, reporting monthly, month by
 month — the order in which agencies push. Prints one JSON line. Not part of the test run:
@@ -53,10 +54,11 @@ from chiso_core.contracts.v1 import observation_pb2, score_pb2
 from chiso_core.messaging import new_meta
 from chiso_core.periods import Period
 from chiso_core.publisher import Publisher
-from chiso_core.settings import BrokerSettings
+from chiso_core.settings import BrokerSettings, ScoringSettings
 from chiso_devstack.embedded import EmbeddedBroker, EmbeddedPostgres, free_port
 from chiso_devstack.processes import ServiceProcess
 
+CONSUMERS = ScoringSettings.model_fields["consumers"].default
 REPO_CATALOG = Path(__file__).resolve().parents[1] / "catalog"
 INDICATORS = ("online_public_service_usage", "cashless_transaction_share")
 
@@ -287,13 +289,20 @@ class Scenario:
     broker."""
 
     def __init__(
-        self, name: str, url: str, bootstrap: str, folder: Path, replicas: int = 1
+        self,
+        name: str,
+        url: str,
+        bootstrap: str,
+        folder: Path,
+        replicas: int = 1,
+        consumers: int = CONSUMERS,
     ) -> None:
         self.url, self.bootstrap = url, bootstrap
         self.env = {
             "CHISO_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
             "CHISO_DATABASE_URL": url,
             "CHISO_LOG_LEVEL": "WARNING",
+            "CHISO_CONSUMERS": str(consumers),
         }
         self.services = [
             ServiceProcess("scoring", free_port(), self.env, folder / f"{name}-{k}.log")
@@ -459,7 +468,7 @@ async def naive(bootstrap: str, url: str, sample: int) -> float:
 
 
 def with_history(
-    pg: EmbeddedPostgres, months: int, figures: int, communes: int, folder: Path
+    pg: EmbeddedPostgres, months: int, figures: int, communes: int, folder: Path, consumers: int
 ) -> float:
     """Figures per second for `figures` new figures after `months` of history per series (the
     history stored beforehand, so the service first meets the series at that length). The new
@@ -477,15 +486,25 @@ def with_history(
     )
     copy_timed(url, "observations", COLUMNS, history)
     with EmbeddedBroker(free_port(), folder / f"tansu-{months}.log") as broker:
-        scenario = Scenario(f"history{months}", url, broker.bootstrap_servers, folder)
+        scenario = Scenario(
+            f"history{months}", url, broker.bootstrap_servers, folder, consumers=consumers
+        )
         series = communes * len(INDICATORS)
-        return scenario.stream(observations(figures, communes, first_new), figures, series).per_s
+        run = scenario.stream(observations(figures, communes, first_new), figures, series)
+    if not run.per_s:
+        raise SystemExit(
+            f"every figure was stored before the {series} series were met: "
+            "--history-figures too few for --history-communes"
+        )
+    return run.per_s
 
 
-def history_ratio(pg: EmbeddedPostgres, figures: int, communes: int, folder: Path) -> float:
+def history_ratio(
+    pg: EmbeddedPostgres, figures: int, communes: int, folder: Path, consumers: int
+) -> float:
     write_catalog(folder / "catalog", communes)
-    long = with_history(pg, 240, figures, communes, folder)
-    short = with_history(pg, 24, figures, communes, folder)
+    long = with_history(pg, 240, figures, communes, folder, consumers)
+    short = with_history(pg, 24, figures, communes, folder, consumers)
     return long / short
 
 
@@ -504,9 +523,11 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     ):
         catalog = write_catalog(folder / "catalog", communes)
         url = fresh_database(pg, "scoring", catalog)
-        main = Scenario("scoring", url, broker.bootstrap_servers, folder, args.replicas)
-        # with replicas, every series met first: the group has shared the partitions
-        met = 0 if args.replicas == 1 else communes * len(INDICATORS)
+        main = Scenario(
+            "scoring", url, broker.bootstrap_servers, folder, args.replicas, args.consumers
+        )
+        # with more than one member, every series met first: the group has shared the partitions
+        met = 0 if args.replicas * args.consumers == 1 else communes * len(INDICATORS)
         streamed = main.stream(observations(n, communes), n, met)
         obs_per_s = streamed.per_s
         scores = asyncio.run(published(broker.bootstrap_servers, topics.SCORES))
@@ -515,7 +536,9 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         naive_per_s = asyncio.run(
             naive(broker.bootstrap_servers, fresh_database(pg, "naive"), args.sample)
         )
-        ratio = history_ratio(pg, args.history_figures, args.history_communes, folder / "history")
+        ratio = history_ratio(
+            pg, args.history_figures, args.history_communes, folder / "history", args.consumers
+        )
     return (
         {
             "benchmark": "scoring",
@@ -535,6 +558,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         }
         | ({"judgement": "fixed"} if args.fixed_judgement else {})
         | ({"replicas": args.replicas} if args.replicas > 1 else {})
+        | ({"consumers": args.consumers} if args.consumers != CONSUMERS else {})
     )
 
 
@@ -560,6 +584,12 @@ def main() -> None:
         default=1,
         help="scoring processes in the main run, one consumer group (the province's two keys "
         "are on two partitions: a third replica gets none)",
+    )
+    parser.add_argument(
+        "--consumers",
+        type=int,
+        default=CONSUMERS,
+        help="members of the consumer group in each scoring process (CHISO_CONSUMERS)",
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:

@@ -19,6 +19,17 @@ async def produce(
         await producer.stop()
 
 
+async def produce_to(bootstrap: str, topic: str, items: Iterable[tuple[int, bytes]]) -> None:
+    """Each value onto the partition it names."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    try:
+        for partition, value in items:
+            await producer.send_and_wait(topic, value, partition=partition)
+    finally:
+        await producer.stop()
+
+
 async def read_topic(bootstrap: str, topic: str) -> list[ConsumerRecord[bytes, bytes]]:
     """Every record now on the topic (no consumer group, nothing committed)."""
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)

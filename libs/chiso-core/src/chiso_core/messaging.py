@@ -83,14 +83,31 @@ def subscribe_batches(
     max_records: int,
     batch_timeout_ms: int,
     handle: BatchHandler,
+    consumers: int = 1,
 ) -> None:
     """At-least-once batch consumption: offsets are committed only after `handle` returned.
 
     A transient failure (database or broker away) is retried with back-off; if it lasts, the
     partitions are rewound to the batch's first records and it is delivered again. `handle` must
     therefore be idempotent, and deal with poison messages itself.
-    """
 
+    `consumers` members of the group in this process, each with partitions of its own: a
+    batch holds records of one partition (the client drains one partition at a time), so one
+    consumer's batches run one after another, and while one waits on the database another's
+    can use the process.
+    """
+    for _ in range(consumers):
+        _subscribe(broker, topic, group_id, max_records, batch_timeout_ms, handle)
+
+
+def _subscribe(
+    broker: KafkaBroker,
+    topic: str,
+    group_id: str,
+    max_records: int,
+    batch_timeout_ms: int,
+    handle: BatchHandler,
+) -> None:
     @broker.subscriber(
         topic,
         group_id=group_id,

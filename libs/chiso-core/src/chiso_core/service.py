@@ -93,6 +93,7 @@ def consumer_app(
         max_records=settings.batch_max_records,
         batch_timeout_ms=settings.batch_timeout_ms,
         handle=parts.handle,
+        consumers=settings.consumers,
     )
 
     @asynccontextmanager

@@ -162,6 +162,12 @@ class ConsumerSettings(HttpSettings, BrokerSettings, DatabaseSettings, LogSettin
     )
     batch_max_records: int = Field(default=1000, ge=1)
     batch_timeout_ms: int = Field(default=200, ge=1)
+    consumers: int = Field(
+        default=1,
+        ge=1,
+        description="members of the consumer group in each process, each with partitions of "
+        "its own, their batches handled side by side",
+    )
     lag_interval_s: float = Field(
         default=15, gt=0, description="how often the group's consumer lag is read (/metrics)"
     )
@@ -173,6 +179,20 @@ class ScoringSettings(ConsumerSettings, CatalogReaderSettings, AuthSettings):
     # larger than the consumers' default: a batch spreads its queries, roll-ups and commit over
     # more figures, and judges in turns (chiso_core.turns), so the API waits a turn, not a batch
     batch_max_records: int = Field(default=5000, ge=1)
+    # A batch holds one partition's records and waits on the database about a third of its
+    # time: a second consumer's batch uses the process meanwhile (docs/operations.md, Capacity).
+    consumers: int = Field(
+        default=2,
+        ge=1,
+        description="members of the consumer group in each process, each with partitions of "
+        "its own, their batches handled side by side",
+    )
+    db_pool_max_size: int = Field(
+        default=6,
+        ge=1,
+        description="database connections: each consumer's batch takes up to `scoring_lanes`, "
+        "the API the rest",
+    )
     public_scorecards: bool = Field(
         default=False,
         description="true: anyone may read scores and scorecards; false: a key with the "

@@ -10,6 +10,7 @@ figure, so it leaves the drift alone and the sums can be done by hand).
 
 import math
 from datetime import date
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -23,10 +24,12 @@ from chiso_scoring.methods.projection import (
     TREND_SPREAD,
     Region,
     drift,
+    exact,
     needed_annual_change,
     needed_annual_growth,
     probability_in,
     project,
+    rounded,
     window,
 )
 from chiso_scoring.methods.series import Point
@@ -223,3 +226,20 @@ def test_nothing_is_needed_once_due() -> None:
     assert needed_annual_change(latest, 80.0, 2031.0) is None
     assert needed_annual_growth(latest, 80.0, 2031.0) is None
     assert needed_annual_growth(Point(2026.0, 0.0), 80.0, 2031.0) is None
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.floats(), st.floats(allow_nan=False, allow_infinity=False))
+def test_a_term_is_kept_exactly_in_units_of_the_smallest_float(term: float, other: float) -> None:
+    """`exact` is the term as a whole number of 2^-1074 (every finite float is one), so that
+    terms kept, added and taken out give math.fsum's sum (`rounded`); None for what is not
+    finite."""
+    kept = exact(term)
+    if not math.isfinite(term):
+        assert kept is None
+        return
+    assert kept is not None
+    assert Fraction(kept, 1 << 1074) == Fraction(term)
+    both = rounded(kept + (exact(other) or 0))
+    if both is not None:  # None: near the float's range, summed by math.fsum instead
+        assert both == math.fsum((term, other))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from google.protobuf.message import DecodeError
+from google.protobuf.timestamp_pb2 import Timestamp
 
 from chiso_core.catalog import Catalog
 from chiso_core.checks import VIETNAM, Rejected, Reported, check, today_in_vietnam
@@ -28,8 +29,9 @@ TEXT_CHARS = 200
 def _reports_until(today: date) -> datetime:
     """The first moment no report can be from: the day after tomorrow in Vietnam. A clock a day
     ahead is tolerated; a time far ahead would outrank every later revision of its point for
-    good (revisions.Current.rank)."""
-    return datetime.combine(today + timedelta(days=2), time(), VIETNAM)
+    good (revisions.Current.rank). In UTC, as reported_at is: comparing times of two zones asks
+    the zone its offset each time (~0.6 µs a figure)."""
+    return datetime.combine(today + timedelta(days=2), time(), VIETNAM).astimezone(UTC)
 
 
 class Invalid(ValueError):
@@ -61,14 +63,41 @@ class ObservationRow:
         return self.jurisdiction, self.indicator
 
 
+_PACK = struct.Struct("!3d").pack
+
+
 def content_hash(value: float, numerator: float | None, denominator: float | None) -> bytes:
     """What makes two figures for the same period the same figure."""
-    parts = (
+    packed = _PACK(
         value,
         math.nan if numerator is None else numerator,
         math.nan if denominator is None else denominator,
     )
-    return hashlib.sha256(struct.pack("!3d", *parts)).digest()[:16]
+    return hashlib.sha256(packed).digest()[:16]
+
+
+# The range a Timestamp may hold (0001-01-01 to 9999-12-31, datetime's): a moment inside it is
+# worked out here, ~1 µs a figure cheaper than the well-known type's helper (ToDatetime).
+_FIRST_SECOND = -62_135_596_800
+_LAST_SECOND = 253_402_300_799
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def moment(stamp: Timestamp) -> datetime:
+    """The Timestamp as an aware UTC datetime, as `ToDatetime(tzinfo=UTC)` gives it; out of
+    range, the ValueError the helper raises, in its words."""
+    seconds, nanos = stamp.seconds, stamp.nanos
+    if _FIRST_SECOND <= seconds <= _LAST_SECOND and 0 <= nanos < 1_000_000_000:
+        return _EPOCH + timedelta(0, seconds, nanos // 1000)  # microseconds, toward zero
+    return stamp.ToDatetime(tzinfo=UTC)
+
+
+def _storable(field: str, text: str) -> None:
+    if len(text) > TEXT_CHARS or "\x00" in text:
+        raise Invalid(
+            f"{field}: dài quá {TEXT_CHARS} ký tự hoặc có ký tự NUL"
+            f" / longer than {TEXT_CHARS} characters or holding a NUL"
+        )
 
 
 def decode(payload: bytes, catalog: Catalog, today: date | None = None) -> ObservationRow:
@@ -78,15 +107,13 @@ def decode(payload: bytes, catalog: Catalog, today: date | None = None) -> Obser
         msg = observation_pb2.Observation.FromString(payload)
     except DecodeError as e:
         raise Invalid(f"payload: không đọc được / not a chiso.v1.Observation: {e}") from e
-    if not msg.meta.message_id:
+    # Each field read once: every read from the message builds a new Python object.
+    message_id, source, value = msg.meta.message_id, msg.source, msg.value
+    if not message_id:
         raise Invalid("meta.message_id: trống / is empty")
-    for field, text in (("meta.message_id", msg.meta.message_id), ("source", msg.source)):
-        if len(text) > TEXT_CHARS or "\x00" in text:
-            raise Invalid(
-                f"{field}: dài quá {TEXT_CHARS} ký tự hoặc có ký tự NUL"
-                f" / longer than {TEXT_CHARS} characters or holding a NUL"
-            )
-    if not math.isfinite(msg.value):
+    _storable("meta.message_id", message_id)
+    _storable("source", source)
+    if not math.isfinite(value):
         raise Invalid("value: không phải một số hữu hạn / not a finite number")
     try:
         period = Period.from_proto(msg.period)
@@ -94,27 +121,27 @@ def decode(payload: bytes, catalog: Catalog, today: date | None = None) -> Obser
         raise Invalid(f"period: kỳ không hợp lệ / not a period: {e}") from e
     day = today or today_in_vietnam()
     try:
-        reported_at = msg.reported_at.ToDatetime(tzinfo=UTC)
+        reported_at = moment(msg.reported_at)
     except ValueError as e:  # out of the timestamp's range: it would fail every delivery
         raise Invalid(f"reported_at: thời điểm không hợp lệ / not a valid time: {e}") from e
     if reported_at >= _reports_until(day):
         raise Invalid(f"reported_at: {reported_at:%Y-%m-%d} ở tương lai / in the future")
     numerator = msg.numerator if msg.HasField("numerator") else None
     denominator = msg.denominator if msg.HasField("denominator") else None
-    figure = Reported(
-        msg.indicator_code, msg.jurisdiction_id, period, msg.value, numerator, denominator
-    )
+    indicator, jurisdiction = msg.indicator_code, msg.jurisdiction_id
+    figure = Reported(indicator, jurisdiction, period, value, numerator, denominator)
     if isinstance(verdict := check(figure, catalog, day), Rejected):
         raise Invalid(verdict.reason())
+    # by position, in the order of its fields: keywords cost ~0.4 µs more a figure
     return ObservationRow(
-        jurisdiction=msg.jurisdiction_id,
-        indicator=msg.indicator_code,
-        period=period,
-        value=msg.value,
-        numerator=numerator,
-        denominator=denominator,
-        source=msg.source,
-        message_id=msg.meta.message_id,
-        reported_at=reported_at,
-        content_hash=content_hash(msg.value, numerator, denominator),
+        jurisdiction,
+        indicator,
+        period,
+        value,
+        numerator,
+        denominator,
+        source,
+        message_id,
+        reported_at,
+        content_hash(value, numerator, denominator),
     )

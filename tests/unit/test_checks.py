@@ -4,21 +4,25 @@ import math
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chiso_core.catalog import Catalog
 from chiso_core.checks import (
     LARGEST,
+    PERCENT,
     Checked,
     Held,
+    Issue,
     Rejected,
     Reported,
     check,
     plausible,
+    refusal,
 )
 from chiso_core.contracts.v1 import common_pb2, observation_pb2
 from chiso_core.periods import Period
+from chiso_core.words import problems as say
 from chiso_core.words.problems import Lang
 from chiso_ingest.convert import to_message
 
@@ -244,6 +248,73 @@ def test_an_unknown_indicator_skips_the_checks_that_need_it(catalog: Catalog) ->
 # --- plausibility ---------------------------------------------------------------------------
 
 AROUND_48 = [46.9, 47.4, 48.1, 47.8, 48.6, 49.0, 48.2, 47.7]
+
+
+# Numbers at the edges the checks draw (LARGEST, a share's 0..100), and what no figure holds.
+EDGES = st.sampled_from([0.0, -0.0, 100.0, LARGEST, -LARGEST, math.nan, math.inf, -math.inf])
+NUMBERS = EDGES | st.floats(-2 * LARGEST, 2 * LARGEST) | st.floats()
+FIGURES = st.builds(
+    Reported,
+    indicator=st.sampled_from([USAGE, COUNT, "pii_rank", "nope"]),
+    jurisdiction=st.sampled_from(["56", "khanh_hoa", "dong_thap_2025", "tam_duong", "99"]),
+    period=st.sampled_from(["2024", "2025-Q2", "2025-06", "2026-12", "2025-13", "Q2"])
+    | st.sampled_from(["2024", "2025-Q2", "2025-06", "2030"]).map(Period.parse),
+    value=NUMBERS,
+    numerator=st.none() | NUMBERS,
+    denominator=st.none() | NUMBERS,
+    unit=st.none() | st.sampled_from(["%", "percent", "count", "kg"]),
+)
+
+
+@settings(max_examples=400)
+@given(FIGURES)
+def test_a_refusal_is_the_rejection_check_gives(catalog: Catalog, sent: Reported) -> None:
+    """`refusal` (scoring's intake) runs the same checks as `check`: refused with the same
+    issues, or passed, for every figure."""
+    verdict = check(sent, catalog, TODAY)
+    assert refusal(sent, catalog, TODAY) == (verdict if isinstance(verdict, Rejected) else None)
+
+
+@given(value=NUMBERS, numerator=st.none() | NUMBERS, denominator=st.none() | NUMBERS)
+def test_exactly_the_numbers_beyond_largest_are_named(
+    catalog: Catalog, value: float, numerator: float | None, denominator: float | None
+) -> None:
+    """Each number beyond LARGEST is named, in order, and nothing else is said of the
+    figure's numbers (a NaN is not beyond it)."""
+    sent = Reported(COUNT, "khanh_hoa", "2025", value, numerator, denominator)
+    beyond = [
+        name
+        for name, x in (("value", value), ("numerator", numerator), ("denominator", denominator))
+        if x is not None and abs(x) > LARGEST
+    ]
+    verdict = check(sent, catalog, TODAY)
+    if beyond:
+        assert isinstance(verdict, Rejected)
+        assert [i.field for i in verdict.issues] == beyond
+    else:
+        assert not isinstance(verdict, Rejected) or "too large" not in verdict.reason("en")
+
+
+BOUNDS = st.none() | st.sampled_from([0.0, -0.0, -5.0, 5.0, 100.0, 150.0, math.nan])
+
+
+@given(
+    lo=BOUNDS, hi=BOUNDS, value=st.sampled_from([-0.0, 100.0, math.nan]) | st.floats(-10.0, 160.0)
+)
+def test_a_share_in_percent_lies_in_0_to_100_whatever_the_catalog_says(
+    catalog: Catalog, lo: float | None, hi: float | None, value: float
+) -> None:
+    """The catalog's range of a percent ratio, clamped to 0..100: refused outside
+    max(min, 0)..min(max, 100), with those bounds in the reason (-0.0 as 0)."""
+    usage = catalog.indicators[USAGE].model_copy(update={"valid_min": lo, "valid_max": hi})
+    bounded = catalog.model_copy(update={"indicators": catalog.indicators | {USAGE: usage}})
+    low, high = max(lo or 0.0, 0.0), min(100.0 if hi is None else hi, 100.0)
+    verdict = check(Reported(USAGE, "khanh_hoa", "2025", value), bounded, TODAY)
+    if value < low or value > high:  # a NaN bound or value bounds nothing
+        assert isinstance(verdict, Rejected)
+        assert verdict.issues == (Issue("value", say.out_of_range(value, low, high, PERCENT)),)
+    else:
+        assert isinstance(verdict, Checked), verdict
 
 
 @pytest.mark.parametrize("slip", [0.475, 0.48, 4.75, 0.0049, 99.9])

@@ -21,6 +21,8 @@ PERCENT = "percent"
 # Batches repeat their periods: read each text once.
 _parse = functools.lru_cache(maxsize=4096)(Period.parse)
 # A ratio's value may differ from numerator/denominator by rounding, not more.
+# Read per figure: a member read from its enum class costs ~0.1 µs (Python 3.11).
+_RATIO = Kind.RATIO
 _RATIO_TOLERANCE = 0.01
 # What agencies write for a unit, meaning the catalog's unit (compared case-insensitively).
 UNIT_ALIASES: dict[str, frozenset[str]] = {
@@ -118,17 +120,10 @@ class Held:
 def check(figure: Sent, catalog: Catalog, today: date) -> Checked | Rejected:
     """Every problem of one figure, each naming its field (value, period, …)."""
     issues: list[Issue] = []
-    indicator = catalog.indicators.get(figure.indicator)
-    if indicator is None:
-        issues.append(Issue("indicator", say.unknown_indicator(figure.indicator)))
-    period = _period(figure.period, issues)
-    jurisdiction, resolved = _jurisdiction(figure.jurisdiction, period, catalog, issues)
-    if period is not None and indicator is not None:
-        _ended(period, indicator, today, issues)
-    if indicator is not None:
-        _value(figure, indicator, issues)
-    if issues or indicator is None or period is None or jurisdiction is None:
+    found = _found(figure, catalog, today, issues)
+    if found is None:
         return Rejected(tuple(issues))
+    indicator, jurisdiction, period, resolved = found
     return Checked(
         indicator,
         jurisdiction,
@@ -140,6 +135,33 @@ def check(figure: Sent, catalog: Catalog, today: date) -> Checked | Rejected:
         (jurisdiction.id, indicator.code, period.grain, period.start),
         resolved,
     )
+
+
+def refusal(figure: Sent, catalog: Catalog, today: date) -> Rejected | None:
+    """The same checks as `check`, for a caller that needs only whether a figure fails them
+    and why (scoring's intake: building the `Checked` it drops cost ~0.7 µs a figure)."""
+    issues: list[Issue] = []
+    if _found(figure, catalog, today, issues) is None:
+        return Rejected(tuple(issues))
+    return None
+
+
+def _found(
+    figure: Sent, catalog: Catalog, today: date, issues: list[Issue]
+) -> tuple[Indicator, Jurisdiction, Period, Text | None] | None:
+    """What the figure's codes name, or None with every problem in `issues`."""
+    indicator = catalog.indicators.get(figure.indicator)
+    if indicator is None:
+        issues.append(Issue("indicator", say.unknown_indicator(figure.indicator)))
+    period = _period(figure.period, issues)
+    jurisdiction, resolved = _jurisdiction(figure.jurisdiction, period, catalog, issues)
+    if period is not None and indicator is not None:
+        _ended(period, indicator, today, issues)
+    if indicator is not None:
+        _value(figure, indicator, issues)
+    if issues or indicator is None or period is None or jurisdiction is None:
+        return None
+    return indicator, jurisdiction, period, resolved
 
 
 def _period(sent: str | Period, issues: list[Issue]) -> Period | None:
@@ -219,10 +241,17 @@ LARGEST = 1e18
 
 def _too_large(figure: Sent, issues: list[Issue]) -> bool:
     """Whether any of the figure's numbers is beyond LARGEST (each one named)."""
+    value, numerator, denominator = figure.value, figure.numerator, figure.denominator
+    if (
+        abs(value) <= LARGEST
+        and (numerator is None or abs(numerator) <= LARGEST)
+        and (denominator is None or abs(denominator) <= LARGEST)
+    ):
+        return False  # the usual figure, without naming its numbers (NaN goes the long way)
     numbers = (
-        ("value", figure.value),
-        ("numerator", figure.numerator),
-        ("denominator", figure.denominator),
+        ("value", value),
+        ("numerator", numerator),
+        ("denominator", denominator),
     )
     found = [
         Issue(name, say.too_large(x, LARGEST))
@@ -246,9 +275,10 @@ def _value(figure: Sent, indicator: Indicator, issues: list[Issue]) -> None:
         )
         return
     lo, hi = indicator.valid_min, indicator.valid_max
-    if unit == PERCENT and indicator.kind is Kind.RATIO:
+    if unit == PERCENT and indicator.kind is _RATIO:
         # A share in percent lies in 0..100 whatever the catalog says; never divided by 100.
-        lo, hi = max(lo or 0.0, 0.0), min(100.0 if hi is None else hi, 100.0)
+        lo = 0.0 if not lo or lo < 0.0 else lo
+        hi = 100.0 if hi is None or hi > 100.0 else hi
     if (lo is not None and figure.value < lo) or (hi is not None and figure.value > hi):
         issues.append(Issue("value", say.out_of_range(figure.value, lo, hi, unit)))
     if ratio := _ratio(figure, indicator):
@@ -259,7 +289,7 @@ def _ratio(figure: Sent, indicator: Indicator) -> Text | None:
     numerator, denominator = figure.numerator, figure.denominator
     if numerator is None and denominator is None:
         return None
-    if indicator.kind is not Kind.RATIO:
+    if indicator.kind is not _RATIO:
         return say.not_a_ratio(indicator.code, indicator.kind)
     if numerator is None or denominator is None:
         return say.parts_together()

@@ -11,7 +11,7 @@ from google.protobuf.message import DecodeError
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from chiso_core.catalog import Catalog
-from chiso_core.checks import VIETNAM, Rejected, Reported, check, today_in_vietnam
+from chiso_core.checks import VIETNAM, Reported, refusal, today_in_vietnam
 from chiso_core.contracts.v1 import observation_pb2
 from chiso_core.periods import Period
 
@@ -130,8 +130,8 @@ def decode(payload: bytes, catalog: Catalog, today: date | None = None) -> Obser
     denominator = msg.denominator if msg.HasField("denominator") else None
     indicator, jurisdiction = msg.indicator_code, msg.jurisdiction_id
     figure = Reported(indicator, jurisdiction, period, value, numerator, denominator)
-    if isinstance(verdict := check(figure, catalog, day), Rejected):
-        raise Invalid(verdict.reason())
+    if (refused := refusal(figure, catalog, day)) is not None:
+        raise Invalid(refused.reason())
     # by position, in the order of its fields: keywords cost ~0.4 µs more a figure
     return ObservationRow(
         jurisdiction,

@@ -130,7 +130,7 @@ def test_an_alert_with_maps_and_without_end_round_trips() -> None:
 def test_message_ids_are_distinct_version_4_uuids() -> None:
     ids = message_ids(1000)
     assert len(set(ids)) == 1000
-    for text in ids[:50]:
+    for text in ids:  # written a character place at a time: each place of each id checked
         parsed = uuid.UUID(text)
         assert (parsed.version, parsed.variant, str(parsed)) == (4, uuid.RFC_4122, text)
 

@@ -102,6 +102,11 @@ def service_env(bootstrap_servers: str, database_url: str) -> dict[str, str]:
         "CHISO_GROUP_ID": f"g-{uuid.uuid4().hex[:8]}",
         "CHISO_LOG_JSON": "false",
         "CHISO_BATCH_TIMEOUT_MS": "50",
+        # One member of the group a process: the members of one join one after another (each
+        # waits for its assignment), and the second's rebalance adds ~8 s to a start. Two a
+        # process are tested where that is the point (tests/integration/test_consumers.py,
+        # tests/e2e/test_one_writer.py).
+        "CHISO_CONSUMERS": "1",
     }
 
 

@@ -2,7 +2,7 @@
 points are sent four times, each round correcting the one before; rounds 1 and 3 by a producer
 that partitions as Kafka's Java client does (murmur2), rounds 2 and 4 at the same time by one
 that partitions as librdkafka does by default (CRC32). The revisions of most points land on
-different partitions, and two scoring processes of one group write them at the same time.
+different partitions, and two scoring processes of one group (two consumers each) write them at the same time.
 Every figure is stored once, the latest revision is the one reported last (round 4), and the
 stored scores are what a rescore computes (no batch scored a series another was writing)."""
 
@@ -103,8 +103,12 @@ def until(check: Callable[[], bool], what: str, timeout: float = 60) -> None:
 def test_two_scoring_processes_never_write_one_series_at_once(
     start_service: StartService, database_url: str, bootstrap_servers: str, catalog: Catalog
 ) -> None:
-    scoring = [start_service("scoring", CHISO_GROUP_ID=GROUP) for _ in range(2)]
-    until(lambda: asyncio.run(members(bootstrap_servers)) == 2, "both in the group")
+    # two consumers each, as deployed: of the four members, one is left without a partition of
+    # the three, so both processes still hold some
+    scoring = [
+        start_service("scoring", CHISO_GROUP_ID=GROUP, CHISO_CONSUMERS="2") for _ in range(2)
+    ]
+    until(lambda: asyncio.run(members(bootstrap_servers)) == 4, "both in the group")
     moved = [
         k
         for k, _ in figures(catalog, 0)[::MONTHS]

@@ -109,29 +109,8 @@ def subscribe_batches(
     consumer's batches run one after another, and while one waits on the database another's
     can use the process.
     """
-    for _ in range(consumers):
-        _subscribe(broker, topic, group_id, max_records, batch_timeout_ms, handle)
 
-
-def _subscribe(
-    broker: KafkaBroker,
-    topic: str,
-    group_id: str,
-    max_records: int,
-    batch_timeout_ms: int,
-    handle: BatchHandler,
-) -> None:
-    @broker.subscriber(
-        topic,
-        group_id=group_id,
-        batch=True,
-        max_records=max_records,
-        batch_timeout_ms=batch_timeout_ms,
-        auto_offset_reset="earliest",
-        ack_policy=AckPolicy.NACK_ON_ERROR,
-        decoder=_undecoded,
-    )
-    async def _on_batch(body: None, message: KafkaMessage) -> None:
+    async def on_batch(body: None, message: KafkaMessage) -> None:
         raw = message.raw_message
         records = raw if isinstance(raw, tuple) else (raw,)
         async for attempt in stamina.retry_context(
@@ -140,3 +119,16 @@ def _subscribe(
             # paused for each attempt, not the retries: it runs while a retry waits
             with attempt, collector.paused():
                 await handle(records)
+
+    for _ in range(consumers):  # a subscriber each, so an aiokafka consumer each
+        subscriber = broker.subscriber(
+            topic,
+            group_id=group_id,
+            batch=True,
+            max_records=max_records,
+            batch_timeout_ms=batch_timeout_ms,
+            auto_offset_reset="earliest",
+            ack_policy=AckPolicy.NACK_ON_ERROR,
+            decoder=_undecoded,
+        )
+        subscriber(on_batch)

@@ -3,8 +3,9 @@ points are sent four times, each round correcting the one before; rounds 1 and 3
 that partitions as Kafka's Java client does (murmur2), rounds 2 and 4 at the same time by one
 that partitions as librdkafka does by default (CRC32). The revisions of most points land on
 different partitions, and two scoring processes of one group (two consumers each) write them at
-the same time. Every figure is stored once, the latest revision is the one reported last (round 4), and the
-stored scores are what a rescore computes (no batch scored a series another was writing)."""
+the same time. Every figure is stored once, the latest revision is the one reported last (round
+4), and the stored scores are what a rescore computes (no batch scored a series another was
+writing)."""
 
 import asyncio
 import time

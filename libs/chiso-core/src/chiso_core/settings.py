@@ -156,6 +156,12 @@ class FeedsSettings(_IntakeService):
     feeds_dir: Path = Field(description="folder of feed configurations (*.yaml), see docs/feeds.md")
 
 
+_CONSUMERS = (
+    "members of the consumer group in each process, each with partitions of its own, their "
+    "batches handled side by side"
+)
+
+
 class ConsumerSettings(HttpSettings, BrokerSettings, DatabaseSettings, LogSettings):
     group_id: str = Field(
         description="consumer group: replicas with the same id share the partitions"
@@ -165,8 +171,7 @@ class ConsumerSettings(HttpSettings, BrokerSettings, DatabaseSettings, LogSettin
     consumers: int = Field(
         default=1,
         ge=1,
-        description="members of the consumer group in each process, each with partitions of "
-        "its own, their batches handled side by side",
+        description=_CONSUMERS,
     )
     lag_interval_s: float = Field(
         default=15, gt=0, description="how often the group's consumer lag is read (/metrics)"
@@ -184,8 +189,7 @@ class ScoringSettings(ConsumerSettings, CatalogReaderSettings, AuthSettings):
     consumers: int = Field(
         default=2,
         ge=1,
-        description="members of the consumer group in each process, each with partitions of "
-        "its own, their batches handled side by side",
+        description=_CONSUMERS,
     )
     db_pool_max_size: int = Field(
         default=6,

@@ -131,14 +131,17 @@ async def test_check_url_refuses_a_name_that_does_not_resolve() -> None:
         ("::a9fe:a9fe", "IPv4-compatible"),
         ("fec0::1", "site-local"),
         ("feff::1", "site-local"),
-        ("2001:0:4136:e378:8000:63bf:3fff:fdd2", "loopback, private or reserved"),  # Teredo
+        ("2001:0:4136:e378:8000:63bf:3fff:fdd2", "Teredo"),
+        ("::1", "loopback, private or reserved"),  # in ::/96, but the loopback
+        ("::", "loopback, private or reserved"),  # and the unspecified address
     ],
 )
 def test_check_ip_refuses_every_ipv6_form_that_reaches_ipv4_or_is_unrouted(
     ip: str, kind: str
 ) -> None:
-    """Python's is_global calls these public; each reaches an IPv4 host (or a relay) chosen by
-    the bits inside, or is not used on the internet."""
+    """Python's is_global calls some of these public (which, differs between its releases);
+    each reaches an IPv4 host (or a relay) chosen by the bits inside, or is not used on the
+    internet, and its refusal names its range on any release."""
     with pytest.raises(UnsafeAddress, match=f"is a {re.escape(kind)} address"):
         check_ip(ip_address(ip), NONE)
 

@@ -15,8 +15,8 @@ from chiso_core.words import refusals
 
 Network = IPv4Network | IPv6Network
 # IPv6 ranges that reach IPv4 hosts, or are not used on the internet, which Python's `is_global`
-# calls public: each is refused whole (an IPv4 host inside could be private, and a translator
-# or relay decides where it goes).
+# calls public (some of them, in some of its releases): each is refused whole (an IPv4 host
+# inside could be private, and a translator or relay decides where it goes).
 _UNROUTED = {
     IPv6Network("64:ff9b::/96"): "NAT64",
     IPv6Network("64:ff9b:1::/48"): "local-use NAT64",
@@ -66,12 +66,23 @@ def check_ip(ip: IPv4Address | IPv6Address, allowed: Sequence[Network]) -> None:
         ip = ip.ipv4_mapped
     if any(ip in net for net in allowed):
         return
-    if not ip.is_global or ip.is_multicast:
-        kind: str | None = "loopback, private or reserved"
-    else:
-        kind = next((k for net, k in _UNROUTED.items() if ip in net), None)
+    kind = _refused_as(ip)
     if kind is not None:
         raise UnsafeAddress(refusals.not_public(str(ip), kind))
+
+
+def _refused_as(ip: IPv4Address | IPv6Address) -> str | None:
+    """What kind of address a webhook must not reach `ip` is, or None. The named ranges come
+    before Python's own tables, which call some of them private in some of its releases and
+    public in others: a refusal names the range whatever the interpreter. (::1 and :: lie in
+    ::/96 too: they are the loopback and the unspecified address.)"""
+    if not (ip.is_loopback or ip.is_unspecified):
+        for net, kind in _UNROUTED.items():
+            if ip in net:
+                return kind
+    if not ip.is_global or ip.is_multicast:
+        return "loopback, private or reserved"
+    return None
 
 
 async def check_url(url: str, allowed: Sequence[Network]) -> list[IPv4Address | IPv6Address]:

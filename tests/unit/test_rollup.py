@@ -8,7 +8,7 @@ from chiso_core.catalog import Catalog, RollUp, load_catalog
 from chiso_core.periods import Period
 from chiso_scoring.intake import PointKey, content_hash
 from chiso_scoring.revisions import Current
-from chiso_scoring.rollup import ChildSums, ancestors, deepest, derive, parent_keys, roll_up
+from chiso_scoring.rollup import ChildSums, deepest, derive, parent_keys, roll_up
 from tests.catalog_sample import INDICATORS, JURISDICTIONS, write_catalog
 
 JUNE = Period.parse("2025-06")
@@ -125,7 +125,23 @@ def test_roll_ups_stop_below_the_country(catalog: Catalog) -> None:
     """A national figure is not the sum of the provinces that happen to report."""
     assert list(parent_keys(catalog, [key("lai_chau")])) == []
     assert list(parent_keys(catalog, [key("tam_duong")])) == [key("lai_chau")]
-    assert ancestors(catalog, "tam_duong") == ["lai_chau"]
+    assert catalog.units_above("tam_duong") == ("lai_chau",)
+    assert catalog.units_above("lai_chau") == ()
+    assert catalog.units_above("vn") == ()
+
+
+def test_a_commune_rolls_up_into_its_district_then_its_province(tmp_path: Path) -> None:
+    commune = """- id: ban_giang
+  name_vi: Xã Bản Giang
+  name_en: Ban Giang commune
+  level: commune
+  parent: tam_duong
+  source: test
+"""
+    deep = load_catalog(write_catalog(tmp_path, jurisdictions=TWO_DISTRICTS + commune))
+    assert deep.units_above("ban_giang") == ("tam_duong", "lai_chau")
+    assert list(parent_keys(deep, [key("ban_giang")])) == [key("tam_duong")]
+    assert deepest(deep, {key("ban_giang"), key("tam_duong")}) == {key("ban_giang")}
 
 
 def test_the_deepest_parents_roll_up_first(catalog: Catalog) -> None:

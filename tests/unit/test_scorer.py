@@ -118,6 +118,7 @@ def test_appending_to_the_state_scores_as_judging_the_series(
         [
             scorer.Appending(
                 earlier.key,
+                catalog.targets_for(USAGE, "tam_duong"),
                 before.state,
                 earlier.latest,
                 whole.due[cut:],

@@ -9,7 +9,6 @@ from chiso_core.catalog import Catalog, load_catalog
 from chiso_core.periods import Period
 from chiso_scoring.intake import ObservationRow
 from chiso_scoring.lanes import lanes_of
-from chiso_scoring.rollup import ancestors
 from tests.conftest import CATALOG_DIR
 
 CATALOG: Catalog = load_catalog(CATALOG_DIR)
@@ -35,7 +34,7 @@ def row(k: int, jurisdiction: str, indicator: str, month: int) -> ObservationRow
 def locks(r: ObservationRow) -> set[tuple[str, str]]:
     """The series a figure's batch locks (pipeline._points_read_by): its own, and the same
     indicator in the units it rolls up into."""
-    return {(j, r.indicator) for j in (r.jurisdiction, *ancestors(CATALOG, r.jurisdiction))}
+    return {(j, r.indicator) for j in (r.jurisdiction, *CATALOG.units_above(r.jurisdiction))}
 
 
 batches = st.lists(

@@ -37,10 +37,11 @@ from chiso_scoring import intake, states, store
 from chiso_scoring.intake import PointKey, SeriesKey
 from chiso_scoring.lanes import lanes_of
 from chiso_scoring.revisions import Current, assign_revisions
-from chiso_scoring.rollup import ancestors, deepest, derive, parent_keys
+from chiso_scoring.rollup import deepest, derive, parent_keys
 from chiso_scoring.scorer import (
     Appending,
     ScoreRow,
+    Targets,
     judged_for,
     reach,
     score_appended,
@@ -67,10 +68,12 @@ SERIES_JUDGED = at_zero(
 )
 UNSCORED = Counter("chiso_scoring_unscored", "Targets the methods could not judge at a period")
 LANES = ScoringSettings.model_fields["scoring_lanes"].default
-# Due points judged together (methods.columns) in one turn: enough that the arrays pay (a few
-# hundred targets), few enough that a turn stays a few milliseconds. An appending series has one
-# point or two; one read back has as many as its figures can affect (a plan's revision: all).
-JUDGED_TOGETHER = 200
+# Due points judged together (methods.columns) in one turn: enough that the arrays pay (numpy's
+# calls cost the same for 200 targets as for 500: 200 a pass cost ~1.7 µs more a series), few
+# enough that a turn stays ~10 ms (500 appending series ~12 ms; tests/integration/
+# test_event_loop.py: the longest wait ~0.02 s). An appending series has one point or two; one
+# read back has as many as its figures can affect (a plan's revision: all).
+JUDGED_TOGETHER = 500
 BATCH_SECONDS = Histogram("chiso_scoring_batch_seconds", "Time to store, score and publish a batch")
 
 
@@ -79,7 +82,7 @@ def _points_read_by(rows: Sequence[intake.ObservationRow], catalog: Catalog) -> 
     return {
         (j, r.indicator, r.period)
         for r in rows
-        for j in (r.jurisdiction, *ancestors(catalog, r.jurisdiction))
+        for j in (r.jurisdiction, *catalog.units_above(r.jurisdiction))
     }
 
 
@@ -114,20 +117,18 @@ def _appended(new: Sequence[tuple[intake.ObservationRow, int]]) -> dict[SeriesKe
     return figures
 
 
-def _appends(
-    entry: Entry, figures: Sequence[Due], change: Change, catalog: Catalog, key: SeriesKey
-) -> bool:
+def _appends(entry: Entry, figures: Sequence[Due], change: Change, targets: Targets) -> bool:
     """Whether a batch's figures in a series only append to its state: first revisions, one per
-    position, all after the latest, the series' only change, and no target settled by them."""
+    position, all after the latest, the series' only change, and none of its targets settled by
+    them."""
     ends = [due.period.end_month for due in figures]
     last = position(ends[-1])
-    jurisdiction, indicator = key
     return (
         change.fresh == change.changed
         and len(change.changed) == len(figures)
         and len(set(ends)) == len(ends)
         and ends[0] > entry.latest_end
-        and not any(settled(t, last) for _, t in catalog.targets_for(indicator, jurisdiction))
+        and not any(settled(t, last) for _, t in targets)
     )
 
 
@@ -146,7 +147,9 @@ async def _judge(
         + [(key, c.revision == 1) for key, c in rolled.items()]
     )
     saved = await store.bump_versions(conn, stored.keys())
-    targeted = {k: c for k, c in stored.items() if catalog.targets_for(k[1], k[0])}
+    targeted = {
+        k: (c, targets) for k, c in stored.items() if (targets := catalog.targets_for(k[1], k[0]))
+    }
     appending, reread = await _appending(catalog, targeted, saved, _appended(new))
     SERIES_JUDGED.labels("state").inc(len(appending))
     SERIES_JUDGED.labels("history").inc(len(reread))
@@ -171,7 +174,7 @@ async def _judge(
 
 async def _appending(
     catalog: Catalog,
-    targeted: Mapping[SeriesKey, Change],
+    targeted: Mapping[SeriesKey, tuple[Change, Targets]],
     saved: dict[SeriesKey, bytes | None],
     appended: Mapping[SeriesKey, Sequence[Due]],
 ) -> tuple[list[tuple[Appending, tuple[object, ...]]], dict[SeriesKey, Change]]:
@@ -179,16 +182,17 @@ async def _appending(
     of the catalog (scorer.judged_for), and the others: read back."""
     appending: list[tuple[Appending, tuple[object, ...]]] = []
     reread: dict[SeriesKey, Change] = {}
-    async for key, change in in_turns(targeted.items()):
+    async for key, (change, targets) in in_turns(targeted.items()):
         record = saved.pop(key)
         entry = None if record is None else states.decode(record)
         figures = appended.get(key)
-        if entry is None or not figures or not _appends(entry, figures, change, catalog, key):
+        if entry is None or not figures or not _appends(entry, figures, change, targets):
             reread[key] = change
             continue
         reads = judged_for(catalog, key)
         ended = entry.ended if entry.judged_for == reads else None
-        appending.append((Appending(key, entry.state, entry.latest, figures, ended), reads))
+        one = Appending(key, targets, entry.state, entry.latest, figures, ended)
+        appending.append((one, reads))
     return appending, reread
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from chiso_core.catalog import Catalog, Level, RollUp
+from chiso_core.catalog import Catalog, RollUp
 from chiso_scoring.intake import ObservationRow, PointKey, content_hash
 from chiso_scoring.revisions import Current
 
@@ -45,13 +45,6 @@ def roll_up(
     if rule is RollUp.SUM:
         return sums.value, None, None
     return None  # a population-weighted mean needs population figures, which are not reported yet
-
-
-def _parent(catalog: Catalog, jurisdiction: str) -> str | None:
-    parent = catalog.jurisdictions[jurisdiction].parent
-    if parent is None or catalog.jurisdictions[parent].level is Level.COUNTRY:
-        return None
-    return parent
 
 
 _TICK = timedelta(microseconds=1)  # the resolution of timestamptz
@@ -103,23 +96,14 @@ def derive(
 def deepest(catalog: Catalog, pending: Iterable[PointKey]) -> set[PointKey]:
     """The pending parents that lie deepest, to roll up first: a district's derived figure must
     be stored before its province sums it."""
-    depth = {k: len(ancestors(catalog, k[0])) for k in pending}
+    depth = {k: len(catalog.units_above(k[0])) for k in pending}
     bottom = max(depth.values(), default=0)
     return {k for k, d in depth.items() if d == bottom}
 
 
 def parent_keys(catalog: Catalog, keys: Iterable[PointKey]) -> Iterator[PointKey]:
+    """Each point's parent's, where its unit rolls up (Catalog.units_above: not the country)."""
     for jurisdiction, indicator, period in keys:
-        parent = _parent(catalog, jurisdiction)
-        if parent is not None:
-            yield parent, indicator, period
-
-
-def ancestors(catalog: Catalog, jurisdiction: str) -> list[str]:
-    """The units a figure of `jurisdiction` rolls up into, nearest first (not the country)."""
-    found = []
-    node = _parent(catalog, jurisdiction)
-    while node is not None:
-        found.append(node)
-        node = _parent(catalog, node)
-    return found
+        above = catalog.units_above(jurisdiction)
+        if above:
+            yield above[0], indicator, period

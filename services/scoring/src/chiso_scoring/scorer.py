@@ -47,6 +47,7 @@ FIGURES: tuple[tuple[str, str], ...] = (
 
 
 _READ_FIGURES = attrgetter(*(attribute for _, attribute in FIGURES))
+_verdict = attrgetter("status", "reason")
 _NAMES = tuple(name for name, _ in FIGURES)
 
 
@@ -176,8 +177,9 @@ def _rows(
             failures.append(one)
             continue
         rows.append(_row(plan, target, point.key, point.due, one[0]))
-        # judgements that agree on the staleness are one object (judge_as_of)
-        if len(one) > 1 and one[1] is not one[0] and one[1] != one[0]:
+        # judgements that agree on the staleness are one object, and ones that do not differ
+        # in their verdict alone (judge_as_of, columns): the verdicts tell them apart
+        if len(one) > 1 and _verdict(one[1]) != _verdict(one[0]):
             ended.append(_row(plan, target, point.key, point.due, one[1]))
     return rows, ended, failures
 
@@ -290,6 +292,7 @@ class Appending:
     as of today (None: judge them)."""
 
     key: SeriesKey
+    targets: Targets  # the series' (Catalog.targets_for), looked up once a batch
     state: SeriesState
     latest: Sequence[Due]
     figures: Sequence[Due]
@@ -305,7 +308,7 @@ def score_appended(series: Sequence[Appending], catalog: Catalog, today: date) -
     points: list[_AtPoint] = []
     spans: list[tuple[int, int, int, SeriesState]] = []
     for one in series:
-        targets = catalog.targets_for(one.key[1], one.key[0])
+        targets = one.targets
         spec = catalog.indicators[one.key[1]]
         start = len(points)
         if one.ended is None:

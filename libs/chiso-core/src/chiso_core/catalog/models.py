@@ -273,12 +273,24 @@ class Plan(_Model):
 
     def baseline_for(self, target: Target) -> Baseline | None:
         """The latest baseline the plan states for the target's indicator before its due year."""
-        candidates = [
-            b
-            for b in self.baselines
-            if b.indicator == target.indicator and b.year < target.due_year
-        ]
-        return max(candidates, key=lambda b: b.year, default=None)
+        key = target.indicator, target.due_year
+        if key in self._baselines:
+            return self._baselines[key]
+        return self._latest_baseline(key)
+
+    def _latest_baseline(self, key: tuple[str, int]) -> Baseline | None:
+        indicator, due_year = key
+        return max(
+            (b for b in self.baselines if b.indicator == indicator and b.year < due_year),
+            key=lambda b: b.year,
+            default=None,
+        )
+
+    @cached_property
+    def _baselines(self) -> dict[tuple[str, int], Baseline | None]:
+        # Asked for per judged target: each of the plan's own is found once per catalog.
+        keys = {(t.indicator, t.due_year) for t in self.targets}
+        return {key: self._latest_baseline(key) for key in keys}
 
 
 class Catalog(_Model):
@@ -293,6 +305,23 @@ class Catalog(_Model):
         while j.level not in (Level.PROVINCE, Level.COUNTRY) and j.parent is not None:
             j = self.jurisdictions[j.parent]
         return j
+
+    def units_above(self, jurisdiction_id: str) -> tuple[str, ...]:
+        """The units a jurisdiction lies in, nearest first, the country left out."""
+        return self._units_above[jurisdiction_id]
+
+    @cached_property
+    def _units_above(self) -> dict[str, tuple[str, ...]]:
+        # Asked for per figure (the roll-ups): each unit's walk is done once per catalog.
+        above: dict[str, tuple[str, ...]] = {}
+        for unit in self.jurisdictions:
+            chain: list[str] = []
+            parent = self.jurisdictions[unit].parent
+            while parent is not None and self.jurisdictions[parent].level is not Level.COUNTRY:
+                chain.append(parent)
+                parent = self.jurisdictions[parent].parent
+            above[unit] = tuple(chain)
+        return above
 
     def province_code(self, jurisdiction_id: str) -> str:
         """What keys a jurisdiction's messages: its province's official code (or id, if none)."""

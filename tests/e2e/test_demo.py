@@ -1,5 +1,6 @@
 """`chiso demo` on the embedded stack: a scorecard made of data that crossed the whole pipeline,
-and a clean stop on Ctrl-C that leaves no process it started."""
+and a clean stop on Ctrl-C that leaves no process it started. What it says is Vietnamese first,
+then English, each figure in both halves; the `export` line alone, to paste."""
 
 import math
 import os
@@ -16,9 +17,10 @@ import psycopg
 
 from chiso_core.catalog import Catalog, load_catalog
 from chiso_core.catalog.models import Cadence, Comparator
+from chiso_core.words import commands
 from chiso_devstack.embedded import free_port
 from chiso_devstack.processes import agency_key
-from chiso_devstack.simulate import DEFAULT_SEED, last_full_month
+from chiso_devstack.simulate import DEFAULT_SEED, Pushed, last_full_month, summary
 from chiso_devstack.simulation import Simulation, simulate
 from tests.conftest import CATALOG_DIR
 
@@ -51,16 +53,16 @@ def start_demo(data_dir: Path, ports: list[str]) -> subprocess.Popen[str]:
 
 
 def until_running(demo: subprocess.Popen[str], timeout: float = 180) -> str:
-    """The demo's output up to "press Ctrl-C"."""
+    """The demo's output up to "đang chạy; nhấn Ctrl-C để dừng / running; press Ctrl-C to stop"."""
     assert demo.stdout is not None
     output = []
     deadline = time.monotonic() + timeout
     for line in demo.stdout:
         output.append(line)
-        if "press Ctrl-C" in line or time.monotonic() > deadline:
+        if commands.RUNNING in line or time.monotonic() > deadline:
             break
     text = "".join(output)
-    assert "press Ctrl-C" in text, text
+    assert commands.RUNNING in text, text
     return text
 
 
@@ -93,20 +95,27 @@ def check_demo(demo: subprocess.Popen[str]) -> None:
         assert name in text
     assert re.search(r"Huyện Tam Đường.*online_public_service_usage.*off_track.*firing", text), text
     simulation = simulate(DEFAULT_SEED, last_full_month(date.today()))
-    assert f"{len(simulation.reports)} figures accepted" in text, text
-    assert f"{len(simulation.revisions)} revised" in text, text
+    # the whole line, both halves: every report and every revision accepted
+    pushed = Pushed(len(simulation.reports), len(simulation.revisions))
+    assert summary(pushed, simulation, DEFAULT_SEED) in text, text
     # The series whose reports stopped is called stale.
     assert re.search(r"Huyện Tam Đường.*cashless_transaction_share.*stale", text), text
-    live = re.search(r"scorecard  (http://\S+/scorecard)", text)
+    live = re.search(
+        r"bảng điểm trực tiếp cho màn hình IOC: (http://\S+/scorecard) / "
+        r"live scorecard, for the IOC's screen: \1",
+        text,
+    )
     assert live, text
     assert "khanh_hoa_nq57" in httpx.get(live[1], timeout=30).text
-    pids = [int(p) for p in re.findall(r"\(pid (\d+)\)", text)]
+    # each pid in both halves of its line
+    pids = [int(p) for p in re.findall(r"\(pid (\d+)\) / .*\(pid \1\)\s*$", text, re.M)]
     assert len(pids) == 5, text  # broker, database, three services
+    assert len(re.findall(r"\(pid \d+\)", text)) == 10, text
 
     rest = stop(demo)
 
     assert demo.returncode == 0, rest
-    assert "stopped" in rest
+    assert commands.STOPPED in rest
     assert [p for p in pids if alive(p)] == []
 
 
@@ -160,7 +169,8 @@ def test_a_restarted_demo_keeps_what_an_agency_sent(tmp_path: Path) -> None:
     demo = start_demo(tmp_path / "demo", ports)
     try:
         text = until_running(demo)
-        found = re.search(r"export CHISO_DATABASE_URL=(\S+)", text)
+        # alone on its line, to paste
+        found = re.search(r"^export CHISO_DATABASE_URL=(\S+)$", text, re.M)
         assert found, text
         database_url = found[1]
         figures = agency_figures(catalog, simulate(DEFAULT_SEED, last_full_month(date.today())))
@@ -184,12 +194,13 @@ def test_a_restarted_demo_keeps_what_an_agency_sent(tmp_path: Path) -> None:
             time.sleep(0.3)
         sent = stored(database_url)
         assert len(sent) == before + len(figures)
-        assert "stopped" in stop(demo)
+        assert commands.STOPPED in stop(demo)
         assert demo.returncode == 0
 
         demo = start_demo(tmp_path / "demo", ports)
         text = until_running(demo)
-        assert "0 figures accepted" in text, text
+        nothing_new = r"API đã nhận 0 số liệu qua .* / simulate: 0 figures accepted by"
+        assert re.search(nothing_new, text), text
         assert "duy trì >" in text, text  # a maintain target on the scorecard
         assert stored(database_url) == sent
     finally:

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from chiso_core import topics
 from chiso_core.contracts.v1 import observation_pb2
 from chiso_core.periods import Period
+from chiso_devstack.simulate import Pushed, summary
 from chiso_devstack.simulation import simulate
 from tests.e2e.conftest import StartService
 from tests.kafka_io import read_topic
@@ -36,8 +37,9 @@ def test_a_simulation_run_lands_every_figure_on_the_topic(
     )
     assert run.returncode == 0, run.stdout + run.stderr
     expected = simulate(SEED, Period.parse(UNTIL))
-    assert f"{len(expected.reports)} figures accepted" in run.stdout
-    assert f"{len(expected.revisions)} revised" in run.stdout
+    # the whole line, Vietnamese first, the counts in both halves
+    pushed = Pushed(len(expected.reports), len(expected.revisions))
+    assert summary(pushed, expected, SEED) in run.stdout.splitlines(), run.stdout
 
     with ThreadPoolExecutor(1) as pool:  # a loop of its own: the session loop is left alone
         records = pool.submit(

@@ -1,9 +1,10 @@
 """What every `chiso` command prints is Vietnamese first, then English: each phrase of
 `words.commands`, and each command run with its database, broker, Grafana or Chromium stood in
 for, line by line on stdout and stderr. What a script captures stays as it was: an agency's key
-alone on stdout, a feed's outcome code first on its line."""
+alone on stdout, a feed's outcome code first on its line, the demo's `export` line alone."""
 
 import inspect
+import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ import psycopg
 import pytest
 import typer
 from grafana_client.client import GrafanaClientError, GrafanaTimeoutError
+from rich.console import Console
 from typer.testing import CliRunner
 
 import chiso_core.access.cli
@@ -23,7 +25,11 @@ import chiso_ingest.cli
 import chiso_scoring.cli
 from chiso_core import db, retention
 from chiso_core.catalog import store
-from chiso_core.words import commands, labels
+from chiso_core.words import commands, labels, refusals
+from chiso_devstack import demo
+from chiso_devstack import simulate as simulate_cli
+from chiso_devstack.processes import ServiceProcess
+from chiso_devstack.simulate import Pushed, Refused
 from chiso_grafana import build
 from chiso_grafana import cli as grafana_cli
 from chiso_grafana import publish as grafana_publish
@@ -43,7 +49,7 @@ ENV = {
     "CHISO_GRAFANA_URL": "http://admin:hunter2@127.0.0.1:1/grafana",
     "CHISO_LOG_JSON": "false",
 }
-_SAMPLES: dict[Any, object] = {str: "x", int: 3, Iterable[str]: ["a", "b"]}
+_SAMPLES: dict[Any, object] = {str: "x", int: 3, int | None: 4242, Iterable[str]: ["a", "b"]}
 
 
 def _phrases() -> list[tuple[str, str]]:
@@ -78,6 +84,69 @@ def test_every_command_phrase_is_vietnamese_first(name: str, text: str) -> None:
     vi, en = halves(text)
     assert not vi.isascii(), text
     assert en.isascii() or "…" in en, text  # the English half says nothing in Vietnamese
+
+
+# What `chiso demo` and `chiso simulate` say, each with what it must carry in both halves as the
+# program wrote it: counts, ids, URLs, paths, pids.
+DEMO = "/home/op/.chiso"
+DEMO_AND_SIMULATE: dict[str, tuple[str, list[str]]] = {
+    "broker_started": (
+        commands.broker_started("127.0.0.1:19092", 4242),
+        ["Tansu", "127.0.0.1:19092", "(pid 4242)"],
+    ),
+    "database_started": (
+        commands.database_started("127.0.0.1:55432", f"{DEMO}/pgdata", 4243),
+        ["TimescaleDB", "127.0.0.1:55432", f"{DEMO}/pgdata", "(pid 4243)"],
+    ),
+    "service_ready": (
+        commands.service_ready("scoring", "http://127.0.0.1:8002", 4244),
+        ["scoring", "http://127.0.0.1:8002", "(pid 4244)"],
+    ),
+    "agency_keyed": (commands.agency_keyed("demo"), ["demo", "`chiso agency create`"]),
+    "simulated": (
+        commands.simulated(199, 17, 6, "2024-01", "2026-10", 57),
+        ["199", "POST /v1/observations", "17", "(6 ", "2024-01..2026-10", "seed 57"],
+    ),
+    "not_pushed": (
+        refusals.not_pushed("http://127.0.0.1:8001", "the API answered 401: {}"),
+        ["http://127.0.0.1:8001"],
+    ),
+    "demo_database": (
+        commands.demo_database("postgresql://chiso@127.0.0.1:55432/chiso"),
+        ["postgresql://chiso@127.0.0.1:55432/chiso", "`chiso agency`", "`chiso report`"],
+    ),
+    "scorecard_at": (
+        commands.scorecard_at("http://127.0.0.1:8002/scorecard"),
+        ["http://127.0.0.1:8002/scorecard", "IOC"],
+    ),
+    "api_docs_at": (
+        commands.api_docs_at("http://127.0.0.1:8001/docs"),
+        ["http://127.0.0.1:8001/docs"],
+    ),
+    "metrics_at": (
+        commands.metrics_at("http://127.0.0.1:8003/metrics"),
+        ["http://127.0.0.1:8003/metrics"],
+    ),
+    "logs_in": (commands.logs_in(f"{DEMO}/logs"), [f"{DEMO}/logs"]),
+    "RUNNING": (commands.RUNNING, ["Ctrl-C"]),
+    "STOPPING": (commands.STOPPING, []),
+    "STOPPED": (commands.STOPPED, []),
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "figures"), DEMO_AND_SIMULATE.values(), ids=DEMO_AND_SIMULATE.keys()
+)
+def test_demo_and_simulate_say_it_vietnamese_first_with_the_figures_in_both_halves(
+    text: str, figures: list[str]
+) -> None:
+    vi, en = halves(text)
+    assert not vi.isascii(), text
+    assert en.isascii(), text
+    assert "\n" not in text  # one line
+    for figure in figures:
+        assert figure in vi, (figure, text)
+        assert figure in en, (figure, text)
 
 
 def test_every_feed_outcome_has_its_words() -> None:
@@ -303,6 +372,22 @@ CASES = {
         ),
         exit_code=1,
     ),
+    "simulate": Case(
+        simulate_cli.app,
+        ["--url", "http://127.0.0.1:9", "--since", "2024-01", "--until", "2024-03"],
+        ["simulate: 9 figures accepted by POST /v1/observations, 1 revised (6 series, 2024-01.."],
+        stubs=lambda mp, tmp: mp.setattr(simulate_cli, "push", lambda *args: Pushed(9, 1)),
+    ),
+    "simulate, refused": Case(
+        simulate_cli.app,
+        ["--url", "http://127.0.0.1:9", "--until", "2024-03"],
+        [],
+        stderr=["simulate: http://127.0.0.1:9: the API answered 401: "],
+        stubs=lambda mp, tmp: mp.setattr(
+            simulate_cli, "push", _raises(Refused("the API answered 401: {}"))
+        ),
+        exit_code=1,
+    ),
     "report": Case(
         report_cli.app,
         ["--plan", "p", "--out", "{tmp}"],
@@ -336,6 +421,39 @@ def test_every_line_a_command_prints_is_vietnamese_first(
     for line, english in zip(stderr, case.stderr, strict=True):
         _vietnamese_first(line, english)
     assert "hunter2" not in result.output + result.stderr  # a URL's password is never shown
+
+
+def test_the_demo_says_where_to_look_and_leaves_the_export_line_to_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every line Vietnamese first and whole, however narrow the terminal, but the `export`
+    line: alone, as it is, for an operator to paste."""
+    out = io.StringIO()
+    monkeypatch.setattr(demo, "console", Console(file=out, width=40, highlight=False))
+    monkeypatch.delenv("CHISO_DATABASE_URL", raising=False)
+    url = "postgresql://chiso@127.0.0.1:55432/chiso"
+    services = [
+        ServiceProcess(name, port, {}, tmp_path / f"{name}.log")
+        for name, port in (("ingest", 8001), ("scoring", 8002), ("alerts", 8003))
+    ]
+    demo._print_where(url, services, tmp_path / "logs")
+    demo._say(commands.RUNNING)
+
+    lines = out.getvalue().splitlines()
+    assert lines.pop(1) == f"export CHISO_DATABASE_URL={url}"
+    english = [
+        f"the demo's database: {url}; ",
+        "live scorecard, for the IOC's screen: http://127.0.0.1:8002/scorecard",
+        "API docs: http://127.0.0.1:8001/docs",
+        "metrics: http://127.0.0.1:8001/metrics",
+        "metrics: http://127.0.0.1:8002/metrics",
+        "metrics: http://127.0.0.1:8003/metrics",
+        f"logs: {tmp_path / 'logs'}",
+        "running; press Ctrl-C to stop",
+    ]
+    assert len(lines) == len(english), lines
+    for line, en in zip(lines, english, strict=True):
+        _vietnamese_first(line, en)
 
 
 def test_a_feeds_outcome_code_still_leads_its_line() -> None:

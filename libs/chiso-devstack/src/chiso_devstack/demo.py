@@ -25,6 +25,7 @@ from rich.console import Console
 from chiso_core import db
 from chiso_core.catalog import Catalog, load_catalog
 from chiso_core.catalog import store as catalog_store
+from chiso_core.words import commands as said
 from chiso_devstack import scorecard
 from chiso_devstack.embedded import EmbeddedBroker, EmbeddedPostgres
 from chiso_devstack.processes import ServiceProcess, agency_key
@@ -34,6 +35,12 @@ from chiso_devstack.simulation import simulate
 app = typer.Typer(help="Run the whole pipeline on the embedded stack with a simulated feed.")
 # Wide enough for the scorecard when the output is not a terminal (a log, a test).
 console = Console(highlight=False, width=None if os.isatty(1) else 150)
+
+
+def _say(line: str) -> None:
+    """One line as it is, Vietnamese then English: never wrapped (a terminal folds a long line
+    itself), no markup or emoji codes read into it."""
+    console.print(line, soft_wrap=True, markup=False, emoji=False)
 
 
 def _pid(proc: subprocess.Popen[bytes] | None) -> int | None:
@@ -69,7 +76,7 @@ def _broker(started: ExitStack, kafka_port: int, logs: Path) -> str:
     if kafka := os.environ.get("CHISO_KAFKA_BOOTSTRAP_SERVERS"):
         return kafka
     broker = started.enter_context(EmbeddedBroker(kafka_port, logs / "tansu.log"))
-    console.print(f"broker     Tansu on {broker.bootstrap_servers} (pid {_pid(broker.proc)})")
+    _say(said.broker_started(broker.bootstrap_servers, _pid(broker.proc)))
     return broker.bootstrap_servers
 
 
@@ -80,21 +87,20 @@ def _database(started: ExitStack, data_dir: Path, postgres_port: int, logs: Path
     pg = started.enter_context(
         EmbeddedPostgres(data_dir / "pgdata", postgres_port, logs / "postgres.log")
     )
-    console.print(
-        f"database   TimescaleDB on 127.0.0.1:{postgres_port}, data in {pg.data_dir}"
-        f" (pid {_pid(pg.proc)})"
-    )
+    _say(said.database_started(f"127.0.0.1:{postgres_port}", str(pg.data_dir), _pid(pg.proc)))
     return pg.url
 
 
 def _migrate_and_load(database_url: str, catalog: Catalog) -> None:
     """The database migrated, and the catalog loaded into it."""
     applied = db.migrate(database_url)
-    console.print(f"migrations {len(applied)} applied")
+    _say(said.migrated(applied))
     with psycopg.connect(database_url) as conn, conn.transaction():
         loaded = catalog_store.load(conn, catalog)
-    revisions = ", ".join(f"{p} r{r} ({what})" for p, (r, what) in sorted(loaded.plans.items()))
-    console.print(f"catalog    {loaded.indicators} indicators; plans {revisions}")
+    # as `chiso catalog load` says it
+    _say(said.catalog_loaded(loaded.indicators, loaded.jurisdictions, len(catalog.agencies)))
+    for plan_id, (revision, what) in sorted(loaded.plans.items()):
+        _say("  " + said.plan_loaded(plan_id, revision, what))
 
 
 def _services(
@@ -129,9 +135,7 @@ def _start_services(started: ExitStack, services: list[ServiceProcess]) -> None:
         started.callback(service.stop)
     for service in services:
         service.wait_ready()
-        console.print(
-            f"service    {service.name} ready on {service.url} (pid {_pid(service.proc)})"
-        )
+        _say(said.service_ready(service.name, service.url, _pid(service.proc)))
 
 
 def _push_simulated(database_url: str, ingest_url: str, seed: int, api_key: str | None) -> None:
@@ -147,10 +151,10 @@ def _push_simulated(database_url: str, ingest_url: str, seed: int, api_key: str 
             sorted({j for j, _ in simulation.series}),
             sorted({i for _, i in simulation.series}),
         )
-        console.print("agency     demo: an API key from `chiso agency create`")
+        _say(said.agency_keyed("demo"))
     since = datetime.now(UTC)
     pushed = push(ingest_url, missing, api_key)
-    console.print(summary(pushed, simulation, seed))
+    _say(summary(pushed, simulation, seed))
     # A revision re-scores its period: it adds no score row of its own. Figures stored by
     # an earlier run are not sent again: nothing new to score.
     _wait_until_scored(database_url, since, expected=pushed.reports)
@@ -162,13 +166,13 @@ def _print_where(database_url: str, services: list[ServiceProcess], logs: Path) 
     if database_url != os.environ.get("CHISO_DATABASE_URL"):
         # the demo's own database, for `chiso report`, `chiso agency` (an operator's own
         # URL is not echoed: it may carry a password)
-        console.print(f"database   {database_url}")
-        console.print(f"           export CHISO_DATABASE_URL={database_url}")
-    console.print(f"scorecard  {scoring.url}/scorecard (live, for the IOC's screen)")
-    console.print(f"API docs   {ingest.url}/docs")
+        _say(said.demo_database(database_url))
+        _say(f"export CHISO_DATABASE_URL={database_url}")  # alone on its line, to copy
+    _say(said.scorecard_at(f"{scoring.url}/scorecard"))
+    _say(said.api_docs_at(f"{ingest.url}/docs"))
     for service in services:
-        console.print(f"metrics    {service.url}/metrics")
-    console.print(f"logs       {logs}")
+        _say(said.metrics_at(f"{service.url}/metrics"))
+    _say(said.logs_in(str(logs)))
 
 
 @app.callback(invoke_without_command=True)
@@ -201,7 +205,7 @@ def demo(
         with psycopg.connect(database_url) as conn:
             scorecard.render(scorecard.read(conn), catalog, console)
         _print_where(database_url, services, logs)
-        console.print("running; press Ctrl-C to stop")
+        _say(said.RUNNING)
         stop.wait()
-        console.print("stopping")
-    console.print("stopped")
+        _say(said.STOPPING)
+    _say(said.STOPPED)

@@ -13,6 +13,7 @@ import stamina
 import typer
 
 from chiso_core.periods import Grain, Period
+from chiso_core.words import commands as said
 from chiso_core.words import problems as say
 from chiso_core.words import refusals
 from chiso_devstack.simulation import FIRST_MONTH, Simulation, simulate
@@ -77,10 +78,13 @@ def push(
 
 
 def summary(pushed: Pushed, simulation: Simulation, seed: int) -> str:
-    return (
-        f"simulate   {pushed.reports} figures accepted by POST /v1/observations, "
-        f"{pushed.revisions} revised ({len(simulation.series)} series, "
-        f"{simulation.since}..{simulation.until}, seed {seed})"
+    return said.simulated(
+        pushed.reports,
+        pushed.revisions,
+        len(simulation.series),
+        str(simulation.since),
+        str(simulation.until),
+        seed,
     )
 
 
@@ -126,6 +130,6 @@ def main(
     try:
         pushed = push(url, simulation, api_key, batch_size)
     except (Refused, Busy, httpx.TransportError) as e:
-        typer.echo(f"simulate: {url}: {e}", err=True)
+        typer.echo(refusals.not_pushed(url, str(e)), err=True)
         raise typer.Exit(1) from e
     typer.echo(summary(pushed, simulation, seed))

@@ -145,3 +145,83 @@ def dashboards_published(count: int, folders: Iterable[str]) -> str:
         f"đã đăng {count} bảng điều khiển lên Grafana; tạo {len(made)} thư mục{_then(made)}",
         f"published {count} dashboard(s); created {len(made)} folder(s){_then(made)}",
     )
+
+
+# --- `chiso demo`, `chiso simulate` ---------------------------------------------------------------
+# (the demo also says `migrated`, `catalog_loaded` and `plan_loaded`, as `chiso migrate` and
+# `chiso catalog load` do; why `chiso simulate` stops is `refusals.not_pushed`)
+
+
+def broker_started(servers: str, pid: int | None) -> str:
+    """`servers`: the embedded broker's bootstrap servers."""
+    return both(
+        f"máy chủ trung gian thông điệp (broker) Tansu đang chạy tại {servers} (pid {pid})",
+        f"broker Tansu running on {servers} (pid {pid})",
+    )
+
+
+def database_started(address: str, data_dir: str, pid: int | None) -> str:
+    """`address`: host:port of the embedded cluster; `data_dir`: its folder, kept between runs."""
+    return both(
+        f"cơ sở dữ liệu TimescaleDB đang chạy tại {address}, dữ liệu lưu tại {data_dir} "
+        f"(pid {pid})",
+        f"database TimescaleDB running on {address}, data in {data_dir} (pid {pid})",
+    )
+
+
+def service_ready(service: str, url: str, pid: int | None) -> str:
+    return both(
+        f"dịch vụ {service} sẵn sàng tại {url} (pid {pid})",
+        f"service {service} ready on {url} (pid {pid})",
+    )
+
+
+def agency_keyed(agency: str) -> str:
+    """The simulator's agency was given a key (the key itself is not shown)."""
+    return both(
+        f"đã cấp khóa API cho cơ quan {agency} bằng `chiso agency create`",
+        f"agency {agency}: an API key from `chiso agency create`",
+    )
+
+
+def simulated(reports: int, revisions: int, series: int, since: str, until: str, seed: int) -> str:
+    """What the ingest API accepted of a simulation: the figures, then their corrections."""
+    return both(
+        f"mô phỏng: API đã nhận {reports} số liệu qua POST /v1/observations và {revisions} số "
+        f"liệu đính chính ({series} chuỗi số liệu, {since}..{until}, seed {seed})",
+        f"simulate: {reports} figures accepted by POST /v1/observations, {revisions} revised "
+        f"({series} series, {since}..{until}, seed {seed})",
+    )
+
+
+def demo_database(url: str) -> str:
+    """The line before `export CHISO_DATABASE_URL=<url>`, which stays alone on its line."""
+    return both(
+        f"cơ sở dữ liệu của bản demo: {url}; để dùng với `chiso agency`, `chiso report`, "
+        "chạy lệnh dưới đây",
+        f"the demo's database: {url}; for `chiso agency`, `chiso report`, run the line below",
+    )
+
+
+def scorecard_at(url: str) -> str:
+    return both(
+        f"bảng điểm trực tiếp cho màn hình IOC: {url}",
+        f"live scorecard, for the IOC's screen: {url}",
+    )
+
+
+def api_docs_at(url: str) -> str:
+    return both(f"tài liệu API: {url}", f"API docs: {url}")
+
+
+def metrics_at(url: str) -> str:
+    return both(f"số liệu giám sát (metrics): {url}", f"metrics: {url}")
+
+
+def logs_in(folder: str) -> str:
+    return both(f"nhật ký (logs): {folder}", f"logs: {folder}")
+
+
+RUNNING = both("đang chạy; nhấn Ctrl-C để dừng", "running; press Ctrl-C to stop")
+STOPPING = both("đang dừng", "stopping")
+STOPPED = both("đã dừng", "stopped")

@@ -503,6 +503,12 @@ def until_before_since(since: str, until: str) -> str:
     )
 
 
+def not_pushed(url: str, detail: str) -> str:
+    """`detail`: the API's answer (a refusal, or still busy after its retries) or the HTTP
+    client's words."""
+    return both(f"mô phỏng: không gửi được số liệu tới {url}", f"simulate: {url}: {detail}")
+
+
 # --- alerts: subscriptions' addresses ------------------------------------------------------------
 
 INVALID_ADDRESS = both("địa chỉ không hợp lệ", "invalid address")

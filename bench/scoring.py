@@ -6,7 +6,9 @@ rows committed in TimescaleDB), against its write floor and a naive consumer, in
   publishing alone cost;
 - naive: one INSERT and one commit per consumed message (on a sample);
 - history: the same number of figures arriving after 240 months of history per series, and
-  after 24 (the cost of a figure must not grow with its series' history);
+  after 24 (the cost of a figure must not grow with its series' history): the rates' ratio, and
+  the ratio of the service's CPU a figure;
+- memory: how much the service's RSS grew over the stream (RssGrowth);
 - rescore: `chiso scoring rescore` over every figure of the main run, timed;
 - where the time goes: the CPU the service used a figure, and the whole machine (the service,
   the database and the broker) over the main run.
@@ -33,6 +35,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator
@@ -204,6 +207,31 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+class RssGrowth:
+    """How much a process's RSS grew over a stream: its peak over the stream's last quarter
+    less its peak over the first, sampled every 0.25 s. A batch in flight holds tens of MB
+    (its records, rows, scores, messages) until it ends, so a reading at two moments measures
+    where each fell in its batch; the peaks over a quarter each hold several batches in
+    flight, and differ by what the process keeps."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.samples = pid, [rss_mb(pid)]
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self.thread.start()
+
+    def _sample(self) -> None:
+        while not self.done.wait(0.25):
+            self.samples.append(rss_mb(self.pid))
+
+    def stop(self) -> float:
+        self.done.set()
+        self.thread.join()
+        self.samples.append(rss_mb(self.pid))
+        quarter = max(1, len(self.samples) // 4)
+        return max(self.samples[-quarter:]) - max(self.samples[:quarter])
+
+
 _TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -328,12 +356,12 @@ class Scenario:
                 wait_stored(conn, 1)
                 wait_met(conn, met)
                 already = stored(conn)
-                started, rss_start = time.perf_counter(), [rss_mb(pid) for pid in pids]
+                started, rss = time.perf_counter(), [RssGrowth(pid) for pid in pids]
                 cpu_start, machine_start = sum(map(cpu_s, pids)), machine_cpu_s()
                 wait_stored(conn, n)
             elapsed = time.perf_counter() - started
             cpu, machine = sum(map(cpu_s, pids)) - cpu_start, machine_cpu_s() - machine_start
-            growth = max(rss_mb(pid) - s for pid, s in zip(pids, rss_start, strict=True))
+            growth = max(each.stop() for each in rss)
             figures = n - already  # none in a run too small to be met before it ends
             us = 1e6 / figures if figures else math.nan
             return Run(figures / elapsed, growth, cpu * us, machine * us)
@@ -469,8 +497,8 @@ async def naive(bootstrap: str, url: str, sample: int) -> float:
 
 def with_history(
     pg: EmbeddedPostgres, months: int, figures: int, communes: int, folder: Path, consumers: int
-) -> float:
-    """Figures per second for `figures` new figures after `months` of history per series (the
+) -> Run:
+    """The stream of `figures` new figures after `months` of history per series (the
     history stored beforehand, so the service first meets the series at that length). The new
     figures end with last month, the last that has ended (intake refuses a figure for a period
     that has not), before the targets' due date: none is settled. The clock starts once every
@@ -496,16 +524,19 @@ def with_history(
             f"every figure was stored before the {series} series were met: "
             "--history-figures too few for --history-communes"
         )
-    return run.per_s
+    return run
 
 
 def history_ratio(
     pg: EmbeddedPostgres, figures: int, communes: int, folder: Path, consumers: int
-) -> float:
+) -> tuple[float, float]:
+    """The rate after 240 months of history over the rate after 24; and the same of the service's
+    CPU a figure (24 months' over 240's), which the machine's swing moves less: both are 1 where
+    a figure's cost does not grow with its series' history."""
     write_catalog(folder / "catalog", communes)
     long = with_history(pg, 240, figures, communes, folder, consumers)
     short = with_history(pg, 24, figures, communes, folder, consumers)
-    return long / short
+    return long.per_s / short.per_s, short.service_cpu_us / long.service_cpu_us
 
 
 FIXED_JUDGEMENT = Path(__file__).resolve().parent / "fixed_judgement"
@@ -536,7 +567,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         naive_per_s = asyncio.run(
             naive(broker.bootstrap_servers, fresh_database(pg, "naive"), args.sample)
         )
-        ratio = history_ratio(
+        ratio, cpu_ratio = history_ratio(
             pg, args.history_figures, args.history_communes, folder / "history", args.consumers
         )
     return (
@@ -550,6 +581,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
             "naive_obs_per_s": round(naive_per_s),
             "naive_ratio": round(obs_per_s / naive_per_s, 1),
             "history_ratio": round(ratio, 3),
+            "history_cpu_ratio": round(cpu_ratio, 3),
             "rss_growth_mb": round(streamed.rss_growth, 1),
             "rescore_s": round(rescore_s, 1),
             # where a figure's time goes: the service's CPU, and the machine's (all cores)

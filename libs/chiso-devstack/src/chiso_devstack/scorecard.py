@@ -4,13 +4,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import psycopg
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
 from chiso_core.catalog import Catalog
 from chiso_core.periods import Period
-from chiso_core.words import vietnamese
-from chiso_core.words.probability import Language, chance
+from chiso_core.words import labels, vietnamese
+from chiso_core.words.probability import chance
+from chiso_core.words.refusals import both
 
 
 @dataclass(frozen=True)
@@ -88,36 +90,54 @@ def read(conn: psycopg.Connection) -> list[Line]:
     ]
 
 
+# Each column's heading, Vietnamese over English (a heading of two lines keeps the table narrow)
+_COLUMNS = (
+    ("Đơn vị", "jurisdiction"),
+    ("Chỉ tiêu", "indicator"),
+    ("Kỳ", "period"),
+    ("Thực tế", "actual"),
+    ("Kỳ vọng", "expected"),
+    ("Mục tiêu", "target"),
+    ("Trạng thái", "status"),
+    ("Khả năng đạt", "chance"),
+    ("Cảnh báo", "alert"),
+)
+_NUMBERS = ("actual", "expected")
+_ALERT = labels.ALERT_STATE[labels.VI]
+
+
 def render(lines: list[Line], catalog: Catalog, console: Console) -> None:
-    table = Table(title="chiso scorecard: latest period of every plan target", title_justify="left")
-    for column in (
-        "jurisdiction",
-        "indicator",
-        "period",
-        "actual",
-        "expected",
-        "target",
-        "status",
-        "chance",
-        "alert",
-    ):
-        table.add_column(
-            column, justify="right" if column in ("actual", "expected") else "left", no_wrap=True
-        )
+    # no rules between the columns and a space after each: the Vietnamese names are wider than
+    # the codes they replace, and the table must fit the 150 columns the demo prints to when
+    # not on a terminal
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1, 0, 0),
+        pad_edge=False,
+        show_edge=False,
+        title=both(
+            "bảng điểm chiso: kỳ mới nhất của mỗi mục tiêu kế hoạch",
+            "chiso scorecard: latest period of every plan target",
+        ),
+        title_justify="left",
+    )
+    for vi, en in _COLUMNS:
+        table.add_column(f"{vi}\n{en}", justify="right" if en in _NUMBERS else "left", no_wrap=True)
     for line in sorted(lines, key=lambda x: (x.jurisdiction, x.indicator)):
         target = next(t for t in catalog.plans[line.plan_id].targets if t.id == line.target_id)
+        period = str(line.period)  # 2026-06: as narrow as the table's other codes
         table.add_row(
             catalog.jurisdictions[line.jurisdiction].name_vi,
             line.indicator,
-            str(line.period),
+            period,
             vietnamese.number(line.actual, 1),
             vietnamese.number(line.expected, 1),
-            # the report's wording, so that every comparator of the catalog has one
-            f"{vietnamese.target(target.comparator, target.value, target.values, target.unit)}"
-            f" by {line.due_year}",
-            line.status,
-            chance(line.probability, line.status, as_of=str(line.period), language=Language.EN)
-            or "-",
-            line.alert or "-",
+            # the report's and the alerts' wording, so that every comparator of the catalog has one
+            vietnamese.target_by(
+                target.comparator, target.value, target.values, target.unit, line.due_year
+            ),
+            labels.status(line.status),
+            chance(line.probability, line.status, as_of=period) or "-",
+            "-" if line.alert is None else _ALERT.get(line.alert, line.alert),
         )
     console.print(table)

@@ -128,10 +128,17 @@ EXPLANATION: dict[Language, dict[str, str]] = {
     },
 }
 
-# An alert notification's state and severity (Alertmanager's words), as its reader says them.
+# An alert's state and severity as their reader says them: a notification's (Alertmanager's
+# words, firing and resolved), and the alerts table's before one fires (pending: off track at one
+# period only; inactive: a pending alert that never fired).
 ALERT_STATE: dict[Language, dict[str, str]] = {
-    VI: {"firing": "Cảnh báo", "resolved": "Đã khắc phục"},
-    EN: {"firing": "Firing", "resolved": "Resolved"},
+    VI: {
+        "firing": "Cảnh báo",
+        "resolved": "Đã khắc phục",
+        "pending": "Đang chờ",
+        "inactive": "Không kích hoạt",
+    },
+    EN: {"firing": "Firing", "resolved": "Resolved", "pending": "Pending", "inactive": "Inactive"},
 }
 SEVERITY: dict[Language, dict[str, str]] = {
     VI: {"info": "thông tin", "warning": "cảnh báo", "critical": "nghiêm trọng"},

@@ -26,7 +26,7 @@ import chiso_scoring.cli
 from chiso_core import db, retention
 from chiso_core.catalog import store
 from chiso_core.words import commands, labels, refusals
-from chiso_devstack import demo
+from chiso_devstack import demo, scorecard
 from chiso_devstack import simulate as simulate_cli
 from chiso_devstack.processes import ServiceProcess
 from chiso_devstack.simulate import Pushed, Refused
@@ -110,6 +110,10 @@ DEMO_AND_SIMULATE: dict[str, tuple[str, list[str]]] = {
     "not_pushed": (
         refusals.not_pushed("http://127.0.0.1:8001", "the API answered 401: {}"),
         ["http://127.0.0.1:8001"],
+    ),
+    "not_scored_within": (
+        refusals.not_scored_within(90, 150, 205, f"{DEMO}/logs"),
+        ["90", "150", "205", f"{DEMO}/logs"],
     ),
     "demo_database": (
         commands.demo_database("postgresql://chiso@127.0.0.1:55432/chiso"),
@@ -461,3 +465,26 @@ def test_a_feeds_outcome_code_still_leads_its_line() -> None:
     line = commands.feed_polled("usage", "failed")
     assert line.startswith("usage: failed (")
     assert line.index("lấy dữ liệu thất bại") < line.index("the poll failed")
+
+
+def test_the_demo_that_waits_too_long_for_its_scores_says_so_and_where_the_logs_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No traceback: the refusal, Vietnamese first, on stderr, and the demo stops (exit 1), its
+    services stopped on the way out."""
+
+    class Connection:
+        def __enter__(self) -> "Connection":
+            return self
+
+        def __exit__(self, *_: object) -> None:
+            return None
+
+    monkeypatch.setattr(psycopg, "connect", lambda *_, **__: Connection())
+    monkeypatch.setattr(scorecard, "progress", lambda conn, since: (150, 0, 0))
+    with pytest.raises(typer.Exit) as stopped:
+        demo._wait_until_scored("postgresql://demo", MagicMock(), 205, tmp_path, timeout=0.01)
+    assert stopped.value.exit_code == 1
+    said = capsys.readouterr().err.strip()
+    assert said == refusals.not_scored_within(0.01, 150, 205, str(tmp_path))
+    _vietnamese_first(said, "the figures were not scored within 0.01 s (150 of 205 scored)")

@@ -26,6 +26,7 @@ from chiso_core import db
 from chiso_core.catalog import Catalog, load_catalog
 from chiso_core.catalog import store as catalog_store
 from chiso_core.words import commands as said
+from chiso_core.words import refusals
 from chiso_devstack import scorecard
 from chiso_devstack.embedded import EmbeddedBroker, EmbeddedPostgres
 from chiso_devstack.processes import ServiceProcess, agency_key
@@ -48,9 +49,10 @@ def _pid(proc: subprocess.Popen[bytes] | None) -> int | None:
 
 
 def _wait_until_scored(
-    database_url: str, since: datetime, expected: int, timeout: float = 90
+    database_url: str, since: datetime, expected: int, logs: Path, timeout: float = 90
 ) -> None:
-    """Until every pushed figure is scored and every off-track target has its alert open."""
+    """Until every pushed figure is scored and every off-track target has its alert open; past
+    `timeout`, the demo stops (its services with it), saying so and where their logs are."""
     deadline = time.monotonic() + timeout
     with psycopg.connect(database_url, autocommit=True) as conn:
         while time.monotonic() < deadline:
@@ -58,9 +60,8 @@ def _wait_until_scored(
             if scored >= expected and alerted >= off_track:
                 return
             time.sleep(0.3)
-    raise TimeoutError(
-        f"the figures were not scored within {timeout:.0f} s (scored {scored} of {expected})"
-    )
+    typer.echo(refusals.not_scored_within(timeout, scored, expected, str(logs)), err=True)
+    raise typer.Exit(1)
 
 
 def _stop_on_signal() -> threading.Event:
@@ -138,7 +139,9 @@ def _start_services(started: ExitStack, services: list[ServiceProcess]) -> None:
         _say(said.service_ready(service.name, service.url, _pid(service.proc)))
 
 
-def _push_simulated(database_url: str, ingest_url: str, seed: int, api_key: str | None) -> None:
+def _push_simulated(
+    database_url: str, ingest_url: str, seed: int, api_key: str | None, logs: Path
+) -> None:
     """The simulated figures the database lacks, pushed to ingest and scored."""
     until = last_full_month(date.today())
     simulation = simulate(seed, until)
@@ -157,7 +160,7 @@ def _push_simulated(database_url: str, ingest_url: str, seed: int, api_key: str 
     _say(summary(pushed, simulation, seed))
     # A revision re-scores its period: it adds no score row of its own. Figures stored by
     # an earlier run are not sent again: nothing new to score.
-    _wait_until_scored(database_url, since, expected=pushed.reports)
+    _wait_until_scored(database_url, since, pushed.reports, logs)
 
 
 def _print_where(database_url: str, services: list[ServiceProcess], logs: Path) -> None:
@@ -201,7 +204,7 @@ def demo(
         _migrate_and_load(database_url, catalog)
         services = _services(kafka, database_url, (ingest_port, scoring_port, alerts_port), logs)
         _start_services(started, services)
-        _push_simulated(database_url, services[0].url, seed, api_key)
+        _push_simulated(database_url, services[0].url, seed, api_key, logs)
         with psycopg.connect(database_url) as conn:
             scorecard.render(scorecard.read(conn), catalog, console)
         _print_where(database_url, services, logs)

@@ -486,6 +486,19 @@ def no_agency(name: str) -> str:
     )
 
 
+# --- `chiso demo` ---------------------------------------------------------------------------------
+
+
+def not_scored_within(seconds: float, scored: int, expected: int, logs: str) -> str:
+    """The demo waited for its figures' scores (and their alerts) longer than it allows."""
+    return both(
+        f"chưa chấm xong số liệu sau {seconds:g} giây (đã chấm {scored}/{expected}); "
+        f"xem nhật ký tại {logs}",
+        f"the figures were not scored within {seconds:g} s ({scored} of {expected} scored); "
+        f"see the logs in {logs}",
+    )
+
+
 # --- `chiso simulate` -----------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from chiso_alerts.rules.lifecycle import State
 from chiso_alerts.rules.model import Severity
 from chiso_core.catalog import Comparator, load_catalog
 from chiso_core.catalog.models import Cadence
@@ -95,10 +96,13 @@ def test_no_module_outside_the_home_spells_a_status_name() -> None:
 
 
 def test_every_alert_state_and_severity_has_both_labels() -> None:
-    """What an email or a page says of a notification: Alertmanager's states and the rules'
+    """What an email or a page says of a notification, and the demo's scorecard of an alert:
+    every state an alert goes through (Alertmanager's two among them) and the rules'
     severities, named in both languages."""
     for language in (labels.VI, labels.EN):
-        assert set(labels.ALERT_STATE[language]) == {"firing", "resolved"}
+        assert set(labels.ALERT_STATE[language]) == {s.value for s in State}
+        assert {"firing", "resolved"} <= {s.value for s in State}
+        assert all(labels.ALERT_STATE[language].values())
         assert set(labels.SEVERITY[language]) == {s.value for s in Severity}
         assert all(labels.SEVERITY[language].values())
 

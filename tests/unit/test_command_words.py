@@ -115,6 +115,7 @@ DEMO_AND_SIMULATE: dict[str, tuple[str, list[str]]] = {
         refusals.not_scored_within(90, 150, 205, f"{DEMO}/logs"),
         ["90", "150", "205", f"{DEMO}/logs"],
     ),
+    "left_unread": (commands.left_unread("scoring", 12), ["scoring", "12", "Tansu"]),
     "demo_database": (
         commands.demo_database("postgresql://chiso@127.0.0.1:55432/chiso"),
         ["postgresql://chiso@127.0.0.1:55432/chiso", "`chiso agency`", "`chiso report`"],
@@ -481,7 +482,7 @@ def test_the_demo_that_waits_too_long_for_its_scores_says_so_and_where_the_logs_
             return None
 
     monkeypatch.setattr(psycopg, "connect", lambda *_, **__: Connection())
-    monkeypatch.setattr(scorecard, "progress", lambda conn, since: (150, 0, 0))
+    monkeypatch.setattr(scorecard, "progress", lambda conn, since: (150, 0))
     with pytest.raises(typer.Exit) as stopped:
         demo._wait_until_scored("postgresql://demo", MagicMock(), 205, tmp_path, timeout=0.01)
     assert stopped.value.exit_code == 1

@@ -36,40 +36,44 @@ def lag(
     }
 
 
+async def read(servers: str, group: str, topic: str) -> dict[int, int]:
+    """The group's `lag` on each partition of the topic, read from the broker (an empty map
+    while the topic does not exist). Clients are opened per call, so a broker restart between
+    calls costs nothing."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=servers, enable_auto_commit=False)
+    admin = AIOKafkaAdminClient(bootstrap_servers=servers)
+    await consumer.start()
+    try:
+        await admin.start()
+        await consumer.topics()  # fetches the cluster's metadata: the topic's partitions
+        partitions = [
+            TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())
+        ]
+        if not partitions:
+            return {}
+        offsets = await admin.list_consumer_group_offsets(group, partitions=partitions)
+        ends = await consumer.end_offsets(partitions)
+        starts = await consumer.beginning_offsets(partitions)
+    finally:
+        await admin.close()
+        await consumer.stop()
+    return lag(
+        {tp.partition: n for tp, n in ends.items()},
+        {tp.partition: n for tp, n in starts.items()},
+        {tp.partition: meta.offset for tp, meta in offsets.items()},
+    )
+
+
 @dataclass(frozen=True)
 class LagProbe:
-    """One round: read the group's committed offsets and the partitions' watermarks, set LAG.
-    Clients are opened per round, so a broker restart between rounds costs nothing."""
+    """One round: `read` the group's lag, set LAG."""
 
     settings: BrokerSettings
     group: str
     topic: str
 
     async def run_once(self) -> int:
-        servers = self.settings.kafka_bootstrap_servers
-        consumer = AIOKafkaConsumer(bootstrap_servers=servers, enable_auto_commit=False)
-        admin = AIOKafkaAdminClient(bootstrap_servers=servers)
-        await consumer.start()
-        try:
-            await admin.start()
-            await consumer.topics()  # fetches the cluster's metadata: the topic's partitions
-            partitions = [
-                TopicPartition(self.topic, p)
-                for p in sorted(consumer.partitions_for_topic(self.topic) or ())
-            ]
-            if not partitions:
-                return 0
-            offsets = await admin.list_consumer_group_offsets(self.group, partitions=partitions)
-            ends = await consumer.end_offsets(partitions)
-            starts = await consumer.beginning_offsets(partitions)
-        finally:
-            await admin.close()
-            await consumer.stop()
-        by_partition = lag(
-            {tp.partition: n for tp, n in ends.items()},
-            {tp.partition: n for tp, n in starts.items()},
-            {tp.partition: meta.offset for tp, meta in offsets.items()},
-        )
+        by_partition = await read(self.settings.kafka_bootstrap_servers, self.group, self.topic)
         for partition, messages in by_partition.items():
             LAG.labels(self.group, self.topic, str(partition)).set(messages)
         return 0  # never "busy": the loop waits its interval between rounds

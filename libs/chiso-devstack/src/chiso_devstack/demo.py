@@ -3,7 +3,9 @@
 Starts Tansu and a local TimescaleDB cluster (unless CHISO_KAFKA_BOOTSTRAP_SERVERS /
 CHISO_DATABASE_URL point elsewhere), migrates, runs ingest, scoring and alerts as separate
 processes, pushes the simulated agencies' figures since 2024 (`chiso simulate`), prints the
-scorecard read back from the database, and runs until Ctrl-C, then stops everything it started.
+scorecard read back from the database, and runs until Ctrl-C, then stops everything it started:
+ingest first, scoring and alerts once each has read what the broker holds for it (the embedded
+broker keeps nothing across a restart).
 The database folder persists between runs; a restart only fills the simulated figures that are
 missing, so what an agency sent in the meantime stays.
 """
@@ -22,9 +24,10 @@ import psycopg
 import typer
 from rich.console import Console
 
-from chiso_core import db
+from chiso_core import db, topics
 from chiso_core.catalog import Catalog, load_catalog
 from chiso_core.catalog import store as catalog_store
+from chiso_core.settings import AlertsSettings, ScoringSettings
 from chiso_core.words import commands as said
 from chiso_core.words import refusals
 from chiso_devstack import scorecard
@@ -56,8 +59,8 @@ def _wait_until_scored(
     deadline = time.monotonic() + timeout
     with psycopg.connect(database_url, autocommit=True) as conn:
         while time.monotonic() < deadline:
-            scored, off_track, alerted = scorecard.progress(conn, since)
-            if scored >= expected and alerted >= off_track:
+            scored, unalerted = scorecard.progress(conn, since)
+            if scored >= expected and unalerted == 0:
                 return
             time.sleep(0.3)
     typer.echo(refusals.not_scored_within(timeout, scored, expected, str(logs)), err=True)
@@ -118,13 +121,20 @@ def _services(
     }
     return [
         ServiceProcess("ingest", ingest_port, env, logs / "ingest.log"),
-        ServiceProcess("scoring", scoring_port, env, logs / "scoring.log"),
+        ServiceProcess(
+            "scoring",
+            scoring_port,
+            env,
+            logs / "scoring.log",
+            (ScoringSettings.model_fields["group_id"].default, topics.OBSERVATIONS),
+        ),
         ServiceProcess(
             "alerts",
             alerts_port,
             # no Grafana in the demo: notifications link to the live scorecard
             {**env, "CHISO_EXTERNAL_URL": f"http://127.0.0.1:{scoring_port}/scorecard"},
             logs / "alerts.log",
+            (AlertsSettings.model_fields["group_id"].default, topics.SCORES),
         ),
     ]
 
@@ -137,6 +147,16 @@ def _start_services(started: ExitStack, services: list[ServiceProcess]) -> None:
     for service in services:
         service.wait_ready()
         _say(said.service_ready(service.name, service.url, _pid(service.proc)))
+
+
+def _stop_drained(services: list[ServiceProcess], kafka: str) -> None:
+    """Ingest first, so that nothing new comes in; then scoring and alerts, each once its group
+    has read all the broker holds for it. The embedded broker keeps nothing across a restart: a
+    figure ingest acknowledged is scored, and its score judged, before the stack goes."""
+    for service in services:
+        if left := service.drain(kafka):
+            _say(said.left_unread(service.name, left))
+        service.stop()
 
 
 def _push_simulated(
@@ -211,4 +231,6 @@ def demo(
         _say(said.RUNNING)
         stop.wait()
         _say(said.STOPPING)
+        if not os.environ.get("CHISO_KAFKA_BOOTSTRAP_SERVERS"):  # the embedded broker's
+            _stop_drained(services, kafka)
     _say(said.STOPPED)

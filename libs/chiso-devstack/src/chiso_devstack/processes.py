@@ -1,5 +1,6 @@
 """The three services as separate processes, in production form, supervised by the demo."""
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from signal import SIGTERM
 
 import httpx
 
+from chiso_core import lag
 from chiso_devstack.embedded import stop_process
 
 
@@ -20,6 +22,8 @@ class ServiceProcess:
     port: int
     env: dict[str, str]
     log_file: Path
+    # (consumer group, topic) of a service that consumes
+    reads: tuple[str, str] | None = None
     proc: subprocess.Popen[bytes] | None = field(default=None, init=False)
 
     @property
@@ -55,6 +59,21 @@ class ServiceProcess:
 
     def stop(self) -> None:
         stop_process(self.proc, SIGTERM)
+
+    def drain(self, kafka: str, timeout: float = 60) -> int:
+        """Until the service's group has committed all its topic holds (read twice in a row:
+        a broker can report a watermark briefly behind), while it runs and for `timeout` at
+        most; the messages it left unread then (0 for a service that reads none)."""
+        if self.reads is None:
+            return 0
+        deadline, zeros = time.monotonic() + timeout, 0
+        while True:
+            left = sum(asyncio.run(lag.read(kafka, *self.reads)).values())
+            zeros = zeros + 1 if left == 0 else 0
+            running = self.proc is not None and self.proc.poll() is None
+            if zeros == 2 or not running or time.monotonic() > deadline:
+                return left
+            time.sleep(0.3)
 
 
 def agency_key(

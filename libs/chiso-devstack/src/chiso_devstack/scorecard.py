@@ -30,24 +30,32 @@ class Line:
     alert: str | None
 
 
-def progress(conn: psycopg.Connection, since: datetime) -> tuple[int, int, int]:
-    """(scores computed since `since`, latest scores off track, status alerts open — pending
-    or firing: a target off track at one period only is pending —, not counting the owners'
-    reminders, which must not stand in for a target's own alert)."""
+def progress(conn: psycopg.Connection, since: datetime) -> tuple[int, int]:
+    """(scores computed since `since`, targets whose latest score — computed since then — is off
+    track with no status alert open, pending or firing: a target off track at one period only
+    is pending). The owners' reminders do not stand in for a target's own alert. A target judged
+    before `since` is not waited for: its score's message may have been lost with an earlier
+    run's embedded broker, and nothing would judge it again."""
     row = conn.execute(
         """
-        SELECT (SELECT count(*) FROM scores WHERE computed_at >= %s),
+        SELECT (SELECT count(*) FROM scores WHERE computed_at >= %(since)s),
                (SELECT count(*) FROM (
-                   SELECT DISTINCT ON (plan_id, target_id, jurisdiction_id) status
+                   SELECT DISTINCT ON (plan_id, target_id, jurisdiction_id)
+                          plan_id, target_id, jurisdiction_id, status, computed_at
                      FROM scores ORDER BY plan_id, target_id, jurisdiction_id, period_start DESC
-               ) latest WHERE status IN ('off_track', 'deteriorating')),
-               (SELECT count(*) FROM alerts
-                 WHERE state IN ('pending', 'firing') AND labels->>'rule' = 'status')
+               ) latest
+                WHERE status IN ('off_track', 'deteriorating') AND computed_at >= %(since)s
+                  AND NOT EXISTS (
+                      SELECT FROM alerts
+                       WHERE state IN ('pending', 'firing') AND labels->>'rule' = 'status'
+                         AND labels->>'plan' = latest.plan_id
+                         AND labels->>'target' = latest.target_id
+                         AND labels->>'jurisdiction' = latest.jurisdiction_id))
         """,
-        [since],
+        {"since": since},
     ).fetchone()
     assert row is not None
-    return row[0], row[1], row[2]
+    return row[0], row[1]
 
 
 def stored(conn: psycopg.Connection, series: set[tuple[str, str]]) -> set[tuple[str, str, str]]:

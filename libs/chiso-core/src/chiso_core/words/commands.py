@@ -222,6 +222,16 @@ def logs_in(folder: str) -> str:
     return both(f"nhật ký (logs): {folder}", f"logs: {folder}")
 
 
+def left_unread(service: str, messages: int) -> str:
+    """The demo stopped a consumer that had not read all the broker held for it in time."""
+    return both(
+        f"dịch vụ {service} dừng khi còn {messages} thông điệp chưa đọc; broker nhúng (Tansu) "
+        "không giữ chúng qua lần khởi động sau",
+        f"service {service} stopped with {messages} message(s) unread; the embedded broker "
+        "(Tansu) does not keep them across a restart",
+    )
+
+
 RUNNING = both("đang chạy; nhấn Ctrl-C để dừng", "running; press Ctrl-C to stop")
 STOPPING = both("đang dừng", "stopping")
 STOPPED = both("đã dừng", "stopped")

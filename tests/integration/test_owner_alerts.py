@@ -1,9 +1,9 @@
 """Alerts addressed to a target's owner over the real broker and TimescaleDB, the sweep run at
 chosen days: the reporting calendar reminds the lead agency before and after a figure's due
 date and the figure's arrival ends it; an overdue figure inhibits its target's alerts to leaders
-until it arrives; a target gone off track asks its owner to explain (in the batch of its first
-figures when they put it off track, else at the next sweep), reminds it when the answer is late,
-and the explanation ends the request. Owner-directed alerts join the owner's subscriptions
+until it arrives; a target off track asks its owner to explain (in the batch that says so, whether
+its first or a later one), reminds it when the answer is late, and the explanation, or the
+target back on track, ends the request. Owner-directed alerts join the owner's subscriptions
 only."""
 
 # ruff: noqa: F811 (the pipeline's harness fixture, imported, is the tests' parameter)
@@ -179,8 +179,8 @@ async def test_the_owner_is_asked_to_explain_reminded_and_answered(
         "ExplanationOverdue": "resolved",
     }
 
-    await harness.run([score("2025-04", OFF, 40.8)])
-    await sweep(harness, asked_at + timedelta(days=30))
+    # April still off track: its batch asks for April (TargetOffTrack fires on, unchanged)
+    await scored(harness, "2025-05-10", [score("2025-04", OFF, 40.8)])
     assert states(harness, "explanation")["ExplanationRequested"] == (
         "firing",
         LEAD,
@@ -269,19 +269,28 @@ async def test_first_figures_off_track_ask_the_owner_to_explain_in_their_batch(
 
 
 @pytest.mark.parametrize("off", OFF_TRACK_CLASS)
-async def test_a_series_gone_off_track_after_on_track_figures_is_asked_by_the_sweep_alike(
+async def test_a_series_gone_off_track_after_on_track_figures_asks_in_its_batch_too(
     harness: Harness, off: Status
 ) -> None:
     """January 2025 on track came first, in a batch of its own; February and March, off track,
-    deteriorating or needing acceleration, come on 10/04/2025 and fire TargetOffTrack. Only a
-    series' first batch judges the owners' alerts: the request is the next sweep's to make, as
-    it always was, and it is the one a first figures' batch makes."""
+    deteriorating or needing acceleration, come on 10/04/2025 and fire TargetOffTrack: that
+    batch asks the lead to explain March, as a series' first batch does (not the next sweep,
+    minutes later); the sweep finds it asked. Back on track in April and May, TargetOffTrack
+    resolves (it keeps firing for a period), and the batch that resolves it ends the request."""
     await scored(harness, "2025-02-10", [score("2025-01", ON, 46.0)])
     await scored(
         harness, "2025-04-10", [score(m, off.to_proto(), 41.0) for m in ("2025-02", "2025-03")]
     )
     assert states(harness, "status")["TargetOffTrack"][0] == "firing"
-    assert request(harness) is None
-
+    assert request(harness) == ASKED_MARCH  # before any sweep
     await sweep(harness, "2025-04-10")
+    assert request(harness) == ASKED_MARCH  # found asked: the same words and time
+
+    await scored(harness, "2025-05-10", [score("2025-04", ON, 48.0)])
+    assert states(harness, "status")["TargetOffTrack"][0] == "firing"  # kept for a period
     assert request(harness) == ASKED_MARCH
+    await scored(harness, "2025-06-10", [score("2025-05", ON, 49.0)])
+    assert states(harness, "status")["TargetOffTrack"][0] == "resolved"
+    ended = request(harness)
+    assert ended is not None
+    assert ended[0] == "resolved"  # before any sweep

@@ -1,10 +1,10 @@
 """The reporting calendar's open reminders that no verdict of the sweep speaks of any more, so
 that nothing would ever resolve them: a target never reported that the catalog has since
 dropped or renamed (or moved to another jurisdiction or indicator), a series whose indicator
-the catalog no longer knows or whose cadence changed. Only the sweep judges the calendar (a
-batch of scores, only for the series it brings first), so such a reminder resolves at the sweep
-that stops judging it, instead of firing at its owner for good. Pure: the sweep reads the open
-reminders."""
+the catalog no longer knows or whose cadence changed. Only the sweep judges the calendar of
+every series (a batch of scores, only of some: lifecycle/pipeline.py), so such a reminder
+resolves at the sweep that stops judging it, instead of firing at its owner for good. Pure: the
+sweep reads the open reminders."""
 
 from collections.abc import Container, Iterable, Iterator
 

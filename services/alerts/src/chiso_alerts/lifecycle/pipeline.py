@@ -2,10 +2,11 @@
 and the alerts advanced — all in one transaction, published before it commits. A series scored
 for the first time has its owners' alerts judged too (the sweep's, lifecycle/owners.py), once
 the rules' alerts are advanced, so that the reminder of a target never reported ends with the
-batch that brings its first figure, and a target those figures put off track asks its owner to
-explain in that batch. The batch's loops (decoding, judging) give the event loop a turn every
-few milliseconds (chiso_core.turns), as scoring's do: the API and the probes wait a turn, not a
-batch."""
+batch that brings its first figure; so does a series whose target is off track or whose
+target's own alert the batch fired or resolved, so that a target asks its owner to explain each
+period it is off track in the batch that says so. The batch's loops (decoding, judging) give
+the event loop a turn every few milliseconds (chiso_core.turns), as scoring's do: the API and
+the probes wait a turn, not a batch."""
 
 from collections.abc import Sequence
 
@@ -15,8 +16,9 @@ from psycopg_pool import AsyncConnectionPool
 from chiso_alerts.lifecycle import store, transitions
 from chiso_alerts.lifecycle.context import BatchContext, Clock, Judging, utc_now
 from chiso_alerts.lifecycle.owners import Deadlines, owner_verdicts
-from chiso_alerts.rules import window
+from chiso_alerts.rules import status, window
 from chiso_alerts.rules.evaluate import evaluate
+from chiso_alerts.rules.lifecycle import AlertState
 from chiso_alerts.rules.model import ScorePoint, SeriesKey, from_score
 from chiso_core.contracts.v1 import score_pb2
 from chiso_core.messaging import Record, rejected
@@ -66,20 +68,41 @@ class AlertsPipeline:
             }
             await store.save_windows(conn, windows)
             judged = await _judged(windows, context)
-            await transitions.apply(conn, judged, context.lifecycle, self.publisher, now)
-            # The owners' alerts of a series scored for the first time, judged now rather than
-            # at the next sweep, and after the rules' verdicts are applied: owner_verdicts reads
-            # the status alert as stored, so a TargetOffTrack this batch fired asks the owner
-            # to explain here, as the sweep would (the same fingerprint and words; the sweep
-            # then finds it asked). The calendar's verdict has the fingerprint of the sweep's
-            # reminder of the target never reported, which resolves here (or names the period
-            # owed next, when that one is already late) instead of holding back the target's
-            # alerts to leaders until then.
-            first = [(k, w[-1].period.end) for k, w in windows.items() if k not in before]
-            if first:
-                owners = await owner_verdicts(conn, first, context, self.deadlines, now)
+            changed = await transitions.apply(conn, judged, context.lifecycle, self.publisher, now)
+            # The owners' alerts of a series scored for the first time, or whose target is off
+            # track at its latest period or had its own alert fired or resolved by this batch,
+            # judged now rather than at the next sweep, and after the rules' verdicts are
+            # applied: owner_verdicts reads the status alert as stored, so a TargetOffTrack
+            # firing asks the owner to explain its latest period here (and one resolved ends
+            # the request), as the sweep would (the same fingerprint and words; the sweep then
+            # finds it done). The calendar's verdict has the fingerprint of the sweep's reminder
+            # of the target never reported, which resolves here (or names the period owed next,
+            # when that one is already late) instead of holding back the target's alerts to
+            # leaders until then.
+            due = _owners_due(judged, changed)
+            owed = [
+                (k, w[-1].period.end)
+                for k, w in windows.items()
+                if k not in before or (k.plan_id, k.target_id, k.jurisdiction) in due
+            ]
+            if owed:
+                owners = await owner_verdicts(conn, owed, context, self.deadlines, now)
                 await transitions.apply(conn, owners, context.lifecycle, self.publisher, now)
         await self.publisher.publish_rejected(bad)
+
+
+def _owners_due(
+    judged: Sequence[transitions.Judged], changed: Sequence[AlertState]
+) -> set[tuple[str, str, str]]:
+    """(plan, target, jurisdiction) of the targets off track at their latest period (its
+    TargetOffTrack active) and of those whose TargetOffTrack changed state."""
+    active = [j.verdict.labels for j in judged if j.verdict.active and j.verdict.active[-1]]
+    labels = active + [a.labels for a in changed]
+    return {
+        (one["plan"], one["target"], one["jurisdiction"])
+        for one in labels
+        if one.get("rule") == status.RULE
+    }
 
 
 async def _judged(

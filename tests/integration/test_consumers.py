@@ -1,18 +1,20 @@
-"""Consumers side by side in one process (chiso_core.messaging.subscribe_batches, `consumers`):
-each member of the group holds partitions of its own, and a batch that waits (on the
-database, here on an event the test holds) holds up its own member's partitions only. Over the
-real broker."""
+"""Consumers side by side in one process (chiso_core.messaging.consume_batches, `consumers`):
+each member of the group holds partitions of its own, a batch that waits (on the database, here
+on an event the test holds) holds up its own member's partitions only, and the members' start
+stops none of them. Over the real broker."""
 
 import asyncio
+import time
 import uuid
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer
 
 from chiso_core.broker import ensure_topics, make_broker
-from chiso_core.messaging import Record, subscribe_batches
+from chiso_core.messaging import Record, consume_batches
 from chiso_core.settings import BrokerSettings
 from tests.kafka_io import produce_to
 
@@ -52,18 +54,17 @@ async def test_a_waiting_batch_holds_up_only_its_own_members_partitions(
             await release.wait()
         handled.extend((r.partition, r.value or b"") for r in records)
 
-    subscribe_batches(
-        broker,
-        topic,
-        group_id=f"group-{topic}",
-        max_records=10,
-        batch_timeout_ms=20,
-        handle=handle,
-        consumers=consumers,
-    )
     await broker.start()
     try:
-        members = list(broker.subscribers)
+        members = await consume_batches(
+            broker,
+            topic,
+            group_id=f"group-{topic}",
+            max_records=10,
+            batch_timeout_ms=20,
+            handle=handle,
+            consumers=consumers,
+        )
         assert len(members) == consumers
 
         def shared() -> bool:
@@ -91,3 +92,54 @@ async def test_a_waiting_batch_holds_up_only_its_own_members_partitions(
     finally:
         release.set()
         await broker.stop()
+
+
+@pytest.mark.parametrize("consumers", [2, 3])
+async def test_the_members_start_without_stopping_each_other(
+    bootstrap_servers: str, consumers: int
+) -> None:
+    """Members started one after another join the group one after another, and each join is a
+    rebalance that stops the members already consuming until it ends (5 s on the embedded
+    broker). Started together, they join once: no partition's batches pause while they start."""
+    settings = BrokerSettings(
+        kafka_bootstrap_servers=bootstrap_servers, topic_partitions=PARTITIONS
+    )
+    topic = f"consumers-{uuid.uuid4().hex[:8]}"
+    await ensure_topics(settings, [topic])
+    # enough for each partition's batches to last longer than a rebalance would stop them
+    per_partition = 200
+    await produce_to(
+        bootstrap_servers,
+        topic,
+        [(p, f"{p}/{k}".encode()) for k in range(per_partition) for p in range(PARTITIONS)],
+    )
+    broker = make_broker(settings, client_id="test-consumers")
+    batches: dict[int, list[float]] = {p: [] for p in range(PARTITIONS)}
+    done = asyncio.Event()
+    handled = 0
+
+    async def handle(records: Sequence[Record]) -> None:
+        nonlocal handled
+        await asyncio.sleep(0.15)  # a batch's work, the loop free meanwhile
+        for partition in {r.partition for r in records}:
+            batches[partition].append(time.perf_counter())
+        handled += len(records)
+        if handled == per_partition * PARTITIONS:
+            done.set()
+
+    await broker.start()
+    try:
+        await consume_batches(
+            broker,
+            topic,
+            group_id=f"group-{topic}",
+            max_records=5,
+            batch_timeout_ms=20,
+            handle=handle,
+            consumers=consumers,
+        )
+        await asyncio.wait_for(done.wait(), 90)
+    finally:
+        await broker.stop()
+    pauses = {p: max(b - a for a, b in pairwise(times)) for p, times in batches.items()}
+    assert max(pauses.values()) < 2.5, pauses

@@ -48,7 +48,7 @@ def a_large_batch(catalog: Catalog) -> list[tuple[bytes, Observation]]:
 
 async def served(harness: Harness, batch: list[tuple[bytes, Observation]]) -> None:
     """The batch handled as the service handles one: no cyclic collection meanwhile
-    (chiso_core.messaging.subscribe_batches). In a CI run the loop stalled 0.44 s in this test
+    (chiso_core.messaging.consume_batches). In a CI run the loop stalled 0.44 s in this test
     without it: no step of the batch takes that long, a full collection of the test session's
     heap does (chiso_core.collector), and the service never collects mid-batch."""
     with collector.paused():

@@ -1,5 +1,6 @@
 """Batch consumption on top of FastStream, and the metadata every published message carries."""
 
+import asyncio
 import os
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -13,6 +14,7 @@ from aiokafka.errors import KafkaError
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
+from faststream.kafka.subscriber.usecase import BatchSubscriber
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from chiso_core import collector
@@ -88,7 +90,7 @@ async def _undecoded(message: KafkaMessage) -> None:
     bench (docs/operations.md, "Capacity")."""
 
 
-def subscribe_batches(
+async def consume_batches(
     broker: KafkaBroker,
     topic: str,
     *,
@@ -97,8 +99,9 @@ def subscribe_batches(
     batch_timeout_ms: int,
     handle: BatchHandler,
     consumers: int = 1,
-) -> None:
-    """At-least-once batch consumption: offsets are committed only after `handle` returned.
+) -> list[BatchSubscriber]:
+    """At-least-once batch consumption on a started broker: offsets are committed only after
+    `handle` returned. Returns the members, consuming.
 
     A transient failure (database or broker away) is retried with back-off; if it lasts, the
     partitions are rewound to the batch's first records and it is delivered again. `handle` must
@@ -120,8 +123,9 @@ def subscribe_batches(
             with attempt, collector.paused():
                 await handle(records)
 
+    members = []
     for _ in range(consumers):  # a subscriber each, so an aiokafka consumer each
-        subscriber = broker.subscriber(
+        member = broker.subscriber(
             topic,
             group_id=group_id,
             batch=True,
@@ -131,4 +135,12 @@ def subscribe_batches(
             ack_policy=AckPolicy.NACK_ON_ERROR,
             decoder=_undecoded,
         )
-        subscriber(on_batch)
+        member(on_batch)
+        members.append(member)
+    # Started together, not as the broker starts its subscribers (one after another): a member's
+    # start waits until the group has given it partitions, so members started in turn join in
+    # turn, and each join is a rebalance that stops the members already consuming until it
+    # ends — 5 s a join on the embedded broker (Tansu), and as many rebalances as members.
+    # Together, they join in one (docs/operations.md, "How it scales").
+    await asyncio.gather(*(member.start() for member in members))
+    return members

@@ -17,7 +17,7 @@ from chiso_core.db import make_pool
 from chiso_core.guards import Deadline, KeyBeforeBody
 from chiso_core.http import ops_router, service_app
 from chiso_core.lag import LagProbe
-from chiso_core.messaging import BatchHandler, subscribe_batches
+from chiso_core.messaging import BatchHandler, consume_batches
 from chiso_core.publisher import Publisher
 from chiso_core.readiness import broker_and_database_ready, dependency_probe
 from chiso_core.settings import ConsumerSettings
@@ -86,15 +86,6 @@ def consumer_app(
         Loop("consumer-lag", settings.lag_interval_s, lag.run_once),
         Loop("dependencies", settings.lag_interval_s, probe),
     ]
-    subscribe_batches(
-        broker,
-        topic,
-        group_id=settings.group_id,
-        max_records=settings.batch_max_records,
-        batch_timeout_ms=settings.batch_timeout_ms,
-        handle=parts.handle,
-        consumers=settings.consumers,
-    )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -102,6 +93,15 @@ def consumer_app(
         await pool.open(wait=True)
         await publisher.start()
         await broker.start()
+        await consume_batches(
+            broker,
+            topic,
+            group_id=settings.group_id,
+            max_records=settings.batch_max_records,
+            batch_timeout_ms=settings.batch_timeout_ms,
+            handle=parts.handle,
+            consumers=settings.consumers,
+        )
         tasks = [asyncio.create_task(loop.run(), name=loop.name) for loop in loops]
         log.info(f"{name} ready", group_id=settings.group_id, topic=topic)
         yield

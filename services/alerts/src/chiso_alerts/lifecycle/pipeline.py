@@ -18,8 +18,8 @@ from chiso_alerts.lifecycle.context import BatchContext, Clock, Judging, utc_now
 from chiso_alerts.lifecycle.owners import Deadlines, owner_verdicts
 from chiso_alerts.rules import status, window
 from chiso_alerts.rules.evaluate import evaluate
-from chiso_alerts.rules.lifecycle import AlertState
-from chiso_alerts.rules.model import ScorePoint, SeriesKey, from_score
+from chiso_alerts.rules.lifecycle import AlertState, fingerprint
+from chiso_alerts.rules.model import ScorePoint, SeriesKey, from_score, series_labels
 from chiso_core.contracts.v1 import score_pb2
 from chiso_core.messaging import Record, rejected
 from chiso_core.publisher import Publisher
@@ -83,7 +83,7 @@ class AlertsPipeline:
             owed = [
                 (k, w[-1].period.end)
                 for k, w in windows.items()
-                if k not in before or (k.plan_id, k.target_id, k.jurisdiction) in due
+                if k not in before or (due and _status_alert(k) in due)
             ]
             if owed:
                 owners = await owner_verdicts(conn, owed, context, self.deadlines, now)
@@ -91,18 +91,18 @@ class AlertsPipeline:
         await self.publisher.publish_rejected(bad)
 
 
-def _owners_due(
-    judged: Sequence[transitions.Judged], changed: Sequence[AlertState]
-) -> set[tuple[str, str, str]]:
-    """(plan, target, jurisdiction) of the targets off track at their latest period (its
-    TargetOffTrack active) and of those whose TargetOffTrack changed state."""
-    active = [j.verdict.labels for j in judged if j.verdict.active and j.verdict.active[-1]]
-    labels = active + [a.labels for a in changed]
-    return {
-        (one["plan"], one["target"], one["jurisdiction"])
-        for one in labels
-        if one.get("rule") == status.RULE
-    }
+def _owners_due(judged: Sequence[transitions.Judged], changed: Sequence[AlertState]) -> set[str]:
+    """The fingerprints of the alerts active at their series' latest period and of those this
+    batch changed: the owners' alerts are due for a series whose TargetOffTrack is among them
+    (_status_alert)."""
+    due = {j.fingerprint for j in judged if j.verdict.active and j.verdict.active[-1]}
+    due |= {a.fingerprint for a in changed}
+    return due
+
+
+def _status_alert(key: SeriesKey) -> str:
+    """The fingerprint of a series' TargetOffTrack, as the status rule labels it."""
+    return fingerprint(series_labels(key, status.ALERTNAME, status.RULE))
 
 
 async def _judged(

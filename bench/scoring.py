@@ -10,6 +10,8 @@ rows committed in TimescaleDB), against its write floor and a naive consumer, in
   the ratio of the service's CPU a figure;
 - memory: how much the service's RSS grew over the stream (RssGrowth);
 - rescore: `chiso scoring rescore` over every figure of the main run, timed;
+- bare: the same figures through the service's input and output alone, in Python with its own
+  code, without scoring them (bench/bare.py): the ceiling of a consumer of its shape here;
 - where the time goes: the CPU the service used a figure, and the whole machine (the service,
   the database and the broker) over the main run.
 
@@ -47,6 +49,7 @@ from typing import Any, TypeVar
 import psycopg
 import yaml
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from bare import bare
 from google.protobuf.message import Message
 from psycopg import sql
 
@@ -567,6 +570,10 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         naive_per_s = asyncio.run(
             naive(broker.bootstrap_servers, fresh_database(pg, "naive"), args.sample)
         )
+        bare_url = fresh_database(pg, "bare")
+        bare_run = asyncio.run(
+            bare(broker.bootstrap_servers, bare_url, url, load_catalog(catalog), n, scores)
+        )
         ratio, cpu_ratio = history_ratio(
             pg, args.history_figures, args.history_communes, folder / "history", args.consumers
         )
@@ -580,6 +587,9 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
             "floor_ratio": round(obs_per_s / floor_per_s, 3),
             "naive_obs_per_s": round(naive_per_s),
             "naive_ratio": round(obs_per_s / naive_per_s, 1),
+            # the ceiling of a Python consumer of the service's shape, scoring nothing
+            "bare_obs_per_s": round(bare_run.per_s),
+            "bare_ratio": round(obs_per_s / bare_run.per_s, 3),
             "history_ratio": round(ratio, 3),
             "history_cpu_ratio": round(cpu_ratio, 3),
             "rss_growth_mb": round(streamed.rss_growth, 1),
@@ -587,6 +597,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
             # where a figure's time goes: the service's CPU, and the machine's (all cores)
             "service_cpu_us_per_obs": round(streamed.service_cpu_us),
             "machine_cpu_us_per_obs": round(streamed.machine_cpu_us),
+            "bare_cpu_us_per_obs": round(bare_run.cpu_us),
         }
         | ({"judgement": "fixed"} if args.fixed_judgement else {})
         | ({"replicas": args.replicas} if args.replicas > 1 else {})

@@ -12,10 +12,11 @@ service's rate is read against (`bare_ratio`).
 """
 
 import asyncio
+import functools
 import time
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import psycopg
 from aiokafka import AIOKafkaConsumer
@@ -23,7 +24,7 @@ from psycopg import sql
 from psycopg_pool import AsyncConnectionPool
 
 from chiso_core import collector, topics
-from chiso_core.catalog import Catalog
+from chiso_core.catalog import Catalog, Plan, Target
 from chiso_core.checks import today_in_vietnam
 from chiso_core.periods import Period
 from chiso_core.publisher import Publisher
@@ -70,6 +71,13 @@ def _judgement(scored_url: str, figures: int, scores: int) -> _Judgement:
     return _Judgement(Status(status), tuple(values), max(0.0, scores / figures - 1))
 
 
+@functools.lru_cache(maxsize=4096)
+def _previous(period: Period) -> Period:
+    """The month before, one object a month, as the service's periods are (periods._shared): a
+    period's message is made once."""
+    return Period.of(period.grain, Period.month_of(period.start, back=1).start)
+
+
 def _scores(
     rows: Sequence[intake.ObservationRow], catalog: Catalog, judged: _Judgement, done: int
 ) -> tuple[list[ScoreRow], list[ScoreRow]]:
@@ -78,15 +86,21 @@ def _scores(
     fresh: list[ScoreRow] = []
     again: list[ScoreRow] = []
     for k, r in enumerate(rows, done):
+        judged_again = int((k + 1) * judged.again) > int(k * judged.again)
         for plan, target in catalog.targets_for(r.indicator, r.jurisdiction):
-            row = ScoreRow(
-                plan.id, plan.revision, target.id, r.jurisdiction, r.indicator, r.period,
-                target.due_year, r.value, 1, False, judged.status, judged.figures,
-            )  # fmt: skip
-            fresh.append(row)
-            if int((k + 1) * judged.again) > int(k * judged.again):
-                again.append(replace(row, period=Period.month_of(r.period.start, back=1)))
+            fresh.append(_row(plan, target, r, r.period, judged))
+            if judged_again:
+                again.append(_row(plan, target, r, _previous(r.period), judged))
     return fresh, again
+
+
+def _row(
+    plan: Plan, target: Target, r: intake.ObservationRow, period: Period, judged: _Judgement
+) -> ScoreRow:
+    return ScoreRow(
+        plan.id, plan.revision, target.id, r.jurisdiction, r.indicator, period,
+        target.due_year, r.value, 1, False, judged.status, judged.figures,
+    )  # fmt: skip
 
 
 async def _member(

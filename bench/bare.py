@@ -34,7 +34,6 @@ from chiso_scoring import intake, store
 from chiso_scoring.scorer import FIGURES, ScoreRow, to_messages
 
 MAX_RECORDS = ScoringSettings.model_fields["batch_max_records"].default
-CONSUMERS = ScoringSettings.model_fields["consumers"].default
 
 
 @dataclass(frozen=True)
@@ -126,12 +125,12 @@ async def _member(
 
 
 async def bare(
-    bootstrap: str, url: str, scored_url: str, catalog: Catalog, n: int, scores: int
+    bootstrap: str, url: str, scored_url: str, catalog: Catalog, n: int, scores: int, members: int
 ) -> Bare:
     """The bare consumer over the n figures on the observations topic, from the first, into the
-    database at `url` (fresh), with `CONSUMERS` members as the service; timed once the group
-    has given them their partitions. It writes the like of the scores the service stored (in
-    the database at `scored_url`), as many as it published (`scores`)."""
+    database at `url` (fresh), with as many members as a service process (`members`); timed
+    once the group has given them their partitions. It writes the like of the scores the
+    service stored (in the database at `scored_url`), as many as it published (`scores`)."""
     judged = _judgement(scored_url, n, scores)
     group = f"bare-{uuid.uuid4().hex[:6]}"
     consumers = [
@@ -142,10 +141,10 @@ async def bare(
             auto_offset_reset="earliest",
             enable_auto_commit=False,
         )
-        for _ in range(CONSUMERS)
+        for _ in range(members)
     ]
     async with (
-        AsyncConnectionPool(url, min_size=CONSUMERS, max_size=CONSUMERS) as pool,
+        AsyncConnectionPool(url, min_size=members, max_size=members) as pool,
         Publisher(BrokerSettings(kafka_bootstrap_servers=bootstrap), "bare") as publisher,
     ):
         await asyncio.gather(*(consumer.start() for consumer in consumers))

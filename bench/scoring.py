@@ -572,7 +572,15 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         )
         bare_url = fresh_database(pg, "bare")
         bare_run = asyncio.run(
-            bare(broker.bootstrap_servers, bare_url, url, load_catalog(catalog), n, scores)
+            bare(
+                broker.bootstrap_servers,
+                bare_url,
+                url,
+                load_catalog(catalog),
+                n,
+                scores,
+                args.consumers,
+            )
         )
         ratio, cpu_ratio = history_ratio(
             pg, args.history_figures, args.history_communes, folder / "history", args.consumers
